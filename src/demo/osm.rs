@@ -1,0 +1,116 @@
+//! Reads the embedded Monaco OSM extract (ODbL, © OpenStreetMap contributors; see
+//! `tests/fixtures/ATTRIBUTION.md`): street addresses for demo households, and roads, buildings
+//! and the extract boundary for the demo area outline the map draws until region packs exist.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use geo::{Centroid, Coord, LineString, Polygon};
+use osmpbf::{Element, ElementReader};
+
+use crate::error::{Error, Result};
+
+pub const MONACO_PBF: &[u8] = include_bytes!("../../tests/fixtures/monaco.osm.pbf");
+pub const MONACO_POLY: &str = include_str!("../../tests/fixtures/monaco.poly");
+
+#[derive(Debug, Clone)]
+pub struct Address {
+    pub housenumber: String,
+    pub street: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Road {
+    pub class: String,
+    pub name: Option<String>,
+    pub line: LineString<f64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Extract {
+    pub addresses: Vec<Address>,
+    pub roads: Vec<Road>,
+    pub buildings: Vec<Polygon<f64>>,
+}
+
+const ROAD_CLASSES: &[&str] = &[
+    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential", "living_street",
+    "service", "pedestrian", "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
+];
+
+/// The Monaco extract, parsed once per process.
+pub fn monaco() -> Result<&'static Extract> {
+    static EXTRACT: OnceLock<std::result::Result<Extract, String>> = OnceLock::new();
+    EXTRACT.get_or_init(|| read(MONACO_PBF).map_err(|e| e.to_string())).as_ref().map_err(|e| Error::Internal(e.clone()))
+}
+
+pub fn read(pbf: &[u8]) -> Result<Extract> {
+    let reader = ElementReader::new(std::io::Cursor::new(pbf));
+    let mut nodes: HashMap<i64, Coord<f64>> = HashMap::new();
+    let mut out = Extract::default();
+    let node_address = |tags: &mut dyn Iterator<Item = (&str, &str)>, lat: f64, lon: f64, out: &mut Extract| {
+        let (mut number, mut street) = (None, None);
+        for (k, v) in tags {
+            match k {
+                "addr:housenumber" => number = Some(v.to_string()),
+                "addr:street" => street = Some(v.to_string()),
+                _ => {}
+            }
+        }
+        if let (Some(housenumber), Some(street)) = (number, street) {
+            out.addresses.push(Address { housenumber, street, lat, lon });
+        }
+    };
+    reader
+        .for_each(|element| match element {
+            Element::Node(n) => {
+                nodes.insert(n.id(), Coord { x: n.lon(), y: n.lat() });
+                node_address(&mut n.tags(), n.lat(), n.lon(), &mut out);
+            }
+            Element::DenseNode(n) => {
+                nodes.insert(n.id(), Coord { x: n.lon(), y: n.lat() });
+                node_address(&mut n.tags(), n.lat(), n.lon(), &mut out);
+            }
+            Element::Way(w) => {
+                let tags: HashMap<&str, &str> = w.tags().collect();
+                let coords: Vec<Coord<f64>> = w.refs().filter_map(|id| nodes.get(&id).copied()).collect();
+                if coords.len() < 2 {
+                    return;
+                }
+                let line = LineString::new(coords);
+                if let Some(class) = tags.get("highway").filter(|c| ROAD_CLASSES.contains(c)) {
+                    out.roads.push(Road {
+                        class: class.to_string(),
+                        name: tags.get("name").map(|s| s.to_string()),
+                        line: line.clone(),
+                    });
+                }
+                if tags.contains_key("building") && line.is_closed() && line.0.len() >= 4 {
+                    let polygon = Polygon::new(line, vec![]);
+                    if let (Some(n), Some(s), Some(c)) =
+                        (tags.get("addr:housenumber"), tags.get("addr:street"), polygon.centroid())
+                    {
+                        out.addresses.push(Address { housenumber: n.to_string(), street: s.to_string(), lat: c.y(), lon: c.x() });
+                    }
+                    out.buildings.push(polygon);
+                }
+            }
+            Element::Relation(_) => {}
+        })
+        .map_err(|e| Error::Internal(format!("reading OSM extract: {e}")))?;
+    Ok(out)
+}
+
+/// The extract's boundary ring from an Osmosis `.poly` file, as (lon, lat).
+pub fn boundary(poly: &str) -> Vec<(f64, f64)> {
+    poly.lines()
+        .filter_map(|line| {
+            let mut it = line.split_whitespace();
+            let lon = it.next()?.parse::<f64>().ok()?;
+            let lat = it.next()?.parse::<f64>().ok()?;
+            it.next().is_none().then_some((lon, lat))
+        })
+        .collect()
+}

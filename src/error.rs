@@ -1,0 +1,141 @@
+//! Typed errors of the core. Messages never contain personal data (names, phones, addresses):
+//! they name fields and rules only, so they are safe to log and to show.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The fixed set of error codes the UI and the CLI understand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    ReadOnly,
+    NotAnOperation,
+    TooNew,
+    Corrupt,
+    FileNotFound,
+    FileExists,
+    Io,
+    Busy,
+    NoOperation,
+    Internal,
+}
+
+/// Which validation rule a field broke; the UI turns it into a sentence in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Rule {
+    Required,
+    OutOfRange,
+    MustBePositive,
+    NotANumber,
+    Unknown,
+    TooLong,
+    InvalidDate,
+    NotAllowed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldError {
+    pub field: String,
+    pub rule: Rule,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.rule {
+            Rule::Required => "is required",
+            Rule::OutOfRange => "is out of range",
+            Rule::MustBePositive => "must be greater than zero",
+            Rule::NotANumber => "must be a number",
+            Rule::Unknown => "has an unknown value",
+            Rule::TooLong => "is too long",
+            Rule::InvalidDate => "is not a valid date",
+            Rule::NotAllowed => "cannot change that way",
+        };
+        write!(f, "{} {}", self.field, what)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {}", join(.0))]
+    Validation(Vec<FieldError>),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("this operation is open read-only; changes cannot be saved")]
+    ReadOnly,
+    #[error("this file is not an Aidmap operation")]
+    NotAnOperation,
+    #[error("this operation was saved by a newer Aidmap (schema {found}, this version knows up to {supported}); please update Aidmap")]
+    TooNew { found: u32, supported: u32 },
+    #[error("this operation file is damaged ({0})")]
+    Corrupt(String),
+    #[error("file not found")]
+    FileNotFound,
+    #[error("a file with that name already exists; choose another name")]
+    FileExists,
+    #[error("the operation is busy in another window or process; try again")]
+    Busy,
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn join(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => Error::Busy,
+            Some(C::ReadOnly) => Error::ReadOnly,
+            Some(C::NotADatabase) => Error::NotAnOperation,
+            Some(C::DatabaseCorrupt) => Error::Corrupt("database disk image is malformed".into()),
+            _ => Error::Sqlite(e),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Corrupt(format!("stored JSON: {e}"))
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Validation(_) => ErrorCode::Validation,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::ReadOnly => ErrorCode::ReadOnly,
+            Error::NotAnOperation => ErrorCode::NotAnOperation,
+            Error::TooNew { .. } => ErrorCode::TooNew,
+            Error::Corrupt(_) => ErrorCode::Corrupt,
+            Error::FileNotFound => ErrorCode::FileNotFound,
+            Error::FileExists => ErrorCode::FileExists,
+            Error::Busy => ErrorCode::Busy,
+            Error::Io(_) => ErrorCode::Io,
+            Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The field errors of a validation error (empty for other errors).
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            Error::Validation(f) => f,
+            _ => &[],
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Aidmap core: the domain, the operation file (SQLite) and the demo generator.
+//!
+//! This crate never depends on Tauri or a webview: `src-tauri/` adapts it to the desktop app
+//! and `src/main.rs` to the command line. See README › Architecture.
+
+pub mod demo;
+pub mod csv_safe;
+pub mod error;
+pub mod household;
+pub mod ids;
+pub mod need;
+pub mod operation;
+pub mod phone;
+pub mod store;
+pub mod validate;
+pub mod vocab;
+
+pub use error::{Error, ErrorCode, FieldError, Result, Rule};
+pub use store::{OpenMode, Store};

@@ -1,0 +1,288 @@
+//! The operation file. `Store` owns the connection, opens every write transaction and stamps rows
+//! with the time and this installation's id; the plain functions in `household`/`need` take a
+//! `&Connection` and never commit on their own.
+
+pub mod schema;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::household::{self, Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
+use crate::need::{self, Need, NeedInput};
+use crate::operation::{self, NewOperation, OperationInfo};
+use crate::vocab::{HouseholdStatus, NeedStatus};
+
+/// Who changes a row, and when: written to `updated_at` / `updated_by`.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub now: String,
+    pub by: String,
+}
+
+impl Stamp {
+    pub fn new(now: DateTime<Utc>, by: &str) -> Self {
+        Stamp { now: timestamp(now), by: by.to_string() }
+    }
+}
+
+/// RFC 3339 UTC with milliseconds: sorts as text.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Read-write when the file allows it, read-only otherwise.
+    Auto,
+    ReadOnly,
+}
+
+pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    installation_id: String,
+    read_only: bool,
+    clock: Clock,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses anything that is not a SQLite file before SQLite touches it (so nothing is written).
+fn check_header(path: &Path) -> Result<()> {
+    let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::FileNotFound,
+        _ => Error::Io(e),
+    })?;
+    let mut header = [0u8; 16];
+    match file.read_exact(&mut header) {
+        Ok(()) if &header == SQLITE_MAGIC => Ok(()),
+        Ok(()) => Err(Error::NotAnOperation),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Error::NotAnOperation),
+        Err(e) => Err(Error::Io(e)),
+    }
+}
+
+fn configure(conn: &Connection, read_only: bool) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    if read_only {
+        conn.pragma_update(None, "query_only", true)?;
+    } else {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Internal(format!("could not enable WAL (journal mode {mode})")));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+    }
+    Ok(())
+}
+
+/// Checks that an open connection is an intact Aidmap operation this version can read.
+fn verify(conn: &Connection) -> Result<()> {
+    let app_id = schema::application_id(conn)?;
+    if app_id != schema::APPLICATION_ID {
+        return Err(Error::NotAnOperation);
+    }
+    let version = schema::version(conn)?;
+    if version > schema::latest_version() {
+        return Err(Error::TooNew { found: version, supported: schema::latest_version() });
+    }
+    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(Error::Corrupt("integrity check failed".into()));
+    }
+    Ok(())
+}
+
+fn connect(path: &Path, read_only: bool) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | if read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
+    Ok(Connection::open_with_flags(path, flags)?)
+}
+
+impl Store {
+    /// Opens an existing operation: read-write if the file is writable, read-only (with
+    /// `read_only()` true) if it is not. Never creates or changes a file that is not an operation.
+    pub fn open(path: &Path, installation_id: &str) -> Result<Store> {
+        Self::open_with(path, installation_id, OpenMode::Auto)
+    }
+
+    pub fn open_with(path: &Path, installation_id: &str, mode: OpenMode) -> Result<Store> {
+        check_header(path)?;
+        let writable = mode == OpenMode::Auto && !std::fs::metadata(path)?.permissions().readonly();
+        let conn = if writable { Self::open_rw(path) } else { Self::open_ro(path) }?;
+        Ok(Store {
+            conn: conn.0,
+            path: path.to_path_buf(),
+            installation_id: installation_id.to_string(),
+            read_only: conn.1,
+            clock: Box::new(Utc::now),
+        })
+    }
+
+    fn open_rw(path: &Path) -> Result<(Connection, bool)> {
+        let mut conn = connect(path, false)?;
+        verify(&conn)?;
+        match configure(&conn, false) {
+            Err(Error::ReadOnly) => return Self::open_ro(path),
+            other => other?,
+        }
+        schema::migrate(&mut conn)?;
+        Ok((conn, false))
+    }
+
+    fn open_ro(path: &Path) -> Result<(Connection, bool)> {
+        let conn = connect(path, true)?;
+        verify(&conn)?;
+        configure(&conn, true)?;
+        if schema::version(&conn)? < schema::latest_version() {
+            // An older file needs an upgrade we cannot write.
+            return Err(Error::ReadOnly);
+        }
+        Ok((conn, true))
+    }
+
+    /// Creates a new operation file at `path`, filled by `populate` in the same transaction.
+    /// The file appears under its name only once complete; an existing file is never replaced.
+    pub fn create_with(
+        path: &Path,
+        op: &NewOperation,
+        installation_id: &str,
+        now: DateTime<Utc>,
+        populate: impl FnOnce(&Transaction<'_>, &Stamp) -> Result<()>,
+    ) -> Result<Store> {
+        if path.exists() {
+            return Err(Error::FileExists);
+        }
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".creating");
+        let tmp = PathBuf::from(tmp);
+        remove_with_sidecars(&tmp);
+        let result = (|| {
+            let mut conn = Connection::open(&tmp)?;
+            configure(&conn, false)?;
+            schema::migrate(&mut conn)?;
+            let stamp = Stamp::new(now, installation_id);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            operation::insert(&tx, &stamp, op)?;
+            populate(&tx, &stamp)?;
+            tx.commit()?;
+            conn.close().map_err(|(_, e)| e)?;
+            std::fs::rename(&tmp, path)?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            remove_with_sidecars(&tmp);
+            return Err(e);
+        }
+        Self::open(path, installation_id)
+    }
+
+    pub fn create(path: &Path, name: &str, installation_id: &str) -> Result<Store> {
+        let op = NewOperation { name: name.to_string(), is_demo: false, demo_date: None };
+        Self::create_with(path, &op, installation_id, Utc::now(), |_, _| Ok(()))
+    }
+
+    /// Replaces the clock (tests pass a fixed time).
+    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Read access for queries the store does not wrap (tests, benchmarks, the CLI).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction; any error rolls everything back.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>, &Stamp) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        let stamp = Stamp::new((self.clock)(), &self.installation_id);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx, &stamp)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn info(&self) -> Result<OperationInfo> {
+        operation::info(&self.conn, &self.path, self.read_only)
+    }
+
+    pub fn create_household(&mut self, input: &HouseholdInput) -> Result<Household> {
+        self.write(|tx, stamp| {
+            let id = household::insert(tx, stamp, input)?;
+            household::get(tx, &id)
+        })
+    }
+
+    pub fn update_household(&mut self, id: &str, input: &HouseholdInput) -> Result<Household> {
+        self.write(|tx, stamp| household::update(tx, stamp, id, input))
+    }
+
+    pub fn move_household(&mut self, id: &str, lat: f64, lon: f64) -> Result<Household> {
+        self.write(|tx, stamp| household::move_to(tx, stamp, id, lat, lon))
+    }
+
+    pub fn household(&self, id: &str) -> Result<HouseholdDetail> {
+        household::detail(&self.conn, id)
+    }
+
+    pub fn households(&self) -> Result<Vec<Household>> {
+        household::all(&self.conn)
+    }
+
+    pub fn household_pins(&self) -> Result<Vec<HouseholdPin>> {
+        household::pins(&self.conn)
+    }
+
+    pub fn search_households(&self, query: &str, limit: u32, offset: u32) -> Result<HouseholdPage> {
+        household::search(&self.conn, query, limit, offset)
+    }
+
+    pub fn count_households(&self, status: Option<HouseholdStatus>) -> Result<u32> {
+        household::count(&self.conn, status)
+    }
+
+    pub fn add_need(&mut self, household_id: &str, input: &NeedInput) -> Result<Need> {
+        self.write(|tx, stamp| {
+            let id = need::insert(tx, stamp, household_id, input)?;
+            need::get(tx, &id)
+        })
+    }
+
+    pub fn update_need(&mut self, id: &str, input: &NeedInput) -> Result<Need> {
+        self.write(|tx, stamp| need::update(tx, stamp, id, input))
+    }
+
+    pub fn set_need_status(&mut self, id: &str, status: NeedStatus) -> Result<Need> {
+        self.write(|tx, stamp| need::set_status(tx, stamp, id, status))
+    }
+
+    pub fn needs(&self, status: Option<NeedStatus>) -> Result<Vec<Need>> {
+        need::list(&self.conn, status)
+    }
+}
+
+fn remove_with_sidecars(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}

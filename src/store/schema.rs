@@ -1,0 +1,49 @@
+//! The schema: numbered migrations from `migrations/`, embedded, applied one transaction per step
+//! and tracked with `PRAGMA user_version`. Append-only: never edit a migration that has landed.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// Marks a SQLite file as an Aidmap operation ("AIDP").
+pub const APPLICATION_ID: i32 = 0x4149_4450;
+
+pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
+
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}
+
+pub fn version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+pub fn application_id(conn: &Connection) -> Result<i32> {
+    Ok(conn.query_row("PRAGMA application_id", [], |r| r.get(0))?)
+}
+
+/// Brings the schema up to `target` (normally the latest). Idempotent; refuses a newer file.
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<()> {
+    for &(step, sql) in MIGRATIONS.iter().filter(|m| m.0 <= target) {
+        // IMMEDIATE: a second process migrating at the same moment waits, then sees the new version.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = version(&tx)?;
+        if current > latest_version() {
+            return Err(Error::TooNew { found: current, supported: latest_version() });
+        }
+        if current >= step {
+            continue;
+        }
+        if current == 0 {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", step)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, latest_version())
+}
