@@ -81,6 +81,8 @@ pub enum Error {
     FileNotFound,
     #[error("a file with that name already exists; choose another name")]
     FileExists,
+    #[error("no operation is open")]
+    NoOperation,
     #[error("the operation is busy in another window or process; try again")]
     Busy,
     #[error("file error: {0}")]
@@ -126,6 +128,7 @@ impl Error {
             Error::FileNotFound => ErrorCode::FileNotFound,
             Error::FileExists => ErrorCode::FileExists,
             Error::Busy => ErrorCode::Busy,
+            Error::NoOperation => ErrorCode::NoOperation,
             Error::Io(_) => ErrorCode::Io,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }
@@ -137,5 +140,21 @@ impl Error {
             Error::Validation(f) => f,
             _ => &[],
         }
+    }
+}
+
+/// What the UI receives for any failed command: a fixed code, a message without personal data,
+/// and for validation errors the fields at fault.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorReport {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(e: &Error) -> Self {
+        ErrorReport { code: e.code(), message: e.to_string(), fields: e.fields().to_vec() }
     }
 }

@@ -11,9 +11,10 @@ pub mod ids;
 pub mod need;
 pub mod operation;
 pub mod phone;
+pub mod recent;
 pub mod store;
 pub mod validate;
 pub mod vocab;
 
-pub use error::{Error, ErrorCode, FieldError, Result, Rule};
+pub use error::{Error, ErrorCode, ErrorReport, FieldError, Result, Rule};
 pub use store::{OpenMode, Store};

@@ -7,6 +7,7 @@ pub mod osm;
 
 use std::path::Path;
 
+use geo::Contains;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -70,7 +71,13 @@ fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
 fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> {
     let extract = osm::monaco()?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let mut addresses: Vec<&osm::Address> = extract.addresses.iter().collect();
+    // The extract reaches into France; the demo stays inside the Monaco boundary.
+    let boundary = geo::Polygon::new(geo::LineString::from(osm::boundary(osm::MONACO_POLY)), vec![]);
+    let mut addresses: Vec<&osm::Address> =
+        extract.addresses.iter().filter(|a| boundary.contains(&geo::Point::new(a.lon, a.lat))).collect();
+    if addresses.is_empty() {
+        return Err(crate::error::Error::Internal("the embedded extract has no addresses".into()));
+    }
     addresses.shuffle(&mut rng);
     let start = morning(opts.date);
     for i in 0..opts.households {

@@ -1,0 +1,71 @@
+# Aidmap — the two Quick-start commands are `make run` and `make test`. Both install what a
+# fresh Debian 12 machine (with Rust and Node) lacks, then build.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev \
+	libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver imagemagick
+APP := target/debug/aidmap-desktop
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+
+.PHONY: run test deps apt npm tauri-driver ui app test-core test-bindings test-ui test-e2e bench clean
+
+run: app
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+		echo "No display found: starting Aidmap under Xvfb (a virtual screen)."; \
+		$(XVFB) ./$(APP); \
+	else ./$(APP); fi
+
+test: deps test-core test-bindings test-ui app test-e2e
+	@echo "All Aidmap tests passed."
+
+deps: apt npm tauri-driver
+
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+npm: ui/node_modules/.installed
+
+ui/node_modules/.installed: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	touch $@
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version ^2 --locked
+
+ui: npm
+	cd ui && npm run build
+
+# The desktop app with the built UI embedded (what `tauri build --debug --no-bundle` makes).
+app: apt ui
+	cargo build -p aidmap-desktop --features tauri/custom-protocol
+
+test-core:
+	cargo test -p aidmap
+
+# `cargo test` regenerates the TypeScript bindings; they must match what is committed.
+test-bindings: test-core
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git diff --exit-code --stat -- ui/src/lib/bindings || { echo "ui/src/lib/bindings is out of date: commit the regenerated files"; exit 1; }; \
+		untracked=$$(git ls-files --others --exclude-standard ui/src/lib/bindings); \
+		[ -z "$$untracked" ] || { echo "new bindings not committed: $$untracked"; exit 1; }; \
+	fi
+
+test-ui: npm
+	cd ui && npm run check && npm test
+
+test-e2e: app tauri-driver
+	$(XVFB) cargo test -p aidmap-e2e -- --test-threads=1
+
+bench:
+	cargo bench -p aidmap --bench store
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules artifacts

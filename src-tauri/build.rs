@@ -1,0 +1,28 @@
+// Declares the app's own commands in an app manifest so that capabilities/main.json can grant
+// them to the main window only (nothing is allowed by default).
+const COMMANDS: &[&str] = &[
+    "startup",
+    "current_operation",
+    "open_demo",
+    "open_operation",
+    "new_operation",
+    "recent_operations",
+    "set_menu",
+    "demo_area",
+    "household_pins",
+    "search_households",
+    "get_household",
+    "create_household",
+    "update_household",
+    "move_household",
+    "add_need",
+    "update_need",
+    "set_need_status",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

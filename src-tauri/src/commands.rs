@@ -1,0 +1,113 @@
+//! The IPC surface: each command is a few lines that call the core and map its errors.
+//! Commands run off the main thread (`async`), so a slow disk never freezes the window.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use aidmap::household::{Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
+use aidmap::need::{Need, NeedInput};
+use aidmap::operation::OperationInfo;
+use aidmap::recent::{self, RecentEntry};
+use aidmap::vocab::NeedStatus;
+use aidmap::Store;
+use tauri::{AppHandle, State};
+
+use crate::error::CmdResult;
+use crate::session;
+use crate::state::AppState;
+
+/// Opens the last operation, or the demo on first launch (or when the last one cannot be opened).
+#[tauri::command(async)]
+pub fn startup(app: AppHandle, state: State<'_, AppState>) -> CmdResult<OperationInfo> {
+    if let Some(last) = recent::load(&state.config_dir).first() {
+        if let Ok(info) = session::open(&app, &PathBuf::from(&last.path)) {
+            return Ok(info);
+        }
+    }
+    Ok(session::open_demo(&app)?)
+}
+
+#[tauri::command(async)]
+pub fn current_operation(state: State<'_, AppState>) -> CmdResult<OperationInfo> {
+    Ok(state.with_store(|s| s.info())?)
+}
+
+#[tauri::command(async)]
+pub fn open_demo(app: AppHandle) -> CmdResult<OperationInfo> {
+    Ok(session::open_demo(&app)?)
+}
+
+#[tauri::command(async)]
+pub fn open_operation(app: AppHandle, path: PathBuf) -> CmdResult<OperationInfo> {
+    Ok(session::open(&app, &path)?)
+}
+
+#[tauri::command(async)]
+pub fn new_operation(app: AppHandle, state: State<'_, AppState>, path: PathBuf, name: String) -> CmdResult<OperationInfo> {
+    let store = Store::create(&path, &name, &state.installation_id)?;
+    Ok(session::switch_to(&app, store)?)
+}
+
+#[tauri::command(async)]
+pub fn recent_operations(state: State<'_, AppState>) -> Vec<RecentEntry> {
+    recent::load(&state.config_dir)
+}
+
+/// Rebuilds the native menu with labels in the UI's language and the current recent list.
+#[tauri::command(async)]
+pub fn set_menu(app: AppHandle, state: State<'_, AppState>, labels: HashMap<String, String>) -> CmdResult<()> {
+    let menu = crate::menu::build(&app, &labels, &recent::load(&state.config_dir))?;
+    app.set_menu(menu)?;
+    Ok(())
+}
+
+/// The demo area outline (roads, buildings, boundary) as GeoJSON text.
+#[tauri::command(async)]
+pub fn demo_area() -> CmdResult<tauri::ipc::Response> {
+    Ok(tauri::ipc::Response::new(aidmap::demo::area::geojson()?))
+}
+
+#[tauri::command(async)]
+pub fn household_pins(state: State<'_, AppState>) -> CmdResult<Vec<HouseholdPin>> {
+    Ok(state.with_store(|s| s.household_pins())?)
+}
+
+#[tauri::command(async)]
+pub fn search_households(state: State<'_, AppState>, query: String, limit: u32, offset: u32) -> CmdResult<HouseholdPage> {
+    Ok(state.with_store(|s| s.search_households(&query, limit, offset))?)
+}
+
+#[tauri::command(async)]
+pub fn get_household(state: State<'_, AppState>, id: String) -> CmdResult<HouseholdDetail> {
+    Ok(state.with_store(|s| s.household(&id))?)
+}
+
+#[tauri::command(async)]
+pub fn create_household(state: State<'_, AppState>, input: HouseholdInput) -> CmdResult<Household> {
+    Ok(state.with_store(|s| s.create_household(&input))?)
+}
+
+#[tauri::command(async)]
+pub fn update_household(state: State<'_, AppState>, id: String, input: HouseholdInput) -> CmdResult<Household> {
+    Ok(state.with_store(|s| s.update_household(&id, &input))?)
+}
+
+#[tauri::command(async)]
+pub fn move_household(state: State<'_, AppState>, id: String, lat: f64, lon: f64) -> CmdResult<Household> {
+    Ok(state.with_store(|s| s.move_household(&id, lat, lon))?)
+}
+
+#[tauri::command(async)]
+pub fn add_need(state: State<'_, AppState>, household_id: String, input: NeedInput) -> CmdResult<Need> {
+    Ok(state.with_store(|s| s.add_need(&household_id, &input))?)
+}
+
+#[tauri::command(async)]
+pub fn update_need(state: State<'_, AppState>, id: String, input: NeedInput) -> CmdResult<Need> {
+    Ok(state.with_store(|s| s.update_need(&id, &input))?)
+}
+
+#[tauri::command(async)]
+pub fn set_need_status(state: State<'_, AppState>, id: String, status: NeedStatus) -> CmdResult<Need> {
+    Ok(state.with_store(|s| s.set_need_status(&id, status))?)
+}

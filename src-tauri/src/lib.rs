@@ -1,0 +1,60 @@
+//! Aidmap desktop: the Tauri 2 shell. Only this crate knows about IPC; it holds no SQL and no
+//! domain rules (see README › Architecture).
+
+mod commands;
+mod error;
+mod menu;
+mod session;
+mod state;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tauri::Manager;
+
+use state::AppState;
+
+/// `AIDMAP_DATA_DIR` puts config and data in one folder (tests and portable installs).
+fn dirs(app: &tauri::App) -> tauri::Result<(PathBuf, PathBuf)> {
+    if let Some(dir) = std::env::var_os("AIDMAP_DATA_DIR") {
+        let dir = PathBuf::from(dir);
+        return Ok((dir.clone(), dir));
+    }
+    Ok((app.path().app_config_dir()?, app.path().app_data_dir()?))
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let (config_dir, data_dir) = dirs(app)?;
+            let installation_id = aidmap::ids::installation_id(&config_dir)?;
+            app.manage(AppState { store: Mutex::new(None), installation_id, config_dir, data_dir });
+            Ok(())
+        })
+        .on_menu_event(|app, event| {
+            let recent = aidmap::recent::load(&app.state::<AppState>().config_dir);
+            menu::on_event(app, event.id().as_ref(), &recent);
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::startup,
+            commands::current_operation,
+            commands::open_demo,
+            commands::open_operation,
+            commands::new_operation,
+            commands::recent_operations,
+            commands::set_menu,
+            commands::demo_area,
+            commands::household_pins,
+            commands::search_households,
+            commands::get_household,
+            commands::create_household,
+            commands::update_household,
+            commands::move_household,
+            commands::add_need,
+            commands::update_need,
+            commands::set_need_status,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running Aidmap");
+}

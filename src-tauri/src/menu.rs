@@ -1,0 +1,69 @@
+//! The native menu. Its labels come from the UI's i18n layer (`set_menu`), so every string the
+//! user sees has one source; choosing an item sends a `menu` event back to the UI.
+
+use std::collections::HashMap;
+
+use aidmap::recent::RecentEntry;
+use serde::Serialize;
+use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
+use tauri::{AppHandle, Emitter, Wry};
+
+#[derive(Clone, Serialize)]
+pub struct MenuEvent {
+    pub action: String,
+    pub path: Option<String>,
+}
+
+fn label<'a>(labels: &'a HashMap<String, String>, key: &'a str) -> &'a str {
+    labels.get(key).map(String::as_str).unwrap_or(key)
+}
+
+pub fn build(app: &AppHandle, labels: &HashMap<String, String>, recent: &[RecentEntry]) -> tauri::Result<Menu<Wry>> {
+    let l = |k| label(labels, k);
+    let mut recent_menu = SubmenuBuilder::new(app, l("open_recent"));
+    if recent.is_empty() {
+        recent_menu = recent_menu.item(&MenuItemBuilder::with_id("none", l("no_recent")).enabled(false).build(app)?);
+    }
+    for (i, entry) in recent.iter().enumerate() {
+        recent_menu = recent_menu.item(&MenuItemBuilder::with_id(format!("recent:{i}"), &entry.path).build(app)?);
+    }
+    let file = SubmenuBuilder::new(app, l("file"))
+        .item(&MenuItemBuilder::with_id("new", l("new")).accelerator("CmdOrCtrl+N").build(app)?)
+        .item(&MenuItemBuilder::with_id("open", l("open")).accelerator("CmdOrCtrl+O").build(app)?)
+        .item(&recent_menu.build()?)
+        .separator()
+        .item(&MenuItemBuilder::with_id("settings", l("settings")).accelerator("CmdOrCtrl+,").build(app)?)
+        .separator()
+        .item(&MenuItemBuilder::with_id("quit", l("quit")).accelerator("CmdOrCtrl+Q").build(app)?)
+        .build()?;
+    let edit = SubmenuBuilder::new(app, l("edit"))
+        .item(&PredefinedMenuItem::undo(app, None)?)
+        .item(&PredefinedMenuItem::redo(app, None)?)
+        .separator()
+        .item(&PredefinedMenuItem::cut(app, None)?)
+        .item(&PredefinedMenuItem::copy(app, None)?)
+        .item(&PredefinedMenuItem::paste(app, None)?)
+        .item(&PredefinedMenuItem::select_all(app, None)?)
+        .build()?;
+    let help = SubmenuBuilder::new(app, l("help"))
+        .item(&MenuItemBuilder::with_id("demo", l("open_demo")).build(app)?)
+        .item(&MenuItemBuilder::with_id("about", l("about")).build(app)?)
+        .build()?;
+    MenuBuilder::new(app).items(&[&file, &edit, &help]).build()
+}
+
+/// Forwards a chosen item to the UI, which owns the dialogs.
+pub fn on_event(app: &AppHandle, id: &str, recent: &[RecentEntry]) {
+    if id == "quit" {
+        app.exit(0);
+        return;
+    }
+    let event = match id.strip_prefix("recent:").and_then(|i| i.parse::<usize>().ok()) {
+        Some(i) => match recent.get(i) {
+            Some(entry) => MenuEvent { action: "open-recent".into(), path: Some(entry.path.clone()) },
+            None => return,
+        },
+        None => MenuEvent { action: id.to_string(), path: None },
+    };
+    let _ = app.emit("menu", event);
+}

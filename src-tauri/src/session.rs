@@ -1,0 +1,39 @@
+//! Switching the open operation: open it in the core, remember it as recent, title the window.
+
+use std::path::Path;
+
+use aidmap::operation::OperationInfo;
+use aidmap::{recent, Store};
+use tauri::{AppHandle, Manager};
+
+use crate::state::AppState;
+
+pub fn switch_to(app: &AppHandle, store: Store) -> aidmap::Result<OperationInfo> {
+    let state = app.state::<AppState>();
+    let info = store.info()?;
+    // Remembering the file is a convenience: failing to write the list must not fail the open.
+    let _ = recent::push(&state.config_dir, store.path(), &info.name);
+    *state.store.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))? = Some(store);
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.set_title(&format!("{} — {} — Aidmap", info.name, info.path));
+    }
+    Ok(info)
+}
+
+pub fn open(app: &AppHandle, path: &Path) -> aidmap::Result<OperationInfo> {
+    let state = app.state::<AppState>();
+    let store = Store::open(path, &state.installation_id)?;
+    switch_to(app, store)
+}
+
+/// Opens the demo operation, writing it first if this installation has none yet.
+pub fn open_demo(app: &AppHandle) -> aidmap::Result<OperationInfo> {
+    let state = app.state::<AppState>();
+    let path = state.demo_path();
+    if !path.exists() {
+        std::fs::create_dir_all(&state.data_dir)?;
+        let today = chrono::Local::now().date_naive();
+        aidmap::demo::write(&path, &aidmap::demo::DemoOptions::new(today), &state.installation_id)?;
+    }
+    open(app, &path)
+}

@@ -1,0 +1,111 @@
+//! Starts the real desktop app under tauri-driver and hands the tests a WebDriver client.
+//!
+//! Needs a display (run under `xvfb-run`), `tauri-driver` and `WebKitWebDriver` on PATH, and the
+//! app built with its UI embedded (`make app`). Missing pieces fail loudly: these tests never skip.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use tokio::process::{Child, Command};
+
+pub use fantoccini;
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("AIDMAP_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/aidmap-desktop"))
+}
+
+/// Where tests leave screenshots for people to look at.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("artifacts/e2e");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl App {
+    /// Launches the app with its config and data in `data_dir` (a fresh dir = a first launch).
+    pub async fn launch(data_dir: &Path) -> App {
+        assert!(std::env::var_os("DISPLAY").is_some(), "no DISPLAY: run the end-to-end tests under xvfb-run");
+        let app = app_binary();
+        assert!(app.exists(), "{} is missing: build it with `make app`", app.display());
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("AIDMAP_DATA_DIR", data_dir)
+            .env("LANG", "en_US.UTF-8")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("tauri-driver on PATH (cargo install tauri-driver --version ^2 --locked)");
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+        let client = tokio::time::timeout(Duration::from_secs(60), ClientBuilder::native().capabilities(caps).connect(&url))
+            .await
+            .expect("WebDriver session within 60 s")
+            .expect("WebDriver session");
+        App { client, driver }
+    }
+
+    pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+    }
+
+    /// Polls a JavaScript expression until it returns a truthy value.
+    pub async fn wait_js(&self, what: &str, expr: &str) -> serde_json::Value {
+        for _ in 0..300 {
+            let v = self.client.execute(&format!("return {expr};"), vec![]).await.expect("execute script");
+            if !(v.is_null() || v == false || v == 0 || v == "") {
+                return v;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("timed out waiting for {what}");
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = artifacts_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Ends the session (the app quits) and stops tauri-driver with SIGTERM, so its
+    /// WebKitWebDriver child is not orphaned.
+    pub async fn quit(mut self) {
+        let _ = self.client.close().await;
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.driver.wait()).await;
+    }
+}

@@ -1,0 +1,71 @@
+// The one thin typed module between the UI and the Rust backend. Every command goes through
+// `call`, which turns a failed command into an `ApiError` with the backend's fixed code.
+// Types come from `bindings/`, generated from the Rust structs by ts-rs (`cargo test`).
+import { invoke } from "@tauri-apps/api/core";
+import type { FeatureCollection } from "geojson";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ErrorReport } from "./bindings/ErrorReport";
+import type { FieldError } from "./bindings/FieldError";
+import type { Household } from "./bindings/Household";
+import type { HouseholdDetail } from "./bindings/HouseholdDetail";
+import type { HouseholdInput } from "./bindings/HouseholdInput";
+import type { HouseholdPage } from "./bindings/HouseholdPage";
+import type { HouseholdPin } from "./bindings/HouseholdPin";
+import type { Need } from "./bindings/Need";
+import type { NeedInput } from "./bindings/NeedInput";
+import type { NeedStatus } from "./bindings/NeedStatus";
+import type { OperationInfo } from "./bindings/OperationInfo";
+import type { RecentEntry } from "./bindings/RecentEntry";
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldError[];
+  constructor(report: ErrorReport) {
+    super(report.message);
+    this.name = "ApiError";
+    this.code = report.code;
+    this.fields = report.fields;
+  }
+}
+
+function isReport(e: unknown): e is ErrorReport {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+/** Normalises whatever a failed invoke throws into an ApiError. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (isReport(e)) return new ApiError({ code: e.code, message: e.message, fields: e.fields ?? [] });
+  return new ApiError({ code: "internal", message: String(e), fields: [] });
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const api = {
+  startup: () => call<OperationInfo>("startup"),
+  currentOperation: () => call<OperationInfo>("current_operation"),
+  openDemo: () => call<OperationInfo>("open_demo"),
+  openOperation: (path: string) => call<OperationInfo>("open_operation", { path }),
+  newOperation: (path: string, name: string) => call<OperationInfo>("new_operation", { path, name }),
+  recentOperations: () => call<RecentEntry[]>("recent_operations"),
+  setMenu: (labels: Record<string, string>) => call<void>("set_menu", { labels }),
+  demoArea: () => call<FeatureCollection>("demo_area"),
+  householdPins: () => call<HouseholdPin[]>("household_pins"),
+  searchHouseholds: (query: string, limit = 100, offset = 0) =>
+    call<HouseholdPage>("search_households", { query, limit, offset }),
+  getHousehold: (id: string) => call<HouseholdDetail>("get_household", { id }),
+  createHousehold: (input: HouseholdInput) => call<Household>("create_household", { input }),
+  updateHousehold: (id: string, input: HouseholdInput) => call<Household>("update_household", { id, input }),
+  moveHousehold: (id: string, lat: number, lon: number) => call<Household>("move_household", { id, lat, lon }),
+  addNeed: (householdId: string, input: NeedInput) => call<Need>("add_need", { householdId, input }),
+  updateNeed: (id: string, input: NeedInput) => call<Need>("update_need", { id, input }),
+  setNeedStatus: (id: string, status: NeedStatus) => call<Need>("set_need_status", { id, status }),
+};
+
+export type Api = typeof api;

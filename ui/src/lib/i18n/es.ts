@@ -1,0 +1,4 @@
+import type { Messages } from "./en";
+import { en } from "./en";
+// TEMPORARY STUB
+export const es: Messages = { ...en };

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { HouseholdDetail } from "../bindings/HouseholdDetail";
+import type { Need } from "../bindings/Need";
+import {
+  CLICKABLE_LAYERS, NO_NEED_RANK, RANK_COLORS, bounds, clusterLabel, householdSource, layerStack, pinFromDetail,
+  pinsToGeoJSON, rankColor, urgencyRank,
+} from "./layers";
+
+describe("map layer logic", () => {
+  it("ranks urgencies critical first and no need last", () => {
+    expect(["critical", "high", "normal", "low"].map((u) => urgencyRank(u as never))).toEqual([0, 1, 2, 3]);
+    expect(urgencyRank(null)).toBe(NO_NEED_RANK);
+  });
+
+  it("turns pins into GeoJSON points at [lon, lat] with the rank", () => {
+    const fc = pinsToGeoJSON([
+      { id: "a", lat: 43.7, lon: 7.4, urgency: "high", open_needs: 2 },
+      { id: "b", lat: 43.8, lon: 7.5, urgency: null, open_needs: 0 },
+    ]);
+    expect(fc.features.map((f) => f.geometry.coordinates)).toEqual([[7.4, 43.7], [7.5, 43.8]]);
+    expect(fc.features.map((f) => f.properties)).toEqual([
+      { id: "a", rank: 1, n: 2 },
+      { id: "b", rank: 4, n: 0 },
+    ]);
+  });
+
+  it("colours clusters by their most urgent member", () => {
+    const src = householdSource({ type: "FeatureCollection", features: [] });
+    expect(src.cluster).toBe(true);
+    expect(src.clusterProperties).toEqual({ top: ["min", ["get", "rank"]] });
+    const expr = rankColor(["get", "top"]);
+    expect(expr[0]).toBe("match");
+    expect(expr[3]).toBe(RANK_COLORS[0]);
+    expect(expr[expr.length - 1]).toBe(RANK_COLORS[NO_NEED_RANK]);
+  });
+
+  it("keeps the area under the households and clusters under single points", () => {
+    const ids = layerStack().map((l) => l.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.indexOf("area-roads-major")).toBeLessThan(ids.indexOf("household-clusters"));
+    expect(ids.indexOf("household-clusters")).toBeLessThan(ids.indexOf("household-points"));
+    expect(ids.slice(-2)).toEqual(CLICKABLE_LAYERS);
+  });
+
+  it("computes bounds, or null for no pins", () => {
+    expect(bounds([])).toBeNull();
+    expect(
+      bounds([
+        { id: "a", lat: 1, lon: 5, urgency: null, open_needs: 0 },
+        { id: "b", lat: -2, lon: 7, urgency: null, open_needs: 0 },
+      ]),
+    ).toEqual([5, -2, 7, 1]);
+  });
+
+  it("derives a pin from a household's open needs only", () => {
+    const need = (urgency: Need["urgency"], status: Need["status"]): Need => ({
+      id: urgency + status, household_id: "h", category: "water", quantity: 1, unit: "L", urgency,
+      requested_at: "", wanted_by: null, status, notes: "", created_at: "", updated_at: "", updated_by: "",
+    });
+    const d = { household: { id: "h", lat: 1, lon: 2 }, needs: [need("critical", "delivered"), need("low", "open"), need("high", "open")] };
+    expect(pinFromDetail(d as unknown as HouseholdDetail)).toEqual({ id: "h", lat: 1, lon: 2, urgency: "high", open_needs: 2 });
+    const none = { ...d, needs: [need("critical", "cancelled")] };
+    expect(pinFromDetail(none as unknown as HouseholdDetail).urgency).toBeNull();
+  });
+
+  it("abbreviates large cluster counts", () => {
+    expect([clusterLabel(7), clusterLabel(1234), clusterLabel(45678)]).toEqual(["7", "1.2k", "46k"]);
+  });
+});
