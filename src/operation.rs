@@ -6,7 +6,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorReport, Result};
 use crate::store::{schema, Stamp};
 use crate::validate::{Checker, MAX_SHORT};
 
@@ -29,6 +29,14 @@ pub struct OperationInfo {
     pub schema_version: u32,
     pub households: u32,
     pub open_needs: u32,
+}
+
+/// What the app opens at launch, and why the last operation could not be reopened, if so.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Startup {
+    pub operation: OperationInfo,
+    pub reopen_error: Option<ErrorReport>,
 }
 
 pub fn insert(conn: &Connection, stamp: &Stamp, op: &NewOperation) -> Result<()> {

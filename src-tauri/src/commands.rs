@@ -9,22 +9,26 @@ use aidmap::need::{Need, NeedInput};
 use aidmap::operation::OperationInfo;
 use aidmap::recent::{self, RecentEntry};
 use aidmap::vocab::NeedStatus;
-use aidmap::Store;
+use aidmap::operation::Startup;
+use aidmap::{ErrorReport, Store};
 use tauri::{AppHandle, State};
 
 use crate::error::CmdResult;
 use crate::session;
 use crate::state::AppState;
 
-/// Opens the last operation, or the demo on first launch (or when the last one cannot be opened).
+/// Opens the last operation, or the demo on first launch. When the last one cannot be opened
+/// the demo opens instead and the reason comes back so the UI can say why.
 #[tauri::command(async)]
-pub fn startup(app: AppHandle, state: State<'_, AppState>) -> CmdResult<OperationInfo> {
+pub fn startup(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Startup> {
+    let mut reopen_error = None;
     if let Some(last) = recent::load(&state.config_dir).first() {
-        if let Ok(info) = session::open(&app, &PathBuf::from(&last.path)) {
-            return Ok(info);
+        match session::open(&app, &PathBuf::from(&last.path)) {
+            Ok(operation) => return Ok(Startup { operation, reopen_error: None }),
+            Err(e) => reopen_error = Some(ErrorReport::from(&e)),
         }
     }
-    Ok(session::open_demo(&app)?)
+    Ok(Startup { operation: session::open_demo(&app)?, reopen_error })
 }
 
 #[tauri::command(async)]
@@ -64,7 +68,7 @@ pub fn set_menu(app: AppHandle, state: State<'_, AppState>, labels: HashMap<Stri
 /// The demo area outline (roads, buildings, boundary) as GeoJSON text.
 #[tauri::command(async)]
 pub fn demo_area() -> CmdResult<tauri::ipc::Response> {
-    Ok(tauri::ipc::Response::new(aidmap::demo::area::geojson()?))
+    Ok(tauri::ipc::Response::new(aidmap::demo::area::geojson()?.to_string()))
 }
 
 #[tauri::command(async)]

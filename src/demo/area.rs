@@ -4,7 +4,9 @@
 use serde_json::{json, Value};
 
 use super::osm;
-use crate::error::Result;
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
 
 fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
@@ -15,8 +17,13 @@ fn ring(coords: impl Iterator<Item = (f64, f64)>) -> Value {
 }
 
 /// A GeoJSON FeatureCollection; each feature has a `kind` of `boundary`, `building` or `road`
-/// (roads also carry `class` and `name`).
-pub fn geojson() -> Result<String> {
+/// (roads also carry `class` and `name`). Built once per process.
+pub fn geojson() -> Result<&'static str> {
+    static GEOJSON: OnceLock<std::result::Result<String, String>> = OnceLock::new();
+    GEOJSON.get_or_init(|| build().map_err(|e| e.to_string())).as_deref().map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn build() -> Result<String> {
     let extract = osm::monaco()?;
     let mut features = Vec::new();
     let boundary = osm::boundary(osm::MONACO_POLY);

@@ -10,6 +10,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use tokio::process::{Child, Command};
 
+pub use chrono::NaiveDate;
 pub use fantoccini;
 
 pub fn workspace_root() -> PathBuf {

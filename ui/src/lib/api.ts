@@ -16,6 +16,7 @@ import type { NeedInput } from "./bindings/NeedInput";
 import type { NeedStatus } from "./bindings/NeedStatus";
 import type { OperationInfo } from "./bindings/OperationInfo";
 import type { RecentEntry } from "./bindings/RecentEntry";
+import type { Startup } from "./bindings/Startup";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -48,7 +49,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const api = {
-  startup: () => call<OperationInfo>("startup"),
+  startup: () => call<Startup>("startup"),
   currentOperation: () => call<OperationInfo>("current_operation"),
   openDemo: () => call<OperationInfo>("open_demo"),
   openOperation: (path: string) => call<OperationInfo>("open_operation", { path }),

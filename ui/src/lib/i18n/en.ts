@@ -157,6 +157,7 @@ export const en = {
   "error.no_operation": "No operation is open.",
   "error.internal": "Something went wrong: {message}",
   "error.title": "Could not complete that",
+  "error.reopen": "The operation you used last could not be reopened, so the demo is open instead.",
 
   "dialog.new.title": "New operation",
   "dialog.new.body": "An operation is one disaster response, saved as one file. Give it a name, then choose where to save it.",

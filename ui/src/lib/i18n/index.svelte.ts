@@ -69,8 +69,12 @@ export function format(template: string, params?: Record<string, string | number
 
 /** Translates a key; unknown keys fall back to English, then to the key itself. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const cat = catalogues[currentLanguage()] ?? en;
-  return format(cat[key] ?? en[key] ?? key, params);
+  const lang = currentLanguage();
+  const cat = catalogues[lang] ?? en;
+  const localised = params && Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, typeof v === "number" ? v.toLocaleString(lang) : v]),
+  );
+  return format(cat[key] ?? en[key] ?? key, localised);
 }
 
 /** Translates a key built at run time (vocabulary values: `category.water`, …). */

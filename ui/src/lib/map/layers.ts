@@ -81,10 +81,6 @@ const MAJOR_ROADS = ["motorway", "trunk", "primary", "secondary", "tertiary", "m
 
 /** Every layer, bottom to top: the z-order lives here and nowhere else. */
 export function layerStack(): LayerSpecification[] {
-  const boundaryFill: FillLayerSpecification = {
-    id: "area-boundary-fill", type: "fill", source: AREA, filter: byKind("boundary"),
-    paint: { "fill-color": "#f4f1ea" },
-  };
   const buildings: FillLayerSpecification = {
     id: "area-buildings", type: "fill", source: AREA, filter: byKind("building"), minzoom: 14,
     paint: { "fill-color": "#e0dbd2", "fill-outline-color": "#d0c9bd" },
@@ -122,7 +118,7 @@ export function layerStack(): LayerSpecification[] {
       "circle-stroke-width": 1.5,
     },
   };
-  return [boundaryFill, buildings, minorRoads, majorRoads, boundaryLine, clusters, points];
+  return [buildings, minorRoads, majorRoads, boundaryLine, clusters, points];
 }
 
 export const CLICKABLE_LAYERS = ["household-clusters", "household-points"];
@@ -132,7 +128,7 @@ export function baseStyle(): StyleSpecification {
   return {
     version: 8,
     sources: {},
-    layers: [{ id: "background", type: "background", paint: { "background-color": "#dfe6e9" } }],
+    layers: [{ id: "background", type: "background", paint: { "background-color": "#eceae4" } }],
   };
 }
 

@@ -1,0 +1,60 @@
+//! Files the app cannot open normally: it says so, opens what it can, and writes nothing.
+
+use std::os::unix::fs::PermissionsExt;
+
+use aidmap::demo::{self, DemoOptions};
+use aidmap::vocab::HouseholdStatus;
+use aidmap_e2e::fantoccini::Locator;
+use aidmap_e2e::App;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_last_operation_is_reported_and_left_unchanged() {
+    let data = tempfile::tempdir().unwrap();
+    let bogus = data.path().join("notes.aidmap");
+    let bytes = b"These are not the households you are looking for.\n".repeat(200);
+    std::fs::write(&bogus, &bytes).unwrap();
+    aidmap::recent::push(data.path(), &bogus, "Notes").unwrap();
+
+    let app = App::launch(data.path()).await;
+    let text = app.wait_css("[data-testid=message-text]").await.text().await.unwrap();
+    assert!(text.contains("not an Aidmap operation"), "message was: {text}");
+    app.wait_css("[data-testid=demo-badge]").await; // the demo opened instead
+    app.screenshot("bad-file-message").await;
+    app.quit().await;
+
+    assert_eq!(std::fs::read(&bogus).unwrap(), bytes, "the file is unchanged");
+    assert!(!data.path().join("notes.aidmap-wal").exists());
+    assert!(!data.path().join("notes.aidmap-shm").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_operation_opens_with_a_banner_and_no_editing() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("archive.aidmap");
+    let opts = DemoOptions { households: 40, seed: 11, date: chrono_date() };
+    let store = demo::write(&path, &opts, "e2e").unwrap();
+    let active = store.count_households(Some(HouseholdStatus::Active)).unwrap();
+    drop(store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    aidmap::recent::push(data.path(), &path, "Archive").unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let app = App::launch(data.path()).await;
+    app.wait_css("[data-testid=readonly-banner]").await;
+    let count = app.wait_js("map count", "document.querySelector('[data-testid=map-count]')?.dataset.count").await;
+    assert_eq!(count.as_str().unwrap().parse::<u32>().unwrap(), active);
+    let new_button = app.wait_css("[data-testid=new-household]").await;
+    assert_eq!(new_button.attr("disabled").await.unwrap().as_deref(), Some("true"));
+    app.wait_css("[data-testid=household-list] [data-row]").await.click().await.unwrap();
+    app.wait_css("[data-testid=household-panel]").await;
+    assert!(app.client.find(Locator::Css("[data-testid=edit-household]")).await.is_err(), "no Edit button");
+    assert!(app.client.find(Locator::Css("[data-testid=add-need]")).await.is_err(), "no Add need button");
+    app.screenshot("read-only").await;
+    app.quit().await;
+
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the read-only file is unchanged");
+}
+
+fn chrono_date() -> aidmap_e2e::NaiveDate {
+    aidmap_e2e::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}

@@ -1,0 +1,16 @@
+//! Integration tests of the Aidmap core, one binary with a module per area (ripgrep style), so
+//! the crate is linked once.
+
+#[path = "core/util.rs"]
+mod util;
+
+#[path = "core/cli.rs"]
+mod cli;
+#[path = "core/demo.rs"]
+mod demo;
+#[path = "core/households.rs"]
+mod households;
+#[path = "core/migrations.rs"]
+mod migrations;
+#[path = "core/needs.rs"]
+mod needs;
