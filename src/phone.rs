@@ -35,8 +35,13 @@ pub fn phone(raw: &str) -> Phone {
 }
 
 /// The digits of a search query, if it looks like a phone number (at least 3 digits).
+/// A leading `00` international prefix is dropped, as `normalize` turns it into the `+` that the
+/// stored search form omits.
 pub fn query_digits(query: &str) -> Option<String> {
-    let digits: String = query.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut digits: String = query.chars().filter(|c| c.is_ascii_digit()).collect();
+    if let Some(rest) = digits.strip_prefix("00").filter(|rest| rest.len() >= 3) {
+        digits = rest.to_string();
+    }
     (digits.len() >= 3 && query.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c))).then_some(digits)
 }
 
@@ -57,5 +62,6 @@ mod tests {
         assert_eq!(query_digits("93 15"), Some("9315".into()));
         assert_eq!(query_digits("Rue 12"), None);
         assert_eq!(query_digits("12"), None);
+        assert_eq!(query_digits("00377 93 15"), Some("3779315".into()));
     }
 }

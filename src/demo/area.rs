@@ -1,6 +1,7 @@
 //! The demo area outline as GeoJSON: roads, buildings and the extract boundary, drawn by the map
 //! under the households while no region pack provides a basemap.
 
+use geo::{BoundingRect, Intersects};
 use serde_json::{json, Value};
 
 use super::osm;
@@ -25,6 +26,12 @@ pub fn geojson() -> Result<&'static str> {
 
 fn build() -> Result<String> {
     let extract = osm::monaco()?;
+    // The extract reaches well into France: keep what lies around Monaco itself.
+    let area = osm::monaco_boundary().bounding_rect().ok_or_else(|| Error::Internal("empty boundary".into()))?;
+    let area = geo::Rect::new(
+        geo::coord! { x: area.min().x - 0.003, y: area.min().y - 0.002 },
+        geo::coord! { x: area.max().x + 0.003, y: area.max().y + 0.002 },
+    );
     let mut features = Vec::new();
     let boundary = osm::boundary(osm::MONACO_POLY);
     features.push(json!({
@@ -32,14 +39,14 @@ fn build() -> Result<String> {
         "properties": {"kind": "boundary"},
         "geometry": {"type": "Polygon", "coordinates": [ring(boundary.into_iter())]},
     }));
-    for b in &extract.buildings {
+    for b in extract.buildings.iter().filter(|b| area.intersects(*b)) {
         features.push(json!({
             "type": "Feature",
             "properties": {"kind": "building"},
             "geometry": {"type": "Polygon", "coordinates": [ring(b.exterior().coords().map(|c| (c.x, c.y)))]},
         }));
     }
-    for r in &extract.roads {
+    for r in extract.roads.iter().filter(|r| area.intersects(&r.line)) {
         features.push(json!({
             "type": "Feature",
             "properties": {"kind": "road", "class": r.class, "name": r.name},

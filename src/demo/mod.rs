@@ -72,9 +72,14 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
     let extract = osm::monaco()?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     // The extract reaches into France; the demo stays inside the Monaco boundary.
-    let boundary = geo::Polygon::new(geo::LineString::from(osm::boundary(osm::MONACO_POLY)), vec![]);
-    let mut addresses: Vec<&osm::Address> =
-        extract.addresses.iter().filter(|a| boundary.contains(&geo::Point::new(a.lon, a.lat))).collect();
+    let boundary = osm::monaco_boundary();
+    let along_streets = osm::street_places(extract, &boundary, 35.0);
+    let mut addresses: Vec<&osm::Address> = extract
+        .addresses
+        .iter()
+        .filter(|a| boundary.contains(&geo::Point::new(a.lon, a.lat)))
+        .chain(&along_streets)
+        .collect();
     if addresses.is_empty() {
         return Err(crate::error::Error::Internal("the embedded extract has no addresses".into()));
     }
@@ -84,7 +89,11 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
         // Monaco is mostly apartment buildings: past the first pass, addresses take several units.
         let address = addresses[i as usize % addresses.len()];
         let unit = i as usize / addresses.len();
-        let input = household_input(&mut rng, address, unit, opts.date);
+        let mut input = household_input(&mut rng, address, unit, opts.date);
+        if !boundary.contains(&geo::Point::new(input.lon, input.lat)) {
+            // The few metres of jitter must not carry a household across the border.
+            (input.lat, input.lon) = (address.lat, address.lon);
+        }
         let id = seeded_id(&mut rng, start + Duration::milliseconds(i as i64));
         household::insert_with_id(conn, stamp, &id, &input)?;
         let cold_chain = input.vulnerabilities.contains(&Vulnerability::ColdChain);
@@ -104,7 +113,7 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
 fn household_input(rng: &mut ChaCha8Rng, a: &osm::Address, unit: usize, date: NaiveDate) -> HouseholdInput {
     let given = names::GIVEN.choose(rng).copied().unwrap_or("Ana");
     let family = names::FAMILY.choose(rng).copied().unwrap_or("Applewood");
-    let mut address = format!("{} {}", a.housenumber, a.street);
+    let mut address = if a.housenumber.is_empty() { a.street.clone() } else { format!("{} {}", a.housenumber, a.street) };
     if unit > 0 {
         address = format!("{address}, apt {}{}", 1 + unit % 9, (b'A' + (unit / 9 % 6) as u8) as char);
     }

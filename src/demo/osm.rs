@@ -114,3 +114,44 @@ pub fn boundary(poly: &str) -> Vec<(f64, f64)> {
         })
         .collect()
 }
+
+/// The extract's boundary (`monaco.poly`) as a polygon.
+pub fn monaco_boundary() -> Polygon<f64> {
+    Polygon::new(LineString::from(boundary(MONACO_POLY)), vec![])
+}
+
+const STREET_CLASSES: &[&str] =
+    &["residential", "living_street", "unclassified", "tertiary", "secondary", "primary", "pedestrian"];
+
+/// Points along the named streets inside `area`, about every `spacing_m` metres, each with the
+/// street's name and no house number: most Monaco buildings carry no address in OSM, and
+/// households live along every street, not only at the few numbered addresses.
+pub fn street_places(extract: &Extract, area: &Polygon<f64>, spacing_m: f64) -> Vec<Address> {
+    use geo::Contains;
+    let mut out = Vec::new();
+    for road in extract.roads.iter().filter(|r| STREET_CLASSES.contains(&r.class.as_str())) {
+        let Some(name) = &road.name else { continue };
+        let mut carried = spacing_m / 2.0; // distance walked since the last point
+        for segment in road.line.lines() {
+            // Equirectangular metres are exact enough over one street segment.
+            let k = 111_320.0;
+            let dx = (segment.end.x - segment.start.x) * k * segment.start.y.to_radians().cos();
+            let dy = (segment.end.y - segment.start.y) * k;
+            let length = (dx * dx + dy * dy).sqrt();
+            let mut at = spacing_m - carried;
+            while at <= length {
+                let f = at / length;
+                let c = Coord {
+                    x: segment.start.x + f * (segment.end.x - segment.start.x),
+                    y: segment.start.y + f * (segment.end.y - segment.start.y),
+                };
+                if area.contains(&c) {
+                    out.push(Address { housenumber: String::new(), street: name.clone(), lat: c.y, lon: c.x });
+                }
+                at += spacing_m;
+            }
+            carried = length - (at - spacing_m);
+        }
+    }
+    out
+}

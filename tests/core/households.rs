@@ -176,7 +176,11 @@ fn invalid_households_are_rejected_and_change_nothing() {
         let mut input = alice();
         break_it(&mut input);
         assert_eq!(validation_fields(store.create_household(&input)), [field(name, rule)], "create, {name}");
-        assert_eq!(validation_fields(store.update_household(&existing.id, &input)), [field(name, rule)], "update, {name}");
+        assert_eq!(
+            validation_fields(store.update_household(&existing.id, &input)),
+            [field(name, rule)],
+            "update, {name}"
+        );
         assert_eq!(rows(&store, "household"), 1);
         assert_eq!(store.household(&existing.id).unwrap().household, existing);
     }
@@ -187,9 +191,14 @@ fn invalid_households_are_rejected_and_change_nothing() {
     input.lat = 91.0;
     input.consent.date = Some("soon".into());
     let fields = validation_fields(store.create_household(&input));
-    assert_eq!(fields, [field("name", Rule::Required), field("lat", Rule::OutOfRange), field("consent.date", Rule::InvalidDate)]);
+    assert_eq!(
+        fields,
+        [field("name", Rule::Required), field("lat", Rule::OutOfRange), field("consent.date", Rule::InvalidDate)]
+    );
 
-    for (lat, lon, expected) in [(91.0, 7.4, field("lat", Rule::OutOfRange)), (43.7, f64::NAN, field("lon", Rule::NotANumber))] {
+    for (lat, lon, expected) in
+        [(91.0, 7.4, field("lat", Rule::OutOfRange)), (43.7, f64::NAN, field("lon", Rule::NotANumber))]
+    {
         assert_eq!(validation_fields(store.move_household(&existing.id, lat, lon)), [expected]);
     }
     assert_eq!(store.household(&existing.id).unwrap().household, existing);
@@ -214,7 +223,8 @@ fn pins_list_active_households_with_their_most_urgent_open_need() {
     };
     use HouseholdStatus::{Active, Closed};
     use NeedStatus::{Cancelled, Delivered, Open};
-    let a = add(&mut store, "A", Active, &[(Urgency::High, Open), (Urgency::Critical, Delivered), (Urgency::Normal, Open)]);
+    let a =
+        add(&mut store, "A", Active, &[(Urgency::High, Open), (Urgency::Critical, Delivered), (Urgency::Normal, Open)]);
     let b = add(&mut store, "B", Active, &[]);
     let c = add(&mut store, "C", Closed, &[(Urgency::Critical, Open)]);
     let d = add(&mut store, "D", Active, &[(Urgency::Low, Open), (Urgency::Critical, Cancelled)]);
@@ -253,7 +263,10 @@ fn rows_carry_exact_timestamps_and_author() {
 
     clock.set("2026-11-26T00:00:01+02:00");
     let moved = store.move_household(&created.id, 43.74, 7.43).unwrap();
-    assert_eq!((moved.created_at.as_str(), moved.updated_at.as_str()), ("2026-11-25T08:00:00.000Z", "2026-11-25T22:00:01.000Z"));
+    assert_eq!(
+        (moved.created_at.as_str(), moved.updated_at.as_str()),
+        ("2026-11-25T08:00:00.000Z", "2026-11-25T22:00:01.000Z")
+    );
 
     // Another installation editing the same file signs its change.
     let path = store.path().to_path_buf();

@@ -44,12 +44,16 @@ fn schema_of(conn: &Connection) -> Vec<String> {
             .unwrap();
         out.extend(cols.map(Result::unwrap));
     }
-    let mut indexes = conn
-        .prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
-        .unwrap();
+    let mut indexes =
+        conn.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").unwrap();
     let indexes = indexes
         .query_map([], |r| {
-            Ok(format!("index {} on {}: {:?}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+            Ok(format!(
+                "index {} on {}: {:?}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?
+            ))
         })
         .unwrap();
     out.extend(indexes.map(Result::unwrap));
@@ -143,8 +147,10 @@ fn sqlite_file_of_another_app_is_refused() {
         let path = dir.path().join(format!("other-{app_id}.sqlite"));
         let conn = Connection::open(&path).unwrap();
         conn.pragma_update(None, "application_id", app_id).unwrap();
-        conn.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep');")
-            .unwrap();
+        conn.execute_batch(
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep');",
+        )
+        .unwrap();
         drop(conn);
         let before = fs::read(&path).unwrap();
 
@@ -205,7 +211,10 @@ fn damaged_operation_gives_a_clear_error_and_is_left_untouched() {
         match &result {
             Err(e @ (Error::Corrupt(_) | Error::NotAnOperation)) => {
                 let message = e.to_string();
-                assert!(message.contains("damaged") || message.contains("not an Aidmap operation"), "{name}: {message}");
+                assert!(
+                    message.contains("damaged") || message.contains("not an Aidmap operation"),
+                    "{name}: {message}"
+                );
             }
             other => panic!("{name}: expected Corrupt or NotAnOperation, got {:?}", other.as_ref().map(|_| ())),
         }

@@ -49,10 +49,15 @@ impl App {
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("AIDMAP_DATA_DIR", data_dir)
+            // The webview keeps its own storage (the language choice, say) under XDG dirs:
+            // give each test its own, so one test's settings never leak into another.
+            .env("XDG_DATA_HOME", data_dir.join("xdg-data"))
+            .env("XDG_CONFIG_HOME", data_dir.join("xdg-config"))
+            .env("XDG_CACHE_HOME", data_dir.join("xdg-cache"))
             .env("LANG", "en_US.UTF-8")
+            // A file, not a pipe: a WebKitWebDriver left behind must not hold the test's output open.
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
+            .stderr(std::fs::File::create(artifacts_dir().join(format!("tauri-driver-{port}.log"))).expect("driver log"))
             .spawn()
             .expect("tauri-driver on PATH (cargo install tauri-driver --version ^2 --locked)");
         let url = format!("http://127.0.0.1:{port}");
@@ -100,13 +105,24 @@ impl App {
         path
     }
 
-    /// Ends the session (the app quits) and stops tauri-driver with SIGTERM, so its
-    /// WebKitWebDriver child is not orphaned.
+    /// Ends the session (the app quits) and stops tauri-driver.
     pub async fn quit(mut self) {
-        let _ = self.client.close().await;
-        if let Some(pid) = self.driver.id() {
-            let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
-        }
+        let _ = self.client.clone().close().await;
+        terminate(&self.driver);
         let _ = tokio::time::timeout(Duration::from_secs(10), self.driver.wait()).await;
+    }
+}
+
+/// SIGTERM, not SIGKILL: tauri-driver then stops its WebKitWebDriver child too.
+fn terminate(driver: &Child) {
+    if let Some(pid) = driver.id() {
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+    }
+}
+
+impl Drop for App {
+    /// A failed test drops its App without `quit`: still stop the driver and the app.
+    fn drop(&mut self) {
+        terminate(&self.driver);
     }
 }

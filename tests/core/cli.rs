@@ -1,0 +1,217 @@
+//! The `aidmap` command line, run as a separate process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use aidmap::vocab::NeedStatus;
+use aidmap::{OpenMode, Store};
+use serde_json::Value;
+
+use crate::util::*;
+
+const HOUSEHOLD_FIELDS: [&str; 19] = [
+    "id",
+    "name",
+    "phones",
+    "address",
+    "lat",
+    "lon",
+    "location_source",
+    "adults",
+    "children",
+    "seniors",
+    "vulnerabilities",
+    "languages",
+    "access_notes",
+    "consent",
+    "status",
+    "notes",
+    "created_at",
+    "updated_at",
+    "updated_by",
+];
+
+/// A temp dir with its own config folder (installation id) and a 50-household demo `demo.aidmap`.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let fixture = Fixture { dir: tempdir() };
+        let out = fixture.run(&[
+            "demo",
+            fixture.db().to_str().unwrap(),
+            "--households",
+            "50",
+            "--seed",
+            "3",
+            "--date",
+            "2026-11-25",
+        ]);
+        let stdout = success(&out);
+        assert!(stdout.starts_with("wrote ") && stdout.contains("in"), "{stdout}");
+        fixture
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("demo.aidmap")
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_aidmap"))
+            .args(args)
+            .env("AIDMAP_CONFIG_DIR", self.config())
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .expect("run aidmap")
+    }
+
+    fn run_on_db(&self, args: &[&str]) -> Output {
+        let mut all = args.to_vec();
+        let db = self.db();
+        all.extend(["--db", db.to_str().unwrap()]);
+        self.run(&all)
+    }
+}
+
+fn success(out: &Output) -> String {
+    assert!(out.status.success(), "exit {:?}, stderr: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+/// Non-zero exit, nothing on stdout, exactly one line on stderr; returns that line.
+fn failure(out: &Output) -> String {
+    assert!(!out.status.success(), "expected a failure, stdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.stdout.is_empty(), "stdout should be empty: {}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line on stderr, got {stderr:?}");
+    stderr.trim_end().to_string()
+}
+
+fn json_rows(stdout: &str) -> Vec<serde_json::Map<String, Value>> {
+    let value: Value = serde_json::from_str(stdout).expect("valid JSON");
+    value.as_array().expect("a JSON array").iter().map(|v| v.as_object().expect("an object").clone()).collect()
+}
+
+#[test]
+fn households_list_as_json() {
+    let fx = Fixture::new();
+    let rows = json_rows(&success(&fx.run_on_db(&["households", "list"])));
+    assert_eq!(rows.len(), 50);
+
+    let installation = std::fs::read_to_string(fx.config().join("installation-id")).unwrap();
+    let installation = installation.trim();
+    assert!(uuid::Uuid::parse_str(installation).is_ok());
+    let mut expected: Vec<&str> = HOUSEHOLD_FIELDS.to_vec();
+    expected.sort();
+    for row in &rows {
+        let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, expected);
+        assert!(row["name"].as_str().is_some_and(|n| !n.is_empty()));
+        assert!(row["lat"].is_f64() && row["lon"].is_f64());
+        assert!(row["phones"]
+            .as_array()
+            .is_some_and(|p| p[0]["original"].is_string() && p[0]["normalized"].is_string()));
+        assert!(row["consent"]["status"].is_string());
+        assert_eq!(row["location_source"], "imported");
+        assert_eq!(row["updated_by"], installation, "the CLI signs with its installation id");
+    }
+
+    // The same households the core reads, in the same order.
+    let store = Store::open_with(&fx.db(), "reader", OpenMode::ReadOnly).unwrap();
+    let ids: Vec<String> = store.households().unwrap().into_iter().map(|h| h.id).collect();
+    assert_eq!(rows.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect::<Vec<_>>(), ids);
+
+    // The same seed and date give the same file content from the CLI too (a second installation).
+    let other = Fixture::new();
+    let again = json_rows(&success(&other.run_on_db(&["households", "list"])));
+    let strip = |rows: &[serde_json::Map<String, Value>]| {
+        rows.iter()
+            .map(|r| {
+                let mut r = r.clone();
+                r.remove("updated_by");
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&again), strip(&rows));
+}
+
+#[test]
+fn households_list_as_csv() {
+    let fx = Fixture::new();
+    let stdout = success(&fx.run_on_db(&["households", "list", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..4], ["id", "name", "phones", "address"]);
+    for column in ["lat", "lon", "consent_status", "status", "created_at", "updated_at", "updated_by"] {
+        assert!(header.iter().any(|h| h == column), "missing column {column}");
+    }
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("well-formed CSV")).collect();
+    assert_eq!(records.len(), 50);
+    let lat = header.iter().position(|h| h == "lat").unwrap();
+    for record in &records {
+        assert_eq!(record.len(), header.len());
+        let lat: f64 = record[lat].parse().expect("lat is a number");
+        assert!((43.7..43.8).contains(&lat));
+        assert!(record[2].starts_with("+377"), "phones are not escaped as formulas: {:?}", &record[2]);
+    }
+}
+
+#[test]
+fn needs_list_filters_by_status() {
+    let fx = Fixture::new();
+    let all = json_rows(&success(&fx.run_on_db(&["needs", "list"])));
+    let open = json_rows(&success(&fx.run_on_db(&["needs", "list", "--status", "open"])));
+    assert!(!open.is_empty() && open.len() < all.len(), "{} open of {}", open.len(), all.len());
+    assert!(open.iter().all(|n| n["status"] == "open"));
+    let store = Store::open_with(&fx.db(), "reader", OpenMode::ReadOnly).unwrap();
+    assert_eq!(open.len(), store.needs(Some(NeedStatus::Open)).unwrap().len());
+    assert_eq!(all.len(), store.needs(None).unwrap().len());
+
+    let csv_out = success(&fx.run_on_db(&["needs", "list", "--status", "open", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(csv_out.as_bytes());
+    let status = reader.headers().unwrap().iter().position(|h| h == "status").expect("status column");
+    let records: Vec<_> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), open.len());
+    assert!(records.iter().all(|r| &r[status] == "open"));
+}
+
+fn assert_unchanged(path: &Path, before: &[u8]) {
+    assert_eq!(std::fs::read(path).unwrap(), before, "{} changed", path.display());
+}
+
+#[test]
+fn errors_are_one_line_on_stderr() {
+    let fx = Fixture::new();
+    let dir = fx.dir.path();
+
+    let missing = dir.join("missing.aidmap");
+    let line = failure(&fx.run(&["households", "list", "--db", missing.to_str().unwrap()]));
+    assert!(line.contains("not found"), "{line}");
+    assert!(!missing.exists());
+
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "not a database\n").unwrap();
+    let line = failure(&fx.run(&["needs", "list", "--db", text.to_str().unwrap()]));
+    assert!(line.contains("not an Aidmap operation"), "{line}");
+    assert_unchanged(&text, b"not a database\n");
+
+    let line = failure(&fx.run_on_db(&["needs", "list", "--status", "bogus"]));
+    assert!(line.contains("bogus") && line.contains("open, assigned"), "{line}");
+    let line = failure(&fx.run(&["households", "list"]));
+    assert!(line.contains("--db"), "{line}");
+    // Help is not an error.
+    assert!(success(&fx.run(&["needs", "list", "--help"])).contains("--status"));
+
+    // Writing a demo over an existing file is refused and leaves it alone.
+    let line = failure(&fx.run(&["demo", text.to_str().unwrap(), "--households", "5"]));
+    assert!(line.contains("already exists"), "{line}");
+    assert_unchanged(&text, b"not a database\n");
+}
