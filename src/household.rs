@@ -166,10 +166,29 @@ impl HouseholdInput {
 }
 
 struct Clean {
+    search_text: String,
     phones: Vec<Phone>,
     phones_search: String,
     languages: Vec<String>,
     vulnerabilities: Vec<Vulnerability>,
+}
+
+/// What name/address search matches against: both, folded (see `text::fold`).
+fn search_text(name: &str, address: &str) -> String {
+    crate::text::fold(&format!("{} {}", name.trim(), address.trim()))
+}
+
+/// Migration 2: fills `search_text` for households written before it existed.
+pub fn backfill_search_text(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let rows: Vec<(String, String, String)> = tx
+        .prepare("SELECT id, name, address FROM household")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE household SET search_text = ?2 WHERE id = ?1")?;
+    for (id, name, address) in rows {
+        update.execute(params![id, search_text(&name, &address)])?;
+    }
+    Ok(())
 }
 
 fn clean(input: &HouseholdInput) -> Clean {
@@ -181,7 +200,7 @@ fn clean(input: &HouseholdInput) -> Clean {
     let mut vulnerabilities = input.vulnerabilities.clone();
     vulnerabilities.sort();
     vulnerabilities.dedup();
-    Clean { phones, phones_search, languages, vulnerabilities }
+    Clean { search_text: search_text(&input.name, &input.address), phones, phones_search, languages, vulnerabilities }
 }
 
 /// Inserts a household under a new id and returns the id.
@@ -197,8 +216,8 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &Househ
     let mut stmt = conn.prepare_cached(
         "INSERT INTO household (id, name, phones, phones_search, address, lat, lon, location_source,
             adults, children, seniors, vulnerabilities, languages, access_notes,
-            consent_status, consent_date, consent_scope, status, notes, created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21)",
+            consent_status, consent_date, consent_scope, status, notes, created_at, updated_at, updated_by, search_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
     )?;
     execute_row(&mut stmt, stamp, id, input)?;
     Ok(())
@@ -210,7 +229,7 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &HouseholdInput
         "UPDATE household SET name = ?2, phones = ?3, phones_search = ?4, address = ?5, lat = ?6, lon = ?7,
             location_source = ?8, adults = ?9, children = ?10, seniors = ?11, vulnerabilities = ?12,
             languages = ?13, access_notes = ?14, consent_status = ?15, consent_date = ?16, consent_scope = ?17,
-            status = ?18, notes = ?19, updated_at = ?20, updated_by = ?21
+            status = ?18, notes = ?19, updated_at = ?20, updated_by = ?21, search_text = ?22
          WHERE id = ?1",
     )?;
     if execute_row(&mut stmt, stamp, id, input)? == 0 {
@@ -219,7 +238,7 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &HouseholdInput
     get(conn, id)
 }
 
-/// Binds a household's columns in the order both INSERT and UPDATE use (?1 … ?21).
+/// Binds a household's columns in the order both INSERT and UPDATE use (?1 … ?22).
 fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &HouseholdInput) -> Result<usize> {
     let c = clean(input);
     Ok(stmt.execute(params![
@@ -244,6 +263,7 @@ fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &Househ
         input.notes.trim(),
         stamp.now,
         stamp.by,
+        c.search_text,
     ])?)
 }
 
@@ -320,25 +340,13 @@ pub fn all(conn: &Connection) -> Result<Vec<Household>> {
     rows.map(|r| finish_row(r?)).collect()
 }
 
-/// SQL for the most urgent open need of `h.id` as a rank (0 = critical) and the open-need count.
-const OPEN_NEEDS_JOIN: &str = "LEFT JOIN (
-        SELECT household_id,
-               MIN(CASE urgency WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END) AS rank,
-               COUNT(*) AS n
-        FROM need WHERE status = 'open' GROUP BY household_id
-    ) AS o ON o.household_id = h.id";
-
 fn urgency_of(rank: Option<u8>) -> Option<Urgency> {
     rank.and_then(|r| Urgency::ALL.get(r as usize).copied())
 }
 
 /// Every active household as a map point.
 pub fn pins(conn: &Connection) -> Result<Vec<HouseholdPin>> {
-    let sql = format!(
-        "SELECT h.id, h.lat, h.lon, o.rank, COALESCE(o.n, 0) FROM household h {OPEN_NEEDS_JOIN}
-         WHERE h.status = 'active'"
-    );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare("SELECT id, lat, lon, open_rank, open_needs FROM household WHERE status = 'active'")?;
     let rows = stmt.query_map([], |r| {
         Ok(HouseholdPin {
             id: r.get(0)?,
@@ -354,19 +362,19 @@ pub fn pins(conn: &Connection) -> Result<Vec<HouseholdPin>> {
 /// Households whose name, address or phone contains `query` (case-insensitive), most urgent first.
 pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result<HouseholdPage> {
     let q = query.trim();
-    let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let folded = crate::text::fold(q);
+    let like = format!("%{}%", folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let digits = phone::query_digits(q).map(|d| format!("%{d}%"));
-    let filter = "(?1 = '' OR h.name LIKE ?2 ESCAPE '\\' OR h.address LIKE ?2 ESCAPE '\\'
-                   OR (?3 IS NOT NULL AND h.phones_search LIKE ?3))";
+    let filter = "(?1 = '' OR h.search_text LIKE ?2 ESCAPE '\\' OR (?3 IS NOT NULL AND h.phones_search LIKE ?3))";
     let total: u32 =
         conn.query_row(&format!("SELECT COUNT(*) FROM household h WHERE {filter}"), params![q, like, digits], |r| {
             r.get(0)
         })?;
     let sql = format!(
-        "SELECT h.id, h.name, h.address, h.phones, h.status, o.rank, COALESCE(o.n, 0)
-         FROM household h {OPEN_NEEDS_JOIN}
+        "SELECT h.id, h.name, h.address, h.phones, h.status, h.open_rank, h.open_needs
+         FROM household h
          WHERE {filter}
-         ORDER BY h.status = 'closed', COALESCE(o.rank, 9), h.name COLLATE NOCASE, h.id
+         ORDER BY h.status, h.open_rank, h.name COLLATE NOCASE
          LIMIT ?4 OFFSET ?5"
     );
     let mut stmt = conn.prepare(&sql)?;

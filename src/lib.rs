@@ -13,6 +13,7 @@ pub mod operation;
 pub mod phone;
 pub mod recent;
 pub mod store;
+pub mod text;
 pub mod validate;
 pub mod vocab;
 

@@ -14,3 +14,5 @@ mod households;
 mod migrations;
 #[path = "core/needs.rs"]
 mod needs;
+#[path = "core/upgrade.rs"]
+mod upgrade;

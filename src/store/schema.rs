@@ -1,17 +1,32 @@
 //! The schema: numbered migrations from `migrations/`, embedded, applied one transaction per step
 //! and tracked with `PRAGMA user_version`. Append-only: never edit a migration that has landed.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
 /// Marks a SQLite file as an Aidmap operation ("AIDP").
 pub const APPLICATION_ID: i32 = 0x4149_4450;
 
-pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
+/// One schema step: its SQL, and optionally Rust that runs after it in the same transaction
+/// (for data SQLite cannot compute itself, like Unicode-folded search text).
+pub struct Migration {
+    pub version: u32,
+    pub sql: &'static str,
+    pub after: Option<fn(&Transaction<'_>) -> Result<()>>,
+}
+
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, sql: include_str!("../../migrations/0001_init.sql"), after: None },
+    Migration {
+        version: 2,
+        sql: include_str!("../../migrations/0002_household_search.sql"),
+        after: Some(crate::household::backfill_search_text),
+    },
+];
 
 pub fn latest_version() -> u32 {
-    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
 }
 
 pub fn version(conn: &Connection) -> Result<u32> {
@@ -24,7 +39,8 @@ pub fn application_id(conn: &Connection) -> Result<i32> {
 
 /// Brings the schema up to `target` (normally the latest). Idempotent; refuses a newer file.
 pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<()> {
-    for &(step, sql) in MIGRATIONS.iter().filter(|m| m.0 <= target) {
+    for m in MIGRATIONS.iter().filter(|m| m.version <= target) {
+        let step = m.version;
         // IMMEDIATE: a second process migrating at the same moment waits, then sees the new version.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = version(&tx)?;
@@ -37,7 +53,10 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<()> {
         if current == 0 {
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
-        tx.execute_batch(sql)?;
+        tx.execute_batch(m.sql)?;
+        if let Some(after) = m.after {
+            after(&tx)?;
+        }
         tx.pragma_update(None, "user_version", step)?;
         tx.commit()?;
     }

@@ -45,7 +45,7 @@ fn schema_of(conn: &Connection) -> Vec<String> {
         out.extend(cols.map(Result::unwrap));
     }
     let mut indexes =
-        conn.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").unwrap();
+        conn.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name").unwrap();
     let indexes = indexes
         .query_map([], |r| {
             Ok(format!(

@@ -1,0 +1,66 @@
+//! Older operation files open without loss. `tests/fixtures/operation-v<N>.aidmap` is a demo
+//! written by the release whose schema was version N, with its households and needs exported as
+//! JSON beside it by that release's CLI. Add one fixture per new schema version.
+
+use aidmap::household::Household;
+use aidmap::need::Need;
+use aidmap::store::schema;
+use aidmap::vocab::Urgency;
+use aidmap::Store;
+
+use crate::util::*;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A copy of a fixture in a temp dir (opening upgrades it in place).
+fn copy_of(version: u32, dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join(format!("operation-v{version}.aidmap"));
+    std::fs::copy(fixture(&format!("operation-v{version}.aidmap")), &path).unwrap();
+    path
+}
+
+fn expected<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
+}
+
+#[test]
+fn a_version_1_file_upgrades_without_loss() {
+    let dir = tempdir();
+    let path = copy_of(1, dir.path());
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(schema::version(&raw).unwrap(), 1, "the fixture is a version 1 file");
+    drop(raw);
+
+    let store = Store::open(&path, INSTALLATION).unwrap();
+    assert_eq!(store.info().unwrap().schema_version, schema::latest_version());
+    let households: Vec<Household> = expected("operation-v1.households.json");
+    let needs: Vec<Need> = expected("operation-v1.needs.json");
+    assert_eq!(store.households().unwrap(), households, "every household, every field");
+    assert_eq!(store.needs(None).unwrap(), needs, "every need, every field");
+    let check: String = store.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+}
+
+#[test]
+fn upgraded_files_get_the_derived_columns_filled() {
+    let dir = tempdir();
+    let store = Store::open(&copy_of(1, dir.path()), INSTALLATION).unwrap();
+    let needs: Vec<Need> = expected("operation-v1.needs.json");
+    for pin in store.household_pins().unwrap() {
+        let open: Vec<&Need> = needs
+            .iter()
+            .filter(|n| n.household_id == pin.id && n.status == aidmap::vocab::NeedStatus::Open)
+            .collect();
+        assert_eq!(pin.open_needs as usize, open.len(), "open needs of {}", pin.id);
+        let most_urgent: Option<Urgency> = open.iter().map(|n| n.urgency).min();
+        assert_eq!(pin.urgency, most_urgent, "most urgent open need of {}", pin.id);
+    }
+    // search_text was back-filled: an accent-free, upper-case query finds the accented address.
+    let households: Vec<Household> = expected("operation-v1.households.json");
+    let accented = households.iter().find(|h| h.address.chars().any(|c| !c.is_ascii())).expect("an accented address");
+    let query = aidmap::text::fold(&accented.address).to_uppercase();
+    let found = store.search_households(&query, 100, 0).unwrap();
+    assert!(found.items.iter().any(|s| s.id == accented.id), "{query:?} finds {:?}", accented.address);
+}
