@@ -3,8 +3,8 @@
 //! This crate never depends on Tauri or a webview: `src-tauri/` adapts it to the desktop app
 //! and `src/main.rs` to the command line. See README › Architecture.
 
-pub mod demo;
 pub mod csv_safe;
+pub mod demo;
 pub mod error;
 pub mod household;
 pub mod ids;

@@ -169,7 +169,11 @@ fn csv_error(e: csv::Error) -> Error {
     Error::Io(std::io::Error::other(e))
 }
 
-fn write_csv<const N: usize>(out: &mut impl Write, header: [&str; N], rows: impl Iterator<Item = [String; N]>) -> Result<(), Error> {
+fn write_csv<const N: usize>(
+    out: &mut impl Write,
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) -> Result<(), Error> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(header).map_err(csv_error)?;
     for row in rows {
@@ -181,9 +185,27 @@ fn write_csv<const N: usize>(out: &mut impl Write, header: [&str; N], rows: impl
 
 fn households_csv(out: &mut impl Write, rows: &[Household]) -> Result<(), Error> {
     let header = [
-        "id", "name", "phones", "address", "lat", "lon", "location_source", "adults", "children", "seniors",
-        "vulnerabilities", "languages", "access_notes", "consent_status", "consent_date", "consent_scope", "status",
-        "notes", "created_at", "updated_at", "updated_by",
+        "id",
+        "name",
+        "phones",
+        "address",
+        "lat",
+        "lon",
+        "location_source",
+        "adults",
+        "children",
+        "seniors",
+        "vulnerabilities",
+        "languages",
+        "access_notes",
+        "consent_status",
+        "consent_date",
+        "consent_scope",
+        "status",
+        "notes",
+        "created_at",
+        "updated_at",
+        "updated_by",
     ];
     write_csv(
         out,
@@ -218,8 +240,19 @@ fn households_csv(out: &mut impl Write, rows: &[Household]) -> Result<(), Error>
 
 fn needs_csv(out: &mut impl Write, rows: &[Need]) -> Result<(), Error> {
     let header = [
-        "id", "household_id", "category", "quantity", "unit", "urgency", "requested_at", "wanted_by", "status", "notes",
-        "created_at", "updated_at", "updated_by",
+        "id",
+        "household_id",
+        "category",
+        "quantity",
+        "unit",
+        "urgency",
+        "requested_at",
+        "wanted_by",
+        "status",
+        "notes",
+        "created_at",
+        "updated_at",
+        "updated_by",
     ];
     write_csv(
         out,

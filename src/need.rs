@@ -43,7 +43,15 @@ pub struct Need {
 
 impl NeedInput {
     pub fn new(category: Category, quantity: f64, unit: &str, urgency: Urgency) -> Self {
-        NeedInput { category, quantity, unit: unit.into(), urgency, requested_at: None, wanted_by: None, notes: String::new() }
+        NeedInput {
+            category,
+            quantity,
+            unit: unit.into(),
+            urgency,
+            requested_at: None,
+            wanted_by: None,
+            notes: String::new(),
+        }
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -88,18 +96,18 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, household_id: 
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9, ?10, ?10, ?11)",
     )?
     .execute(params![
-            id,
-            household_id,
-            input.category,
-            input.quantity,
-            input.unit.trim(),
-            input.urgency,
-            requested_at,
-            opt(&input.wanted_by),
-            input.notes.trim(),
-            stamp.now,
-            stamp.by
-        ])?;
+        id,
+        household_id,
+        input.category,
+        input.quantity,
+        input.unit.trim(),
+        input.urgency,
+        requested_at,
+        opt(&input.wanted_by),
+        input.notes.trim(),
+        stamp.now,
+        stamp.by
+    ])?;
     Ok(())
 }
 

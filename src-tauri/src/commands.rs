@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use aidmap::household::{Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
 use aidmap::need::{Need, NeedInput};
 use aidmap::operation::OperationInfo;
+use aidmap::operation::Startup;
 use aidmap::recent::{self, RecentEntry};
 use aidmap::vocab::NeedStatus;
-use aidmap::operation::Startup;
 use aidmap::{ErrorReport, Store};
 use tauri::{AppHandle, State};
 
@@ -47,7 +47,12 @@ pub fn open_operation(app: AppHandle, path: PathBuf) -> CmdResult<OperationInfo>
 }
 
 #[tauri::command(async)]
-pub fn new_operation(app: AppHandle, state: State<'_, AppState>, path: PathBuf, name: String) -> CmdResult<OperationInfo> {
+pub fn new_operation(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: PathBuf,
+    name: String,
+) -> CmdResult<OperationInfo> {
     let store = Store::create(&path, &name, &state.installation_id)?;
     Ok(session::switch_to(&app, store)?)
 }
@@ -77,7 +82,12 @@ pub fn household_pins(state: State<'_, AppState>) -> CmdResult<Vec<HouseholdPin>
 }
 
 #[tauri::command(async)]
-pub fn search_households(state: State<'_, AppState>, query: String, limit: u32, offset: u32) -> CmdResult<HouseholdPage> {
+pub fn search_households(
+    state: State<'_, AppState>,
+    query: String,
+    limit: u32,
+    offset: u32,
+) -> CmdResult<HouseholdPage> {
     Ok(state.with_store(|s| s.search_households(&query, limit, offset))?)
 }
 

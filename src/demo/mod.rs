@@ -7,8 +7,8 @@ pub mod osm;
 
 use std::path::Path;
 
-use geo::Contains;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use geo::Contains;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -113,7 +113,8 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
 fn household_input(rng: &mut ChaCha8Rng, a: &osm::Address, unit: usize, date: NaiveDate) -> HouseholdInput {
     let given = names::GIVEN.choose(rng).copied().unwrap_or("Ana");
     let family = names::FAMILY.choose(rng).copied().unwrap_or("Applewood");
-    let mut address = if a.housenumber.is_empty() { a.street.clone() } else { format!("{} {}", a.housenumber, a.street) };
+    let mut address =
+        if a.housenumber.is_empty() { a.street.clone() } else { format!("{} {}", a.housenumber, a.street) };
     if unit > 0 {
         address = format!("{address}, apt {}{}", 1 + unit % 9, (b'A' + (unit / 9 % 6) as u8) as char);
     }
@@ -147,7 +148,12 @@ fn household_input(rng: &mut ChaCha8Rng, a: &osm::Address, unit: usize, date: Na
     let consent_date = date - Duration::days(rng.gen_range(0..4));
     HouseholdInput {
         name: format!("{given} {family}"),
-        phones: vec![format!("+377 555 {:02} {:02} {:02}", rng.gen_range(0..100), rng.gen_range(0..100), rng.gen_range(0..100))],
+        phones: vec![format!(
+            "+377 555 {:02} {:02} {:02}",
+            rng.gen_range(0..100),
+            rng.gen_range(0..100),
+            rng.gen_range(0..100)
+        )],
         address,
         lat,
         lon,
@@ -169,7 +175,11 @@ fn household_input(rng: &mut ChaCha8Rng, a: &osm::Address, unit: usize, date: Na
                 scope: "deliveries and driver contact".into(),
             }
         } else {
-            Consent { status: ConsentStatus::Refused, date: Some(consent_date.format("%Y-%m-%d").to_string()), scope: String::new() }
+            Consent {
+                status: ConsentStatus::Refused,
+                date: Some(consent_date.format("%Y-%m-%d").to_string()),
+                scope: String::new(),
+            }
         },
         status: if rng.gen_bool(0.03) { HouseholdStatus::Closed } else { HouseholdStatus::Active },
         notes: String::new(),
@@ -213,7 +223,8 @@ fn need_input(rng: &mut ChaCha8Rng, date: NaiveDate, cold_chain: bool) -> (NeedI
         weighted(rng, &[(Urgency::Critical, 6), (Urgency::High, 22), (Urgency::Normal, 52), (Urgency::Low, 20)])
     };
     let requested = morning(date) - Duration::minutes(rng.gen_range(30..(3 * 24 * 60)));
-    let wanted_by = rng.gen_bool(0.3).then(|| (date + Duration::days(rng.gen_range(0..3))).format("%Y-%m-%d").to_string());
+    let wanted_by =
+        rng.gen_bool(0.3).then(|| (date + Duration::days(rng.gen_range(0..3))).format("%Y-%m-%d").to_string());
     let status = weighted(
         rng,
         &[(NeedStatus::Open, 78), (NeedStatus::Assigned, 8), (NeedStatus::Delivered, 10), (NeedStatus::Cancelled, 4)],

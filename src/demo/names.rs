@@ -1,16 +1,45 @@
 //! Clearly fictional names for demo households: invented surnames no real family carries.
 
 pub const GIVEN: &[&str] = &[
-    "Ana", "Luis", "Marie", "Pierre", "Sofia", "Omar", "Fatima", "Giulia", "Marco", "Elena", "Jean", "Carmen",
-    "Noah", "Amira", "Chen", "Olga", "Tomás", "Inès", "Yusuf", "Léa", "Kofi", "Mei", "Rosa", "Hugo",
+    "Ana", "Luis", "Marie", "Pierre", "Sofia", "Omar", "Fatima", "Giulia", "Marco", "Elena", "Jean", "Carmen", "Noah",
+    "Amira", "Chen", "Olga", "Tomás", "Inès", "Yusuf", "Léa", "Kofi", "Mei", "Rosa", "Hugo",
 ];
 
 pub const FAMILY: &[&str] = &[
-    "Applewood", "Brightwater", "Cobblestone", "Dandelion", "Elderberry", "Fairweather", "Gingerbread",
-    "Hazelnut", "Ironwood", "Juniper", "Kettleby", "Lanternfield", "Marigold", "Nettlebrook", "Oakhollow",
-    "Pennywhistle", "Quillfeather", "Rosewater", "Thistledown", "Underhill", "Velvetleaf", "Willowmere",
-    "Yarrowby", "Zephyrine", "Boisjoli", "Clairefontaine", "Dulcemar", "Estrellado", "Fuentevieja",
-    "Lunaverde", "Marchebleue", "Solbrillo", "Valdoré", "Vientoclaro",
+    "Applewood",
+    "Brightwater",
+    "Cobblestone",
+    "Dandelion",
+    "Elderberry",
+    "Fairweather",
+    "Gingerbread",
+    "Hazelnut",
+    "Ironwood",
+    "Juniper",
+    "Kettleby",
+    "Lanternfield",
+    "Marigold",
+    "Nettlebrook",
+    "Oakhollow",
+    "Pennywhistle",
+    "Quillfeather",
+    "Rosewater",
+    "Thistledown",
+    "Underhill",
+    "Velvetleaf",
+    "Willowmere",
+    "Yarrowby",
+    "Zephyrine",
+    "Boisjoli",
+    "Clairefontaine",
+    "Dulcemar",
+    "Estrellado",
+    "Fuentevieja",
+    "Lunaverde",
+    "Marchebleue",
+    "Solbrillo",
+    "Valdoré",
+    "Vientoclaro",
 ];
 
 pub const ACCESS_NOTES: &[&str] = &[

@@ -36,8 +36,21 @@ pub struct Extract {
 }
 
 const ROAD_CLASSES: &[&str] = &[
-    "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential", "living_street",
-    "service", "pedestrian", "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "pedestrian",
+    "motorway_link",
+    "trunk_link",
+    "primary_link",
+    "secondary_link",
+    "tertiary_link",
 ];
 
 /// The Monaco extract, parsed once per process.
@@ -92,7 +105,12 @@ pub fn read(pbf: &[u8]) -> Result<Extract> {
                     if let (Some(n), Some(s), Some(c)) =
                         (tags.get("addr:housenumber"), tags.get("addr:street"), polygon.centroid())
                     {
-                        out.addresses.push(Address { housenumber: n.to_string(), street: s.to_string(), lat: c.y(), lon: c.x() });
+                        out.addresses.push(Address {
+                            housenumber: n.to_string(),
+                            street: s.to_string(),
+                            lat: c.y(),
+                            lon: c.x(),
+                        });
                     }
                     out.buildings.push(polygon);
                 }

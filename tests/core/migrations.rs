@@ -44,8 +44,9 @@ fn schema_of(conn: &Connection) -> Vec<String> {
             .unwrap();
         out.extend(cols.map(Result::unwrap));
     }
-    let mut indexes =
-        conn.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name").unwrap();
+    let mut indexes = conn
+        .prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name")
+        .unwrap();
     let indexes = indexes
         .query_map([], |r| {
             Ok(format!(

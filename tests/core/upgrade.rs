@@ -49,10 +49,8 @@ fn upgraded_files_get_the_derived_columns_filled() {
     let store = Store::open(&copy_of(1, dir.path()), INSTALLATION).unwrap();
     let needs: Vec<Need> = expected("operation-v1.needs.json");
     for pin in store.household_pins().unwrap() {
-        let open: Vec<&Need> = needs
-            .iter()
-            .filter(|n| n.household_id == pin.id && n.status == aidmap::vocab::NeedStatus::Open)
-            .collect();
+        let open: Vec<&Need> =
+            needs.iter().filter(|n| n.household_id == pin.id && n.status == aidmap::vocab::NeedStatus::Open).collect();
         assert_eq!(pin.open_needs as usize, open.len(), "open needs of {}", pin.id);
         let most_urgent: Option<Urgency> = open.iter().map(|n| n.urgency).min();
         assert_eq!(pin.urgency, most_urgent, "most urgent open need of {}", pin.id);

@@ -57,7 +57,9 @@ impl App {
             .env("LANG", "en_US.UTF-8")
             // A file, not a pipe: a WebKitWebDriver left behind must not hold the test's output open.
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(artifacts_dir().join(format!("tauri-driver-{port}.log"))).expect("driver log"))
+            .stderr(
+                std::fs::File::create(artifacts_dir().join(format!("tauri-driver-{port}.log"))).expect("driver log"),
+            )
             .spawn()
             .expect("tauri-driver on PATH (cargo install tauri-driver --version ^2 --locked)");
         let url = format!("http://127.0.0.1:{port}");
@@ -70,10 +72,11 @@ impl App {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
-        let client = tokio::time::timeout(Duration::from_secs(60), ClientBuilder::native().capabilities(caps).connect(&url))
-            .await
-            .expect("WebDriver session within 60 s")
-            .expect("WebDriver session");
+        let client =
+            tokio::time::timeout(Duration::from_secs(60), ClientBuilder::native().capabilities(caps).connect(&url))
+                .await
+                .expect("WebDriver session within 60 s")
+                .expect("WebDriver session");
         App { client, driver }
     }
 

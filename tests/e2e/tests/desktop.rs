@@ -19,7 +19,8 @@ async fn demo_add_household_and_need_then_restart() {
     // First launch: the demo operation opens and every active household is on the map.
     let app = App::launch(data.path()).await;
     app.wait_css("[data-testid=demo-badge]").await;
-    let shown = app.wait_js("households on the map", "document.querySelector('[data-testid=map-count]')?.dataset.count").await;
+    let shown =
+        app.wait_js("households on the map", "document.querySelector('[data-testid=map-count]')?.dataset.count").await;
     let shown: u32 = shown.as_str().unwrap().parse().unwrap();
     let in_db = open_db(data.path()).count_households(Some(HouseholdStatus::Active)).unwrap();
     assert!(in_db > 250, "the demo has about 300 households, found {in_db}");
@@ -50,8 +51,23 @@ async fn demo_add_household_and_need_then_restart() {
     need_form.find(Locator::Css("input[name=urgency][value=critical]")).await.unwrap().click().await.unwrap();
     app.wait_css("[data-testid=need-submit]").await.click().await.unwrap();
     app.wait_css("[data-testid=need][data-status=open]").await;
-    app.wait_js("map count grew", &format!("document.querySelector('[data-testid=map-count]').dataset.count == {}", in_db + 1)).await;
+    app.wait_js(
+        "map count grew",
+        &format!("document.querySelector('[data-testid=map-count]').dataset.count == {}", in_db + 1),
+    )
+    .await;
     app.screenshot("need-added").await;
+
+    // Cancelling a need offers Undo, which puts it back to open.
+    app.wait_css("[data-testid=need] button[data-action=cancelled]").await.click().await.unwrap();
+    app.wait_css("[data-testid=need][data-status=cancelled]").await;
+    app.wait_css("[data-testid=toast-action]").await.click().await.unwrap();
+    app.wait_css("[data-testid=need][data-status=open]").await;
+
+    // The window title names the operation and its file.
+    let title = app.client.title().await.unwrap();
+    assert!(title.starts_with("Demo — Monaco flood response — "), "title: {title}");
+    assert!(title.contains("demo.aidmap"), "title: {title}");
     app.quit().await;
 
     // The file has them.

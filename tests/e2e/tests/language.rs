@@ -11,7 +11,11 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
 
     app.wait_css("[data-testid=settings]").await.click().await.unwrap();
     app.wait_css("[data-testid=language]").await.select_by_value("fr").await.unwrap();
-    app.wait_js("French labels", "document.querySelector('[data-testid=new-household]').textContent.trim() == 'Nouveau foyer'").await;
+    app.wait_js(
+        "French labels",
+        "document.querySelector('[data-testid=new-household]').textContent.trim() == 'Nouveau foyer'",
+    )
+    .await;
     assert_eq!(app.client.execute("return document.documentElement.lang", vec![]).await.unwrap(), "fr");
     app.wait_css("[data-testid=settings-dialog] button.primary").await.click().await.unwrap();
 

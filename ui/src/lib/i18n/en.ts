@@ -90,6 +90,7 @@ export const en = {
   "needs.action.fail": "Failed",
   "needs.action.cancel": "Cancel need",
   "needs.action.reopen": "Reopen",
+  "toast.undo": "Undo",
 
   "category.water": "Water",
   "category.food": "Food",

@@ -91,6 +91,7 @@ export const es: Messages = {
   "needs.action.fail": "Fallida",
   "needs.action.cancel": "Cancelar necesidad",
   "needs.action.reopen": "Reabrir",
+  "toast.undo": "Deshacer",
 
   "category.water": "Agua",
   "category.food": "Comida",

@@ -92,6 +92,7 @@ export const fr: Messages = {
   "needs.action.fail": "Échec",
   "needs.action.cancel": "Annuler le besoin",
   "needs.action.reopen": "Rouvrir",
+  "toast.undo": "Annuler",
 
   "category.water": "Eau",
   "category.food": "Nourriture",
