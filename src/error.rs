@@ -22,6 +22,8 @@ pub enum ErrorCode {
     Io,
     Busy,
     NoOperation,
+    PassphraseRequired,
+    WrongPassphrase,
     Internal,
 }
 
@@ -38,6 +40,7 @@ pub enum Rule {
     TooLong,
     InvalidDate,
     NotAllowed,
+    TooShort,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -58,6 +61,7 @@ impl std::fmt::Display for FieldError {
             Rule::TooLong => "is too long",
             Rule::InvalidDate => "is not a valid date",
             Rule::NotAllowed => "cannot change that way",
+            Rule::TooShort => "is too short",
         };
         write!(f, "{} {}", self.field, what)
     }
@@ -83,6 +87,10 @@ pub enum Error {
     FileExists,
     #[error("no operation is open")]
     NoOperation,
+    #[error("this operation is encrypted: a passphrase is needed to open it")]
+    PassphraseRequired,
+    #[error("wrong passphrase (or the file is not an Aidmap operation)")]
+    WrongPassphrase,
     #[error("the operation is busy in another window or process; try again")]
     Busy,
     #[error("file error: {0}")]
@@ -129,6 +137,8 @@ impl Error {
             Error::FileExists => ErrorCode::FileExists,
             Error::Busy => ErrorCode::Busy,
             Error::NoOperation => ErrorCode::NoOperation,
+            Error::PassphraseRequired => ErrorCode::PassphraseRequired,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::Io(_) => ErrorCode::Io,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }

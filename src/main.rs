@@ -14,6 +14,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Parser)]
 #[command(name = "aidmap", version, about = "Aidmap: offline coordination of disaster-response mutual aid")]
 struct Cli {
+    /// A file whose first line is the operation's passphrase (or set AIDMAP_PASSPHRASE).
+    #[arg(long, global = true)]
+    passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -95,7 +98,14 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
-    match run(cli.command) {
+    let passphrase = match passphrase(cli.passphrase_file.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("aidmap: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(cli.command, passphrase.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("aidmap: {e}");
@@ -115,11 +125,20 @@ fn installation() -> Result<String, Error> {
     Ok(ids::installation_id(&ids::cli_config_dir())?)
 }
 
-fn open(db: &Path) -> Result<Store, Error> {
-    Store::open_with(db, &installation()?, aidmap::OpenMode::ReadOnly)
+/// The passphrase from `--passphrase-file` (first line) or `AIDMAP_PASSPHRASE`, if any.
+fn passphrase(file: Option<&Path>) -> Result<Option<String>, String> {
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read the passphrase file: {e}"))?;
+        return Ok(Some(text.lines().next().unwrap_or("").to_string()));
+    }
+    Ok(std::env::var("AIDMAP_PASSPHRASE").ok())
 }
 
-fn run(command: Command) -> Result<(), Error> {
+fn open(db: &Path, passphrase: Option<&str>) -> Result<Store, Error> {
+    Store::unlock(db, &installation()?, aidmap::OpenMode::ReadOnly, passphrase)
+}
+
+fn run(command: Command, passphrase: Option<&str>) -> Result<(), Error> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
@@ -138,18 +157,19 @@ fn run(command: Command) -> Result<(), Error> {
             )?;
         }
         Command::New { file, name } => {
-            Store::create(&file, &name, &installation()?)?;
-            writeln!(out, "created {}", file.display())?;
+            let store = Store::create_encrypted(&file, &name, &installation()?, passphrase)?;
+            let how = if store.encrypted() { "encrypted" } else { "not encrypted: no passphrase given" };
+            writeln!(out, "created {} ({how})", file.display())?;
         }
         Command::Households { action: ListAction::List { db, format } } => {
-            let households = open(&db)?.households()?;
+            let households = open(&db, passphrase)?.households()?;
             match format {
                 Format::Json => write_json(&mut out, &households)?,
                 Format::Csv => households_csv(&mut out, &households)?,
             }
         }
         Command::Needs { action: NeedsAction::List { db, status, format } } => {
-            let needs = open(&db)?.needs(status)?;
+            let needs = open(&db, passphrase)?.needs(status)?;
             match format {
                 Format::Json => write_json(&mut out, &needs)?,
                 Format::Csv => needs_csv(&mut out, &needs)?,

@@ -26,6 +26,7 @@ pub struct OperationInfo {
     pub demo_date: Option<String>,
     pub path: String,
     pub read_only: bool,
+    pub encrypted: bool,
     pub schema_version: u32,
     pub households: u32,
     pub open_needs: u32,
@@ -37,6 +38,8 @@ pub struct OperationInfo {
 pub struct Startup {
     pub operation: OperationInfo,
     pub reopen_error: Option<ErrorReport>,
+    /// The operation that could not be reopened (an encrypted one waits for its passphrase).
+    pub reopen_path: Option<String>,
 }
 
 pub fn insert(conn: &Connection, stamp: &Stamp, op: &NewOperation) -> Result<()> {
@@ -53,7 +56,7 @@ pub fn insert(conn: &Connection, stamp: &Stamp, op: &NewOperation) -> Result<()>
     Ok(())
 }
 
-pub fn info(conn: &Connection, path: &Path, read_only: bool) -> Result<OperationInfo> {
+pub fn info(conn: &Connection, path: &Path, read_only: bool, encrypted: bool) -> Result<OperationInfo> {
     let (id, name, is_demo, demo_date) = conn
         .query_row("SELECT id, name, is_demo, demo_date FROM operation LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -69,6 +72,7 @@ pub fn info(conn: &Connection, path: &Path, read_only: bool) -> Result<Operation
         demo_date,
         path: path.display().to_string(),
         read_only,
+        encrypted,
         schema_version: schema::version(conn)?,
         households: conn.query_row("SELECT COUNT(*) FROM household WHERE status = 'active'", [], |r| r.get(0))?,
         open_needs: conn.query_row("SELECT COUNT(*) FROM need WHERE status = 'open'", [], |r| r.get(0))?,

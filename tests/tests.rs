@@ -8,6 +8,8 @@ mod util;
 mod cli;
 #[path = "core/demo.rs"]
 mod demo;
+#[path = "core/encryption.rs"]
+mod encryption;
 #[path = "core/households.rs"]
 mod households;
 #[path = "core/migrations.rs"]

@@ -22,13 +22,15 @@ use crate::state::AppState;
 #[tauri::command(async)]
 pub fn startup(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Startup> {
     let mut reopen_error = None;
-    if let Some(last) = recent::load(&state.config_dir).first() {
-        match session::open(&app, &PathBuf::from(&last.path)) {
-            Ok(operation) => return Ok(Startup { operation, reopen_error: None }),
+    let last = recent::load(&state.config_dir).into_iter().next().map(|e| e.path);
+    if let Some(path) = &last {
+        match session::open(&app, &PathBuf::from(path), None) {
+            Ok(operation) => return Ok(Startup { operation, reopen_error: None, reopen_path: None }),
             Err(e) => reopen_error = Some(ErrorReport::from(&e)),
         }
     }
-    Ok(Startup { operation: session::open_demo(&app)?, reopen_error })
+    let reopen_path = reopen_error.as_ref().and(last);
+    Ok(Startup { operation: session::open_demo(&app)?, reopen_error, reopen_path })
 }
 
 #[tauri::command(async)]
@@ -42,8 +44,8 @@ pub fn open_demo(app: AppHandle) -> CmdResult<OperationInfo> {
 }
 
 #[tauri::command(async)]
-pub fn open_operation(app: AppHandle, path: PathBuf) -> CmdResult<OperationInfo> {
-    Ok(session::open(&app, &path)?)
+pub fn open_operation(app: AppHandle, path: PathBuf, passphrase: Option<String>) -> CmdResult<OperationInfo> {
+    Ok(session::open(&app, &path, passphrase.as_deref())?)
 }
 
 #[tauri::command(async)]
@@ -52,8 +54,9 @@ pub fn new_operation(
     state: State<'_, AppState>,
     path: PathBuf,
     name: String,
+    passphrase: Option<String>,
 ) -> CmdResult<OperationInfo> {
-    let store = Store::create(&path, &name, &state.installation_id)?;
+    let store = Store::create_encrypted(&path, &name, &state.installation_id, passphrase.as_deref())?;
     Ok(session::switch_to(&app, store)?)
 }
 

@@ -20,9 +20,9 @@ pub fn switch_to(app: &AppHandle, store: Store) -> aidmap::Result<OperationInfo>
     Ok(info)
 }
 
-pub fn open(app: &AppHandle, path: &Path) -> aidmap::Result<OperationInfo> {
+pub fn open(app: &AppHandle, path: &Path, passphrase: Option<&str>) -> aidmap::Result<OperationInfo> {
     let state = app.state::<AppState>();
-    let store = Store::open(path, &state.installation_id)?;
+    let store = Store::unlock(path, &state.installation_id, aidmap::OpenMode::Auto, passphrase)?;
     switch_to(app, store)
 }
 
@@ -35,5 +35,5 @@ pub fn open_demo(app: &AppHandle) -> aidmap::Result<OperationInfo> {
         let today = chrono::Local::now().date_naive();
         aidmap::demo::write(&path, &aidmap::demo::DemoOptions::new(today), &state.installation_id)?;
     }
-    open(app, &path)
+    open(app, &path, None)
 }

@@ -43,7 +43,7 @@ pub fn write(path: &Path, opts: &DemoOptions, installation_id: &str) -> Result<S
         demo_date: Some(opts.date.format("%Y-%m-%d").to_string()),
     };
     let now = morning(opts.date);
-    Store::create_with(path, &op, installation_id, now, |tx, stamp| populate(tx, stamp, opts))
+    Store::create_with(path, &op, installation_id, now, None, |tx, stamp| populate(tx, stamp, opts))
 }
 
 fn morning(date: NaiveDate) -> DateTime<Utc> {

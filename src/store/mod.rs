@@ -2,6 +2,7 @@
 //! with the time and this installation's id; the plain functions in `household`/`need` take a
 //! `&Connection` and never commit on their own.
 
+pub mod crypto;
 pub mod schema;
 
 use std::io::Read;
@@ -15,6 +16,7 @@ use crate::household::{self, Household, HouseholdDetail, HouseholdInput, Househo
 use crate::need::{self, Need, NeedInput};
 use crate::operation::{self, NewOperation, OperationInfo};
 use crate::vocab::{HouseholdStatus, NeedStatus};
+use crypto::Key;
 
 /// Who changes a row, and when: written to `updated_at` / `updated_by`.
 #[derive(Debug, Clone)]
@@ -48,20 +50,32 @@ pub struct Store {
     path: PathBuf,
     installation_id: String,
     read_only: bool,
+    encrypted: bool,
     clock: Clock,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// Refuses anything that is not a SQLite file before SQLite touches it (so nothing is written).
-fn check_header(path: &Path) -> Result<()> {
+/// What the first bytes of a file say it is.
+enum FileKind {
+    Plain,
+    /// Not plain SQLite but shaped like a SQLCipher file; its first 16 bytes are the salt.
+    Encrypted([u8; crypto::SALT_LEN]),
+}
+
+/// Refuses anything that is neither a SQLite nor a SQLCipher file before SQLite touches it (so
+/// nothing is ever written to it).
+fn check_header(path: &Path) -> Result<FileKind> {
     let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::FileNotFound,
         _ => Error::Io(e),
     })?;
+    let len = file.metadata()?.len();
     let mut header = [0u8; 16];
     match file.read_exact(&mut header) {
-        Ok(()) if &header == SQLITE_MAGIC => Ok(()),
+        Ok(()) if &header == SQLITE_MAGIC => Ok(FileKind::Plain),
+        // An encrypted file is whole pages of random-looking bytes; anything else is not ours.
+        Ok(()) if len >= crypto::PAGE_SIZE && len % crypto::PAGE_SIZE == 0 => Ok(FileKind::Encrypted(header)),
         Ok(()) => Err(Error::NotAnOperation),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Error::NotAnOperation),
         Err(e) => Err(Error::Io(e)),
@@ -100,10 +114,14 @@ fn verify(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn connect(path: &Path, read_only: bool) -> Result<Connection> {
+fn connect(path: &Path, read_only: bool, key: Option<&Key>) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
         | if read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
-    Ok(Connection::open_with_flags(path, flags)?)
+    let conn = Connection::open_with_flags(path, flags)?;
+    if let Some(key) = key {
+        key.apply(&conn)?;
+    }
+    Ok(conn)
 }
 
 impl Store {
@@ -114,31 +132,47 @@ impl Store {
     }
 
     pub fn open_with(path: &Path, installation_id: &str, mode: OpenMode) -> Result<Store> {
-        check_header(path)?;
+        Self::unlock(path, installation_id, mode, None)
+    }
+
+    /// Opens a plain or an encrypted operation. An encrypted one needs `passphrase`
+    /// (`PassphraseRequired` without it, `WrongPassphrase` with a wrong one); a plain one
+    /// ignores it.
+    pub fn unlock(path: &Path, installation_id: &str, mode: OpenMode, passphrase: Option<&str>) -> Result<Store> {
+        let key = match check_header(path)? {
+            FileKind::Plain => None,
+            FileKind::Encrypted(salt) => Some(Key::derive(passphrase.ok_or(Error::PassphraseRequired)?, salt)?),
+        };
         let writable = mode == OpenMode::Auto && !std::fs::metadata(path)?.permissions().readonly();
-        let conn = if writable { Self::open_rw(path) } else { Self::open_ro(path) }?;
+        let opened = if writable { Self::open_rw(path, key.as_ref()) } else { Self::open_ro(path, key.as_ref()) };
+        let (conn, read_only) = match opened {
+            // With a key, "not a database" means the key is wrong (or the file is not ours).
+            Err(Error::NotAnOperation) if key.is_some() => return Err(Error::WrongPassphrase),
+            other => other?,
+        };
         Ok(Store {
-            conn: conn.0,
+            conn,
             path: path.to_path_buf(),
             installation_id: installation_id.to_string(),
-            read_only: conn.1,
+            read_only,
+            encrypted: key.is_some(),
             clock: Box::new(Utc::now),
         })
     }
 
-    fn open_rw(path: &Path) -> Result<(Connection, bool)> {
-        let mut conn = connect(path, false)?;
+    fn open_rw(path: &Path, key: Option<&Key>) -> Result<(Connection, bool)> {
+        let mut conn = connect(path, false, key)?;
         verify(&conn)?;
         match configure(&conn, false) {
-            Err(Error::ReadOnly) => return Self::open_ro(path),
+            Err(Error::ReadOnly) => return Self::open_ro(path, key),
             other => other?,
         }
         schema::migrate(&mut conn)?;
         Ok((conn, false))
     }
 
-    fn open_ro(path: &Path) -> Result<(Connection, bool)> {
-        let conn = connect(path, true)?;
+    fn open_ro(path: &Path, key: Option<&Key>) -> Result<(Connection, bool)> {
+        let conn = connect(path, true, key)?;
         verify(&conn)?;
         configure(&conn, true)?;
         if schema::version(&conn)? < schema::latest_version() {
@@ -150,22 +184,34 @@ impl Store {
 
     /// Creates a new operation file at `path`, filled by `populate` in the same transaction.
     /// The file appears under its name only once complete; an existing file is never replaced.
+    /// With a passphrase the file is encrypted (see `crypto`).
     pub fn create_with(
         path: &Path,
         op: &NewOperation,
         installation_id: &str,
         now: DateTime<Utc>,
+        passphrase: Option<&str>,
         populate: impl FnOnce(&Transaction<'_>, &Stamp) -> Result<()>,
     ) -> Result<Store> {
         if path.exists() {
             return Err(Error::FileExists);
         }
+        let key = match passphrase {
+            Some(p) => {
+                crypto::check_passphrase(p)?;
+                Some(Key::new_for(p)?)
+            }
+            None => None,
+        };
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".creating");
         let tmp = PathBuf::from(tmp);
         remove_with_sidecars(&tmp);
         let result = (|| {
             let mut conn = Connection::open(&tmp)?;
+            if let Some(key) = &key {
+                key.apply(&conn)?;
+            }
             configure(&conn, false)?;
             schema::migrate(&mut conn)?;
             let stamp = Stamp::new(now, installation_id);
@@ -181,12 +227,17 @@ impl Store {
             remove_with_sidecars(&tmp);
             return Err(e);
         }
-        Self::open(path, installation_id)
+        Self::unlock(path, installation_id, OpenMode::Auto, passphrase)
     }
 
+    /// A new, empty operation; encrypted when a passphrase is given.
     pub fn create(path: &Path, name: &str, installation_id: &str) -> Result<Store> {
+        Self::create_encrypted(path, name, installation_id, None)
+    }
+
+    pub fn create_encrypted(path: &Path, name: &str, installation_id: &str, passphrase: Option<&str>) -> Result<Store> {
         let op = NewOperation { name: name.to_string(), is_demo: false, demo_date: None };
-        Self::create_with(path, &op, installation_id, Utc::now(), |_, _| Ok(()))
+        Self::create_with(path, &op, installation_id, Utc::now(), passphrase, |_, _| Ok(()))
     }
 
     /// Replaces the clock (tests pass a fixed time).
@@ -221,7 +272,11 @@ impl Store {
     }
 
     pub fn info(&self) -> Result<OperationInfo> {
-        operation::info(&self.conn, &self.path, self.read_only)
+        operation::info(&self.conn, &self.path, self.read_only, self.encrypted)
+    }
+
+    pub fn encrypted(&self) -> bool {
+        self.encrypted
     }
 
     pub fn create_household(&mut self, input: &HouseholdInput) -> Result<Household> {

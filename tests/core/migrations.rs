@@ -166,7 +166,9 @@ fn sqlite_file_of_another_app_is_refused() {
 #[test]
 fn non_sqlite_files_are_refused_and_left_untouched() {
     let dir = tempdir();
-    let mut random = vec![0u8; 64 * 1024];
+    // Random bytes in whole 4 KiB pages look exactly like an encrypted operation; those are tested
+    // with the wrong-passphrase cases in encryption.rs. Any other size cannot be one.
+    let mut random = vec![0u8; 64 * 1024 + 100];
     rand_chacha::ChaCha8Rng::seed_from_u64(42).fill_bytes(&mut random);
     let cases: [(&str, Vec<u8>); 4] = [
         ("households.csv", b"name,phone\nAlice Martin,+377 93 15 20 00\n".to_vec()),

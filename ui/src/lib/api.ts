@@ -52,8 +52,10 @@ export const api = {
   startup: () => call<Startup>("startup"),
   currentOperation: () => call<OperationInfo>("current_operation"),
   openDemo: () => call<OperationInfo>("open_demo"),
-  openOperation: (path: string) => call<OperationInfo>("open_operation", { path }),
-  newOperation: (path: string, name: string) => call<OperationInfo>("new_operation", { path, name }),
+  openOperation: (path: string, passphrase: string | null = null) =>
+    call<OperationInfo>("open_operation", { path, passphrase }),
+  newOperation: (path: string, name: string, passphrase: string | null) =>
+    call<OperationInfo>("new_operation", { path, name, passphrase }),
   recentOperations: () => call<RecentEntry[]>("recent_operations"),
   setMenu: (labels: Record<string, string>) => call<void>("set_menu", { labels }),
   demoArea: () => call<FeatureCollection>("demo_area"),

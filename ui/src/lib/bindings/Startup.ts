@@ -5,4 +5,8 @@ import type { OperationInfo } from "./OperationInfo";
 /**
  * What the app opens at launch, and why the last operation could not be reopened, if so.
  */
-export type Startup = { operation: OperationInfo, reopen_error: ErrorReport | null, };
+export type Startup = { operation: OperationInfo, reopen_error: ErrorReport | null, 
+/**
+ * The operation that could not be reopened (an encrypted one waits for its passphrase).
+ */
+reopen_path: string | null, };

@@ -173,6 +173,24 @@ export const en = {
   "settings.close": "Done",
 
   "about.body": "Aidmap coordinates mutual-aid deliveries offline. Map data © OpenStreetMap contributors (ODbL).",
+  "unlock.title": "Unlock operation",
+  "unlock.body": "“{file}” is encrypted. Enter its passphrase to open it.",
+  "unlock.submit": "Unlock",
+  "field.passphrase": "Passphrase",
+  "field.passphrase_confirm": "Repeat passphrase",
+  "dialog.new.encrypt": "Encrypt this operation with a passphrase (recommended)",
+  "dialog.new.mismatch": "The two passphrases differ.",
+  "dialog.new.passphrase_warning": "Keep the passphrase safe: without it nobody, not even Aidmap, can open this operation.",
+  "dialog.new.unencrypted_warning": "Without encryption, anyone who gets this laptop or file can read the households’ details. Use this only for drills.",
+  "strength.too_short": "Too short: at least {min} characters",
+  "strength.weak": "Weak",
+  "strength.fair": "Fair",
+  "strength.strong": "Strong",
+  "error.passphrase_required": "This operation is encrypted: enter its passphrase.",
+  "error.wrong_passphrase": "Wrong passphrase. Check it and try again.",
+  "header.encrypted": "Encrypted",
+  "header.not_encrypted": "Not encrypted",
+  "rule.too_short": "{field} is too short.",
 } as const;
 
 export type MessageKey = keyof typeof en;
