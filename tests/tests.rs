@@ -18,3 +18,5 @@ mod migrations;
 mod needs;
 #[path = "core/upgrade.rs"]
 mod upgrade;
+#[path = "core/advisories.rs"]
+mod advisories;

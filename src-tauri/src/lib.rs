@@ -23,8 +23,26 @@ fn dirs(app: &tauri::App) -> tauri::Result<(PathBuf, PathBuf)> {
     Ok((app.path().app_config_dir()?, app.path().app_data_dir()?))
 }
 
+/// The app's own pages: `tauri://localhost` (built UI on Linux/macOS), `http(s)://tauri.localhost`
+/// (Windows) and the Vite dev server on localhost.
+fn is_app_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => matches!(url.host_str(), Some("tauri.localhost") | Some("localhost")),
+        "about" => url.path() == "blank",
+        _ => false,
+    }
+}
+
+/// Blocks every navigation away from the app (a link in user text, a dropped URL, a redirect):
+/// no remote content is ever loaded into the window.
+fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard").on_navigation(|_, url| is_app_url(url)).build()
+}
+
 pub fn run() {
     tauri::Builder::default()
+        .plugin(navigation_guard())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let (config_dir, data_dir) = dirs(app)?;

@@ -24,6 +24,8 @@ export const en = {
   "toolbar.settings": "Settings",
 
   "map.count": "{count} households on the map",
+
+  "map.count_one": "{count} household on the map",
   "map.legend": "Most urgent open need",
   "map.no_needs": "No open need",
   "map.estimate_note": "Street outline of the demo area. Full basemaps come with region packs.",

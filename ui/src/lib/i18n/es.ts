@@ -25,6 +25,8 @@ export const es: Messages = {
   "toolbar.settings": "Ajustes",
 
   "map.count": "{count} hogares en el mapa",
+
+  "map.count_one": "{count} hogar en el mapa",
   "map.legend": "Necesidad abierta más urgente",
   "map.no_needs": "Sin necesidades abiertas",
   "map.estimate_note": "Contorno de las calles de la zona de demostración. Los mapas base completos vienen con los paquetes regionales.",

@@ -26,6 +26,8 @@ export const fr: Messages = {
   "toolbar.settings": "Paramètres",
 
   "map.count": "{count} foyers sur la carte",
+
+  "map.count_one": "{count} foyer sur la carte",
   "map.legend": "Besoin ouvert le plus urgent",
   "map.no_needs": "Aucun besoin ouvert",
   "map.estimate_note": "Tracé des rues de la zone de démo. Les fonds de carte complets sont fournis avec les packs régionaux.",

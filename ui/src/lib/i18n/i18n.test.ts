@@ -34,6 +34,7 @@ describe("i18n", () => {
     expect(format("{a} of {b}", { a: 1, b: 2 })).toBe("1 of 2");
     expect(t("search.showing", { shown: 3, total: 9 })).toBe("Showing 3 of 9");
     expect(t("map.count", { count: 96998 })).toBe("96,998 households on the map");
+    expect(t("map.count", { count: 1 })).toBe("1 household on the map");
     expect(tk("category", "baby_supplies")).toBe("Baby supplies");
     expect(tk("category", "unheard_of")).toBe("unheard_of");
   });

@@ -74,7 +74,10 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   const localised = params && Object.fromEntries(
     Object.entries(params).map(([k, v]) => [k, typeof v === "number" ? v.toLocaleString(lang) : v]),
   );
-  return format(cat[key] ?? en[key] ?? key, localised);
+  // Singular where a catalogue has a `_one` form and the count is 1 ("1 household").
+  const one = params?.count === 1 ? (`${key}_one` as MessageKey) : null;
+  const template = (one && (cat[one] ?? en[one])) || cat[key] || en[key] || key;
+  return format(template, localised);
 }
 
 /** Translates a key built at run time (vocabulary values: `category.water`, …). */
