@@ -2,11 +2,9 @@
 // them to the main window only (nothing is allowed by default).
 const COMMANDS: &[&str] = &[
     "startup",
-    "current_operation",
     "open_demo",
     "open_operation",
     "new_operation",
-    "recent_operations",
     "set_menu",
     "demo_area",
     "household_pins",

@@ -4,6 +4,8 @@
 #[path = "core/util.rs"]
 mod util;
 
+#[path = "core/advisories.rs"]
+mod advisories;
 #[path = "core/cli.rs"]
 mod cli;
 #[path = "core/demo.rs"]
@@ -18,5 +20,3 @@ mod migrations;
 mod needs;
 #[path = "core/upgrade.rs"]
 mod upgrade;
-#[path = "core/advisories.rs"]
-mod advisories;

@@ -8,7 +8,7 @@ use aidmap::household::{Household, HouseholdDetail, HouseholdInput, HouseholdPag
 use aidmap::need::{Need, NeedInput};
 use aidmap::operation::OperationInfo;
 use aidmap::operation::Startup;
-use aidmap::recent::{self, RecentEntry};
+use aidmap::recent;
 use aidmap::vocab::NeedStatus;
 use aidmap::{ErrorReport, Store};
 use tauri::{AppHandle, State};
@@ -34,11 +34,6 @@ pub fn startup(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Startup>
 }
 
 #[tauri::command(async)]
-pub fn current_operation(state: State<'_, AppState>) -> CmdResult<OperationInfo> {
-    Ok(state.with_store(|s| s.info())?)
-}
-
-#[tauri::command(async)]
 pub fn open_demo(app: AppHandle) -> CmdResult<OperationInfo> {
     Ok(session::open_demo(&app)?)
 }
@@ -58,11 +53,6 @@ pub fn new_operation(
 ) -> CmdResult<OperationInfo> {
     let store = Store::create_encrypted(&path, &name, &state.installation_id, passphrase.as_deref())?;
     Ok(session::switch_to(&app, store)?)
-}
-
-#[tauri::command(async)]
-pub fn recent_operations(state: State<'_, AppState>) -> Vec<RecentEntry> {
-    recent::load(&state.config_dir)
 }
 
 /// Rebuilds the native menu with labels in the UI's language and the current recent list.

@@ -56,11 +56,9 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::startup,
-            commands::current_operation,
             commands::open_demo,
             commands::open_operation,
             commands::new_operation,
-            commands::recent_operations,
             commands::set_menu,
             commands::demo_area,
             commands::household_pins,

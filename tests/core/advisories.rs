@@ -73,7 +73,8 @@ fn no_locked_dependency_has_a_known_advisory() {
 #[test]
 fn the_check_catches_a_vulnerable_version() {
     let adv = advisories();
-    let lock = "[[package]]\nname = \"tauri\"\nversion = \"2.10.3\"\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\n";
+    let lock =
+        "[[package]]\nname = \"tauri\"\nversion = \"2.10.3\"\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\n";
     assert_eq!(matches(&adv, "crates", &cargo_packages(lock)).len(), 1);
     let npm: Value = serde_json::json!({"packages": {"": {"version": "0.1.0"},
         "node_modules/@tauri-apps/plugin-shell": {"version": "2.2.0"}}});

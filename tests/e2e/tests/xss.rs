@@ -27,11 +27,13 @@ async fn html_in_user_text_is_shown_as_text() {
 
     let app = App::launch(data.path()).await;
     let row = app.wait_css("[data-testid=household-list] [data-row]").await;
-    let shown = app.wait_js("row name", "document.querySelector('[data-testid=household-list] .name')?.textContent").await;
+    let shown =
+        app.wait_js("row name", "document.querySelector('[data-testid=household-list] .name')?.textContent").await;
     assert_eq!(shown, NAME);
     row.click().await.unwrap();
     app.wait_css("[data-testid=household-panel]").await;
-    let title = app.wait_js("panel title", "document.querySelector('[data-testid=household-panel] h2')?.textContent").await;
+    let title =
+        app.wait_js("panel title", "document.querySelector('[data-testid=household-panel] h2')?.textContent").await;
     assert_eq!(title, NAME);
     let note = app.wait_js("need note", "document.querySelector('[data-testid=need] .notes')?.textContent").await;
     assert_eq!(note, NOTE);
@@ -59,6 +61,9 @@ async fn html_in_user_text_is_shown_as_text() {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let after = app.client.execute("return location.href", vec![]).await.unwrap();
     assert_eq!(after, before, "navigated away");
-    assert!(app.client.execute("return !!document.querySelector('[data-testid=household-list]')", vec![]).await.unwrap() == true);
+    assert!(
+        app.client.execute("return !!document.querySelector('[data-testid=household-list]')", vec![]).await.unwrap()
+            == true
+    );
     app.quit().await;
 }

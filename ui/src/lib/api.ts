@@ -15,7 +15,6 @@ import type { Need } from "./bindings/Need";
 import type { NeedInput } from "./bindings/NeedInput";
 import type { NeedStatus } from "./bindings/NeedStatus";
 import type { OperationInfo } from "./bindings/OperationInfo";
-import type { RecentEntry } from "./bindings/RecentEntry";
 import type { Startup } from "./bindings/Startup";
 
 export class ApiError extends Error {
@@ -50,13 +49,11 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   startup: () => call<Startup>("startup"),
-  currentOperation: () => call<OperationInfo>("current_operation"),
   openDemo: () => call<OperationInfo>("open_demo"),
   openOperation: (path: string, passphrase: string | null = null) =>
     call<OperationInfo>("open_operation", { path, passphrase }),
   newOperation: (path: string, name: string, passphrase: string | null) =>
     call<OperationInfo>("new_operation", { path, name, passphrase }),
-  recentOperations: () => call<RecentEntry[]>("recent_operations"),
   setMenu: (labels: Record<string, string>) => call<void>("set_menu", { labels }),
   demoArea: () => call<FeatureCollection>("demo_area"),
   householdPins: () => call<HouseholdPin[]>("household_pins"),
