@@ -24,6 +24,7 @@ pub enum ErrorCode {
     NoOperation,
     PassphraseRequired,
     WrongPassphrase,
+    DiskFull,
     Internal,
 }
 
@@ -93,8 +94,16 @@ pub enum Error {
     WrongPassphrase,
     #[error("the operation is busy in another window or process; try again")]
     Busy,
+    #[error("this operation is not encrypted")]
+    NotEncrypted,
+    #[error("this operation is already encrypted")]
+    AlreadyEncrypted,
+    #[error("the disk is full: this change was not saved; free some space and try again")]
+    DiskFull,
+    #[error("the disk reported a read or write error: this change was not saved")]
+    DiskError,
     #[error("file error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("internal error: {0}")]
@@ -113,7 +122,18 @@ impl From<rusqlite::Error> for Error {
             Some(C::ReadOnly) => Error::ReadOnly,
             Some(C::NotADatabase) => Error::NotAnOperation,
             Some(C::DatabaseCorrupt) => Error::Corrupt("database disk image is malformed".into()),
+            Some(C::DiskFull) => Error::DiskFull,
+            Some(C::SystemIoFailure) => Error::DiskError,
             _ => Error::Sqlite(e),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge => Error::DiskFull,
+            _ => Error::Io(e),
         }
     }
 }
@@ -139,7 +159,9 @@ impl Error {
             Error::NoOperation => ErrorCode::NoOperation,
             Error::PassphraseRequired => ErrorCode::PassphraseRequired,
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
-            Error::Io(_) => ErrorCode::Io,
+            Error::Io(_) | Error::DiskError => ErrorCode::Io,
+            Error::DiskFull => ErrorCode::DiskFull,
+            Error::NotEncrypted | Error::AlreadyEncrypted => ErrorCode::Validation,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }

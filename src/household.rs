@@ -10,7 +10,7 @@ use crate::need::{self, Need};
 use crate::phone::{self, Phone};
 use crate::store::Stamp;
 use crate::validate::{opt, Checker, MAX_LONG, MAX_SHORT};
-use crate::vocab::{ConsentStatus, HouseholdStatus, LocationSource, Urgency, Vulnerability};
+use crate::vocab::{ConsentStatus, HouseholdStatus, LegalBasis, LocationSource, Urgency, Vulnerability};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -19,11 +19,14 @@ pub struct Consent {
     /// `YYYY-MM-DD`
     pub date: Option<String>,
     pub scope: String,
+    /// Why the data may be kept: the person's consent, or their vital interest in an emergency.
+    #[serde(default)]
+    pub basis: Option<LegalBasis>,
 }
 
 impl Default for Consent {
     fn default() -> Self {
-        Consent { status: ConsentStatus::Unknown, date: None, scope: String::new() }
+        Consent { status: ConsentStatus::Unknown, date: None, scope: String::new(), basis: None }
     }
 }
 
@@ -161,6 +164,9 @@ impl HouseholdInput {
         c.max_len("notes", &self.notes, MAX_LONG);
         c.max_len("consent.scope", &self.consent.scope, MAX_SHORT);
         c.date("consent.date", opt(&self.consent.date).as_deref());
+        if self.consent.basis == Some(LegalBasis::Consent) && self.consent.status != ConsentStatus::Given {
+            c.fail("consent.basis", Rule::NotAllowed);
+        }
         c.finish()
     }
 }
@@ -216,8 +222,9 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &Househ
     let mut stmt = conn.prepare_cached(
         "INSERT INTO household (id, name, phones, phones_search, address, lat, lon, location_source,
             adults, children, seniors, vulnerabilities, languages, access_notes,
-            consent_status, consent_date, consent_scope, status, notes, created_at, updated_at, updated_by, search_text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22)",
+            consent_status, consent_date, consent_scope, status, notes, created_at, updated_at, updated_by, search_text,
+            consent_basis)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23)",
     )?;
     execute_row(&mut stmt, stamp, id, input)?;
     Ok(())
@@ -229,8 +236,8 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &HouseholdInput
         "UPDATE household SET name = ?2, phones = ?3, phones_search = ?4, address = ?5, lat = ?6, lon = ?7,
             location_source = ?8, adults = ?9, children = ?10, seniors = ?11, vulnerabilities = ?12,
             languages = ?13, access_notes = ?14, consent_status = ?15, consent_date = ?16, consent_scope = ?17,
-            status = ?18, notes = ?19, updated_at = ?20, updated_by = ?21, search_text = ?22
-         WHERE id = ?1",
+            status = ?18, notes = ?19, updated_at = ?20, updated_by = ?21, search_text = ?22, consent_basis = ?23
+         WHERE id = ?1 AND purged_at IS NULL",
     )?;
     if execute_row(&mut stmt, stamp, id, input)? == 0 {
         return Err(Error::NotFound("household"));
@@ -238,7 +245,7 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &HouseholdInput
     get(conn, id)
 }
 
-/// Binds a household's columns in the order both INSERT and UPDATE use (?1 … ?22).
+/// Binds a household's columns in the order both INSERT and UPDATE use (?1 … ?23).
 fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &HouseholdInput) -> Result<usize> {
     let c = clean(input);
     Ok(stmt.execute(params![
@@ -264,6 +271,7 @@ fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &Househ
         stamp.now,
         stamp.by,
         c.search_text,
+        input.consent.basis,
     ])?)
 }
 
@@ -274,7 +282,8 @@ pub fn move_to(conn: &Connection, stamp: &Stamp, id: &str, lat: f64, lon: f64) -
     c.range("lon", lon, -180.0, 180.0);
     c.finish()?;
     let changed = conn.execute(
-        "UPDATE household SET lat = ?2, lon = ?3, location_source = 'pin', updated_at = ?4, updated_by = ?5 WHERE id = ?1",
+        "UPDATE household SET lat = ?2, lon = ?3, location_source = 'pin', updated_at = ?4, updated_by = ?5
+         WHERE id = ?1 AND purged_at IS NULL",
         params![id, lat, lon, stamp.now, stamp.by],
     )?;
     if changed == 0 {
@@ -285,7 +294,7 @@ pub fn move_to(conn: &Connection, stamp: &Stamp, id: &str, lat: f64, lon: f64) -
 
 const COLUMNS: &str = "id, name, phones, address, lat, lon, location_source, adults, children, seniors,
     vulnerabilities, languages, access_notes, consent_status, consent_date, consent_scope, status, notes,
-    created_at, updated_at, updated_by";
+    created_at, updated_at, updated_by, consent_basis";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(Household, [String; 3])> {
     let json: [String; 3] = [r.get(2)?, r.get(10)?, r.get(11)?];
@@ -304,7 +313,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(Household, [String; 3])> {
             vulnerabilities: vec![],
             languages: vec![],
             access_notes: r.get(12)?,
-            consent: Consent { status: r.get(13)?, date: r.get(14)?, scope: r.get(15)? },
+            consent: Consent { status: r.get(13)?, date: r.get(14)?, scope: r.get(15)?, basis: r.get(21)? },
             status: r.get(16)?,
             notes: r.get(17)?,
             created_at: r.get(18)?,
@@ -346,7 +355,7 @@ fn urgency_of(rank: Option<u8>) -> Option<Urgency> {
 
 /// Every active household as a map point.
 pub fn pins(conn: &Connection) -> Result<Vec<HouseholdPin>> {
-    let mut stmt = conn.prepare("SELECT id, lat, lon, open_rank, open_needs FROM household WHERE status = 'active'")?;
+    let mut stmt = conn.prepare("SELECT id, lat, lon, open_rank, open_needs FROM household WHERE status = 'active' AND purged_at IS NULL")?;
     let rows = stmt.query_map([], |r| {
         Ok(HouseholdPin {
             id: r.get(0)?,
@@ -365,7 +374,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
     let folded = crate::text::fold(q);
     let like = format!("%{}%", folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let digits = phone::query_digits(q).map(|d| format!("%{d}%"));
-    let filter = "(?1 = '' OR h.search_text LIKE ?2 ESCAPE '\\' OR (?3 IS NOT NULL AND h.phones_search LIKE ?3))";
+    let filter = "h.purged_at IS NULL AND (?1 = '' OR h.search_text LIKE ?2 ESCAPE '\\' OR (?3 IS NOT NULL AND h.phones_search LIKE ?3))";
     let total: u32 =
         conn.query_row(&format!("SELECT COUNT(*) FROM household h WHERE {filter}"), params![q, like, digits], |r| {
             r.get(0)
@@ -408,4 +417,26 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
 
 pub fn count(conn: &Connection, status: Option<HouseholdStatus>) -> Result<u32> {
     Ok(conn.query_row("SELECT COUNT(*) FROM household WHERE ?1 IS NULL OR status = ?1", [status], |r| r.get(0))?)
+}
+
+/// The names of the fields an update changed (for the audit log: names only, never values).
+pub fn changed_fields(before: &Household, after: &Household) -> String {
+    let mut out = Vec::new();
+    let mut check = |name: &'static str, changed: bool| {
+        if changed {
+            out.push(name)
+        }
+    };
+    check("name", before.name != after.name);
+    check("phones", before.phones != after.phones);
+    check("address", before.address != after.address);
+    check("location", before.lat != after.lat || before.lon != after.lon);
+    check("people", (before.adults, before.children, before.seniors) != (after.adults, after.children, after.seniors));
+    check("vulnerabilities", before.vulnerabilities != after.vulnerabilities);
+    check("languages", before.languages != after.languages);
+    check("access_notes", before.access_notes != after.access_notes);
+    check("consent", before.consent != after.consent);
+    check("status", before.status != after.status);
+    check("notes", before.notes != after.notes);
+    out.join(", ")
 }

@@ -3,6 +3,8 @@
 //! This crate never depends on Tauri or a webview: `src-tauri/` adapts it to the desktop app
 //! and `src/main.rs` to the command line. See README › Architecture.
 
+pub mod audit;
+pub mod backup;
 pub mod csv_safe;
 pub mod demo;
 pub mod error;
@@ -12,6 +14,8 @@ pub mod need;
 pub mod operation;
 pub mod phone;
 pub mod recent;
+pub mod retention;
+pub mod settings;
 pub mod store;
 pub mod text;
 pub mod validate;

@@ -78,6 +78,21 @@ vocab!(
 );
 
 vocab!(
+    /// The legal basis for keeping a household's data (GDPR art. 6: consent, or vital interest
+    /// when the person cannot be asked in an emergency).
+    LegalBasis { VitalInterest = "vital_interest", Consent = "consent" }
+);
+
+vocab!(
+    /// What an audit entry records.
+    AuditAction {
+        Create = "create", Update = "update", Delete = "delete", Merge = "merge", Import = "import",
+        Export = "export", Backup = "backup", Restore = "restore", Sync = "sync", Purge = "purge",
+        Rekey = "rekey", Encrypt = "encrypt", Settings = "settings",
+    }
+);
+
+vocab!(
     HouseholdStatus { Active = "active", Closed = "closed" }
 );
 

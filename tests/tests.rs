@@ -6,17 +6,25 @@ mod util;
 
 #[path = "core/advisories.rs"]
 mod advisories;
+#[path = "core/audit.rs"]
+mod audit;
+#[path = "core/backup.rs"]
+mod backup;
 #[path = "core/cli.rs"]
 mod cli;
 #[path = "core/demo.rs"]
 mod demo;
 #[path = "core/encryption.rs"]
 mod encryption;
+#[path = "core/faults.rs"]
+mod faults;
 #[path = "core/households.rs"]
 mod households;
 #[path = "core/migrations.rs"]
 mod migrations;
 #[path = "core/needs.rs"]
 mod needs;
+#[path = "core/retention.rs"]
+mod retention;
 #[path = "core/upgrade.rs"]
 mod upgrade;

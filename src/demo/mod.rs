@@ -107,6 +107,8 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
             }
         }
     }
+    let detail = format!("demo operation generated: {} fictional households", opts.households);
+    crate::audit::record(conn, stamp, crate::audit::AuditAction::Create, "operation", &[], &detail)?;
     Ok(())
 }
 
@@ -173,12 +175,14 @@ fn household_input(rng: &mut ChaCha8Rng, a: &osm::Address, unit: usize, date: Na
                 status: ConsentStatus::Given,
                 date: Some(consent_date.format("%Y-%m-%d").to_string()),
                 scope: "deliveries and driver contact".into(),
+                basis: Some(LegalBasis::Consent),
             }
         } else {
             Consent {
                 status: ConsentStatus::Refused,
                 date: Some(consent_date.format("%Y-%m-%d").to_string()),
                 scope: String::new(),
+                basis: Some(LegalBasis::VitalInterest),
             }
         },
         status: if rng.gen_bool(0.03) { HouseholdStatus::Closed } else { HouseholdStatus::Active },

@@ -51,15 +51,35 @@ impl Key {
         Self::derive(passphrase, salt)
     }
 
-    /// Keys a fresh connection. Must run before anything else touches the database.
-    pub fn apply(&self, conn: &Connection) -> Result<()> {
+    /// SQLCipher's raw-key form, `x'<key><salt>'`, for `PRAGMA key` and `ATTACH … KEY`.
+    pub(crate) fn raw(&self) -> Zeroizing<String> {
         let mut hex = Zeroizing::new(String::with_capacity(2 * (32 + SALT_LEN) + 3));
         hex.push_str("x'");
         for b in self.key.iter().chain(self.salt.iter()) {
             hex.push_str(&format!("{b:02x}"));
         }
         hex.push('\'');
-        conn.pragma_update(None, "key", hex.as_str())?;
+        hex
+    }
+
+    pub fn salt(&self) -> [u8; SALT_LEN] {
+        self.salt
+    }
+
+    /// Whether `passphrase` derives this key (same salt).
+    pub fn matches(&self, passphrase: &str) -> Result<bool> {
+        let other = Key::derive(passphrase, self.salt)?;
+        Ok(other.key.as_ref() == self.key.as_ref())
+    }
+
+    /// A copy of the key (for a backup or a restore keyed like its source).
+    pub fn duplicate(&self) -> Key {
+        Key { key: Zeroizing::new(*self.key), salt: self.salt }
+    }
+
+    /// Keys a fresh connection. Must run before anything else touches the database.
+    pub fn apply(&self, conn: &Connection) -> Result<()> {
+        conn.pragma_update(None, "key", self.raw().as_str())?;
         // A wrong key must not print HMAC failures on the console: we report it ourselves.
         // (SQLCipher 4.6 takes this only once the connection has a key.)
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;

@@ -2,6 +2,7 @@
 //! with the time and this installation's id; the plain functions in `household`/`need` take a
 //! `&Connection` and never commit on their own.
 
+pub(crate) mod copy;
 pub mod crypto;
 pub mod schema;
 
@@ -11,25 +12,33 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use crate::audit::{self, AuditAction, AuditFilter, AuditPage};
 use crate::error::{Error, Result};
+use crate::retention::{self, PurgeReport};
+use crate::settings::{self, OperationSettings};
 use crate::household::{self, Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
 use crate::need::{self, Need, NeedInput};
 use crate::operation::{self, NewOperation, OperationInfo};
 use crate::vocab::{HouseholdStatus, NeedStatus};
 use crypto::Key;
 
-/// Who changes a row, and when: written to `updated_at` / `updated_by`.
+/// Who changes a row, and when: written to `updated_at` / `updated_by` (the installation) and
+/// to the audit log (the operator profile, too).
 #[derive(Debug, Clone)]
 pub struct Stamp {
     pub now: String,
     pub by: String,
+    pub operator: String,
 }
 
 impl Stamp {
-    pub fn new(now: DateTime<Utc>, by: &str) -> Self {
-        Stamp { now: timestamp(now), by: by.to_string() }
+    pub fn new(now: DateTime<Utc>, by: &str, operator: &str) -> Self {
+        Stamp { now: timestamp(now), by: by.to_string(), operator: operator.to_string() }
     }
 }
+
+/// The operator name used until someone picks a profile (the CLI's default, too).
+pub const DEFAULT_OPERATOR: &str = "unnamed operator";
 
 /// RFC 3339 UTC with milliseconds: sorts as text.
 pub fn timestamp(t: DateTime<Utc>) -> String {
@@ -50,7 +59,8 @@ pub struct Store {
     path: PathBuf,
     installation_id: String,
     read_only: bool,
-    encrypted: bool,
+    key: Option<Key>,
+    operator: String,
     clock: Clock,
 }
 
@@ -155,9 +165,25 @@ impl Store {
             path: path.to_path_buf(),
             installation_id: installation_id.to_string(),
             read_only,
-            encrypted: key.is_some(),
+            key,
+            operator: DEFAULT_OPERATOR.to_string(),
             clock: Box::new(Utc::now),
         })
+    }
+
+    /// A read-only connection to an operation file of any schema this version can read, for
+    /// copying it (restore): unlike `open_ro`, an older schema is fine (the copy is migrated).
+    pub(crate) fn open_snapshot(path: &Path, passphrase: Option<&str>) -> Result<(Connection, Option<Key>)> {
+        let key = match check_header(path)? {
+            FileKind::Plain => None,
+            FileKind::Encrypted(salt) => Some(Key::derive(passphrase.ok_or(Error::PassphraseRequired)?, salt)?),
+        };
+        let conn = match connect(path, true, key.as_ref()).and_then(|c| verify(&c).map(|_| c)) {
+            Err(Error::NotAnOperation) if key.is_some() => return Err(Error::WrongPassphrase),
+            other => other?,
+        };
+        conn.pragma_update(None, "query_only", true)?;
+        Ok((conn, key))
     }
 
     fn open_rw(path: &Path, key: Option<&Key>) -> Result<(Connection, bool)> {
@@ -214,7 +240,7 @@ impl Store {
             }
             configure(&conn, false)?;
             schema::migrate(&mut conn)?;
-            let stamp = Stamp::new(now, installation_id);
+            let stamp = Stamp::new(now, installation_id, DEFAULT_OPERATOR);
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             operation::insert(&tx, &stamp, op)?;
             populate(&tx, &stamp)?;
@@ -246,6 +272,29 @@ impl Store {
         self
     }
 
+    /// The operator profile the audit log names for this session's changes.
+    pub fn set_operator(&mut self, name: &str) -> Result<()> {
+        let name = name.trim();
+        let mut c = crate::validate::Checker::default();
+        c.required("operator", name);
+        c.max_len("operator", name, crate::validate::MAX_SHORT);
+        c.finish()?;
+        self.operator = name.to_string();
+        Ok(())
+    }
+
+    pub fn operator(&self) -> &str {
+        &self.operator
+    }
+
+    pub fn stamp(&self) -> Stamp {
+        Stamp::new((self.clock)(), &self.installation_id, &self.operator)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -264,7 +313,7 @@ impl Store {
         if self.read_only {
             return Err(Error::ReadOnly);
         }
-        let stamp = Stamp::new((self.clock)(), &self.installation_id);
+        let stamp = self.stamp();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx, &stamp)?;
         tx.commit()?;
@@ -272,26 +321,137 @@ impl Store {
     }
 
     pub fn info(&self) -> Result<OperationInfo> {
-        operation::info(&self.conn, &self.path, self.read_only, self.encrypted)
+        operation::info(&self.conn, &self.path, self.read_only, self.encrypted())
     }
 
     pub fn encrypted(&self) -> bool {
-        self.encrypted
+        self.key.is_some()
+    }
+
+    /// Re-keys the operation with a new passphrase: a verified copy under the new key replaces
+    /// the file (atomic rename), so a crash at any point leaves either the old or the new file,
+    /// never a half-rekeyed one.
+    pub fn change_passphrase(&mut self, current: &str, new: &str) -> Result<()> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        let old = self.key.as_ref().ok_or(Error::NotEncrypted)?;
+        if !old.matches(current)? {
+            return Err(Error::WrongPassphrase);
+        }
+        crypto::check_passphrase(new)?;
+        let key = Key::new_for(new)?;
+        self.replace_file(key, AuditAction::Rekey, "passphrase changed")
+    }
+
+    /// Encrypts a plain operation in place: writes an encrypted copy, verifies it, then swaps it
+    /// for the plain file and overwrites the plain file before deleting it (best effort: an SSD
+    /// or a journaling file system may keep old blocks; see README › Security).
+    pub fn encrypt(&mut self, passphrase: &str) -> Result<()> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        if self.key.is_some() {
+            return Err(Error::AlreadyEncrypted);
+        }
+        crypto::check_passphrase(passphrase)?;
+        let key = Key::new_for(passphrase)?;
+        self.replace_file(key, AuditAction::Encrypt, "operation encrypted")
+    }
+
+    fn replace_file(&mut self, key: Key, action: AuditAction, detail: &str) -> Result<()> {
+        let was_plain = self.key.is_none();
+        let fresh = copy::sibling(&self.path, ".rekey");
+        remove_with_sidecars(&fresh);
+        copy::copy_verified(&self.path, self.key.as_ref(), &fresh, Some(&key))?;
+        // Close our connection (checkpoints and removes the WAL) before the swap.
+        let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        if let Err((conn, e)) = conn.close() {
+            self.conn = conn;
+            remove_with_sidecars(&fresh);
+            return Err(e.into());
+        }
+        let old = copy::sibling(&self.path, ".old");
+        let swapped = (|| {
+            std::fs::rename(&self.path, &old)?;
+            if let Err(e) = copy::rename_durably(&fresh, &self.path) {
+                let _ = std::fs::rename(&old, &self.path);
+                return Err(e);
+            }
+            Ok(())
+        })();
+        let reopened = match &swapped {
+            Ok(()) => Self::open_rw(&self.path, Some(&key)),
+            Err(_) => Self::open_rw(&self.path, self.key.as_ref()),
+        };
+        let (conn, _) = reopened?;
+        self.conn = conn;
+        swapped?;
+        if was_plain {
+            wipe(&old);
+        }
+        remove_with_sidecars(&old);
+        self.key = Some(key);
+        self.write(|tx, stamp| crate::audit::record(tx, stamp, action, "operation", &[], detail))
+    }
+
+    /// Writes a consistent, verified copy of the operation to `out` (a new file), encrypted with
+    /// this operation's key when it has one, and records it in the audit log.
+    pub fn backup_to(&mut self, out: &Path) -> Result<()> {
+        copy::copy_verified(&self.path, self.key.as_ref(), out, self.key.as_ref())?;
+        if !self.read_only {
+            let name = file_name(out);
+            self.write(|tx, stamp| crate::audit::record(tx, stamp, AuditAction::Backup, "operation", &[], &name))?;
+        }
+        Ok(())
+    }
+
+    pub fn audit(&self, filter: &AuditFilter, limit: u32, offset: u32) -> Result<AuditPage> {
+        crate::audit::list(&self.conn, filter, limit, offset)
+    }
+
+    pub fn settings(&self) -> Result<OperationSettings> {
+        settings::get(&self.conn)
+    }
+
+    pub fn set_settings(&mut self, value: &OperationSettings) -> Result<OperationSettings> {
+        self.write(|tx, stamp| settings::set(tx, stamp, value))
+    }
+
+    /// What a purge under the current retention settings would remove now.
+    pub fn purge_preview(&self) -> Result<PurgeReport> {
+        retention::preview(&self.conn, &self.settings()?.retention, self.now())
+    }
+
+    pub fn purge(&mut self) -> Result<PurgeReport> {
+        let rules = self.settings()?.retention;
+        let now = self.now();
+        self.write(|tx, stamp| retention::purge(tx, stamp, &rules, now))
     }
 
     pub fn create_household(&mut self, input: &HouseholdInput) -> Result<Household> {
         self.write(|tx, stamp| {
             let id = household::insert(tx, stamp, input)?;
+            audit::record(tx, stamp, AuditAction::Create, "household", &[&id], "")?;
             household::get(tx, &id)
         })
     }
 
     pub fn update_household(&mut self, id: &str, input: &HouseholdInput) -> Result<Household> {
-        self.write(|tx, stamp| household::update(tx, stamp, id, input))
+        self.write(|tx, stamp| {
+            let before = household::get(tx, id)?;
+            let after = household::update(tx, stamp, id, input)?;
+            audit::record(tx, stamp, AuditAction::Update, "household", &[id], &household::changed_fields(&before, &after))?;
+            Ok(after)
+        })
     }
 
     pub fn move_household(&mut self, id: &str, lat: f64, lon: f64) -> Result<Household> {
-        self.write(|tx, stamp| household::move_to(tx, stamp, id, lat, lon))
+        self.write(|tx, stamp| {
+            let h = household::move_to(tx, stamp, id, lat, lon)?;
+            audit::record(tx, stamp, AuditAction::Update, "household", &[id], "location")?;
+            Ok(h)
+        })
     }
 
     pub fn household(&self, id: &str) -> Result<HouseholdDetail> {
@@ -317,16 +477,26 @@ impl Store {
     pub fn add_need(&mut self, household_id: &str, input: &NeedInput) -> Result<Need> {
         self.write(|tx, stamp| {
             let id = need::insert(tx, stamp, household_id, input)?;
+            audit::record(tx, stamp, AuditAction::Create, "need", &[&id, household_id], "")?;
             need::get(tx, &id)
         })
     }
 
     pub fn update_need(&mut self, id: &str, input: &NeedInput) -> Result<Need> {
-        self.write(|tx, stamp| need::update(tx, stamp, id, input))
+        self.write(|tx, stamp| {
+            let need = need::update(tx, stamp, id, input)?;
+            audit::record(tx, stamp, AuditAction::Update, "need", &[id, &need.household_id], "")?;
+            Ok(need)
+        })
     }
 
     pub fn set_need_status(&mut self, id: &str, status: NeedStatus) -> Result<Need> {
-        self.write(|tx, stamp| need::set_status(tx, stamp, id, status))
+        self.write(|tx, stamp| {
+            let need = need::set_status(tx, stamp, id, status)?;
+            let detail = format!("status: {}", status.key());
+            audit::record(tx, stamp, AuditAction::Update, "need", &[id, &need.household_id], &detail)?;
+            Ok(need)
+        })
     }
 
     pub fn needs(&self, status: Option<NeedStatus>) -> Result<Vec<Need>> {
@@ -334,10 +504,33 @@ impl Store {
     }
 }
 
-fn remove_with_sidecars(path: &Path) {
+pub(crate) fn remove_with_sidecars(path: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Overwrites a file's bytes with zeros before it is deleted (best effort).
+fn wipe(path: &Path) {
+    use std::io::{Seek, Write};
+    if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(path) {
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let zeros = vec![0u8; 64 * 1024];
+        let _ = f.seek(std::io::SeekFrom::Start(0));
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            if f.write_all(&zeros[..n]).is_err() {
+                break;
+            }
+            left -= n as u64;
+        }
+        let _ = f.sync_all();
     }
 }

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0002_household_search.sql"),
         after: Some(crate::household::backfill_search_text),
     },
+    Migration { version: 3, sql: include_str!("../../migrations/0003_audit_retention.sql"), after: None },
 ];
 
 pub fn latest_version() -> u32 {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use aidmap::household::{Consent, HouseholdInput};
-use aidmap::vocab::{ConsentStatus, HouseholdStatus, LocationSource, Vulnerability};
+use aidmap::vocab::{ConsentStatus, HouseholdStatus, LegalBasis, LocationSource, Vulnerability};
 use aidmap::Store;
 use chrono::{DateTime, Utc};
 
@@ -74,8 +74,21 @@ pub fn alice() -> HouseholdInput {
         vulnerabilities: vec![Vulnerability::Pets, Vulnerability::Infant],
         languages: vec!["fr".into(), "it".into()],
         access_notes: "Ring twice, 3rd floor".into(),
-        consent: Consent { status: ConsentStatus::Given, date: Some("2026-11-24".into()), scope: "deliveries".into() },
+        consent: Consent {
+            status: ConsentStatus::Given,
+            date: Some("2026-11-24".into()),
+            scope: "deliveries".into(),
+            basis: Some(LegalBasis::Consent),
+        },
         status: HouseholdStatus::Active,
         notes: String::new(),
     }
+}
+
+/// `PRAGMA integrity_check` and `foreign_key_check` of a file, opened on its own.
+pub fn assert_intact(store: &Store) {
+    let check: String = store.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let orphans: i64 = store.conn().query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(orphans, 0, "foreign keys");
 }

@@ -1,0 +1,75 @@
+//! Backups of an operation: manual ones (`Store::backup_to`), scheduled ones kept in a folder
+//! (the newest N), and restore, which checks a backup thoroughly before writing a new operation
+//! file from it. A backup is itself an operation file, encrypted like its source.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::audit::{self, AuditAction};
+use crate::error::{Error, Result};
+use crate::store::{copy, OpenMode, Store};
+
+/// File names of scheduled backups: `<operation-slug>-<id prefix>-<UTC time>.aidmap`, so the
+/// newest sort last and rotation never touches another operation's backups.
+fn prefix(store: &Store) -> Result<String> {
+    let info = store.info()?;
+    let slug: String = crate::text::fold(&info.name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(40).collect();
+    let id: String = info.id.chars().filter(|c| c.is_ascii_hexdigit()).rev().take(8).collect();
+    Ok(format!("{}-{}-", if slug.is_empty() { "operation" } else { &slug }, id.chars().rev().collect::<String>()))
+}
+
+/// Writes a scheduled backup into `folder` and deletes the oldest ones beyond `keep`.
+/// Returns the new file.
+pub fn scheduled(store: &mut Store, folder: &Path, keep: u32, now: DateTime<Utc>) -> Result<PathBuf> {
+    if !folder.is_dir() {
+        return Err(Error::FileNotFound);
+    }
+    let prefix = prefix(store)?;
+    let out = folder.join(format!("{prefix}{}.aidmap", now.format("%Y%m%d-%H%M%S")));
+    store.backup_to(&out)?;
+    let mut ours: Vec<PathBuf> = std::fs::read_dir(folder)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".aidmap"))
+        })
+        .collect();
+    ours.sort();
+    let excess = ours.len().saturating_sub(keep.max(1) as usize);
+    for old in &ours[..excess] {
+        std::fs::remove_file(old)?;
+    }
+    Ok(out)
+}
+
+/// Checks a backup (full integrity check, foreign keys) and writes it as a new operation at
+/// `out` (never over an existing file), keyed like the backup. The restore is audited in the
+/// new file.
+pub fn restore(
+    backup: &Path,
+    out: &Path,
+    installation_id: &str,
+    passphrase: Option<&str>,
+    operator: &str,
+) -> Result<Store> {
+    if out.exists() {
+        return Err(Error::FileExists);
+    }
+    let (source, key) = Store::open_snapshot(backup, passphrase)?;
+    copy::full_check(&source)?;
+    copy::copy_verified(backup, key.as_ref(), out, key.as_ref())?;
+    drop(source);
+    let mut store = Store::unlock(out, installation_id, OpenMode::Auto, passphrase)?;
+    store.set_operator(operator)?;
+    let name = backup.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    store.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Restore, "operation", &[], &name))?;
+    Ok(store)
+}

@@ -1,0 +1,143 @@
+//! Consistent, verified copies of an open operation: backups, restores, re-keying and
+//! encrypting a plain file all go through `copy_verified`. The copy is written with
+//! SQLCipher's `sqlcipher_export` into an attached database (the documented way to change a
+//! file's key or encryption), inside one read transaction so it is a snapshot — never a raw
+//! file copy of a live database. It is written under a temporary name, checked (application
+//! id, schema version, full integrity check, foreign keys, row counts per table) and only then
+//! renamed into place.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::crypto::Key;
+use super::schema;
+use crate::error::{Error, Result};
+
+/// Rows per table: what a copy must match.
+pub(crate) type Counts = BTreeMap<String, i64>;
+
+pub(crate) fn counts(conn: &Connection, db: &str) -> Result<Counts> {
+    let tables: Vec<String> = conn
+        .prepare(&format!(
+            "SELECT name FROM {db}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Counts::new();
+    for t in tables {
+        let n: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {db}.\"{t}\""), [], |r| r.get(0))?;
+        out.insert(t, n);
+    }
+    Ok(out)
+}
+
+/// `path` + `suffix`, next to it (same file system, so the final rename is atomic).
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// Writes a verified copy of the operation at `src` (opened with `src_key`) to `dest` (which
+/// must not exist), encrypted with `key` or plain without one.
+pub(crate) fn copy_verified(src: &Path, src_key: Option<&Key>, dest: &Path, key: Option<&Key>) -> Result<()> {
+    if dest.exists() {
+        return Err(Error::FileExists);
+    }
+    let tmp = sibling(dest, ".partial");
+    super::remove_with_sidecars(&tmp);
+    let result = export(src, src_key, &tmp, key).and_then(|expected| check(&tmp, key, &expected));
+    if let Err(e) = result {
+        super::remove_with_sidecars(&tmp);
+        return Err(e);
+    }
+    if let Err(e) = rename_durably(&tmp, dest) {
+        super::remove_with_sidecars(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Copies through a connection of its own (an in-memory hub with source and copy attached), so it
+/// works the same for a read-only store, a live one (WAL readers see every committed change) and
+/// a backup being restored.
+fn export(src: &Path, src_key: Option<&Key>, tmp: &Path, key: Option<&Key>) -> Result<Counts> {
+    let conn = Connection::open_in_memory()?;
+    let conn = &conn;
+    for (name, path, key) in [("src", src, src_key), ("aidmap_copy", tmp, key)] {
+        let raw = key.map(|k| k.raw());
+        let key_sql = raw.as_ref().map(|r| r.as_str()).unwrap_or("");
+        conn.execute(&format!("ATTACH DATABASE ?1 AS {name} KEY ?2"), rusqlite::params![path.to_string_lossy(), key_sql])?;
+    }
+    let result = (|| {
+        conn.execute_batch("PRAGMA aidmap_copy.synchronous = FULL; BEGIN;")?;
+        let inner = (|| {
+            let expected = counts(conn, "src")?;
+            conn.query_row("SELECT sqlcipher_export('aidmap_copy', 'src')", [], |r| r.get::<_, Option<String>>(0))?;
+            let version: u32 = conn.query_row("PRAGMA src.user_version", [], |r| r.get(0))?;
+            let app_id: i32 = conn.query_row("PRAGMA src.application_id", [], |r| r.get(0))?;
+            conn.pragma_update(Some("aidmap_copy"), "user_version", version)?;
+            conn.pragma_update(Some("aidmap_copy"), "application_id", app_id)?;
+            Ok::<_, Error>(expected)
+        })();
+        match inner {
+            Ok(expected) => {
+                conn.execute_batch("COMMIT;")?;
+                Ok(expected)
+            }
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK;");
+                Err(e)
+            }
+        }
+    })();
+    let detach = conn.execute_batch("DETACH DATABASE aidmap_copy; DETACH DATABASE src;");
+    let expected = result?;
+    detach?;
+    Ok(expected)
+}
+
+/// Opens the written copy on its own and checks it thoroughly.
+fn check(tmp: &Path, key: Option<&Key>, expected: &Counts) -> Result<()> {
+    let conn = Connection::open_with_flags(tmp, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    if let Some(key) = key {
+        key.apply(&conn)?;
+    }
+    full_check(&conn)?;
+    if &counts(&conn, "main")? != expected {
+        return Err(Error::Corrupt("the copy does not hold every row of the original".into()));
+    }
+    Ok(())
+}
+
+/// Application id, full integrity check and foreign keys: what a backup must pass before it is
+/// trusted (restore runs this on the backup first).
+pub(crate) fn full_check(conn: &Connection) -> Result<()> {
+    if schema::application_id(conn)? != schema::APPLICATION_ID {
+        return Err(Error::NotAnOperation);
+    }
+    let integrity: Vec<String> =
+        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if integrity != ["ok"] {
+        return Err(Error::Corrupt("integrity check failed".into()));
+    }
+    let orphans: i64 = conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if orphans > 0 {
+        return Err(Error::Corrupt(format!("{orphans} rows point to records that do not exist")));
+    }
+    Ok(())
+}
+
+/// Renames `from` over `to` and syncs the directory so the rename survives a power cut.
+pub(crate) fn rename_durably(from: &Path, to: &Path) -> Result<()> {
+    std::fs::File::open(from)?.sync_all()?;
+    std::fs::rename(from, to)?;
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
