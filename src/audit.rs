@@ -10,7 +10,6 @@ use crate::error::Result;
 use crate::store::Stamp;
 pub use crate::vocab::AuditAction;
 
-
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]

@@ -100,7 +100,7 @@ pub enum Error {
     AlreadyEncrypted,
     #[error("the disk is full: this change was not saved; free some space and try again")]
     DiskFull,
-    #[error("the disk reported a read or write error: this change was not saved")]
+    #[error("the disk could not be written (it may be full, removed or failing): this change was not saved")]
     DiskError,
     #[error("file error: {0}")]
     Io(std::io::Error),

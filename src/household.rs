@@ -355,7 +355,9 @@ fn urgency_of(rank: Option<u8>) -> Option<Urgency> {
 
 /// Every active household as a map point.
 pub fn pins(conn: &Connection) -> Result<Vec<HouseholdPin>> {
-    let mut stmt = conn.prepare("SELECT id, lat, lon, open_rank, open_needs FROM household WHERE status = 'active' AND purged_at IS NULL")?;
+    let mut stmt = conn.prepare(
+        "SELECT id, lat, lon, open_rank, open_needs FROM household WHERE status = 'active' AND purged_at IS NULL",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok(HouseholdPin {
             id: r.get(0)?,

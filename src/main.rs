@@ -4,11 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use aidmap::audit::AuditFilter;
 use aidmap::demo::{self, DemoOptions};
 use aidmap::household::Household;
 use aidmap::need::Need;
-use aidmap::vocab::NeedStatus;
-use aidmap::{csv_safe, ids, Error, Store};
+use aidmap::vocab::{AuditAction, NeedStatus};
+use aidmap::{backup, csv_safe, ids, Error, OpenMode, Store};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -17,6 +18,9 @@ struct Cli {
     /// A file whose first line is the operation's passphrase (or set AIDMAP_PASSPHRASE).
     #[arg(long, global = true)]
     passphrase_file: Option<PathBuf>,
+    /// The operator name the audit log records for changes (or set AIDMAP_OPERATOR).
+    #[arg(long, global = true, env = "AIDMAP_OPERATOR", default_value = "command line")]
+    operator: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,6 +53,52 @@ enum Command {
     Needs {
         #[command(subcommand)]
         action: NeedsAction,
+    },
+    /// Write a consistent, verified copy of an operation (encrypted like the original).
+    Backup {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a backup and write it as a new operation file (never over an existing one).
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Show the audit log, newest first.
+    Audit {
+        #[arg(long)]
+        db: PathBuf,
+        /// One JSON array instead of text lines.
+        #[arg(long)]
+        json: bool,
+        /// create, update, delete, merge, import, export, backup, restore, sync, purge, rekey, encrypt, settings
+        #[arg(long, value_parser = parse_action)]
+        action: Option<AuditAction>,
+        /// Only entries by this operator.
+        #[arg(long = "by")]
+        by: Option<String>,
+        /// Only entries naming this record id.
+        #[arg(long)]
+        record: Option<String>,
+        /// From this day (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        /// Up to this day (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
+        #[arg(long, default_value_t = 1000)]
+        limit: u32,
+    },
+    /// Remove personal data past the operation's retention settings (set in the app).
+    Purge {
+        #[arg(long)]
+        db: PathBuf,
+        /// Only say what would be purged.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -88,6 +138,13 @@ fn parse_status(s: &str) -> Result<NeedStatus, String> {
     })
 }
 
+fn parse_action(s: &str) -> Result<AuditAction, String> {
+    AuditAction::parse(s).ok_or_else(|| {
+        let all: Vec<_> = AuditAction::ALL.iter().map(|s| s.key()).collect();
+        format!("unknown action {s:?} (expected one of: {})", all.join(", "))
+    })
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -105,7 +162,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match run(cli.command, passphrase.as_deref()) {
+    let ctx = Ctx { passphrase, operator: cli.operator };
+    match run(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("aidmap: {e}");
@@ -134,11 +192,35 @@ fn passphrase(file: Option<&Path>) -> Result<Option<String>, String> {
     Ok(std::env::var("AIDMAP_PASSPHRASE").ok())
 }
 
-fn open(db: &Path, passphrase: Option<&str>) -> Result<Store, Error> {
-    Store::unlock(db, &installation()?, aidmap::OpenMode::ReadOnly, passphrase)
+struct Ctx {
+    passphrase: Option<String>,
+    operator: String,
 }
 
-fn run(command: Command, passphrase: Option<&str>) -> Result<(), Error> {
+impl Ctx {
+    fn open(&self, db: &Path, mode: OpenMode) -> Result<Store, Error> {
+        let mut store = Store::unlock(db, &installation()?, mode, self.passphrase.as_deref())?;
+        store.set_operator(&self.operator)?;
+        Ok(store)
+    }
+
+    /// Opens for a listing of personal data, which the audit log records as an export when the
+    /// file can be written.
+    fn open_for_export(&self, db: &Path) -> Result<Store, Error> {
+        self.open(db, OpenMode::Auto)
+    }
+}
+
+fn audit_export(store: &mut Store, entity: &str, what: &str, rows: usize) -> Result<(), Error> {
+    if store.read_only() {
+        return Ok(());
+    }
+    let detail = format!("command line: {what}, {rows} rows");
+    store.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Export, entity, &[], &detail))
+}
+
+fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
+    let passphrase = ctx.passphrase.as_deref();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
@@ -162,18 +244,84 @@ fn run(command: Command, passphrase: Option<&str>) -> Result<(), Error> {
             writeln!(out, "created {} ({how})", file.display())?;
         }
         Command::Households { action: ListAction::List { db, format } } => {
-            let households = open(&db, passphrase)?.households()?;
+            let mut store = ctx.open_for_export(&db)?;
+            let households = store.households()?;
             match format {
                 Format::Json => write_json(&mut out, &households)?,
                 Format::Csv => households_csv(&mut out, &households)?,
             }
+            audit_export(&mut store, "household", "households list", households.len())?;
         }
         Command::Needs { action: NeedsAction::List { db, status, format } } => {
-            let needs = open(&db, passphrase)?.needs(status)?;
+            let mut store = ctx.open_for_export(&db)?;
+            let needs = store.needs(status)?;
             match format {
                 Format::Json => write_json(&mut out, &needs)?,
                 Format::Csv => needs_csv(&mut out, &needs)?,
             }
+            audit_export(&mut store, "need", "needs list", needs.len())?;
+        }
+        Command::Backup { db, out: file } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            store.backup_to(&file)?;
+            let how = if store.encrypted() { "encrypted with the operation's passphrase" } else { "not encrypted" };
+            writeln!(out, "backed up {} to {} (verified; {how})", db.display(), file.display())?;
+        }
+        Command::Restore { file, out: db } => {
+            let store = backup::restore(&file, &db, &installation()?, passphrase, &ctx.operator)?;
+            let info = store.info()?;
+            writeln!(
+                out,
+                "restored {} to {} (integrity checked; {} active households, {} open needs)",
+                file.display(),
+                db.display(),
+                info.households,
+                info.open_needs
+            )?;
+        }
+        Command::Audit { db, json, action, by, record, since, until, limit } => {
+            let store = ctx.open(&db, OpenMode::ReadOnly)?;
+            let filter = AuditFilter {
+                action,
+                operator: by,
+                entity: None,
+                record_id: record,
+                from: since.map(|d| d.to_string()),
+                to: until.map(|d| d.to_string()),
+            };
+            let page = store.audit(&filter, limit, 0)?;
+            if json {
+                write_json(&mut out, &page.items)?;
+            } else {
+                for e in &page.items {
+                    writeln!(
+                        out,
+                        "{}  {:<8} {:<10} {}  by {}{}{}",
+                        e.at,
+                        e.action.key(),
+                        e.entity,
+                        e.record_ids.join(","),
+                        e.operator,
+                        if e.detail.is_empty() { "" } else { "  — " },
+                        e.detail
+                    )?;
+                }
+                writeln!(out, "{} of {} entries", page.items.len(), page.total)?;
+            }
+        }
+        Command::Purge { db, dry_run } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            let report = if dry_run { store.purge_preview()? } else { store.purge()? };
+            let verb = if dry_run { "would purge" } else { "purged" };
+            writeln!(
+                out,
+                "{verb} {} households and {} needs; purged so far: {} households ({} people), {} needs",
+                report.households,
+                report.needs,
+                report.purged_households_total,
+                report.purged_people_total,
+                report.purged_needs_total
+            )?;
         }
     }
     Ok(())
@@ -221,6 +369,7 @@ fn households_csv(out: &mut impl Write, rows: &[Household]) -> Result<(), Error>
         "consent_status",
         "consent_date",
         "consent_scope",
+        "consent_basis",
         "status",
         "notes",
         "created_at",
@@ -248,6 +397,7 @@ fn households_csv(out: &mut impl Write, rows: &[Household]) -> Result<(), Error>
                 h.consent.status.key().into(),
                 h.consent.date.clone().unwrap_or_default(),
                 h.consent.scope.clone(),
+                h.consent.basis.map(|b| b.key()).unwrap_or_default().into(),
                 h.status.key().into(),
                 h.notes.clone(),
                 h.created_at.clone(),

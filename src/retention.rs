@@ -100,7 +100,8 @@ pub fn purge(conn: &Connection, stamp: &Stamp, rules: &Retention, now: DateTime<
         let detail = format!("{purged_needs} finished needs older than the retention limit");
         audit::record(conn, stamp, AuditAction::Purge, "need", &ids, &detail)?;
     }
-    let mut report = PurgeReport { households: households.len() as u32, needs: purged_needs as u32, ..Default::default() };
+    let mut report =
+        PurgeReport { households: households.len() as u32, needs: purged_needs as u32, ..Default::default() };
     totals(conn, &mut report)?;
     Ok(report)
 }

@@ -47,9 +47,10 @@ pub struct OperationSettings {
 impl OperationSettings {
     pub fn validate(&self) -> Result<()> {
         let mut c = Checker::default();
-        for (field, days) in
-            [("retention.needs_days", self.retention.needs_days), ("retention.households_days", self.retention.households_days)]
-        {
+        for (field, days) in [
+            ("retention.needs_days", self.retention.needs_days),
+            ("retention.households_days", self.retention.households_days),
+        ] {
             if let Some(d) = days {
                 c.range(field, d as f64, 1.0, 3650.0);
             }

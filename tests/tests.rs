@@ -12,6 +12,8 @@ mod audit;
 mod backup;
 #[path = "core/cli.rs"]
 mod cli;
+#[path = "core/crash.rs"]
+mod crash;
 #[path = "core/demo.rs"]
 mod demo;
 #[path = "core/encryption.rs"]

@@ -69,7 +69,10 @@ fn export(src: &Path, src_key: Option<&Key>, tmp: &Path, key: Option<&Key>) -> R
     for (name, path, key) in [("src", src, src_key), ("aidmap_copy", tmp, key)] {
         let raw = key.map(|k| k.raw());
         let key_sql = raw.as_ref().map(|r| r.as_str()).unwrap_or("");
-        conn.execute(&format!("ATTACH DATABASE ?1 AS {name} KEY ?2"), rusqlite::params![path.to_string_lossy(), key_sql])?;
+        conn.execute(
+            &format!("ATTACH DATABASE ?1 AS {name} KEY ?2"),
+            rusqlite::params![path.to_string_lossy(), key_sql],
+        )?;
     }
     let result = (|| {
         conn.execute_batch("PRAGMA aidmap_copy.synchronous = FULL; BEGIN;")?;

@@ -14,11 +14,11 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::audit::{self, AuditAction, AuditFilter, AuditPage};
 use crate::error::{Error, Result};
-use crate::retention::{self, PurgeReport};
-use crate::settings::{self, OperationSettings};
 use crate::household::{self, Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
 use crate::need::{self, Need, NeedInput};
 use crate::operation::{self, NewOperation, OperationInfo};
+use crate::retention::{self, PurgeReport};
+use crate::settings::{self, OperationSettings};
 use crate::vocab::{HouseholdStatus, NeedStatus};
 use crypto::Key;
 
@@ -441,7 +441,14 @@ impl Store {
         self.write(|tx, stamp| {
             let before = household::get(tx, id)?;
             let after = household::update(tx, stamp, id, input)?;
-            audit::record(tx, stamp, AuditAction::Update, "household", &[id], &household::changed_fields(&before, &after))?;
+            audit::record(
+                tx,
+                stamp,
+                AuditAction::Update,
+                "household",
+                &[id],
+                &household::changed_fields(&before, &after),
+            )?;
             Ok(after)
         })
     }

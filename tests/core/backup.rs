@@ -40,7 +40,10 @@ fn an_encrypted_backup_restores_every_record() {
     // The backup is encrypted with the same passphrase, and is not a plain SQLite file.
     assert!(!std::fs::read(&out).unwrap().starts_with(b"SQLite format 3\0"));
     assert!(matches!(Store::open(&out, INSTALLATION), Err(Error::PassphraseRequired)));
-    assert!(matches!(backup::restore(&out, &dir.path().join("r.aidmap"), INSTALLATION, Some("wrong pass 123"), "Ann"), Err(Error::WrongPassphrase)));
+    assert!(matches!(
+        backup::restore(&out, &dir.path().join("r.aidmap"), INSTALLATION, Some("wrong pass 123"), "Ann"),
+        Err(Error::WrongPassphrase)
+    ));
 
     let restored_path = dir.path().join("restored.aidmap");
     let restored = backup::restore(&out, &restored_path, INSTALLATION, Some(PASS), "Ann").unwrap();
@@ -48,7 +51,10 @@ fn an_encrypted_backup_restores_every_record() {
     assert!(restored.encrypted());
     assert_intact(&restored);
     let last = &restored.audit(&Default::default(), 1, 0).unwrap().items[0];
-    assert_eq!((last.action, last.operator.as_str(), last.detail.as_str()), (AuditAction::Restore, "Ann", "backup.aidmap"));
+    assert_eq!(
+        (last.action, last.operator.as_str(), last.detail.as_str()),
+        (AuditAction::Restore, "Ann", "backup.aidmap")
+    );
 }
 
 #[test]
@@ -133,7 +139,10 @@ fn changing_the_passphrase_rekeys_in_place() {
     assert_eq!(store.households().unwrap().len(), before.0.len() + 1);
     assert_intact(&store);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(leftovers.iter().all(|n| !n.to_string_lossy().contains(".rekey") && !n.to_string_lossy().ends_with(".old")), "{leftovers:?}");
+    assert!(
+        leftovers.iter().all(|n| !n.to_string_lossy().contains(".rekey") && !n.to_string_lossy().ends_with(".old")),
+        "{leftovers:?}"
+    );
 }
 
 #[test]

@@ -215,3 +215,36 @@ fn errors_are_one_line_on_stderr() {
     assert!(line.contains("already exists"), "{line}");
     assert_unchanged(&text, b"not a database\n");
 }
+
+#[test]
+fn backup_restore_and_audit_from_the_command_line() {
+    let fx = Fixture::new();
+    let dir = fx.dir.path();
+    let backup = dir.join("backup.aidmap");
+    let restored = dir.join("restored.aidmap");
+    let b = backup.to_str().unwrap();
+    let said = success(&fx.run_on_db(&["backup", "--out", b, "--operator", "Night shift"]));
+    assert!(said.starts_with("backed up ") && said.contains("verified"), "{said}");
+    let line = failure(&fx.run_on_db(&["backup", "--out", b]));
+    assert!(line.contains("already exists"), "{line}");
+
+    let said = success(&fx.run(&["restore", b, "--out", restored.to_str().unwrap()]));
+    assert!(said.starts_with("restored ") && said.contains("integrity checked"), "{said}");
+    let original = json_rows(&success(&fx.run_on_db(&["households", "list"])));
+    let copy = json_rows(&success(&fx.run(&["households", "list", "--db", restored.to_str().unwrap()])));
+    assert_eq!(original, copy);
+
+    // The original's log: demo creation, the backup by "Night shift", the households export.
+    let entries = json_rows(&success(&fx.run_on_db(&["audit", "--json"])));
+    let got: Vec<(&str, &str)> =
+        entries.iter().map(|e| (e["action"].as_str().unwrap(), e["operator"].as_str().unwrap())).collect();
+    assert_eq!(got, [("export", "command line"), ("backup", "Night shift"), ("create", "unnamed operator")]);
+    assert_eq!(entries[0]["detail"], "command line: households list, 50 rows");
+    let text = success(&fx.run_on_db(&["audit", "--action", "backup"]));
+    assert!(text.contains("backup") && text.contains("by Night shift") && text.ends_with("1 of 1 entries\n"), "{text}");
+    let line = failure(&fx.run_on_db(&["audit", "--action", "steal"]));
+    assert!(line.contains("unknown action"), "{line}");
+
+    let purge = success(&fx.run_on_db(&["purge", "--dry-run"]));
+    assert!(purge.starts_with("would purge 0 households and 0 needs"), "{purge}");
+}

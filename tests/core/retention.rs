@@ -26,7 +26,8 @@ fn settings_are_validated_saved_and_audited() {
     drop(store);
     let store = aidmap::Store::open(&dir.path().join("op.aidmap"), INSTALLATION).unwrap();
     assert_eq!(store.settings().unwrap(), s, "settings live in the operation file");
-    let details: Vec<String> = store.audit(&Default::default(), 10, 0).unwrap().items.into_iter().map(|e| e.detail).collect();
+    let details: Vec<String> =
+        store.audit(&Default::default(), 10, 0).unwrap().items.into_iter().map(|e| e.detail).collect();
     assert_eq!(details, ["backup", "retention"]);
 }
 
@@ -76,7 +77,10 @@ fn purge_removes_personal_fields_of_old_closed_households_and_keeps_counts() {
     // Purged households leave the list and the map, and cannot be edited back.
     assert_eq!(store.search_households("", 100, 0).unwrap().total, 3);
     assert!(matches!(store.update_household(&old.id, &alice()), Err(Error::NotFound(_))));
-    let purge = &store.audit(&aidmap::audit::AuditFilter { action: Some(AuditAction::Purge), ..Default::default() }, 10, 0).unwrap().items[0];
+    let purge = &store
+        .audit(&aidmap::audit::AuditFilter { action: Some(AuditAction::Purge), ..Default::default() }, 10, 0)
+        .unwrap()
+        .items[0];
     assert_eq!(purge.record_ids, vec![old.id.clone()]);
     assert_eq!(store.purge().unwrap().households, 0, "a second purge finds nothing new");
     assert_intact(&store);

@@ -89,6 +89,7 @@ pub fn alice() -> HouseholdInput {
 pub fn assert_intact(store: &Store) {
     let check: String = store.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(check, "ok");
-    let orphans: i64 = store.conn().query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    let orphans: i64 =
+        store.conn().query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
     assert_eq!(orphans, 0, "foreign keys");
 }

@@ -1,0 +1,101 @@
+//! Crash safety: a writer process is killed with SIGKILL at random moments, again and again;
+//! after every kill the operation must pass `PRAGMA integrity_check` and `foreign_key_check`,
+//! hold every transaction the writer reported as committed, and no partial one.
+//!
+//! `make test` runs 20 kills; the full run is
+//! `AIDMAP_CRASH_KILLS=200 cargo test -p aidmap --test tests crash -- --nocapture`.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use aidmap::{OpenMode, Store};
+use rand::{Rng, SeedableRng};
+
+use crate::util::*;
+
+const PASS: &str = "crash test passphrase";
+
+#[test]
+fn killed_writers_never_lose_or_split_a_transaction() {
+    let kills: u32 = std::env::var("AIDMAP_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let dir = tempdir();
+    let db = dir.path().join("crash.aidmap");
+    drop(Store::create_encrypted(&db, "Crash test", INSTALLATION, Some(PASS)).unwrap());
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261125);
+    let mut reported: HashSet<String> = HashSet::new();
+    let mut killed_mid_run = 0;
+    for run in 0..kills {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aidmap-crash-writer"))
+            .args([db.to_str().unwrap(), &run.to_string(), &rng.gen::<u32>().to_string()])
+            .env("AIDMAP_PASSPHRASE", PASS)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the writer");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        assert_eq!(lines.next().expect("writer output").unwrap(), "ready", "run {run}: the writer opened the file");
+        let reader = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+        std::thread::sleep(Duration::from_millis(rng.gen_range(1..120)));
+        child.kill().expect("SIGKILL");
+        let status = child.wait().unwrap();
+        if status.code().is_none() {
+            killed_mid_run += 1;
+        }
+        for line in reader.join().unwrap() {
+            if let Some(id) = line.strip_prefix("committed ") {
+                reported.insert(id.to_string());
+            }
+        }
+        check(&db, &reported, run);
+    }
+    let store = Store::unlock(&db, INSTALLATION, OpenMode::ReadOnly, Some(PASS)).unwrap();
+    let households = rows(&store, "household");
+    println!(
+        "crash test: {kills} SIGKILLs ({killed_mid_run} while writing), {} transactions reported, {households} committed, audit entries {}",
+        reported.len(),
+        rows(&store, "audit")
+    );
+    assert!(reported.len() as u32 >= kills, "the writer got work done between kills");
+}
+
+fn check(db: &std::path::Path, reported: &HashSet<String>, run: u32) {
+    let store = Store::unlock(db, INSTALLATION, OpenMode::ReadOnly, Some(PASS))
+        .unwrap_or_else(|e| panic!("run {run}: the operation does not open after a kill: {e}"));
+    assert_intact(&store);
+    let conn = store.conn();
+    // Every household has exactly the needs and audit entries its transaction wrote.
+    let partial: Vec<String> = conn
+        .prepare(
+            "SELECT h.id FROM household h
+             WHERE h.adults != (SELECT COUNT(*) FROM need n WHERE n.household_id = h.id)
+                OR h.adults != (SELECT COUNT(*) FROM audit a WHERE a.entity = 'need' AND a.action = 'create'
+                                AND a.record_ids LIKE '%' || h.id || '%')
+                OR 1 != (SELECT COUNT(*) FROM audit a WHERE a.entity = 'household' AND a.record_ids LIKE '%' || h.id || '%')",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(partial.is_empty(), "run {run}: partial transactions {partial:?}");
+    let present: HashSet<String> = conn
+        .prepare("SELECT id FROM household")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let lost: Vec<&String> = reported.difference(&present).collect();
+    assert!(lost.is_empty(), "run {run}: reported but missing {lost:?}");
+    let delivered_without_audit: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM need n WHERE n.status = 'delivered'
+             AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'update' AND a.record_ids LIKE '%' || n.id || '%')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(delivered_without_audit, 0, "run {run}: a status change without its audit entry");
+}
