@@ -16,6 +16,17 @@ const COMMANDS: &[&str] = &[
     "add_need",
     "update_need",
     "set_need_status",
+    "set_operator",
+    "lock_operation",
+    "change_passphrase",
+    "encrypt_operation",
+    "backup_operation",
+    "restore_backup",
+    "audit_log",
+    "operation_settings",
+    "set_operation_settings",
+    "purge_preview",
+    "purge",
 ];
 
 fn main() {

@@ -98,6 +98,8 @@ pub enum Error {
     NotEncrypted,
     #[error("this operation is already encrypted")]
     AlreadyEncrypted,
+    #[error("the demo operation holds no real data and stays unencrypted; create a new operation for real data")]
+    DemoStaysPlain,
     #[error("the disk is full: this change was not saved; free some space and try again")]
     DiskFull,
     #[error("the disk could not be written (it may be full, removed or failing): this change was not saved")]
@@ -161,7 +163,7 @@ impl Error {
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::Io(_) | Error::DiskError => ErrorCode::Io,
             Error::DiskFull => ErrorCode::DiskFull,
-            Error::NotEncrypted | Error::AlreadyEncrypted => ErrorCode::Validation,
+            Error::NotEncrypted | Error::AlreadyEncrypted | Error::DemoStaysPlain => ErrorCode::Validation,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -58,7 +58,17 @@ pub fn new_operation(
 /// Rebuilds the native menu with labels in the UI's language and the current recent list.
 #[tauri::command(async)]
 pub fn set_menu(app: AppHandle, state: State<'_, AppState>, labels: HashMap<String, String>) -> CmdResult<()> {
-    let menu = crate::menu::build(&app, &labels, &recent::load(&state.config_dir))?;
+    let op = state
+        .with_store(|s| {
+            Ok(crate::menu::OpState {
+                open: true,
+                encrypted: s.encrypted(),
+                writable: !s.read_only(),
+                demo: s.info()?.is_demo,
+            })
+        })
+        .unwrap_or_default();
+    let menu = crate::menu::build(&app, &labels, &recent::load(&state.config_dir), op)?;
     app.set_menu(menu)?;
     Ok(())
 }

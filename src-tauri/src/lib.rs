@@ -1,9 +1,11 @@
 //! Aidmap desktop: the Tauri 2 shell. Only this crate knows about IPC; it holds no SQL and no
 //! domain rules (see README › Architecture).
 
+mod backups;
 mod commands;
 mod error;
 mod menu;
+mod protection;
 mod session;
 mod state;
 
@@ -47,7 +49,14 @@ pub fn run() {
         .setup(|app| {
             let (config_dir, data_dir) = dirs(app)?;
             let installation_id = aidmap::ids::installation_id(&config_dir)?;
-            app.manage(AppState { store: Mutex::new(None), installation_id, config_dir, data_dir });
+            app.manage(AppState {
+                store: Mutex::new(None),
+                installation_id,
+                config_dir,
+                data_dir,
+                last_backup: Mutex::new(None),
+            });
+            backups::start(app.handle().clone());
             Ok(())
         })
         .on_menu_event(|app, event| {
@@ -70,6 +79,17 @@ pub fn run() {
             commands::add_need,
             commands::update_need,
             commands::set_need_status,
+            protection::set_operator,
+            protection::lock_operation,
+            protection::change_passphrase,
+            protection::encrypt_operation,
+            protection::backup_operation,
+            protection::restore_backup,
+            protection::audit_log,
+            protection::operation_settings,
+            protection::set_operation_settings,
+            protection::purge_preview,
+            protection::purge,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Aidmap");

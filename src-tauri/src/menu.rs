@@ -18,7 +18,23 @@ fn label<'a>(labels: &'a HashMap<String, String>, key: &'a str) -> &'a str {
     labels.get(key).map(String::as_str).unwrap_or(key)
 }
 
-pub fn build(app: &AppHandle, labels: &HashMap<String, String>, recent: &[RecentEntry]) -> tauri::Result<Menu<Wry>> {
+/// What the open operation allows: `encrypted` decides between "Change passphrase" and
+/// "Encrypt this operation"; `writable` greys out what would change the file.
+#[derive(Clone, Copy, Default)]
+pub struct OpState {
+    pub open: bool,
+    pub encrypted: bool,
+    pub writable: bool,
+    /// The demo stays unencrypted ("demo — not for real data").
+    pub demo: bool,
+}
+
+pub fn build(
+    app: &AppHandle,
+    labels: &HashMap<String, String>,
+    recent: &[RecentEntry],
+    op: OpState,
+) -> tauri::Result<Menu<Wry>> {
     let l = |k| label(labels, k);
     let mut recent_menu = SubmenuBuilder::new(app, l("open_recent"));
     if recent.is_empty() {
@@ -31,6 +47,23 @@ pub fn build(app: &AppHandle, labels: &HashMap<String, String>, recent: &[Recent
         .item(&MenuItemBuilder::with_id("new", l("new")).accelerator("CmdOrCtrl+N").build(app)?)
         .item(&MenuItemBuilder::with_id("open", l("open")).accelerator("CmdOrCtrl+O").build(app)?)
         .item(&recent_menu.build()?)
+        .separator()
+        .item(&MenuItemBuilder::with_id("backup", l("backup")).enabled(op.open).build(app)?)
+        .item(&MenuItemBuilder::with_id("restore", l("restore")).build(app)?)
+        .separator()
+        .item(&MenuItemBuilder::with_id("audit", l("audit")).enabled(op.open).build(app)?)
+        .item(
+            &MenuItemBuilder::with_id("change-passphrase", l("change_passphrase"))
+                .enabled(op.open && op.encrypted && op.writable)
+                .build(app)?,
+        )
+        .item(&MenuItemBuilder::with_id("encrypt", l("encrypt")).enabled(op.open && !op.encrypted && op.writable && !op.demo).build(app)?)
+        .item(
+            &MenuItemBuilder::with_id("lock", l("lock"))
+                .accelerator("CmdOrCtrl+L")
+                .enabled(op.open && op.encrypted)
+                .build(app)?,
+        )
         .separator()
         .item(&MenuItemBuilder::with_id("settings", l("settings")).accelerator("CmdOrCtrl+,").build(app)?)
         .separator()

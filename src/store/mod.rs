@@ -354,6 +354,9 @@ impl Store {
         if self.key.is_some() {
             return Err(Error::AlreadyEncrypted);
         }
+        if self.info()?.is_demo {
+            return Err(Error::DemoStaysPlain);
+        }
         crypto::check_passphrase(passphrase)?;
         let key = Key::new_for(passphrase)?;
         self.replace_file(key, AuditAction::Encrypt, "operation encrypted")

@@ -21,6 +21,8 @@ async fn an_encrypted_operation_asks_for_its_passphrase() {
     let dialog = app.wait_css("[data-testid=unlock-dialog]").await;
     let input = dialog.find(Locator::Css("input[name=passphrase]")).await.unwrap();
     input.send_keys("blue river 41 lanterns").await.unwrap();
+    // Who is working: the operator profile the audit log records (required to unlock).
+    dialog.find(Locator::Css("input[name=operator]")).await.unwrap().send_keys("Dispatcher Ana").await.unwrap();
     app.wait_css("[data-testid=unlock-submit]").await.click().await.unwrap();
     let error = app.wait_css("[data-testid=unlock-error]").await.text().await.unwrap();
     assert!(error.contains("Wrong passphrase"), "{error}");

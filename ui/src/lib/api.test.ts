@@ -42,7 +42,7 @@ describe("api (the IPC module)", () => {
     const input: HouseholdInput = {
       name: "A", phones: ["+377 1"], address: "", lat: 1, lon: 2, location_source: "pin", adults: 1, children: 0,
       seniors: 0, vulnerabilities: ["oxygen"], languages: ["fr"], access_notes: "", status: "active", notes: "",
-      consent: { status: "given", date: "2026-11-25", scope: "all" },
+      consent: { status: "given", date: "2026-11-25", scope: "all", basis: "consent" },
     };
     await api.createHousehold(input);
     expect(received).toEqual({ input });

@@ -16,6 +16,10 @@ import type { NeedInput } from "./bindings/NeedInput";
 import type { NeedStatus } from "./bindings/NeedStatus";
 import type { OperationInfo } from "./bindings/OperationInfo";
 import type { Startup } from "./bindings/Startup";
+import type { AuditFilter } from "./bindings/AuditFilter";
+import type { AuditPage } from "./bindings/AuditPage";
+import type { OperationSettings } from "./bindings/OperationSettings";
+import type { PurgeReport } from "./bindings/PurgeReport";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -66,6 +70,18 @@ export const api = {
   addNeed: (householdId: string, input: NeedInput) => call<Need>("add_need", { householdId, input }),
   updateNeed: (id: string, input: NeedInput) => call<Need>("update_need", { id, input }),
   setNeedStatus: (id: string, status: NeedStatus) => call<Need>("set_need_status", { id, status }),
+  setOperator: (name: string) => call<void>("set_operator", { name }),
+  lockOperation: () => call<void>("lock_operation"),
+  changePassphrase: (current: string, next: string) => call<void>("change_passphrase", { current, new: next }),
+  encryptOperation: (passphrase: string) => call<OperationInfo>("encrypt_operation", { passphrase }),
+  backupOperation: (path: string) => call<void>("backup_operation", { path }),
+  restoreBackup: (backup: string, out: string, passphrase: string | null, operator: string) =>
+    call<OperationInfo>("restore_backup", { backup, out, passphrase, operator }),
+  auditLog: (filter: AuditFilter, limit = 200, offset = 0) => call<AuditPage>("audit_log", { filter, limit, offset }),
+  operationSettings: () => call<OperationSettings>("operation_settings"),
+  setOperationSettings: (settings: OperationSettings) => call<OperationSettings>("set_operation_settings", { settings }),
+  purgePreview: () => call<PurgeReport>("purge_preview"),
+  purge: () => call<PurgeReport>("purge"),
 };
 
 export type Api = typeof api;

@@ -28,7 +28,7 @@ export function emptyHousehold(lat: number, lon: number, source: HouseholdInput[
   return {
     name: "", phones: [], address: "", lat, lon, location_source: source,
     adults: 1, children: 0, seniors: 0, vulnerabilities: [], languages: [], access_notes: "",
-    consent: { status: "unknown", date: null, scope: "" }, status: "active", notes: "",
+    consent: { status: "unknown", date: null, scope: "", basis: null }, status: "active", notes: "",
   };
 }
 

@@ -1,0 +1,131 @@
+//! Protecting the data in the real app: the operator profile chosen at unlock, Lock (personal
+//! details leave the screen), changing the passphrase, the audit log viewer, retention purge
+//! and the consent legal basis — each checked against the operation file.
+
+use aidmap::household::HouseholdInput;
+use aidmap::vocab::{AuditAction, HouseholdStatus, LegalBasis};
+use aidmap::{OpenMode, Store};
+use aidmap_e2e::fantoccini::Locator;
+use aidmap_e2e::App;
+
+const PASS: &str = "blue river 42 lanterns";
+const NEW_PASS: &str = "seven quiet harbour bells";
+const SECRET: &str = "Zebulon Quixote";
+
+async fn unlock(app: &App, passphrase: &str, operator: Option<&str>) {
+    let dialog = app.wait_css("[data-testid=unlock-dialog]").await;
+    dialog.find(Locator::Css("input[name=passphrase]")).await.unwrap().send_keys(passphrase).await.unwrap();
+    if let Some(name) = operator {
+        let field = dialog.find(Locator::Css("input[name=operator]")).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(name).await.unwrap();
+    }
+    app.wait_css("[data-testid=unlock-submit]").await.click().await.unwrap();
+    app.wait_css("[data-testid=encrypted-badge]").await;
+}
+
+async fn body_text(app: &App) -> String {
+    app.wait_js("page text", "document.body.innerText").await.as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lock_change_passphrase_and_audit() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("shelter.aidmap");
+    let mut store = Store::create_encrypted(&path, "Shelter North", "e2e", Some(PASS)).unwrap();
+    let mut input = HouseholdInput::at(SECRET, 43.7325, 7.4189);
+    input.consent.basis = Some(LegalBasis::VitalInterest);
+    let h = store.create_household(&input).unwrap();
+    drop(store);
+    aidmap::recent::push(data.path(), &path, "Shelter North").unwrap();
+
+    let app = App::launch(data.path()).await;
+    unlock(&app, PASS, Some("Night Dispatcher")).await;
+    app.screenshot("unlocked-with-operator").await;
+    let who = app.wait_js("operator shown", "document.querySelector('[data-testid=operator-name]')?.textContent").await;
+    assert!(who.as_str().unwrap().contains("Night Dispatcher"), "{who}");
+
+    // The panel shows the consent legal basis.
+    app.wait_css("[data-testid=household-list] [data-row]").await.click().await.unwrap();
+    let consent = app.wait_css("[data-testid=consent]").await.text().await.unwrap();
+    assert!(consent.contains("Vital interest"), "{consent}");
+    assert!(body_text(&app).await.contains(SECRET));
+
+    // Lock: nothing personal stays on screen; the passphrase brings it back.
+    app.wait_css("[data-testid=lock]").await.click().await.unwrap();
+    app.wait_css("[data-testid=locked-screen]").await;
+    app.wait_css("[data-testid=unlock-dialog]").await;
+    let text = body_text(&app).await;
+    assert!(!text.contains(SECRET) && !text.contains("Shelter North"), "locked screen shows data: {text}");
+    let html = app.wait_js("html", "document.documentElement.outerHTML").await;
+    assert!(!html.as_str().unwrap().contains(SECRET), "no personal detail left in the page");
+    app.screenshot("locked").await;
+    unlock(&app, PASS, None).await;
+    app.wait_js("list back", &format!("document.body.innerText.includes({SECRET:?})")).await;
+
+    // Change the passphrase from Settings.
+    app.wait_css("[data-testid=settings]").await.click().await.unwrap();
+    app.wait_css("[data-testid=open-change-passphrase]").await.click().await.unwrap();
+    let dialog = app.wait_css("[data-testid=passphrase-dialog]").await;
+    dialog.find(Locator::Css("input[name=current-passphrase]")).await.unwrap().send_keys(PASS).await.unwrap();
+    dialog.find(Locator::Css("input[name=new-passphrase]")).await.unwrap().send_keys(NEW_PASS).await.unwrap();
+    dialog.find(Locator::Css("input[name=confirm-passphrase]")).await.unwrap().send_keys(NEW_PASS).await.unwrap();
+    app.screenshot("change-passphrase").await;
+    app.wait_css("[data-testid=passphrase-submit]").await.click().await.unwrap();
+    app.wait_js("dialog closed", "!document.querySelector('[data-testid=passphrase-dialog]')").await;
+
+    // The audit log viewer shows the change, by the operator chosen at unlock.
+    app.wait_css("[data-testid=settings]").await.click().await.unwrap();
+    app.wait_css("[data-testid=open-audit]").await.click().await.unwrap();
+    app.wait_css("[data-testid=audit-dialog] [data-testid=audit-row][data-action=rekey]").await;
+    let table = app.wait_css("[data-testid=audit-dialog] table").await.text().await.unwrap();
+    assert!(table.contains("Night Dispatcher") && table.contains("Passphrase changed"), "{table}");
+    assert!(!table.contains(SECRET), "the log never shows personal values");
+    app.wait_css("[data-testid=audit-action]").await.select_by_value("create").await.unwrap();
+    app.wait_js("filtered", "document.querySelectorAll('[data-testid=audit-row]').length == 1 && document.querySelector('[data-testid=audit-row]').dataset.action == 'create'").await;
+    app.screenshot("audit-log").await;
+    app.quit().await;
+
+    // In the file: the new passphrase opens it, the old one does not, the rekey is audited.
+    assert!(Store::unlock(&path, "e2e", OpenMode::ReadOnly, Some(PASS)).is_err());
+    let store = Store::unlock(&path, "e2e", OpenMode::ReadOnly, Some(NEW_PASS)).unwrap();
+    let log = store.audit(&Default::default(), 10, 0).unwrap();
+    assert!(log.items.iter().any(|e| e.action == AuditAction::Rekey && e.operator == "Night Dispatcher"));
+    assert_eq!(store.household(&h.id).unwrap().household.name, SECRET);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retention_purge_from_settings() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("old.aidmap");
+    let long_ago = chrono::DateTime::parse_from_rfc3339("2026-01-10T10:00:00Z").unwrap().to_utc();
+    let mut store = Store::create(&path, "Old operation", "e2e").unwrap().with_clock(move || long_ago);
+    let mut closed = HouseholdInput::at("Closed Family", 43.7325, 7.4189);
+    closed.status = HouseholdStatus::Closed;
+    let gone = store.create_household(&closed).unwrap();
+    store.create_household(&HouseholdInput::at("Active Family", 43.733, 7.419)).unwrap();
+    drop(store);
+    aidmap::recent::push(data.path(), &path, "Old operation").unwrap();
+
+    let app = App::launch(data.path()).await;
+    app.wait_css("[data-testid=plain-badge]").await;
+    app.wait_css("[data-testid=settings]").await.click().await.unwrap();
+    let days = app.wait_css("[data-testid=retention-households]").await;
+    days.send_keys("30").await.unwrap();
+    app.wait_css("[data-testid=settings-save]").await.click().await.unwrap();
+    app.wait_js("saved", "document.querySelector('[data-testid=settings-save]').disabled").await;
+    app.wait_css("[data-testid=purge]").await.click().await.unwrap();
+    let confirm = app.wait_css("[data-testid=purge-confirm]").await.text().await.unwrap();
+    assert!(confirm.contains("personal details are removed: 1."), "{confirm}");
+    app.screenshot("purge-confirm").await;
+    app.wait_css("[data-testid=purge-confirm-button]").await.click().await.unwrap();
+    let totals = app.wait_css("[data-testid=purge-totals]").await.text().await.unwrap();
+    assert!(totals.contains("households: 1 (1 people)"), "{totals}");
+    app.quit().await;
+
+    let store = Store::open(&path, "e2e").unwrap();
+    assert_eq!(store.household(&gone.id).unwrap().household.name, aidmap::retention::PURGED_NAME);
+    assert_eq!(store.settings().unwrap().retention.households_days, Some(30));
+    let actions: Vec<AuditAction> = store.audit(&Default::default(), 10, 0).unwrap().items.iter().map(|e| e.action).collect();
+    assert_eq!(actions[..2], [AuditAction::Purge, AuditAction::Settings]);
+}
