@@ -120,7 +120,7 @@ async fn retention_purge_from_settings() {
     app.screenshot("purge-confirm").await;
     app.wait_css("[data-testid=purge-confirm-button]").await.click().await.unwrap();
     let totals = app.wait_css("[data-testid=purge-totals]").await.text().await.unwrap();
-    assert!(totals.contains("households: 1 (1 people)"), "{totals}");
+    assert!(totals.contains("households: 1, people: 1"), "{totals}");
     app.quit().await;
 
     let store = Store::open(&path, "e2e").unwrap();

@@ -273,7 +273,7 @@ export const en = {
   "retention.purge_now": "Purge",
   "retention.confirm": "Purge now? Households whose personal details are removed: {households}. Finished needs whose notes are removed: {needs}. This cannot be undone.",
   "retention.purged": "Purge done — households: {households}, needs: {needs}",
-  "retention.totals": "Purged so far — households: {households} ({people} people), needs: {needs}",
+  "retention.totals": "Purged so far — households: {households}, people: {people}, needs: {needs}",
   "backup.schedule": "Automatic backups",
   "backup.off": "Off — choose a folder (an external drive is best)",
   "backup.choose_folder": "Choose folder…",

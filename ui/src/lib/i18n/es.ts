@@ -274,7 +274,7 @@ export const es: Messages = {
   "retention.purge_now": "Purgar",
   "retention.confirm": "¿Purgar ahora? Hogares cuyos datos personales se borran: {households}. Necesidades terminadas cuyas notas se borran: {needs}. No se puede deshacer.",
   "retention.purged": "Purga hecha — hogares: {households}, necesidades: {needs}",
-  "retention.totals": "Purgado hasta ahora — hogares: {households} ({people} personas), necesidades: {needs}",
+  "retention.totals": "Purgado hasta ahora — hogares: {households}, personas: {people}, necesidades: {needs}",
   "backup.schedule": "Copias automáticas",
   "backup.off": "Desactivadas: elija una carpeta (mejor en un disco externo)",
   "backup.choose_folder": "Elegir carpeta…",

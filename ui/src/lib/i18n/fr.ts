@@ -275,7 +275,7 @@ export const fr: Messages = {
   "retention.purge_now": "Purger",
   "retention.confirm": "Purger maintenant ? Foyers dont les données personnelles seront effacées : {households}. Besoins terminés dont les notes seront effacées : {needs}. C’est irréversible.",
   "retention.purged": "Purge faite — foyers : {households}, besoins : {needs}",
-  "retention.totals": "Purgé jusqu’ici — foyers : {households} ({people} personnes), besoins : {needs}",
+  "retention.totals": "Purgé jusqu’ici — foyers : {households}, personnes : {people}, besoins : {needs}",
   "backup.schedule": "Sauvegardes automatiques",
   "backup.off": "Désactivées — choisissez un dossier (idéalement sur un disque externe)",
   "backup.choose_folder": "Choisir un dossier…",
