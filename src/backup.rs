@@ -34,7 +34,7 @@ pub fn scheduled(store: &mut Store, folder: &Path, keep: u32, now: DateTime<Utc>
         return Err(Error::FileNotFound);
     }
     let prefix = prefix(store)?;
-    let out = folder.join(format!("{prefix}{}.aidmap", now.format("%Y%m%d-%H%M%S")));
+    let out = folder.join(format!("{prefix}{}.aidmap", now.format("%Y%m%d-%H%M%S-%3f")));
     store.backup_to(&out)?;
     let mut ours: Vec<PathBuf> = std::fs::read_dir(folder)?
         .filter_map(|e| e.ok().map(|e| e.path()))

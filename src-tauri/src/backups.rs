@@ -15,21 +15,29 @@ pub struct BackupEvent {
     pub error: Option<aidmap::ErrorReport>,
 }
 
-/// How often the task looks at the clock and the settings.
-const TICK: Duration = Duration::from_secs(30);
+/// How often the task looks at the clock and the settings, and how long a "minute" of the
+/// schedule is. Both can be shortened for the end-to-end test (`AIDMAP_BACKUP_TICK_MS`,
+/// `AIDMAP_BACKUP_MINUTE_MS`); nothing else changes.
+fn timing() -> (Duration, Duration) {
+    let ms = |var: &str, default: u64| {
+        Duration::from_millis(std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default))
+    };
+    (ms("AIDMAP_BACKUP_TICK_MS", 30_000), ms("AIDMAP_BACKUP_MINUTE_MS", 60_000))
+}
 
 pub fn start(app: AppHandle) {
+    let (tick_every, minute) = timing();
     tauri::async_runtime::spawn(async move {
         loop {
-            tokio::time::sleep(TICK).await;
+            tokio::time::sleep(tick_every).await;
             let app = app.clone();
             // The backup itself is blocking file work: keep it off the async workers.
-            let _ = tauri::async_runtime::spawn_blocking(move || tick(&app)).await;
+            let _ = tauri::async_runtime::spawn_blocking(move || tick(&app, minute)).await;
         }
     });
 }
 
-fn tick(app: &AppHandle) {
+fn tick(app: &AppHandle, minute: Duration) {
     let state = app.state::<AppState>();
     let result = state.with_store(|store| {
         let settings = store.settings()?.backup;
@@ -37,7 +45,7 @@ fn tick(app: &AppHandle) {
         let key = store.path().to_path_buf();
         let mut last = state.last_backup.lock().map_err(|_| aidmap::Error::Internal("lock poisoned".into()))?;
         let due = match last.as_ref() {
-            Some((path, at)) if *path == key => at.elapsed() >= Duration::from_secs(settings.every_minutes as u64 * 60),
+            Some((path, at)) if *path == key => at.elapsed() >= minute * settings.every_minutes,
             // First tick for this operation: start counting from now.
             _ => {
                 *last = Some((key, Instant::now()));

@@ -42,6 +42,11 @@ fn free_port() -> u16 {
 impl App {
     /// Launches the app with its config and data in `data_dir` (a fresh dir = a first launch).
     pub async fn launch(data_dir: &Path) -> App {
+        Self::launch_with(data_dir, &[]).await
+    }
+
+    /// `launch` with extra environment variables for the app.
+    pub async fn launch_with(data_dir: &Path, env: &[(&str, &str)]) -> App {
         assert!(std::env::var_os("DISPLAY").is_some(), "no DISPLAY: run the end-to-end tests under xvfb-run");
         let app = app_binary();
         assert!(app.exists(), "{} is missing: build it with `make app`", app.display());
@@ -55,6 +60,7 @@ impl App {
             .env("XDG_CONFIG_HOME", data_dir.join("xdg-config"))
             .env("XDG_CACHE_HOME", data_dir.join("xdg-cache"))
             .env("LANG", "en_US.UTF-8")
+            .envs(env.iter().copied())
             // A file, not a pipe: a WebKitWebDriver left behind must not hold the test's output open.
             .stdout(Stdio::null())
             .stderr(
