@@ -121,13 +121,23 @@ async fn retention_purge_from_settings() {
     app.wait_css("[data-testid=purge-confirm-button]").await.click().await.unwrap();
     let totals = app.wait_css("[data-testid=purge-totals]").await.text().await.unwrap();
     assert!(totals.contains("households: 1, people: 1"), "{totals}");
+
+    // Encrypt this (unencrypted) operation from Settings.
+    app.wait_css("[data-testid=open-encrypt]").await.click().await.unwrap();
+    let dialog = app.wait_css("[data-testid=passphrase-dialog]").await;
+    dialog.find(Locator::Css("input[name=new-passphrase]")).await.unwrap().send_keys(PASS).await.unwrap();
+    dialog.find(Locator::Css("input[name=confirm-passphrase]")).await.unwrap().send_keys(PASS).await.unwrap();
+    app.wait_css("[data-testid=passphrase-submit]").await.click().await.unwrap();
+    app.wait_css("[data-testid=encrypted-badge]").await;
+    app.wait_css("[data-testid=lock]").await;
     app.quit().await;
 
-    let store = Store::open(&path, "e2e").unwrap();
+    assert!(!std::fs::read(&path).unwrap().starts_with(b"SQLite format 3\0"), "the file is encrypted now");
+    let store = Store::unlock(&path, "e2e", OpenMode::Auto, Some(PASS)).unwrap();
     assert_eq!(store.household(&gone.id).unwrap().household.name, aidmap::retention::PURGED_NAME);
     assert_eq!(store.settings().unwrap().retention.households_days, Some(30));
     let actions: Vec<AuditAction> = store.audit(&Default::default(), 10, 0).unwrap().items.iter().map(|e| e.action).collect();
-    assert_eq!(actions[..2], [AuditAction::Purge, AuditAction::Settings]);
+    assert_eq!(actions[..3], [AuditAction::Encrypt, AuditAction::Purge, AuditAction::Settings]);
 }
 
 /// Scheduled backups run in the app while the operation is open, keep the newest N and say so.

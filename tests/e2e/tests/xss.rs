@@ -15,6 +15,8 @@ async fn html_in_user_text_is_shown_as_text() {
     let data = tempfile::tempdir().unwrap();
     let path = data.path().join("xss.aidmap");
     let mut store = Store::create(&path, "<b>Op</b>", "e2e").unwrap();
+    // An operator profile name is user text too: it shows in the audit log viewer.
+    store.set_operator(NAME).unwrap();
     let mut input = HouseholdInput::at(NAME, 43.73, 7.42);
     input.access_notes = "<b>bold</b> <a href=javascript:alert(1)>x</a>".into();
     input.address = "<iframe src=about:blank></iframe>".into();
@@ -39,6 +41,16 @@ async fn html_in_user_text_is_shown_as_text() {
     assert_eq!(note, NOTE);
     let op = app.wait_js("op name", "document.querySelector('[data-testid=operation-name]')?.textContent").await;
     assert_eq!(op, "<b>Op</b>");
+    app.wait_css("[data-testid=settings]").await.click().await.unwrap();
+    app.wait_css("[data-testid=open-audit]").await.click().await.unwrap();
+    app.wait_css("[data-testid=audit-row]").await;
+    let operators = app
+        .wait_js(
+            "audit operators",
+            "[...document.querySelectorAll('[data-testid=audit-row] td:nth-child(2)')].map(td => td.textContent)",
+        )
+        .await;
+    assert_eq!(operators, serde_json::json!([NAME, NAME]), "the operator name is shown as text");
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let injected = app
         .client
@@ -54,6 +66,7 @@ async fn html_in_user_text_is_shown_as_text() {
         .unwrap();
     assert_eq!(injected, serde_json::json!({"xss": null, "imgs": 0, "iframes": 0, "bolds": 0, "scripts": 0}));
     app.screenshot("xss-as-text").await;
+    app.client.execute("document.querySelector('[data-testid=audit-dialog] button.primary').click(); return 1", vec![]).await.unwrap();
 
     // Navigation away from the app is blocked.
     let before = app.client.execute("return location.href", vec![]).await.unwrap();
