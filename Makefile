@@ -10,7 +10,7 @@ APP := target/debug/aidmap-desktop
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test deps apt npm tauri-driver ui app test-core test-bindings test-ui test-e2e bench clean
+.PHONY: run test deps apt npm tauri-driver ui app test-core test-bindings test-ui test-e2e test-fuzz test-crash-full bench clean
 
 run: app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -18,7 +18,7 @@ run: app
 		$(XVFB) ./$(APP); \
 	else ./$(APP); fi
 
-test: deps test-core test-bindings test-ui app test-e2e
+test: deps test-core test-bindings test-fuzz test-ui app test-e2e
 	@echo "All Aidmap tests passed."
 
 deps: apt npm tauri-driver
@@ -56,6 +56,15 @@ test-bindings: test-core
 		untracked=$$(git ls-files --others --exclude-standard ui/src/lib/bindings); \
 		[ -z "$$untracked" ] || { echo "new bindings not committed: $$untracked"; exit 1; }; \
 	fi
+
+# Every fuzz target for 20 s (stable toolchain with RUSTC_BOOTSTRAP=1; installs cargo-fuzz).
+# Longer: `bash fuzz/run.sh 300`. See fuzz/README.md.
+test-fuzz:
+	bash fuzz/run.sh 20
+
+# The full crash test: 200 SIGKILLs of a writer process (make test runs 20).
+test-crash-full:
+	AIDMAP_CRASH_KILLS=200 cargo test -p aidmap --test tests crash -- --nocapture
 
 test-ui: npm
 	cd ui && npm run check && npm test

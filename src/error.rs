@@ -42,6 +42,7 @@ pub enum Rule {
     InvalidDate,
     NotAllowed,
     TooShort,
+    InvalidCharacters,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -63,6 +64,7 @@ impl std::fmt::Display for FieldError {
             Rule::InvalidDate => "is not a valid date",
             Rule::NotAllowed => "cannot change that way",
             Rule::TooShort => "is too short",
+            Rule::InvalidCharacters => "contains control characters",
         };
         write!(f, "{} {}", self.field, what)
     }

@@ -154,6 +154,12 @@ impl HouseholdInput {
         if self.phones.len() > 10 || self.phones.iter().any(|p| p.chars().count() > 40) {
             c.fail("phones", Rule::TooLong);
         }
+        for p in &self.phones {
+            c.characters("phones", p);
+        }
+        for l in &self.languages {
+            c.characters("languages", l);
+        }
         if self.phones.iter().any(|p| !p.trim().is_empty() && phone::normalize(p).trim_start_matches('+').is_empty()) {
             c.fail("phones", Rule::NotANumber);
         }

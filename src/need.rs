@@ -74,6 +74,14 @@ impl NeedInput {
     }
 }
 
+/// A validated RFC 3339 time in the stored form (UTC, milliseconds), so times sort as text
+/// whatever offset they were typed with.
+fn utc(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| crate::store::timestamp(t.to_utc()))
+        .unwrap_or_else(|_| at.to_string())
+}
+
 /// Adds an open need to a household and returns its id.
 pub fn insert(conn: &Connection, stamp: &Stamp, household_id: &str, input: &NeedInput) -> Result<String> {
     let id = crate::ids::new_id();
@@ -89,7 +97,7 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, household_id: 
     if !exists {
         return Err(Error::NotFound("household"));
     }
-    let requested_at = opt(&input.requested_at).unwrap_or_else(|| stamp.now.clone());
+    let requested_at = opt(&input.requested_at).map(|at| utc(&at)).unwrap_or_else(|| stamp.now.clone());
     conn.prepare_cached(
         "INSERT INTO need (id, household_id, category, quantity, unit, urgency, requested_at, wanted_by, status, notes,
                            created_at, updated_at, updated_by)
@@ -114,7 +122,7 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, household_id: 
 pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &NeedInput) -> Result<Need> {
     input.validate()?;
     let current = get(conn, id)?;
-    let requested_at = opt(&input.requested_at).unwrap_or(current.requested_at);
+    let requested_at = opt(&input.requested_at).map(|at| utc(&at)).unwrap_or(current.requested_at);
     conn.execute(
         "UPDATE need SET category = ?2, quantity = ?3, unit = ?4, urgency = ?5, requested_at = ?6, wanted_by = ?7,
                          notes = ?8, updated_at = ?9, updated_by = ?10

@@ -21,9 +21,19 @@ impl Checker {
         }
     }
 
+    /// Length limit and storable characters: every text field goes through here.
     pub fn max_len(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.fail(field, Rule::TooLong);
+        }
+        self.characters(field, value);
+    }
+
+    /// Refuses control characters (NUL, escape…) other than line breaks and tabs: they cannot be
+    /// stored faithfully (SQLite text functions stop at NUL), shown, or printed. Found by fuzzing.
+    pub fn characters(&mut self, field: &str, value: &str) {
+        if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            self.fail(field, Rule::InvalidCharacters);
         }
     }
 
@@ -43,9 +53,12 @@ impl Checker {
         }
     }
 
+    /// An RFC 3339 time whose UTC form still has a four-digit year (it is stored in UTC).
     pub fn datetime(&mut self, field: &str, value: &str) {
-        if chrono::DateTime::parse_from_rfc3339(value).is_err() {
-            self.fail(field, Rule::InvalidDate);
+        use chrono::Datelike;
+        match chrono::DateTime::parse_from_rfc3339(value) {
+            Ok(t) if (1..=9999).contains(&t.to_utc().year()) => {}
+            _ => self.fail(field, Rule::InvalidDate),
         }
     }
 

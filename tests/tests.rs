@@ -20,6 +20,8 @@ mod demo;
 mod encryption;
 #[path = "core/faults.rs"]
 mod faults;
+#[path = "core/fuzz_found.rs"]
+mod fuzz_found;
 #[path = "core/households.rs"]
 mod households;
 #[path = "core/migrations.rs"]

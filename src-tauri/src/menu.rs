@@ -57,7 +57,11 @@ pub fn build(
                 .enabled(op.open && op.encrypted && op.writable)
                 .build(app)?,
         )
-        .item(&MenuItemBuilder::with_id("encrypt", l("encrypt")).enabled(op.open && !op.encrypted && op.writable && !op.demo).build(app)?)
+        .item(
+            &MenuItemBuilder::with_id("encrypt", l("encrypt"))
+                .enabled(op.open && !op.encrypted && op.writable && !op.demo)
+                .build(app)?,
+        )
         .item(
             &MenuItemBuilder::with_id("lock", l("lock"))
                 .accelerator("CmdOrCtrl+L")

@@ -59,7 +59,15 @@ pub fn monaco() -> Result<&'static Extract> {
     EXTRACT.get_or_init(|| read(MONACO_PBF).map_err(|e| e.to_string())).as_ref().map_err(|e| Error::Internal(e.clone()))
 }
 
+/// Reads the roads, buildings and addresses of an OSM PBF extract. A damaged or hostile file is an
+/// error, never a crash: `osmpbf` 0.3.8 can panic on integer overflow in its delta decoding (found
+/// by `fuzz/fuzz_targets/osm_pbf.rs`; debug builds check overflow), so its panics become errors.
 pub fn read(pbf: &[u8]) -> Result<Extract> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_unchecked(pbf)))
+        .unwrap_or_else(|_| Err(Error::Corrupt("the OSM extract is damaged".into())))
+}
+
+fn read_unchecked(pbf: &[u8]) -> Result<Extract> {
     let reader = ElementReader::new(std::io::Cursor::new(pbf));
     let mut nodes: HashMap<i64, Coord<f64>> = HashMap::new();
     let mut out = Extract::default();

@@ -136,7 +136,8 @@ async fn retention_purge_from_settings() {
     let store = Store::unlock(&path, "e2e", OpenMode::Auto, Some(PASS)).unwrap();
     assert_eq!(store.household(&gone.id).unwrap().household.name, aidmap::retention::PURGED_NAME);
     assert_eq!(store.settings().unwrap().retention.households_days, Some(30));
-    let actions: Vec<AuditAction> = store.audit(&Default::default(), 10, 0).unwrap().items.iter().map(|e| e.action).collect();
+    let actions: Vec<AuditAction> =
+        store.audit(&Default::default(), 10, 0).unwrap().items.iter().map(|e| e.action).collect();
     assert_eq!(actions[..3], [AuditAction::Encrypt, AuditAction::Purge, AuditAction::Settings]);
 }
 
@@ -158,7 +159,8 @@ async fn scheduled_backups_run_and_rotate() {
     drop(store);
     aidmap::recent::push(data.path(), &path, "Hub East").unwrap();
 
-    let app = App::launch_with(data.path(), &[("AIDMAP_BACKUP_TICK_MS", "200"), ("AIDMAP_BACKUP_MINUTE_MS", "100")]).await;
+    let app =
+        App::launch_with(data.path(), &[("AIDMAP_BACKUP_TICK_MS", "200"), ("AIDMAP_BACKUP_MINUTE_MS", "100")]).await;
     unlock(&app, PASS, Some("Backup Tester")).await;
     app.wait_js("a backup toast", "[...document.querySelectorAll('[data-testid=toast]')].some(t => t.textContent.includes('Automatic backup written'))").await;
     let count = || std::fs::read_dir(&folder).unwrap().count();
@@ -173,7 +175,8 @@ async fn scheduled_backups_run_and_rotate() {
     let files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 2, "only the newest two are kept: {files:?}");
     for f in &files {
-        let backup = Store::unlock(f, "e2e", OpenMode::ReadOnly, Some(PASS)).expect("a backup opens with the passphrase");
+        let backup =
+            Store::unlock(f, "e2e", OpenMode::ReadOnly, Some(PASS)).expect("a backup opens with the passphrase");
         assert_eq!(backup.households().unwrap()[0].name, SECRET);
     }
     let store = Store::unlock(&path, "e2e", OpenMode::ReadOnly, Some(PASS)).unwrap();

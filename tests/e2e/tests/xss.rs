@@ -66,7 +66,10 @@ async fn html_in_user_text_is_shown_as_text() {
         .unwrap();
     assert_eq!(injected, serde_json::json!({"xss": null, "imgs": 0, "iframes": 0, "bolds": 0, "scripts": 0}));
     app.screenshot("xss-as-text").await;
-    app.client.execute("document.querySelector('[data-testid=audit-dialog] button.primary').click(); return 1", vec![]).await.unwrap();
+    app.client
+        .execute("document.querySelector('[data-testid=audit-dialog] button.primary').click(); return 1", vec![])
+        .await
+        .unwrap();
 
     // Navigation away from the app is blocked.
     let before = app.client.execute("return location.href", vec![]).await.unwrap();

@@ -292,6 +292,7 @@ export const en = {
   "header.operator": "Operator: {name}",
   "header.lock": "Lock",
   "error.disk_full": "The disk is full: the change was not saved. Free some space (or use another drive) and try again.",
+  "rule.invalid_characters": "{field} contains characters that cannot be stored (control characters).",
 } as const;
 
 export type MessageKey = keyof typeof en;

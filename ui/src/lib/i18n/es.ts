@@ -293,4 +293,5 @@ export const es: Messages = {
   "header.operator": "Operador: {name}",
   "header.lock": "Bloquear",
   "error.disk_full": "El disco está lleno: el cambio no se ha guardado. Libere espacio (o use otra unidad) e inténtelo de nuevo.",
+  "rule.invalid_characters": "{field}: contiene caracteres que no se pueden guardar (caracteres de control).",
 };

@@ -294,4 +294,5 @@ export const fr: Messages = {
   "header.operator": "Opérateur : {name}",
   "header.lock": "Verrouiller",
   "error.disk_full": "Le disque est plein : la modification n’a pas été enregistrée. Libérez de la place (ou utilisez un autre disque) et réessayez.",
+  "rule.invalid_characters": "{field} : contient des caractères qui ne peuvent pas être enregistrés (caractères de contrôle).",
 };
