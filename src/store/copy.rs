@@ -1,8 +1,10 @@
 //! Consistent, verified copies of an open operation: backups, restores, re-keying and
 //! encrypting a plain file all go through `copy_verified`. The copy is written with
-//! SQLCipher's `sqlcipher_export` into an attached database (the documented way to change a
-//! file's key or encryption), inside one read transaction so it is a snapshot — never a raw
-//! file copy of a live database. It is written under a temporary name, checked (application
+//! SQLCipher's `sqlcipher_export` into an attached database inside one read transaction, so it
+//! is a snapshot — never a raw file copy of a live database. Why not `VACUUM INTO` or the backup
+//! API: both copy pages under the source's own key, while re-keying and encrypting need a copy
+//! under another key; `sqlcipher_export` (SQLCipher's documented logical export) does all four
+//! jobs with one code path. It is written under a temporary name, checked (application
 //! id, schema version, full integrity check, foreign keys, row counts per table) and only then
 //! renamed into place.
 
