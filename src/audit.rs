@@ -68,9 +68,12 @@ pub fn record(
 /// Newest first.
 pub fn list(conn: &Connection, filter: &AuditFilter, limit: u32, offset: u32) -> Result<AuditPage> {
     let to_end = filter.to.as_ref().map(|d| format!("{d}T23:59:59.999Z"));
-    let record = filter.record_id.as_ref().map(|id| format!("%\"{}\"%", id.replace('"', "")));
+    let record = filter.record_id.as_ref().map(|id| {
+        let id = id.replace('"', "").replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        format!("%\"{id}\"%")
+    });
     let filter_sql = "(?1 IS NULL OR action = ?1) AND (?2 IS NULL OR operator = ?2) AND (?3 IS NULL OR entity = ?3)
-        AND (?4 IS NULL OR record_ids LIKE ?4) AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at <= ?6)";
+        AND (?4 IS NULL OR record_ids LIKE ?4 ESCAPE '\\') AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at <= ?6)";
     let args = params![filter.action, filter.operator, filter.entity, record, filter.from, to_end];
     let total: u32 = conn.query_row(&format!("SELECT COUNT(*) FROM audit WHERE {filter_sql}"), args, |r| r.get(0))?;
     let sql = format!(

@@ -36,15 +36,23 @@ pub fn scheduled(store: &mut Store, folder: &Path, keep: u32, now: DateTime<Utc>
     let prefix = prefix(store)?;
     let out = folder.join(format!("{prefix}{}.aidmap", now.format("%Y%m%d-%H%M%S-%3f")));
     store.backup_to(&out)?;
-    let mut ours: Vec<PathBuf> = std::fs::read_dir(folder)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".aidmap"))
+    // Only files named exactly like our scheduled backups count (never a restored copy or the
+    // open operation, whatever its name), the one just written is always kept (even when the
+    // clock went backwards), and the oldest of the others go.
+    let is_ours = |name: &str| {
+        name.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".aidmap")).is_some_and(|stamp| {
+            stamp.len() == 19
+                && stamp.char_indices().all(|(i, c)| if matches!(i, 8 | 15) { c == '-' } else { c.is_ascii_digit() })
         })
+    };
+    let mut others: Vec<PathBuf> = std::fs::read_dir(folder)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p != &out && p != store.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_ours))
         .collect();
-    ours.sort();
-    let excess = ours.len().saturating_sub(keep.max(1) as usize);
-    for old in &ours[..excess] {
+    others.sort();
+    let excess = (others.len() + 1).saturating_sub(keep.max(1) as usize);
+    for old in &others[..excess.min(others.len())] {
         std::fs::remove_file(old)?;
     }
     Ok(out)

@@ -246,20 +246,21 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         Command::Households { action: ListAction::List { db, format } } => {
             let mut store = ctx.open_for_export(&db)?;
             let households = store.households()?;
+            // Recorded before anything is printed: no unrecorded export.
+            audit_export(&mut store, "household", "households list", households.len())?;
             match format {
                 Format::Json => write_json(&mut out, &households)?,
                 Format::Csv => households_csv(&mut out, &households)?,
             }
-            audit_export(&mut store, "household", "households list", households.len())?;
         }
         Command::Needs { action: NeedsAction::List { db, status, format } } => {
             let mut store = ctx.open_for_export(&db)?;
             let needs = store.needs(status)?;
+            audit_export(&mut store, "need", "needs list", needs.len())?;
             match format {
                 Format::Json => write_json(&mut out, &needs)?,
                 Format::Csv => needs_csv(&mut out, &needs)?,
             }
-            audit_export(&mut store, "need", "needs list", needs.len())?;
         }
         Command::Backup { db, out: file } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

@@ -92,7 +92,7 @@ pub fn insert(conn: &Connection, stamp: &Stamp, household_id: &str, input: &Need
 pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, household_id: &str, input: &NeedInput) -> Result<()> {
     input.validate()?;
     let exists: bool = conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM household WHERE id = ?1)")?
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM household WHERE id = ?1 AND purged_at IS NULL)")?
         .query_row([household_id], |r| r.get(0))?;
     if !exists {
         return Err(Error::NotFound("household"));
@@ -123,10 +123,10 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &NeedInput) -> 
     input.validate()?;
     let current = get(conn, id)?;
     let requested_at = opt(&input.requested_at).map(|at| utc(&at)).unwrap_or(current.requested_at);
-    conn.execute(
+    let changed = conn.execute(
         "UPDATE need SET category = ?2, quantity = ?3, unit = ?4, urgency = ?5, requested_at = ?6, wanted_by = ?7,
                          notes = ?8, updated_at = ?9, updated_by = ?10
-         WHERE id = ?1",
+         WHERE id = ?1 AND purged_at IS NULL",
         params![
             id,
             input.category,
@@ -140,6 +140,10 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &NeedInput) -> 
             stamp.by
         ],
     )?;
+    if changed == 0 {
+        // Purged by retention: what is left is anonymous and stays as it is.
+        return Err(Error::NotFound("need"));
+    }
     get(conn, id)
 }
 
@@ -148,10 +152,13 @@ pub fn set_status(conn: &Connection, stamp: &Stamp, id: &str, status: NeedStatus
     if !current.status.can_become(status) {
         return Err(Error::Validation(vec![FieldError { field: "status".into(), rule: Rule::NotAllowed }]));
     }
-    conn.execute(
-        "UPDATE need SET status = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+    let changed = conn.execute(
+        "UPDATE need SET status = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1 AND purged_at IS NULL",
         params![id, status, stamp.now, stamp.by],
     )?;
+    if changed == 0 {
+        return Err(Error::NotFound("need"));
+    }
     get(conn, id)
 }
 

@@ -55,33 +55,41 @@ fn totals(conn: &Connection, report: &mut PurgeReport) -> Result<()> {
     Ok(())
 }
 
+/// The households due, and every need due: finished ones past their limit and all the needs of
+/// the households due (they are about the same people).
+fn due(conn: &Connection, rules: &Retention, now: DateTime<Utc>) -> Result<(Vec<String>, Vec<String>)> {
+    let households = ids(conn, HOUSEHOLDS_DUE, &cutoff(now, rules.households_days))?;
+    let mut needs = ids(conn, NEEDS_DUE, &cutoff(now, rules.needs_days))?;
+    let mut of_household = conn.prepare("SELECT id FROM need WHERE household_id = ?1 AND purged_at IS NULL")?;
+    for h in &households {
+        for id in of_household.query_map([h], |r| r.get::<_, String>(0))? {
+            needs.push(id?);
+        }
+    }
+    needs.sort();
+    needs.dedup();
+    Ok((households, needs))
+}
+
 pub fn preview(conn: &Connection, rules: &Retention, now: DateTime<Utc>) -> Result<PurgeReport> {
-    let mut report = PurgeReport {
-        households: ids(conn, HOUSEHOLDS_DUE, &cutoff(now, rules.households_days))?.len() as u32,
-        needs: ids(conn, NEEDS_DUE, &cutoff(now, rules.needs_days))?.len() as u32,
-        ..Default::default()
-    };
+    let (households, needs) = due(conn, rules, now)?;
+    let mut report =
+        PurgeReport { households: households.len() as u32, needs: needs.len() as u32, ..Default::default() };
     totals(conn, &mut report)?;
     Ok(report)
 }
 
 /// Purges what is due at `now`, in the caller's transaction.
 pub fn purge(conn: &Connection, stamp: &Stamp, rules: &Retention, now: DateTime<Utc>) -> Result<PurgeReport> {
-    let households = ids(conn, HOUSEHOLDS_DUE, &cutoff(now, rules.households_days))?;
-    let needs = ids(conn, NEEDS_DUE, &cutoff(now, rules.needs_days))?;
+    let (households, needs) = due(conn, rules, now)?;
     let mut household_stmt = conn.prepare(
         "UPDATE household SET name = ?2, phones = '[]', phones_search = '', address = '',
             lat = round(lat, 2), lon = round(lon, 2), vulnerabilities = '[]', languages = '[]', access_notes = '',
             consent_scope = '', notes = '', search_text = '', purged_at = ?3, updated_at = ?3, updated_by = ?4
          WHERE id = ?1",
     )?;
-    let mut household_needs = conn.prepare(
-        "UPDATE need SET notes = '', purged_at = ?2, updated_at = ?2, updated_by = ?3
-         WHERE household_id = ?1 AND purged_at IS NULL",
-    )?;
     for id in &households {
         household_stmt.execute(params![id, PURGED_NAME, stamp.now, stamp.by])?;
-        household_needs.execute(params![id, stamp.now, stamp.by])?;
     }
     let mut need_stmt = conn.prepare(
         "UPDATE need SET notes = '', purged_at = ?2, updated_at = ?2, updated_by = ?3 WHERE id = ?1 AND purged_at IS NULL",
@@ -97,7 +105,7 @@ pub fn purge(conn: &Connection, stamp: &Stamp, rules: &Retention, now: DateTime<
     }
     if purged_needs > 0 {
         let ids: Vec<&str> = needs.iter().map(String::as_str).collect();
-        let detail = format!("{purged_needs} finished needs older than the retention limit");
+        let detail = format!("{purged_needs} needs: finished before the retention limit, or of purged households");
         audit::record(conn, stamp, AuditAction::Purge, "need", &ids, &detail)?;
     }
     let mut report =

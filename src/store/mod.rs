@@ -103,6 +103,8 @@ fn configure(conn: &Connection, read_only: bool) -> Result<()> {
             return Err(Error::Internal(format!("could not enable WAL (journal mode {mode})")));
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Deleted and overwritten personal data is zeroed in the file, not left in free space.
+        conn.pragma_update(None, "secure_delete", true)?;
     }
     Ok(())
 }
@@ -362,40 +364,66 @@ impl Store {
         self.replace_file(key, AuditAction::Encrypt, "operation encrypted")
     }
 
+    /// Swaps the file for a verified copy under `key`. Order matters:
+    /// 1. our write lock is held while the copy is made, so no change can slip in unseen;
+    /// 2. the audit entry is written into the copy, so the new file records its own re-key;
+    /// 3. our connection closes; a WAL left behind means another process or window still has
+    ///    the operation open, and the swap is refused (`Busy`) rather than losing its changes;
+    /// 4. the old file gets a second name (hard link) and the copy is renamed over the path in
+    ///    one atomic step, so the path always holds a whole operation, old or new;
+    /// 5. the old file is overwritten (when it was unencrypted) and removed.
     fn replace_file(&mut self, key: Key, action: AuditAction, detail: &str) -> Result<()> {
         let was_plain = self.key.is_none();
         let fresh = copy::sibling(&self.path, ".rekey");
         remove_with_sidecars(&fresh);
-        copy::copy_verified(&self.path, self.key.as_ref(), &fresh, Some(&key))?;
-        // Close our connection (checkpoints and removes the WAL) before the swap.
+        let stamp = self.stamp();
+        self.conn.execute_batch("BEGIN IMMEDIATE;")?;
+        let copied = copy::copy_verified(&self.path, self.key.as_ref(), &fresh, Some(&key)).and_then(|()| {
+            let conn = connect(&fresh, false, Some(&key))?;
+            crate::audit::record(&conn, &stamp, action, "operation", &[], detail)?;
+            conn.close().map_err(|(_, e)| Error::from(e))
+        });
+        let _ = self.conn.execute_batch("ROLLBACK;");
+        if let Err(e) = copied {
+            remove_with_sidecars(&fresh);
+            return Err(e);
+        }
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         if let Err((conn, e)) = conn.close() {
             self.conn = conn;
             remove_with_sidecars(&fresh);
             return Err(e.into());
         }
-        let old = copy::sibling(&self.path, ".old");
-        let swapped = (|| {
-            std::fs::rename(&self.path, &old)?;
-            if let Err(e) = copy::rename_durably(&fresh, &self.path) {
-                let _ = std::fs::rename(&old, &self.path);
-                return Err(e);
-            }
-            Ok(())
-        })();
-        let reopened = match &swapped {
-            Ok(()) => Self::open_rw(&self.path, Some(&key)),
-            Err(_) => Self::open_rw(&self.path, self.key.as_ref()),
+        let reopen_old = |this: &mut Self, e: Error| {
+            remove_with_sidecars(&fresh);
+            let (conn, _) = Self::open_rw(&this.path, this.key.as_ref())?;
+            this.conn = conn;
+            Err(e)
         };
-        let (conn, _) = reopened?;
-        self.conn = conn;
-        swapped?;
-        if was_plain {
-            wipe(&old);
+        if copy::sibling(&self.path, "-wal").exists() {
+            return reopen_old(self, Error::Busy);
         }
-        remove_with_sidecars(&old);
+        let old = copy::sibling(&self.path, ".old");
+        let _ = std::fs::remove_file(&old);
+        // A second name for the old file, so it can be wiped after the swap. A file system
+        // without hard links (FAT on a USB stick) just skips the wipe.
+        let linked = std::fs::hard_link(&self.path, &old).is_ok();
+        if let Err(e) = copy::rename_durably(&fresh, &self.path) {
+            let _ = std::fs::remove_file(&old);
+            return reopen_old(self, e);
+        }
         self.key = Some(key);
-        self.write(|tx, stamp| crate::audit::record(tx, stamp, action, "operation", &[], detail))
+        if linked {
+            if was_plain {
+                wipe(&old);
+            }
+            let _ = std::fs::remove_file(&old);
+        }
+        // The swap is done: from here on the new file and key are the operation.
+        let (conn, _) = Self::open_rw(&self.path, self.key.as_ref())?;
+        self.conn = conn;
+        Ok(())
     }
 
     /// Writes a consistent, verified copy of the operation to `out` (a new file), encrypted with
@@ -429,7 +457,10 @@ impl Store {
     pub fn purge(&mut self) -> Result<PurgeReport> {
         let rules = self.settings()?.retention;
         let now = self.now();
-        self.write(|tx, stamp| retention::purge(tx, stamp, &rules, now))
+        let report = self.write(|tx, stamp| retention::purge(tx, stamp, &rules, now))?;
+        // Old page images in the WAL would still hold the purged values: fold them in now.
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(report)
     }
 
     pub fn create_household(&mut self, input: &HouseholdInput) -> Result<Household> {

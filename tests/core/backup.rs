@@ -118,6 +118,35 @@ fn scheduled_backups_keep_the_newest_n() {
     }
     assert!(left.contains(&folder.join("someone-else.aidmap")));
     assert!(made[0].file_name().unwrap().to_string_lossy().starts_with("test-operation-"));
+
+    // A file that merely starts like our backups (a restored copy) is never rotated away, and a
+    // backup made with the clock set back is kept although it sorts first.
+    let name = made[4].file_name().unwrap().to_string_lossy().replace(".aidmap", "-restored.aidmap");
+    std::fs::copy(&made[4], folder.join(&name)).unwrap();
+    let back = backup::scheduled(&mut store, &folder, 3, time("2026-11-24T08:00:00Z")).unwrap();
+    assert!(back.exists(), "the newest backup survives its own rotation");
+    assert!(folder.join(&name).exists(), "a restored copy is not a scheduled backup");
+    let ours = std::fs::read_dir(&folder).unwrap().filter(|e| e.as_ref().unwrap().path() != folder.join(&name)).count();
+    assert_eq!(ours, 4, "three backups and the foreign file");
+}
+
+#[test]
+fn rekey_is_refused_while_another_connection_has_the_file_open() {
+    let dir = tempdir();
+    let path = dir.path().join("op.aidmap");
+    let mut store = Store::create_encrypted(&path, "Op", INSTALLATION, Some(PASS)).unwrap();
+    filled(&mut store, 3);
+    let mut other = Store::unlock(&path, INSTALLATION, OpenMode::Auto, Some(PASS)).unwrap();
+    assert!(matches!(store.change_passphrase(PASS, NEW_PASS), Err(Error::Busy)));
+    // Both still work on the old passphrase, and nothing was lost.
+    filled(&mut other, 1);
+    filled(&mut store, 1);
+    drop(other);
+    store.change_passphrase(PASS, NEW_PASS).unwrap();
+    drop(store);
+    let store = Store::unlock(&path, INSTALLATION, OpenMode::Auto, Some(NEW_PASS)).unwrap();
+    assert_eq!(store.households().unwrap().len(), 5);
+    assert_intact(&store);
 }
 
 #[test]
@@ -163,6 +192,12 @@ fn a_plain_operation_can_be_encrypted() {
     let store = Store::unlock(&path, INSTALLATION, OpenMode::Auto, Some(PASS)).unwrap();
     assert_eq!(snapshot(&store), before);
     assert!(actions(&store).contains(&AuditAction::Encrypt));
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(
+        names.iter().all(|n| n.starts_with("op.aidmap") && !n.contains(".old") && !n.contains(".rekey")),
+        "{names:?}"
+    );
 }
 
 #[test]

@@ -39,7 +39,10 @@ fn purge_removes_personal_fields_of_old_closed_households_and_keeps_counts() {
     // Closed in September with a delivered need: due after 30 days.
     let mut closed = alice();
     closed.status = HouseholdStatus::Closed;
-    let old = store.create_household(&closed).unwrap();
+    let mut first = closed.clone();
+    first.name = "Zed Purgeable".into();
+    first.phones = vec!["+377 11 22 33 44".into()];
+    let old = store.create_household(&first).unwrap();
     let mut need = NeedInput::new(Category::Medicine, 1.0, "box", Urgency::Critical);
     need.notes = "Insulin, keep cold".into();
     let n = store.add_need(&old.id, &need).unwrap();
@@ -60,7 +63,7 @@ fn purge_removes_personal_fields_of_old_closed_households_and_keeps_counts() {
     let preview = store.purge_preview().unwrap();
     assert_eq!((preview.households, preview.needs), (1, 1));
     let report = store.purge().unwrap();
-    assert_eq!((report.households, report.needs), (1, 0), "the need went with its household");
+    assert_eq!((report.households, report.needs), (1, 1), "the need went with its household, and is counted");
     assert_eq!((report.purged_households_total, report.purged_people_total, report.purged_needs_total), (1, 3, 1));
 
     let h = store.household(&old.id).unwrap();
@@ -77,11 +80,28 @@ fn purge_removes_personal_fields_of_old_closed_households_and_keeps_counts() {
     // Purged households leave the list and the map, and cannot be edited back.
     assert_eq!(store.search_households("", 100, 0).unwrap().total, 3);
     assert!(matches!(store.update_household(&old.id, &alice()), Err(Error::NotFound(_))));
-    let purge = &store
+    let purges = store
         .audit(&aidmap::audit::AuditFilter { action: Some(AuditAction::Purge), ..Default::default() }, 10, 0)
-        .unwrap()
-        .items[0];
-    assert_eq!(purge.record_ids, vec![old.id.clone()]);
+        .unwrap();
+    assert_eq!(purges.total, 2, "households and needs");
+    assert!(purges.items.iter().any(|e| e.entity == "need" && e.record_ids == vec![n.id.clone()]));
+    assert!(purges.items.iter().any(|e| e.entity == "household" && e.record_ids == vec![old.id.clone()]));
+    // What is purged stays purged: no editing it back, no new needs on it.
+    assert!(matches!(store.update_need(&n.id, &need), Err(Error::NotFound(_))));
+    assert!(matches!(store.set_need_status(&n.id, NeedStatus::Open), Err(Error::NotFound(_))));
+    assert!(matches!(store.add_need(&old.id, &need), Err(Error::NotFound(_))));
+    // The purged values are not left in the file's free space (secure_delete) or WAL.
+    drop(store);
+    let bytes = std::fs::read(dir.path().join("op.aidmap")).unwrap();
+    for secret in [&b"Insulin, keep cold"[..], b"Zed Purgeable", b"zed purgeable", b"377 11 22 33 44"] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret),
+            "{:?} left in the file",
+            String::from_utf8_lossy(secret)
+        );
+    }
+    assert!(bytes.windows(10).any(|w| w == b"Ring twice"), "the households kept are still there");
+    let mut store = aidmap::Store::open(&dir.path().join("op.aidmap"), INSTALLATION).unwrap();
     assert_eq!(store.purge().unwrap().households, 0, "a second purge finds nothing new");
     assert_intact(&store);
 }

@@ -51,7 +51,9 @@ async fn lock_change_passphrase_and_audit() {
     assert!(consent.contains("Vital interest"), "{consent}");
     assert!(body_text(&app).await.contains(SECRET));
 
-    // Lock: nothing personal stays on screen; the passphrase brings it back.
+    // Lock: nothing personal stays on screen — not even a search typed before — and the
+    // passphrase brings it back.
+    app.wait_css("[data-testid=search]").await.send_keys("Zebulon").await.unwrap();
     app.wait_css("[data-testid=lock]").await.click().await.unwrap();
     app.wait_css("[data-testid=locked-screen]").await;
     app.wait_css("[data-testid=unlock-dialog]").await;
@@ -59,6 +61,8 @@ async fn lock_change_passphrase_and_audit() {
     assert!(!text.contains(SECRET) && !text.contains("Shelter North"), "locked screen shows data: {text}");
     let html = app.wait_js("html", "document.documentElement.outerHTML").await;
     assert!(!html.as_str().unwrap().contains(SECRET), "no personal detail left in the page");
+    let search = app.wait_js("search box", "document.querySelector('[data-testid=search]').value === ''").await;
+    assert_eq!(search, true, "the search text is cleared on lock");
     app.screenshot("locked").await;
     unlock(&app, PASS, None).await;
     app.wait_js("list back", &format!("document.body.innerText.includes({SECRET:?})")).await;

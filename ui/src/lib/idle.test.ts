@@ -47,6 +47,8 @@ describe("auto-lock timer", () => {
     expect(autolockMinutes(s)).toBe(0);
     setAutolockMinutes(25.7, s);
     expect(autolockMinutes(s)).toBe(25);
+    setAutolockMinutes(100_000, s);
+    expect(autolockMinutes(s)).toBe(480);
     s.setItem("aidmap.autolock_minutes", "nonsense");
     expect(autolockMinutes(s)).toBe(DEFAULT_AUTOLOCK_MINUTES);
   });

@@ -4,13 +4,18 @@
 const KEY = "aidmap.autolock_minutes";
 export const DEFAULT_AUTOLOCK_MINUTES = 10;
 
+/** The longest delay offered (8 hours, a long shift). */
+export const MAX_AUTOLOCK_MINUTES = 480;
+
+const clamp = (m: number) => Math.min(MAX_AUTOLOCK_MINUTES, Math.max(0, Math.floor(m)));
+
 export function autolockMinutes(storage: Storage = localStorage): number {
   const v = Number(storage.getItem(KEY));
-  return storage.getItem(KEY) === null || !Number.isFinite(v) || v < 0 ? DEFAULT_AUTOLOCK_MINUTES : Math.floor(v);
+  return storage.getItem(KEY) === null || !Number.isFinite(v) || v < 0 ? DEFAULT_AUTOLOCK_MINUTES : clamp(v);
 }
 
 export function setAutolockMinutes(minutes: number, storage: Storage = localStorage) {
-  storage.setItem(KEY, String(Math.max(0, Math.floor(minutes))));
+  storage.setItem(KEY, String(clamp(Number.isFinite(minutes) ? minutes : DEFAULT_AUTOLOCK_MINUTES)));
 }
 
 const EVENTS = ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"] as const;
