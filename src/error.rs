@@ -25,6 +25,7 @@ pub enum ErrorCode {
     PassphraseRequired,
     WrongPassphrase,
     DiskFull,
+    Cancelled,
     Internal,
 }
 
@@ -96,6 +97,10 @@ pub enum Error {
     WrongPassphrase,
     #[error("the operation is busy in another window or process; try again")]
     Busy,
+    #[error("this file is not an Aidmap region pack")]
+    NotARegion,
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
     #[error("this operation is not encrypted")]
     NotEncrypted,
     #[error("this operation is already encrypted")]
@@ -165,6 +170,8 @@ impl Error {
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::Io(_) | Error::DiskError => ErrorCode::Io,
             Error::DiskFull => ErrorCode::DiskFull,
+            Error::Cancelled => ErrorCode::Cancelled,
+            Error::NotARegion => ErrorCode::NotAnOperation,
             Error::NotEncrypted | Error::AlreadyEncrypted | Error::DemoStaysPlain => ErrorCode::Validation,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }

@@ -14,6 +14,7 @@ pub mod need;
 pub mod operation;
 pub mod phone;
 pub mod recent;
+pub mod region;
 pub mod retention;
 pub mod settings;
 pub mod store;

@@ -9,7 +9,7 @@ use aidmap::demo::{self, DemoOptions};
 use aidmap::household::Household;
 use aidmap::need::Need;
 use aidmap::vocab::{AuditAction, NeedStatus};
-use aidmap::{backup, csv_safe, ids, Error, OpenMode, Store};
+use aidmap::{backup, csv_safe, ids, region, Error, OpenMode, Store};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -92,6 +92,24 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         limit: u32,
     },
+    /// Region packs: road routing and address search built from an OSM extract.
+    Region {
+        #[command(subcommand)]
+        action: RegionAction,
+    },
+    /// Driving times and distances on a region pack.
+    Route {
+        #[command(subcommand)]
+        action: RouteAction,
+    },
+    /// Find addresses, streets and places in a region pack.
+    Geocode {
+        #[arg(long)]
+        region: PathBuf,
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Remove personal data past the operation's retention settings (set in the app).
     Purge {
         #[arg(long)]
@@ -120,6 +138,34 @@ enum NeedsAction {
         /// open, assigned, delivered, cancelled or failed
         #[arg(long, value_parser = parse_status)]
         status: Option<NeedStatus>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionAction {
+    /// Build a region pack from an OSM extract (.osm.pbf); progress goes to stderr.
+    Build {
+        extract: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Bounds, counts, build date and source of a region pack.
+    Info { region: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum RouteAction {
+    /// A duration/distance table between the points of a CSV file (id,lat,lon).
+    Matrix {
+        #[arg(long)]
+        region: PathBuf,
+        #[arg(long)]
+        points: PathBuf,
+        /// Road closures (LineString / Polygon GeoJSON) to avoid.
+        #[arg(long)]
+        closures: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
@@ -310,6 +356,75 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 writeln!(out, "{} of {} entries", page.items.len(), page.total)?;
             }
         }
+        Command::Region { action: RegionAction::Build { extract, out: file } } => {
+            let started = std::time::Instant::now();
+            let mut last = String::new();
+            let info = region::build(&extract, &file, &mut |phase, n| {
+                if phase != last {
+                    eprintln!("{phase}…");
+                    last = phase.to_string();
+                } else if n > 0 {
+                    eprintln!("{phase}: {n} elements");
+                }
+                true
+            })?;
+            writeln!(
+                out,
+                "built {} in {:.1} s: {} road ways ({} nodes, {} arcs), {} addresses, {} streets, {} places; skipped {} missing node references and {} ways",
+                file.display(),
+                started.elapsed().as_secs_f64(),
+                info.road_ways,
+                info.graph_nodes,
+                info.graph_arcs,
+                info.addresses,
+                info.streets,
+                info.places,
+                info.missing_node_refs,
+                info.ways_skipped
+            )?;
+        }
+        Command::Region { action: RegionAction::Info { region: file } } => {
+            let pack = region::RegionPack::open(&file)?;
+            serde_json::to_writer_pretty(&mut out, pack.info()).map_err(|e| Error::Internal(e.to_string()))?;
+            writeln!(out)?;
+        }
+        Command::Route { action: RouteAction::Matrix { region: file, points, closures, format } } => {
+            let mut pack = region::RegionPack::open(&file)?;
+            if let Some(c) = closures {
+                let shapes = region::closure_geojson::parse(&std::fs::read_to_string(&c)?)?;
+                pack.router_mut().set_closures(&shapes);
+            }
+            let (ids, coords) = read_points(&points)?;
+            let table = pack.router().table(&coords, &coords);
+            match format {
+                Format::Json => {
+                    let json = serde_json::json!({"ids": ids, "durations_s": table.durations_s, "distances_m": table.distances_m});
+                    serde_json::to_writer(&mut out, &json).map_err(|e| Error::Internal(e.to_string()))?;
+                    writeln!(out)?;
+                }
+                Format::Csv => {
+                    let mut w = csv::Writer::from_writer(&mut out);
+                    w.write_record(["from", "to", "duration_s", "distance_m"]).map_err(csv_error)?;
+                    for (i, from) in ids.iter().enumerate() {
+                        for (j, to) in ids.iter().enumerate() {
+                            let f = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
+                            w.write_record([
+                                csv_safe::cell(from),
+                                csv_safe::cell(to),
+                                f(table.durations_s[i][j]),
+                                f(table.distances_m[i][j]),
+                            ])
+                            .map_err(csv_error)?;
+                        }
+                    }
+                    w.flush()?;
+                }
+            }
+        }
+        Command::Geocode { region: file, query, limit } => {
+            let pack = region::RegionPack::open(&file)?;
+            write_json(&mut out, &pack.geocode(&query, limit)?)?;
+        }
         Command::Purge { db, dry_run } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
             let report = if dry_run { store.purge_preview()? } else { store.purge()? };
@@ -326,6 +441,27 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Points from a CSV with a header `id,lat,lon`.
+fn read_points(path: &Path) -> Result<(Vec<String>, Vec<(f64, f64)>), Error> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| match e.kind() {
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => Error::FileNotFound,
+        _ => csv_error(e),
+    })?;
+    let (mut ids, mut coords) = (vec![], vec![]);
+    for (line, row) in r.records().enumerate() {
+        let row = row.map_err(csv_error)?;
+        let bad = || Error::Internal(format!("points file, row {}: expected id,lat,lon with numbers", line + 2));
+        let lat: f64 = row.get(1).and_then(|v| v.trim().parse().ok()).ok_or_else(bad)?;
+        let lon: f64 = row.get(2).and_then(|v| v.trim().parse().ok()).ok_or_else(bad)?;
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            return Err(bad());
+        }
+        ids.push(row.get(0).unwrap_or_default().to_string());
+        coords.push((lat, lon));
+    }
+    Ok((ids, coords))
 }
 
 fn write_json<T: serde::Serialize>(out: &mut impl Write, rows: &[T]) -> Result<(), Error> {

@@ -28,6 +28,8 @@ mod households;
 mod migrations;
 #[path = "core/needs.rs"]
 mod needs;
+#[path = "core/region.rs"]
+mod region;
 #[path = "core/retention.rs"]
 mod retention;
 #[path = "core/upgrade.rs"]

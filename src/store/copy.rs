@@ -36,7 +36,7 @@ pub(crate) fn counts(conn: &Connection, db: &str) -> Result<Counts> {
 }
 
 /// `path` + `suffix`, next to it (same file system, so the final rename is atomic).
-pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(suffix);
     PathBuf::from(p)
@@ -136,7 +136,7 @@ pub(crate) fn full_check(conn: &Connection) -> Result<()> {
 }
 
 /// Renames `from` over `to` and syncs the directory so the rename survives a power cut.
-pub(crate) fn rename_durably(from: &Path, to: &Path) -> Result<()> {
+pub fn rename_durably(from: &Path, to: &Path) -> Result<()> {
     std::fs::File::open(from)?.sync_all()?;
     std::fs::rename(from, to)?;
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {

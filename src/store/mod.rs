@@ -2,7 +2,7 @@
 //! with the time and this installation's id; the plain functions in `household`/`need` take a
 //! `&Connection` and never commit on their own.
 
-pub(crate) mod copy;
+pub mod copy;
 pub mod crypto;
 pub mod schema;
 

@@ -1,0 +1,279 @@
+//! Region packs: everything Aidmap needs about a place, built offline from one OSM extract and
+//! kept in one SQLite file beside the operation — the car road graph with its contraction order
+//! (routing, `router`), and the address search index (`geocode`). Map tiles join later.
+//!
+//! A pack holds public OpenStreetMap data only, so it is not encrypted.
+
+pub mod closure_geojson;
+pub mod extract;
+pub mod geocode;
+pub mod graph;
+pub mod router;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use graph::RoadGraph;
+use router::Router;
+
+/// Marks a SQLite file as an Aidmap region pack ("AIDR").
+pub const APPLICATION_ID: i32 = 0x4149_4452;
+/// Pack format; a pack of another format is rebuilt from its extract, never migrated.
+pub const FORMAT: u32 = 1;
+
+/// What `aidmap region info` prints and the app shows.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct RegionInfo {
+    pub source: String,
+    pub source_bytes: u64,
+    pub built_at: String,
+    /// [min_lat, min_lon, max_lat, max_lon]
+    pub bounds: [f64; 4],
+    pub road_ways: u64,
+    pub graph_nodes: u64,
+    pub graph_arcs: u64,
+    pub addresses: u64,
+    pub streets: u64,
+    pub places: u64,
+    pub missing_node_refs: u64,
+    pub ways_skipped: u64,
+    /// Seconds per build phase: read, graph, order, addresses, write.
+    pub phase_seconds: Vec<(String, f64)>,
+}
+
+/// The build phases, in order, for progress reports.
+pub const PHASES: [&str; 5] = ["read", "roads", "graph", "addresses", "write"];
+
+fn u32s(v: &[u32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+fn f64s(v: &[f64]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+fn i64s(v: &[i64]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+fn chunks<const N: usize>(b: &[u8]) -> Result<impl Iterator<Item = [u8; N]> + '_> {
+    if b.len() % N != 0 {
+        return Err(Error::Corrupt("region pack array has a bad length".into()));
+    }
+    Ok(b.chunks_exact(N).map(|c| c.try_into().unwrap()))
+}
+
+/// Builds a pack from an extract at `out` (a new file, written under a temporary name and
+/// renamed when complete: a failed or cancelled build leaves nothing). `progress(phase, count)`
+/// returning `false` cancels.
+pub fn build(pbf: &Path, out: &Path, progress: &mut dyn FnMut(&str, u64) -> bool) -> Result<RegionInfo> {
+    if out.exists() {
+        return Err(Error::FileExists);
+    }
+    let tmp = crate::store::copy::sibling(out, ".partial");
+    let _ = std::fs::remove_file(&tmp);
+    let result = build_into(pbf, &tmp, progress);
+    match result {
+        Ok(info) => {
+            crate::store::copy::rename_durably(&tmp, out)?;
+            Ok(info)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            let _ = std::fs::remove_file(crate::store::copy::sibling(&tmp, "-journal"));
+            Err(e)
+        }
+    }
+}
+
+fn build_into(pbf: &Path, tmp: &Path, progress: &mut dyn FnMut(&str, u64) -> bool) -> Result<RegionInfo> {
+    let mut phases = Vec::new();
+    let mut t = Instant::now();
+    let lap = |name: &str, t: &mut Instant, phases: &mut Vec<(String, f64)>| {
+        phases.push((name.to_string(), t.elapsed().as_secs_f64()));
+        *t = Instant::now();
+    };
+    let bytes = std::fs::read(pbf).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::FileNotFound,
+        _ => e.into(),
+    })?;
+    if !progress("read", 0) {
+        return Err(Error::Cancelled);
+    }
+    let ex = extract::read(&bytes, &mut |n| progress("read", n))?;
+    if ex.nodes_read == 0 {
+        return Err(Error::Corrupt("the file holds no OpenStreetMap nodes".into()));
+    }
+    lap("read", &mut t, &mut phases);
+    if !progress("roads", ex.roads.len() as u64) {
+        return Err(Error::Cancelled);
+    }
+    let graph = RoadGraph::build(&ex.roads);
+    if graph.node_count() < 2 {
+        return Err(Error::Corrupt("the extract has no roads a car can use".into()));
+    }
+    lap("roads", &mut t, &mut phases);
+    if !progress("graph", graph.arc_count() as u64) {
+        return Err(Error::Cancelled);
+    }
+    let order = Router::contraction_order(&graph);
+    lap("graph", &mut t, &mut phases);
+    if !progress("addresses", ex.places.len() as u64) {
+        return Err(Error::Cancelled);
+    }
+    let mut conn = Connection::open(tmp)?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    let tx = conn.transaction()?;
+    tx.execute_batch(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE array (name TEXT PRIMARY KEY, data BLOB NOT NULL);",
+    )?;
+    geocode::create_schema(&tx)?;
+    geocode::insert(&tx, &ex.places)?;
+    lap("addresses", &mut t, &mut phases);
+    if !progress("write", 0) {
+        return Err(Error::Cancelled);
+    }
+    let arrays: [(&str, Vec<u8>); 10] = [
+        ("lat", f64s(&graph.lat)),
+        ("lon", f64s(&graph.lon)),
+        ("first_out", u32s(&graph.first_out)),
+        ("head", u32s(&graph.head)),
+        ("time_ds", u32s(&graph.time_ds)),
+        ("length_m", u32s(&graph.length_m)),
+        ("arc_way", u32s(&graph.arc_way)),
+        ("way_ids", i64s(&graph.way_ids)),
+        ("way_names", serde_json::to_vec(&graph.way_names).map_err(|e| Error::Internal(e.to_string()))?),
+        ("order", u32s(&order)),
+    ];
+    for (name, data) in arrays {
+        tx.execute("INSERT INTO array (name, data) VALUES (?1, ?2)", params![name, data])?;
+    }
+    let count = |kind: &str| ex.places.iter().filter(|p| p.kind.key() == kind).count() as u64;
+    let (a, b, c, d) = ex.bounds.unwrap_or_default();
+    lap("write", &mut t, &mut phases);
+    let info = RegionInfo {
+        source: pbf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        source_bytes: bytes.len() as u64,
+        built_at: crate::store::timestamp(chrono::Utc::now()),
+        bounds: [a, b, c, d],
+        road_ways: ex.roads.iter().map(|r| r.way_id).collect::<std::collections::HashSet<_>>().len() as u64,
+        graph_nodes: graph.node_count() as u64,
+        graph_arcs: graph.arc_count() as u64,
+        addresses: count("address"),
+        streets: count("street"),
+        places: count("place"),
+        missing_node_refs: ex.missing_node_refs,
+        ways_skipped: ex.ways_skipped,
+        phase_seconds: phases,
+    };
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('info', ?1)",
+        [serde_json::to_string(&info).map_err(|e| Error::Internal(e.to_string()))?],
+    )?;
+    tx.pragma_update(None, "user_version", FORMAT)?;
+    tx.commit()?;
+    conn.close().map_err(|(_, e)| Error::from(e))?;
+    Ok(info)
+}
+
+/// An open region pack: its search index and a router ready for queries.
+pub struct RegionPack {
+    conn: Connection,
+    path: PathBuf,
+    info: RegionInfo,
+    router: Router,
+}
+
+impl RegionPack {
+    pub fn open(path: &Path) -> Result<RegionPack> {
+        if !path.exists() {
+            return Err(Error::FileNotFound);
+        }
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|_| Error::NotARegion)?;
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if app != APPLICATION_ID {
+            return Err(Error::NotARegion);
+        }
+        if version != FORMAT {
+            return Err(Error::TooNew { found: version, supported: FORMAT });
+        }
+        let info: String = conn
+            .query_row("SELECT value FROM meta WHERE key = 'info'", [], |r| r.get(0))
+            .optional()?
+            .ok_or(Error::NotARegion)?;
+        let info: RegionInfo = serde_json::from_str(&info)?;
+        let array = |name: &str| -> Result<Vec<u8>> {
+            conn.query_row("SELECT data FROM array WHERE name = ?1", [name], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| Error::Corrupt(format!("region pack lacks {name}")))
+        };
+        let u32v =
+            |name: &str| -> Result<Vec<u32>> { Ok(chunks::<4>(&array(name)?)?.map(u32::from_le_bytes).collect()) };
+        let f64v =
+            |name: &str| -> Result<Vec<f64>> { Ok(chunks::<8>(&array(name)?)?.map(f64::from_le_bytes).collect()) };
+        let graph = RoadGraph {
+            lat: f64v("lat")?,
+            lon: f64v("lon")?,
+            first_out: u32v("first_out")?,
+            head: u32v("head")?,
+            time_ds: u32v("time_ds")?,
+            length_m: u32v("length_m")?,
+            arc_way: u32v("arc_way")?,
+            way_ids: chunks::<8>(&array("way_ids")?)?.map(i64::from_le_bytes).collect(),
+            way_names: serde_json::from_slice(&array("way_names")?)?,
+        };
+        let order = u32v("order")?;
+        validate(&graph, &order)?;
+        let router = Router::new(graph, &order);
+        Ok(RegionPack { conn, path: path.to_path_buf(), info, router })
+    }
+
+    pub fn info(&self) -> &RegionInfo {
+        &self.info
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    pub fn router_mut(&mut self) -> &mut Router {
+        &mut self.router
+    }
+
+    pub fn geocode(&self, query: &str, limit: usize) -> Result<Vec<geocode::GeocodeResult>> {
+        geocode::search(&self.conn, query, limit)
+    }
+}
+
+/// The arrays must describe a well-formed graph before the router trusts them.
+fn validate(g: &RoadGraph, order: &[u32]) -> Result<()> {
+    let (n, m) = (g.lat.len(), g.head.len());
+    let bad = g.lon.len() != n
+        || g.first_out.len() != n + 1
+        || g.first_out.first() != Some(&0)
+        || g.first_out.last().map(|&x| x as usize) != Some(m)
+        || g.first_out.windows(2).any(|w| w[0] > w[1])
+        || g.head.iter().any(|&h| h as usize >= n)
+        || [g.time_ds.len(), g.length_m.len(), g.arc_way.len()].iter().any(|&l| l != m)
+        || g.arc_way.iter().any(|&w| w as usize >= g.way_ids.len())
+        || order.len() != n
+        || {
+            let mut seen = vec![false; n];
+            order.iter().any(|&o| o as usize >= n || std::mem::replace(&mut seen[o as usize], true))
+        };
+    if bad {
+        return Err(Error::Corrupt("region pack graph is inconsistent".into()));
+    }
+    Ok(())
+}

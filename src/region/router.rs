@@ -1,0 +1,219 @@
+//! Driving times and distances on a region's road graph with a customizable contraction
+//! hierarchy (crate `cch`): the hierarchy is built once per pack; road closures only
+//! re-customize the weights (closed arcs get an infinite weight), they never rebuild it.
+//! Plain Dijkstra (`dijkstra`) is kept as the test oracle.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use cch::graph::Graph;
+use cch::{Cch, Customizer, Metric, INF_WEIGHT};
+use geo::{Coord, Intersects, Line, Point};
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+use serde::Serialize;
+
+use super::graph::RoadGraph;
+
+/// A closure as the router sees it: a line across a road, or an area.
+#[derive(Debug, Clone)]
+pub enum ClosureShape {
+    Line(geo::LineString<f64>),
+    Area(geo::Polygon<f64>),
+}
+
+/// Where a point was snapped: the nearest node of the main road network.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Snap {
+    pub node: u32,
+    pub distance_m: f64,
+}
+
+/// A many-to-many table; `None` = unreachable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub durations_s: Vec<Vec<Option<f64>>>,
+    pub distances_m: Vec<Vec<Option<f64>>>,
+    pub snaps: Vec<Snap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Path {
+    pub duration_s: f64,
+    pub distance_m: f64,
+    /// (lat, lon) along the roads.
+    pub points: Vec<(f64, f64)>,
+}
+
+type NodePoint = GeomWithData<[f64; 2], u32>;
+
+pub struct Router {
+    graph: RoadGraph,
+    cch: Cch,
+    closed: Vec<bool>,
+    time: Metric,
+    length: Metric,
+    snap_index: RTree<NodePoint>,
+    /// Metres per degree of longitude at the region's latitude (for the snap index).
+    lon_scale: f64,
+}
+
+const LAT_SCALE: f64 = 111_195.0;
+
+impl Router {
+    /// Builds the hierarchy. `order` is a contraction order computed at pack build time
+    /// (`contraction_order`), so opening a pack does not repeat it.
+    pub fn new(graph: RoadGraph, order: &[u32]) -> Router {
+        let input =
+            Graph { first_out: graph.first_out.clone(), head: graph.head.clone(), weight: graph.time_ds.clone() };
+        let cch = Cch::build(&input, order);
+        let main = graph.largest_scc();
+        let mid_lat = if graph.lat.is_empty() {
+            0.0
+        } else {
+            (graph.lat.iter().cloned().fold(f64::INFINITY, f64::min)
+                + graph.lat.iter().cloned().fold(f64::NEG_INFINITY, f64::max))
+                / 2.0
+        };
+        let lon_scale = LAT_SCALE * mid_lat.to_radians().cos();
+        let points: Vec<NodePoint> = (0..graph.node_count())
+            .filter(|&n| main[n])
+            .map(|n| GeomWithData::new([graph.lon[n] * lon_scale, graph.lat[n] * LAT_SCALE], n as u32))
+            .collect();
+        let closed = vec![false; graph.arc_count()];
+        let (time, length) = {
+            let c = cch.customizer();
+            (c.customize(&graph.time_ds), c.customize(&graph.length_m))
+        };
+        Router { graph, cch, closed, time, length, snap_index: RTree::bulk_load(points), lon_scale }
+    }
+
+    /// A fill-in reducing contraction order (inertial flow nested dissection).
+    pub fn contraction_order(graph: &RoadGraph) -> Vec<u32> {
+        let lat: Vec<f32> = graph.lat.iter().map(|&v| v as f32).collect();
+        let lon: Vec<f32> = graph.lon.iter().map(|&v| v as f32).collect();
+        cch::inertial_order(graph.node_count() as u32, &graph.tail(), &graph.head, &lat, &lon)
+    }
+
+    pub fn graph(&self) -> &RoadGraph {
+        &self.graph
+    }
+
+    /// Closes every arc a shape crosses and re-customizes the metrics (no rebuild).
+    /// Returns how many arcs are closed.
+    pub fn set_closures(&mut self, shapes: &[ClosureShape]) -> usize {
+        let g = &self.graph;
+        let tail = g.tail();
+        let mut closed = vec![false; g.arc_count()];
+        for (arc, flag) in closed.iter_mut().enumerate() {
+            let (a, b) = (tail[arc] as usize, g.head[arc] as usize);
+            let segment = Line::new(Coord { x: g.lon[a], y: g.lat[a] }, Coord { x: g.lon[b], y: g.lat[b] });
+            *flag = shapes.iter().any(|s| match s {
+                ClosureShape::Line(line) => line.intersects(&segment),
+                ClosureShape::Area(area) => area.intersects(&segment),
+            });
+        }
+        let count = closed.iter().filter(|&&c| c).count();
+        let masked =
+            |w: &[u32]| -> Vec<u32> { w.iter().zip(&closed).map(|(&w, &c)| if c { INF_WEIGHT } else { w }).collect() };
+        let c: Customizer<'_> = self.cch.customizer();
+        self.time = c.customize(&masked(&g.time_ds));
+        self.length = c.customize(&masked(&g.length_m));
+        self.closed = closed;
+        count
+    }
+
+    pub fn closed_arcs(&self) -> usize {
+        self.closed.iter().filter(|&&c| c).count()
+    }
+
+    /// The nearest node of the main network to (lat, lon).
+    pub fn snap(&self, lat: f64, lon: f64) -> Option<Snap> {
+        let q = [lon * self.lon_scale, lat * LAT_SCALE];
+        self.snap_index.nearest_neighbor(&q).map(|p| {
+            let n = p.data as usize;
+            Snap {
+                node: p.data,
+                distance_m: super::extract::haversine_m(lat, lon, self.graph.lat[n], self.graph.lon[n]),
+            }
+        })
+    }
+
+    /// Durations (fastest route) and distances (shortest route) between every pair of points.
+    /// Distances are the length of the shortest road route, which can be shorter than the
+    /// length of the fastest one; both are road-only (from snapped point to snapped point).
+    pub fn table(&self, sources: &[(f64, f64)], targets: &[(f64, f64)]) -> Table {
+        let snap_all = |pts: &[(f64, f64)]| -> Vec<Snap> {
+            pts.iter()
+                .map(|&(lat, lon)| self.snap(lat, lon).unwrap_or(Snap { node: 0, distance_m: f64::INFINITY }))
+                .collect()
+        };
+        let (s, t) = (snap_all(sources), snap_all(targets));
+        let sn: Vec<u32> = s.iter().map(|x| x.node).collect();
+        let tn: Vec<u32> = t.iter().map(|x| x.node).collect();
+        let view = self.cch.view();
+        let times = cch::distance_matrix(&view, &self.time.view(), &sn, &tn);
+        let lengths = cch::distance_matrix(&view, &self.length.view(), &sn, &tn);
+        let usable = |i: usize, j: usize| s[i].distance_m.is_finite() && t[j].distance_m.is_finite();
+        let cell = |v: u32, per: f64, ok: bool| (ok && v < INF_WEIGHT).then(|| v as f64 / per);
+        let rows = |m: &[u32], scale: f64| -> Vec<Vec<Option<f64>>> {
+            (0..s.len())
+                .map(|i| (0..t.len()).map(|j| cell(m[i * t.len() + j], scale, usable(i, j))).collect())
+                .collect()
+        };
+        let mut snaps = s.clone();
+        snaps.extend(t.iter().copied());
+        Table { durations_s: rows(&times, 10.0), distances_m: rows(&lengths, 1.0), snaps }
+    }
+
+    /// The fastest route between two points, with its geometry.
+    pub fn path(&self, from: (f64, f64), to: (f64, f64)) -> Option<Path> {
+        let (a, b) = (self.snap(from.0, from.1)?, self.snap(to.0, to.1)?);
+        let nodes = cch::node_path(&self.cch.view(), &self.time.view(), a.node, b.node)?;
+        let (mut time, mut length) = (0u64, 0u64);
+        for w in nodes.windows(2) {
+            let arc = self
+                .graph
+                .arcs_of(w[0])
+                .filter(|&arc| self.graph.head[arc] == w[1] && !self.closed[arc])
+                .min_by_key(|&arc| self.graph.time_ds[arc])?;
+            time += self.graph.time_ds[arc] as u64;
+            length += self.graph.length_m[arc] as u64;
+        }
+        let points = nodes.iter().map(|&n| (self.graph.lat[n as usize], self.graph.lon[n as usize])).collect();
+        Some(Path { duration_s: time as f64 / 10.0, distance_m: length as f64, points })
+    }
+
+    /// Test oracle: plain Dijkstra on the same graph and closures; travel time in deciseconds.
+    pub fn dijkstra(&self, from: u32, to: u32) -> Option<u64> {
+        let g = &self.graph;
+        let mut dist = vec![u64::MAX; g.node_count()];
+        let mut heap = BinaryHeap::new();
+        dist[from as usize] = 0;
+        heap.push(Reverse((0u64, from)));
+        while let Some(Reverse((d, v))) = heap.pop() {
+            if v == to {
+                return Some(d);
+            }
+            if d > dist[v as usize] {
+                continue;
+            }
+            for arc in g.arcs_of(v) {
+                if self.closed[arc] {
+                    continue;
+                }
+                let (h, nd) = (g.head[arc], d + g.time_ds[arc] as u64);
+                if nd < dist[h as usize] {
+                    dist[h as usize] = nd;
+                    heap.push(Reverse((nd, h)));
+                }
+            }
+        }
+        None
+    }
+
+    /// A point as a `geo` point (lon, lat) — for callers building closure shapes.
+    pub fn node_point(&self, n: u32) -> Point<f64> {
+        Point::new(self.graph.lon[n as usize], self.graph.lat[n as usize])
+    }
+}

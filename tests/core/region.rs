@@ -1,0 +1,202 @@
+//! Region packs: building from OSM extracts (Monaco, and Helsinki, which is clipped at its box
+//! and has missing node references), routing checked against a Dijkstra oracle, oneway streets,
+//! closures, address search, and bad input.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use aidmap::region::router::ClosureShape;
+use aidmap::region::{self, RegionPack};
+use aidmap::Error;
+use rand::{Rng, SeedableRng};
+
+use crate::util::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Packs are built once per test binary.
+fn pack_path(name: &str) -> PathBuf {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = DIR.get_or_init(tempdir);
+    let out = dir.path().join(format!("{name}.region"));
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap();
+    if !out.exists() {
+        region::build(&fixture(&format!("{name}.osm.pbf")), &out, &mut |_, _| true).unwrap();
+    }
+    out
+}
+
+fn open(name: &str) -> RegionPack {
+    RegionPack::open(&pack_path(name)).unwrap()
+}
+
+#[test]
+fn monaco_matrix_agrees_with_the_dijkstra_oracle() {
+    let pack = open("monaco");
+    let router = pack.router();
+    let g = router.graph();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+    let points: Vec<(f64, f64)> = (0..40)
+        .map(|_| {
+            let n = rng.gen_range(0..g.node_count());
+            (g.lat[n] + rng.gen_range(-0.0003..0.0003), g.lon[n] + rng.gen_range(-0.0003..0.0003))
+        })
+        .collect();
+    let table = router.table(&points, &points);
+    let snaps = &table.snaps[..points.len()];
+    let mut reachable = 0;
+    for i in 0..points.len() {
+        for j in 0..points.len() {
+            let oracle = router.dijkstra(snaps[i].node, snaps[j].node).map(|ds| ds as f64 / 10.0);
+            assert_eq!(table.durations_s[i][j], oracle, "pair {i}->{j}");
+            reachable += oracle.is_some() as usize;
+            if i == j {
+                assert_eq!(table.durations_s[i][j], Some(0.0));
+            }
+        }
+    }
+    assert_eq!(reachable, points.len() * points.len(), "points snap to the main network, so all pairs connect");
+    // A path has the duration of the table and follows the roads.
+    let path = router.path(points[0], points[1]).unwrap();
+    assert_eq!(Some(path.duration_s), table.durations_s[0][1]);
+    assert!(path.points.len() >= 2 && path.distance_m >= table.distances_m[0][1].unwrap());
+}
+
+#[test]
+fn oneway_streets_are_respected() {
+    let pack = open("monaco");
+    let router = pack.router();
+    let g = router.graph();
+    let tail = g.tail();
+    // An arc a->b with no arc b->a: a oneway segment.
+    let arc = (0..g.arc_count())
+        .find(|&arc| {
+            let (a, b) = (tail[arc], g.head[arc]);
+            g.time_ds[arc] > 20 && !g.arcs_of(b).any(|x| g.head[x] == a)
+        })
+        .expect("Monaco has oneway streets");
+    let (a, b) = (tail[arc] as usize, g.head[arc] as usize);
+    let (pa, pb) = ((g.lat[a], g.lon[a]), (g.lat[b], g.lon[b]));
+    let t = router.table(&[pa, pb], &[pa, pb]);
+    let (ab, ba) = (t.durations_s[0][1].unwrap(), t.durations_s[1][0].unwrap());
+    assert!(ab <= g.time_ds[arc] as f64 / 10.0, "with the oneway: {ab}");
+    assert!(ba > ab, "against the oneway it takes a detour: {ba} vs {ab}");
+}
+
+#[test]
+fn closures_avoid_closed_roads_and_can_be_lifted() {
+    let mut pack = open("monaco");
+    let g = pack.router().graph().clone();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+    let n = |rng: &mut rand_chacha::ChaCha8Rng| {
+        let n = rng.gen_range(0..g.node_count());
+        (g.lat[n], g.lon[n])
+    };
+    let (from, to) = (n(&mut rng), n(&mut rng));
+    let before = pack.router().table(&[from], &[to]).durations_s[0][0].unwrap();
+    // A small square around the destination's node: every road into it is closed.
+    let snap = pack.router().snap(to.0, to.1).unwrap();
+    let c = pack.router().node_point(snap.node);
+    let d = 0.0002;
+    let square = geo::Polygon::new(
+        geo::LineString::from(vec![
+            (c.x() - d, c.y() - d),
+            (c.x() + d, c.y() - d),
+            (c.x() + d, c.y() + d),
+            (c.x() - d, c.y() + d),
+            (c.x() - d, c.y() - d),
+        ]),
+        vec![],
+    );
+    let closed = pack.router_mut().set_closures(&[ClosureShape::Area(square)]);
+    assert!(closed > 0);
+    assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], None, "unreachable, reported as such");
+    assert_eq!(pack.router().dijkstra(pack.router().snap(from.0, from.1).unwrap().node, snap.node), None);
+    // A line across the fastest path makes the trip longer (or impossible), never shorter.
+    pack.router_mut().set_closures(&[]);
+    let path = pack.router().path(from, to).unwrap();
+    let mid = path.points[path.points.len() / 2];
+    let (p, q) = (path.points[path.points.len() / 2 - 1], mid);
+    let (mx, my) = ((p.1 + q.1) / 2.0, (p.0 + q.0) / 2.0);
+    let (dx, dy) = (q.1 - p.1, q.0 - p.0);
+    let across = geo::LineString::from(vec![(mx - dy, my + dx), (mx + dy, my - dx)]);
+    pack.router_mut().set_closures(&[ClosureShape::Line(across)]);
+    let after = pack.router().table(&[from], &[to]).durations_s[0][0];
+    assert!(after.is_none_or(|t| t > before), "{after:?} vs {before}");
+    pack.router_mut().set_closures(&[]);
+    assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], Some(before));
+}
+
+#[test]
+fn helsinki_imports_despite_missing_nodes_and_finds_addresses() {
+    let pack = open("helsinki");
+    let info = pack.info();
+    assert!(info.missing_node_refs > 0 && info.ways_skipped > 0, "the clipped extract reports what it skipped");
+    assert!(info.addresses > 1000, "~1,470 addresses: {}", info.addresses);
+    let top = |q: &str| pack.geocode(q, 5).unwrap().into_iter().next().unwrap_or_else(|| panic!("nothing for {q:?}"));
+    assert_eq!(top("Mannerheimintie").label, "Mannerheimintie");
+    assert_eq!(top("mannerh").label, "Mannerheimintie", "partial");
+    assert_eq!(top("Manerheimintie").label, "Mannerheimintie", "misspelled");
+    assert_eq!(top("ALEKSANTERINKATU 52").label, "Aleksanterinkatu 52, Helsinki", "exact address, any case");
+    assert_eq!(top("Aleksanterinktu").label, "Aleksanterinkatu", "a letter missing");
+    // Missing diacritics: a label with ä or ö found by its plain spelling.
+    let conn = rusqlite::Connection::open(pack_path("helsinki")).unwrap();
+    let label: String = conn
+        .query_row(
+            "SELECT label FROM place WHERE label GLOB '*[äöå]*' AND kind = 'street' ORDER BY label LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("Helsinki has streets with ä or ö");
+    let plain: String = label
+        .chars()
+        .map(|c| match c {
+            'ä' | 'å' => 'a',
+            'ö' => 'o',
+            c => c,
+        })
+        .collect();
+    assert_eq!(top(&plain).label, label, "{plain:?} finds {label:?}");
+    for r in pack.geocode("Mannerheimintie", 10).unwrap() {
+        let [a, b, c, d] = info.bounds;
+        assert!(
+            (a - 0.01..=c + 0.01).contains(&r.lat) && (b - 0.01..=d + 0.01).contains(&r.lon),
+            "{r:?} inside the region"
+        );
+    }
+    assert!(pack.geocode("   ", 5).unwrap().is_empty());
+}
+
+#[test]
+fn bad_extracts_give_a_clear_error_and_no_pack() {
+    let dir = tempdir();
+    let bytes = std::fs::read(fixture("monaco.osm.pbf")).unwrap();
+    let truncated = dir.path().join("truncated.osm.pbf");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let random = dir.path().join("random.osm.pbf");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    std::fs::write(&random, (0..50_000).map(|_| rng.gen::<u8>()).collect::<Vec<_>>()).unwrap();
+    for input in [&truncated, &random, &dir.path().join("missing.osm.pbf")] {
+        let out = dir.path().join("out.region");
+        let err = region::build(input, &out, &mut |_, _| true).unwrap_err();
+        assert!(matches!(err, Error::Corrupt(_) | Error::FileNotFound), "{}: {err:?}", input.display());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.iter().all(|n| !n.to_string_lossy().starts_with("out.region")), "{left:?}");
+    }
+    // Cancelled in any phase: nothing left behind.
+    for phase in region::PHASES {
+        let out = dir.path().join("cancelled.region");
+        let err = region::build(&fixture("helsinki.osm.pbf"), &out, &mut |p, _| p != phase).unwrap_err();
+        assert!(matches!(err, Error::Cancelled), "{phase}: {err:?}");
+        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("cancelled")));
+    }
+    // Not a pack.
+    assert!(matches!(RegionPack::open(&fixture("operation-v1.aidmap")), Err(Error::NotARegion)));
+}
