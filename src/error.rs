@@ -26,6 +26,7 @@ pub enum ErrorCode {
     WrongPassphrase,
     DiskFull,
     Cancelled,
+    NotARegion,
     Internal,
 }
 
@@ -171,7 +172,7 @@ impl Error {
             Error::Io(_) | Error::DiskError => ErrorCode::Io,
             Error::DiskFull => ErrorCode::DiskFull,
             Error::Cancelled => ErrorCode::Cancelled,
-            Error::NotARegion => ErrorCode::NotAnOperation,
+            Error::NotARegion => ErrorCode::NotARegion,
             Error::NotEncrypted | Error::AlreadyEncrypted | Error::DemoStaysPlain => ErrorCode::Validation,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }

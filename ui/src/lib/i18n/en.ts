@@ -293,6 +293,8 @@ export const en = {
   "header.lock": "Lock",
   "error.disk_full": "The disk is full: the change was not saved. Free some space (or use another drive) and try again.",
   "rule.invalid_characters": "{field} contains characters that cannot be stored (control characters).",
+  "error.cancelled": "Cancelled. Nothing was changed.",
+  "error.not_a_region": "This file is not an Aidmap region pack. Nothing was changed.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -294,4 +294,6 @@ export const es: Messages = {
   "header.lock": "Bloquear",
   "error.disk_full": "El disco está lleno: el cambio no se ha guardado. Libere espacio (o use otra unidad) e inténtelo de nuevo.",
   "rule.invalid_characters": "{field}: contiene caracteres que no se pueden guardar (caracteres de control).",
+  "error.cancelled": "Cancelado. No se ha cambiado nada.",
+  "error.not_a_region": "Este archivo no es un paquete de región de Aidmap. No se ha cambiado nada.",
 };

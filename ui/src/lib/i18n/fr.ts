@@ -295,4 +295,6 @@ export const fr: Messages = {
   "header.lock": "Verrouiller",
   "error.disk_full": "Le disque est plein : la modification n’a pas été enregistrée. Libérez de la place (ou utilisez un autre disque) et réessayez.",
   "rule.invalid_characters": "{field} : contient des caractères qui ne peuvent pas être enregistrés (caractères de contrôle).",
+  "error.cancelled": "Annulé. Rien n’a été modifié.",
+  "error.not_a_region": "Ce fichier n’est pas un paquet de région Aidmap. Rien n’a été modifié.",
 };
