@@ -27,6 +27,10 @@ const COMMANDS: &[&str] = &[
     "set_operation_settings",
     "purge_preview",
     "purge",
+    "region_info",
+    "geocode",
+    "import_region",
+    "cancel_region_import",
 ];
 
 fn main() {

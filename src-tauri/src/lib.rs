@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod menu;
 mod protection;
+mod region;
 mod session;
 mod state;
 
@@ -55,6 +56,8 @@ pub fn run() {
                 config_dir,
                 data_dir,
                 last_backup: Mutex::new(None),
+                region: Mutex::new(None),
+                region_cancel: Default::default(),
             });
             backups::start(app.handle().clone());
             Ok(())
@@ -90,6 +93,10 @@ pub fn run() {
             protection::set_operation_settings,
             protection::purge_preview,
             protection::purge,
+            region::region_info,
+            region::geocode,
+            region::import_region,
+            region::cancel_region_import,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Aidmap");

@@ -48,6 +48,16 @@ pub fn build(
         .item(&MenuItemBuilder::with_id("open", l("open")).accelerator("CmdOrCtrl+O").build(app)?)
         .item(&recent_menu.build()?)
         .separator()
+        .item(
+            &SubmenuBuilder::new(app, l("region"))
+                .item(
+                    &MenuItemBuilder::with_id("import-region", l("import_region"))
+                        .enabled(op.open && op.writable)
+                        .build(app)?,
+                )
+                .build()?,
+        )
+        .separator()
         .item(&MenuItemBuilder::with_id("backup", l("backup")).enabled(op.open).build(app)?)
         .item(&MenuItemBuilder::with_id("restore", l("restore")).build(app)?)
         .separator()

@@ -13,7 +13,11 @@ pub fn switch_to(app: &AppHandle, store: Store) -> aidmap::Result<OperationInfo>
     let info = store.info()?;
     // Remembering the file is a convenience: failing to write the list must not fail the open.
     let _ = recent::push(&state.config_dir, store.path(), &info.name);
+    // The region pack beside it, if any; a damaged one only means no routing or search.
+    let pack = aidmap::region::pack_path_for(store.path());
+    let region = if pack.exists() { aidmap::region::RegionPack::open(&pack).ok() } else { None };
     *state.store.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))? = Some(store);
+    state.set_region(region)?;
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.set_title(&format!("{} — {} — Aidmap", info.name, info.path));
     }
@@ -34,6 +38,11 @@ pub fn open_demo(app: &AppHandle) -> aidmap::Result<OperationInfo> {
         std::fs::create_dir_all(&state.data_dir)?;
         let today = chrono::Local::now().date_naive();
         aidmap::demo::write(&path, &aidmap::demo::DemoOptions::new(today), &state.installation_id)?;
+    }
+    // The demo's region pack, from the same embedded Monaco extract.
+    let pack = aidmap::region::pack_path_for(&path);
+    if !pack.exists() {
+        aidmap::region::build_from_bytes(aidmap::demo::osm::MONACO_PBF, "monaco.osm.pbf", &pack, &mut |_, _| true)?;
     }
     open(app, &path, None)
 }

@@ -2,9 +2,11 @@
 //! its files.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use aidmap::region::RegionPack;
 use aidmap::{Error, Store};
 
 pub struct AppState {
@@ -16,6 +18,10 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The last scheduled backup: which operation, when.
     pub last_backup: Mutex<Option<(PathBuf, Instant)>>,
+    /// The open operation's region pack, when it has one.
+    pub region: Mutex<Option<RegionPack>>,
+    /// Set to cancel a region import under way.
+    pub region_cancel: AtomicBool,
 }
 
 impl AppState {
@@ -25,10 +31,20 @@ impl AppState {
         f(guard.as_mut().ok_or(Error::NoOperation)?)
     }
 
-    /// Closes the open operation (its key is wiped when the store drops).
+    /// Closes the open operation (its key is wiped when the store drops) and its region.
     pub fn close(&self) -> aidmap::Result<()> {
         let mut guard = self.store.lock().map_err(|_| Error::Internal("state lock poisoned".into()))?;
         *guard = None;
+        self.set_region(None)
+    }
+
+    pub fn with_region<T>(&self, f: impl FnOnce(Option<&RegionPack>) -> T) -> aidmap::Result<T> {
+        let guard = self.region.lock().map_err(|_| Error::Internal("state lock poisoned".into()))?;
+        Ok(f(guard.as_ref()))
+    }
+
+    pub fn set_region(&self, pack: Option<RegionPack>) -> aidmap::Result<()> {
+        *self.region.lock().map_err(|_| Error::Internal("state lock poisoned".into()))? = pack;
         Ok(())
     }
 

@@ -31,17 +31,26 @@ pub const FORMAT: u32 = 1;
 #[ts(export)]
 pub struct RegionInfo {
     pub source: String,
+    #[ts(type = "number")]
     pub source_bytes: u64,
     pub built_at: String,
     /// [min_lat, min_lon, max_lat, max_lon]
     pub bounds: [f64; 4],
+    #[ts(type = "number")]
     pub road_ways: u64,
+    #[ts(type = "number")]
     pub graph_nodes: u64,
+    #[ts(type = "number")]
     pub graph_arcs: u64,
+    #[ts(type = "number")]
     pub addresses: u64,
+    #[ts(type = "number")]
     pub streets: u64,
+    #[ts(type = "number")]
     pub places: u64,
+    #[ts(type = "number")]
     pub missing_node_refs: u64,
+    #[ts(type = "number")]
     pub ways_skipped: u64,
     /// Seconds per build phase: read, graph, order, addresses, write.
     pub phase_seconds: Vec<(String, f64)>,
@@ -70,12 +79,27 @@ fn chunks<const N: usize>(b: &[u8]) -> Result<impl Iterator<Item = [u8; N]> + '_
 /// renamed when complete: a failed or cancelled build leaves nothing). `progress(phase, count)`
 /// returning `false` cancels.
 pub fn build(pbf: &Path, out: &Path, progress: &mut dyn FnMut(&str, u64) -> bool) -> Result<RegionInfo> {
+    let bytes = std::fs::read(pbf).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::FileNotFound,
+        _ => e.into(),
+    })?;
+    let source = pbf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    build_from_bytes(&bytes, &source, out, progress)
+}
+
+/// `build` from bytes in memory (the demo's embedded Monaco extract).
+pub fn build_from_bytes(
+    bytes: &[u8],
+    source: &str,
+    out: &Path,
+    progress: &mut dyn FnMut(&str, u64) -> bool,
+) -> Result<RegionInfo> {
     if out.exists() {
         return Err(Error::FileExists);
     }
     let tmp = crate::store::copy::sibling(out, ".partial");
     let _ = std::fs::remove_file(&tmp);
-    let result = build_into(pbf, &tmp, progress);
+    let result = build_into(bytes, source, &tmp, progress);
     match result {
         Ok(info) => {
             crate::store::copy::rename_durably(&tmp, out)?;
@@ -89,21 +113,22 @@ pub fn build(pbf: &Path, out: &Path, progress: &mut dyn FnMut(&str, u64) -> bool
     }
 }
 
-fn build_into(pbf: &Path, tmp: &Path, progress: &mut dyn FnMut(&str, u64) -> bool) -> Result<RegionInfo> {
+fn build_into(
+    bytes: &[u8],
+    source: &str,
+    tmp: &Path,
+    progress: &mut dyn FnMut(&str, u64) -> bool,
+) -> Result<RegionInfo> {
     let mut phases = Vec::new();
     let mut t = Instant::now();
     let lap = |name: &str, t: &mut Instant, phases: &mut Vec<(String, f64)>| {
         phases.push((name.to_string(), t.elapsed().as_secs_f64()));
         *t = Instant::now();
     };
-    let bytes = std::fs::read(pbf).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::FileNotFound,
-        _ => e.into(),
-    })?;
     if !progress("read", 0) {
         return Err(Error::Cancelled);
     }
-    let ex = extract::read(&bytes, &mut |n| progress("read", n))?;
+    let ex = extract::read(bytes, &mut |n| progress("read", n))?;
     if ex.nodes_read == 0 {
         return Err(Error::Corrupt("the file holds no OpenStreetMap nodes".into()));
     }
@@ -157,7 +182,7 @@ fn build_into(pbf: &Path, tmp: &Path, progress: &mut dyn FnMut(&str, u64) -> boo
     let (a, b, c, d) = ex.bounds.unwrap_or_default();
     lap("write", &mut t, &mut phases);
     let info = RegionInfo {
-        source: pbf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        source: source.to_string(),
         source_bytes: bytes.len() as u64,
         built_at: crate::store::timestamp(chrono::Utc::now()),
         bounds: [a, b, c, d],
@@ -179,6 +204,11 @@ fn build_into(pbf: &Path, tmp: &Path, progress: &mut dyn FnMut(&str, u64) -> boo
     tx.commit()?;
     conn.close().map_err(|(_, e)| Error::from(e))?;
     Ok(info)
+}
+
+/// Where an operation keeps its region pack: beside it, same name, extension `.region`.
+pub fn pack_path_for(operation: &Path) -> PathBuf {
+    operation.with_extension("region")
 }
 
 /// An open region pack: its search index and a router ready for queries.

@@ -20,6 +20,8 @@ import type { AuditFilter } from "./bindings/AuditFilter";
 import type { AuditPage } from "./bindings/AuditPage";
 import type { OperationSettings } from "./bindings/OperationSettings";
 import type { PurgeReport } from "./bindings/PurgeReport";
+import type { GeocodeResult } from "./bindings/GeocodeResult";
+import type { RegionInfo } from "./bindings/RegionInfo";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -82,6 +84,10 @@ export const api = {
   setOperationSettings: (settings: OperationSettings) => call<OperationSettings>("set_operation_settings", { settings }),
   purgePreview: () => call<PurgeReport>("purge_preview"),
   purge: () => call<PurgeReport>("purge"),
+  regionInfo: () => call<RegionInfo | null>("region_info"),
+  geocode: (query: string, limit = 8) => call<GeocodeResult[]>("geocode", { query, limit }),
+  importRegion: (extract: string) => call<RegionInfo>("import_region", { extract }),
+  cancelRegionImport: () => call<void>("cancel_region_import"),
 };
 
 export type Api = typeof api;

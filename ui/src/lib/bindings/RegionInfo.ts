@@ -3,11 +3,11 @@
 /**
  * What `aidmap region info` prints and the app shows.
  */
-export type RegionInfo = { source: string, source_bytes: bigint, built_at: string, 
+export type RegionInfo = { source: string, source_bytes: number, built_at: string, 
 /**
  * [min_lat, min_lon, max_lat, max_lon]
  */
-bounds: [number, number, number, number], road_ways: bigint, graph_nodes: bigint, graph_arcs: bigint, addresses: bigint, streets: bigint, places: bigint, missing_node_refs: bigint, ways_skipped: bigint, 
+bounds: [number, number, number, number], road_ways: number, graph_nodes: number, graph_arcs: number, addresses: number, streets: number, places: number, missing_node_refs: number, ways_skipped: number, 
 /**
  * Seconds per build phase: read, graph, order, addresses, write.
  */

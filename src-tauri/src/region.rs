@@ -1,0 +1,67 @@
+//! Region pack commands: import an OSM extract (with progress events and cancel), the pack's
+//! info, and address search. The pack lives beside the operation (`aidmap::region`).
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use aidmap::region::geocode::GeocodeResult;
+use aidmap::region::{self, RegionInfo, RegionPack};
+use aidmap::vocab::AuditAction;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+
+#[derive(Clone, Serialize)]
+pub struct RegionProgress {
+    pub phase: String,
+    pub count: u64,
+}
+
+#[tauri::command(async)]
+pub fn region_info(state: State<'_, AppState>) -> CmdResult<Option<RegionInfo>> {
+    Ok(state.with_region(|r| r.map(|p| p.info().clone()))?)
+}
+
+#[tauri::command(async)]
+pub fn geocode(state: State<'_, AppState>, query: String, limit: usize) -> CmdResult<Vec<GeocodeResult>> {
+    Ok(state.with_region(|r| match r {
+        Some(pack) => pack.geocode(&query, limit.min(50)),
+        None => Ok(vec![]),
+    })??)
+}
+
+#[tauri::command(async)]
+pub fn cancel_region_import(state: State<'_, AppState>) {
+    state.region_cancel.store(true, Ordering::SeqCst);
+}
+
+/// Builds the open operation's region pack from `extract`, replacing the old one only when the
+/// new one is complete. Progress goes out as `region-progress` events.
+#[tauri::command(async)]
+pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBuf) -> CmdResult<RegionInfo> {
+    let target = state.with_store(|s| Ok(region::pack_path_for(s.path())))?;
+    state.region_cancel.store(false, Ordering::SeqCst);
+    let fresh = aidmap::store::copy::sibling(&target, ".new");
+    let _ = std::fs::remove_file(&fresh);
+    let info = region::build(&extract, &fresh, &mut |phase, count| {
+        let _ = app.emit("region-progress", RegionProgress { phase: phase.to_string(), count });
+        !app.state::<AppState>().region_cancel.load(Ordering::SeqCst)
+    })?;
+    let pack = match RegionPack::open(&fresh) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = std::fs::remove_file(&fresh);
+            return Err(e.into());
+        }
+    };
+    drop(pack);
+    aidmap::store::copy::rename_durably(&fresh, &target)?;
+    state.set_region(Some(RegionPack::open(&target)?))?;
+    let detail = format!("region pack from {}", info.source);
+    state.with_store(|s| {
+        s.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Import, "region", &[], &detail))
+    })?;
+    Ok(info)
+}
