@@ -74,6 +74,7 @@ test-e2e: app tauri-driver
 
 bench:
 	cargo bench -p aidmap --bench store
+	cargo bench -p aidmap --bench region
 
 clean:
 	cargo clean
