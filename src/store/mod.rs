@@ -437,6 +437,27 @@ impl Store {
         Ok(())
     }
 
+    pub fn closures(&self) -> Result<Vec<crate::closure::Closure>> {
+        crate::closure::list(&self.conn)
+    }
+
+    pub fn create_closure(&mut self, input: &crate::closure::ClosureInput) -> Result<crate::closure::Closure> {
+        self.write(|tx, stamp| crate::closure::insert(tx, stamp, input))
+    }
+
+    pub fn update_closure(&mut self, id: &str, input: &crate::closure::ClosureInput) -> Result<crate::closure::Closure> {
+        self.write(|tx, stamp| crate::closure::update(tx, stamp, id, input))
+    }
+
+    pub fn delete_closure(&mut self, id: &str) -> Result<()> {
+        self.write(|tx, stamp| crate::closure::delete(tx, stamp, id))
+    }
+
+    /// The shapes of the active closures, for the router.
+    pub fn closure_shapes(&self) -> Result<Vec<crate::region::router::ClosureShape>> {
+        crate::closure::active_shapes(&self.conn)
+    }
+
     pub fn audit(&self, filter: &AuditFilter, limit: u32, offset: u32) -> Result<AuditPage> {
         crate::audit::list(&self.conn, filter, limit, offset)
     }

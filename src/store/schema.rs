@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[Migration] = &[
         after: Some(crate::household::backfill_search_text),
     },
     Migration { version: 3, sql: include_str!("../../migrations/0003_audit_retention.sql"), after: None },
+    Migration { version: 4, sql: include_str!("../../migrations/0004_closures.sql"), after: None },
 ];
 
 pub fn latest_version() -> u32 {

@@ -200,3 +200,43 @@ fn bad_extracts_give_a_clear_error_and_no_pack() {
     // Not a pack.
     assert!(matches!(RegionPack::open(&fixture("operation-v1.aidmap")), Err(Error::NotARegion)));
 }
+
+#[test]
+fn closures_live_in_the_operation_are_audited_and_drive_the_router() {
+    use aidmap::closure::ClosureInput;
+    use aidmap::vocab::AuditAction;
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let mut pack = open("monaco");
+    let g = pack.router().graph().clone();
+    let (from, to) = ((g.lat[10], g.lon[10]), (g.lat[5000], g.lon[5000]));
+    let before = pack.router().table(&[from], &[to]).durations_s[0][0].unwrap();
+    let node = pack.router().snap(to.0, to.1).unwrap().node;
+    let c = pack.router().node_point(node);
+    let d = 0.0002;
+    let square = serde_json::json!({"type": "Polygon", "coordinates": [[
+        [c.x() - d, c.y() - d], [c.x() + d, c.y() - d], [c.x() + d, c.y() + d], [c.x() - d, c.y() + d], [c.x() - d, c.y() - d]
+    ]]});
+    let bad = ClosureInput { name: " ".into(), geometry: serde_json::json!({"type": "Point", "coordinates": [7.4, 43.7]}), active: true };
+    let Err(Error::Validation(fields)) = store.create_closure(&bad) else { panic!("a bad closure was saved") };
+    assert_eq!(fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["name", "geometry"]);
+
+    let mut input = ClosureInput { name: "Flooded square".into(), geometry: square, active: true };
+    let closure = store.create_closure(&input).unwrap();
+    pack.router_mut().set_closures(&store.closure_shapes().unwrap());
+    assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], None);
+
+    input.active = false;
+    store.update_closure(&closure.id, &input).unwrap();
+    pack.router_mut().set_closures(&store.closure_shapes().unwrap());
+    assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], Some(before), "switched off: open again");
+
+    store.delete_closure(&closure.id).unwrap();
+    assert!(store.closures().unwrap().is_empty());
+    let log: Vec<(AuditAction, String)> =
+        store.audit(&Default::default(), 10, 0).unwrap().items.into_iter().map(|e| (e.action, e.detail)).collect();
+    assert_eq!(
+        log,
+        [(AuditAction::Delete, "".into()), (AuditAction::Update, "switched off".into()), (AuditAction::Create, "".into())]
+    );
+}
