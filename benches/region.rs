@@ -67,7 +67,13 @@ fn main() {
         let c = pack.router().node_point(pack.router().snap(points[0].0, points[0].1).unwrap().node);
         let d = 0.001;
         let square = geo::Polygon::new(
-            geo::LineString::from(vec![(c.x() - d, c.y() - d), (c.x() + d, c.y() - d), (c.x() + d, c.y() + d), (c.x() - d, c.y() + d), (c.x() - d, c.y() - d)]),
+            geo::LineString::from(vec![
+                (c.x() - d, c.y() - d),
+                (c.x() + d, c.y() - d),
+                (c.x() + d, c.y() + d),
+                (c.x() - d, c.y() + d),
+                (c.x() - d, c.y() - d),
+            ]),
             vec![],
         );
         let started = Instant::now();

@@ -31,6 +31,10 @@ const COMMANDS: &[&str] = &[
     "geocode",
     "import_region",
     "cancel_region_import",
+    "closures",
+    "create_closure",
+    "update_closure",
+    "delete_closure",
 ];
 
 fn main() {

@@ -50,7 +50,13 @@ impl ClosureInput {
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Closure, String)> {
     Ok((
-        Closure { id: r.get(0)?, name: r.get(1)?, geometry: serde_json::Value::Null, active: r.get(3)?, updated_at: r.get(4)? },
+        Closure {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            geometry: serde_json::Value::Null,
+            active: r.get(3)?,
+            updated_at: r.get(4)?,
+        },
         r.get(2)?,
     ))
 }
@@ -68,7 +74,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Closure> {
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Closure>> {
-    let mut stmt = conn.prepare("SELECT id, name, geometry, active, updated_at FROM closure ORDER BY created_at, id")?;
+    let mut stmt =
+        conn.prepare("SELECT id, name, geometry, active, updated_at FROM closure ORDER BY created_at, id")?;
     let rows = stmt.query_map([], from_row)?;
     rows.map(|r| finish(r?)).collect()
 }

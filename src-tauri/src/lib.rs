@@ -97,6 +97,10 @@ pub fn run() {
             region::geocode,
             region::import_region,
             region::cancel_region_import,
+            region::closures,
+            region::create_closure,
+            region::update_closure,
+            region::delete_closure,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Aidmap");

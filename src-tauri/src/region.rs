@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
+use aidmap::closure::{Closure, ClosureInput};
 use aidmap::region::geocode::GeocodeResult;
 use aidmap::region::{self, RegionInfo, RegionPack};
 use aidmap::vocab::AuditAction;
@@ -59,9 +60,44 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
     drop(pack);
     aidmap::store::copy::rename_durably(&fresh, &target)?;
     state.set_region(Some(RegionPack::open(&target)?))?;
+    apply_closures(&state)?;
     let detail = format!("region pack from {}", info.source);
     state.with_store(|s| {
         s.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Import, "region", &[], &detail))
     })?;
     Ok(info)
+}
+
+/// Re-applies the operation's active closures to the region's router (after a change, or
+/// when either is opened). No region: nothing to do.
+pub fn apply_closures(state: &AppState) -> aidmap::Result<usize> {
+    let shapes = state.with_store(|s| s.closure_shapes())?;
+    let mut guard = state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?;
+    Ok(guard.as_mut().map(|pack| pack.router_mut().set_closures(&shapes)).unwrap_or(0))
+}
+
+#[tauri::command(async)]
+pub fn closures(state: State<'_, AppState>) -> CmdResult<Vec<Closure>> {
+    Ok(state.with_store(|s| s.closures())?)
+}
+
+#[tauri::command(async)]
+pub fn create_closure(state: State<'_, AppState>, input: ClosureInput) -> CmdResult<Closure> {
+    let c = state.with_store(|s| s.create_closure(&input))?;
+    apply_closures(&state)?;
+    Ok(c)
+}
+
+#[tauri::command(async)]
+pub fn update_closure(state: State<'_, AppState>, id: String, input: ClosureInput) -> CmdResult<Closure> {
+    let c = state.with_store(|s| s.update_closure(&id, &input))?;
+    apply_closures(&state)?;
+    Ok(c)
+}
+
+#[tauri::command(async)]
+pub fn delete_closure(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+    state.with_store(|s| s.delete_closure(&id))?;
+    apply_closures(&state)?;
+    Ok(())
 }

@@ -445,7 +445,11 @@ impl Store {
         self.write(|tx, stamp| crate::closure::insert(tx, stamp, input))
     }
 
-    pub fn update_closure(&mut self, id: &str, input: &crate::closure::ClosureInput) -> Result<crate::closure::Closure> {
+    pub fn update_closure(
+        &mut self,
+        id: &str,
+        input: &crate::closure::ClosureInput,
+    ) -> Result<crate::closure::Closure> {
         self.write(|tx, stamp| crate::closure::update(tx, stamp, id, input))
     }
 

@@ -217,7 +217,11 @@ fn closures_live_in_the_operation_are_audited_and_drive_the_router() {
     let square = serde_json::json!({"type": "Polygon", "coordinates": [[
         [c.x() - d, c.y() - d], [c.x() + d, c.y() - d], [c.x() + d, c.y() + d], [c.x() - d, c.y() + d], [c.x() - d, c.y() - d]
     ]]});
-    let bad = ClosureInput { name: " ".into(), geometry: serde_json::json!({"type": "Point", "coordinates": [7.4, 43.7]}), active: true };
+    let bad = ClosureInput {
+        name: " ".into(),
+        geometry: serde_json::json!({"type": "Point", "coordinates": [7.4, 43.7]}),
+        active: true,
+    };
     let Err(Error::Validation(fields)) = store.create_closure(&bad) else { panic!("a bad closure was saved") };
     assert_eq!(fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["name", "geometry"]);
 
@@ -237,6 +241,10 @@ fn closures_live_in_the_operation_are_audited_and_drive_the_router() {
         store.audit(&Default::default(), 10, 0).unwrap().items.into_iter().map(|e| (e.action, e.detail)).collect();
     assert_eq!(
         log,
-        [(AuditAction::Delete, "".into()), (AuditAction::Update, "switched off".into()), (AuditAction::Create, "".into())]
+        [
+            (AuditAction::Delete, "".into()),
+            (AuditAction::Update, "switched off".into()),
+            (AuditAction::Create, "".into())
+        ]
     );
 }

@@ -36,3 +36,59 @@ async fn address_search_and_locate_from_address() {
     app.screenshot("located-from-address").await;
     app.quit().await;
 }
+
+/// A closure drawn on the map with the mouse: saved, listed, switched off and on, and in the
+/// operation file (audited).
+#[tokio::test(flavor = "multi_thread")]
+async fn draw_a_closure_on_the_map() {
+    use aidmap_e2e::fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    use std::time::Duration;
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    app.wait_css("[data-testid=demo-badge]").await;
+    app.wait_js("map canvas drawn", "document.querySelector('.maplibregl-canvas')?.width > 0").await;
+    app.wait_css("[data-testid=closures-button]").await.click().await.unwrap();
+    app.wait_css("[data-testid=closure-empty]").await;
+    app.wait_css("[data-testid=draw-area]").await.click().await.unwrap();
+
+    // Three clicks on empty map, spaced apart in time so none is a double-click.
+    let canvas = app.wait_css(".maplibregl-canvas").await;
+    let mut mouse = MouseActions::new("mouse".into());
+    for (x, y) in [(150.0, 150.0), (260.0, 150.0), (200.0, 240.0)] {
+        mouse = mouse
+            .then(PointerAction::MoveToElement { element: canvas.clone(), duration: None, x, y })
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT })
+            .then(PointerAction::Pause { duration: Duration::from_millis(600) });
+    }
+    app.client.perform_actions(mouse).await.unwrap();
+    app.wait_js("three points", "document.querySelector('[data-testid=map]').dataset.draftPoints == '3'").await;
+    app.wait_css("[data-testid=closure-finish]").await.click().await.unwrap();
+    let name = app.wait_css("input[name=closure-name]").await;
+    name.send_keys("Flooded square").await.unwrap();
+    app.screenshot("closure-drawn").await;
+    app.wait_css("[data-testid=closure-save]").await.click().await.unwrap();
+    app.wait_css("[data-testid=closure][data-active=true]").await;
+    let button = app.wait_css("[data-testid=closures-button]").await.text().await.unwrap();
+    assert!(button.contains("(1)"), "{button}");
+    // Switch it off, then on again.
+    app.wait_css("[data-testid=closure] input[type=checkbox]").await.click().await.unwrap();
+    app.wait_css("[data-testid=closure][data-active=false]").await;
+    app.wait_css("[data-testid=closure] input[type=checkbox]").await.click().await.unwrap();
+    app.wait_css("[data-testid=closure][data-active=true]").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.screenshot("closure-saved").await;
+    app.quit().await;
+
+    let store = aidmap::Store::open_with(&data.path().join("demo.aidmap"), "e2e", aidmap::OpenMode::ReadOnly).unwrap();
+    let closures = store.closures().unwrap();
+    assert_eq!(closures.len(), 1);
+    assert_eq!((closures[0].name.as_str(), closures[0].active), ("Flooded square", true));
+    assert_eq!(closures[0].geometry["type"], "Polygon");
+    let ring = closures[0].geometry["coordinates"][0].as_array().unwrap().len();
+    assert_eq!(ring, 4, "three points and the closing one");
+    let log = store
+        .audit(&aidmap::audit::AuditFilter { entity: Some("closure".into()), ..Default::default() }, 10, 0)
+        .unwrap();
+    assert_eq!(log.total, 3, "created, switched off, switched on");
+}

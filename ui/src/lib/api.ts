@@ -22,6 +22,8 @@ import type { OperationSettings } from "./bindings/OperationSettings";
 import type { PurgeReport } from "./bindings/PurgeReport";
 import type { GeocodeResult } from "./bindings/GeocodeResult";
 import type { RegionInfo } from "./bindings/RegionInfo";
+import type { Closure } from "./bindings/Closure";
+import type { ClosureInput } from "./bindings/ClosureInput";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -88,6 +90,10 @@ export const api = {
   geocode: (query: string, limit = 8) => call<GeocodeResult[]>("geocode", { query, limit }),
   importRegion: (extract: string) => call<RegionInfo>("import_region", { extract }),
   cancelRegionImport: () => call<void>("cancel_region_import"),
+  closures: () => call<Closure[]>("closures"),
+  createClosure: (input: ClosureInput) => call<Closure>("create_closure", { input }),
+  updateClosure: (id: string, input: ClosureInput) => call<Closure>("update_closure", { id, input }),
+  deleteClosure: (id: string) => call<void>("delete_closure", { id }),
 };
 
 export type Api = typeof api;

@@ -318,6 +318,21 @@ export const en = {
   "household.located": "Located: {label}",
   "household.not_located": "Not found in the region: place the pin by hand.",
   "dialog.extract_filter": "OpenStreetMap extract",
+  "closure.title": "Road closures",
+  "closure.button": "Closures ({count})",
+  "closure.no_region": "Import a region pack for routing to avoid them; you can draw them now.",
+  "closure.name": "Name",
+  "closure.name_hint": "e.g. Bridge on Rue Grimaldi washed out",
+  "closure.save": "Save closure",
+  "closure.discard": "Discard",
+  "closure.drawing_hint": "Click points on the map. Double-click, Enter or Finish ends; Esc cancels.",
+  "closure.finish": "Finish",
+  "closure.draw_line": "Draw a line across a road",
+  "closure.draw_area": "Draw a closed area",
+  "closure.empty": "No closures. Routes use every road.",
+  "closure.delete": "Delete",
+  "closure.saved": "Closure saved: routes now avoid it",
+  "closure.deleted": "Closure “{name}” deleted",
 } as const;
 
 export type MessageKey = keyof typeof en;

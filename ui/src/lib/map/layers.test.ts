@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { HouseholdDetail } from "../bindings/HouseholdDetail";
 import type { Need } from "../bindings/Need";
 import {
-  CLICKABLE_LAYERS, NO_NEED_RANK, RANK_COLORS, bounds, clusterLabel, householdSource, layerStack, pinFromDetail,
+  CLICKABLE_LAYERS, NO_NEED_RANK, RANK_COLORS, bounds, closuresToGeoJSON, clusterLabel, draftGeometry, draftToGeoJSON,
+  householdSource, layerStack, pinFromDetail,
   pinsToGeoJSON, rankColor, urgencyRank,
 } from "./layers";
 
@@ -39,7 +40,25 @@ describe("map layer logic", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.indexOf("area-roads-major")).toBeLessThan(ids.indexOf("household-clusters"));
     expect(ids.indexOf("household-clusters")).toBeLessThan(ids.indexOf("household-points"));
-    expect(ids.slice(-2)).toEqual(CLICKABLE_LAYERS);
+    // Households are on top of the map and the closures; only the shape being drawn is above.
+    expect(ids.slice(-4, -2)).toEqual(CLICKABLE_LAYERS);
+    expect(ids.indexOf("closure-lines")).toBeLessThan(ids.indexOf("household-clusters"));
+    expect(ids.slice(-2)).toEqual(["closure-draft-line", "closure-draft-points"]);
+  });
+
+  it("turns closures and the shape being drawn into GeoJSON", () => {
+    const closures = closuresToGeoJSON([
+      { id: "c1", name: "Bridge", active: false, updated_at: "", geometry: { type: "LineString", coordinates: [[7.4, 43.7], [7.41, 43.71]] } },
+    ]);
+    expect(closures.features[0].properties).toEqual({ id: "c1", name: "Bridge", active: false });
+    const pts: [number, number][] = [[0, 0], [1, 0], [1, 1]];
+    expect(draftGeometry(pts.slice(0, 1), "line")).toBeNull();
+    expect(draftGeometry(pts.slice(0, 2), "line")).toEqual({ type: "LineString", coordinates: [[0, 0], [1, 0]] });
+    expect(draftGeometry(pts.slice(0, 2), "area")).toBeNull();
+    expect(draftGeometry(pts, "area")).toEqual({ type: "Polygon", coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] });
+    const draft = draftToGeoJSON(pts, "area");
+    expect(draft.features.map((f) => f.geometry.type)).toEqual(["Point", "Point", "Point", "LineString"]);
+    expect((draft.features[3].geometry as { coordinates: unknown[] }).coordinates).toHaveLength(4);
   });
 
   it("computes bounds, or null for no pins", () => {

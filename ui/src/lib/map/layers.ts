@@ -12,6 +12,7 @@ import type {
 import type { Feature, FeatureCollection, Point } from "geojson";
 import type { HouseholdDetail } from "../bindings/HouseholdDetail";
 import type { HouseholdPin } from "../bindings/HouseholdPin";
+import type { Closure } from "../bindings/Closure";
 import type { Urgency } from "../bindings/Urgency";
 
 export const URGENCIES: Urgency[] = ["critical", "high", "normal", "low"];
@@ -59,6 +60,38 @@ export function rankColor(get: ExpressionSpecification): ExpressionSpecification
 
 export const HOUSEHOLDS = "households";
 export const AREA = "area";
+export const CLOSURES = "closures";
+export const DRAFT = "closure-draft";
+
+export type DrawMode = "line" | "area";
+
+/** Closures as map features: `active` decides red or grey. */
+export function closuresToGeoJSON(closures: Closure[]): FeatureCollection {
+  return {
+    type: "FeatureCollection",
+    features: closures.map((c) => ({
+      type: "Feature",
+      geometry: c.geometry as Feature["geometry"],
+      properties: { id: c.id, name: c.name, active: c.active },
+    })),
+  };
+}
+
+/** The shape being drawn: its points, and the line or ring they make so far. */
+export function draftToGeoJSON(points: [number, number][], mode: DrawMode): FeatureCollection {
+  const features: Feature[] = points.map((p) => ({ type: "Feature", geometry: { type: "Point", coordinates: p }, properties: {} }));
+  if (points.length >= 2) {
+    const ring = mode === "area" && points.length >= 3 ? [...points, points[0]] : points;
+    features.push({ type: "Feature", geometry: { type: "LineString", coordinates: ring }, properties: {} });
+  }
+  return { type: "FeatureCollection", features };
+}
+
+/** The finished geometry, or null while there are too few points (2 for a line, 3 for an area). */
+export function draftGeometry(points: [number, number][], mode: DrawMode): Closure["geometry"] | null {
+  if (mode === "line") return points.length >= 2 ? { type: "LineString", coordinates: points } : null;
+  return points.length >= 3 ? { type: "Polygon", coordinates: [[...points, points[0]]] } : null;
+}
 
 export function householdSource(data: FeatureCollection): GeoJSONSourceSpecification {
   return {
@@ -118,7 +151,24 @@ export function layerStack(): LayerSpecification[] {
       "circle-stroke-width": 1.5,
     },
   };
-  return [buildings, minorRoads, majorRoads, boundaryLine, clusters, points];
+  const closed = ["case", ["get", "active"], "#c0392b", "#7f8c8d"] as ExpressionSpecification;
+  const closureAreas: FillLayerSpecification = {
+    id: "closure-areas", type: "fill", source: CLOSURES, filter: ["==", ["geometry-type"], "Polygon"],
+    paint: { "fill-color": closed, "fill-opacity": ["case", ["get", "active"], 0.25, 0.1] },
+  };
+  const closureLines: LineLayerSpecification = {
+    id: "closure-lines", type: "line", source: CLOSURES,
+    paint: { "line-color": closed, "line-width": 4, "line-dasharray": [2, 1] },
+  };
+  const draftLine: LineLayerSpecification = {
+    id: "closure-draft-line", type: "line", source: DRAFT, filter: ["==", ["geometry-type"], "LineString"],
+    paint: { "line-color": "#c0392b", "line-width": 3, "line-dasharray": [1, 1] },
+  };
+  const draftPoints: CircleLayerSpecification = {
+    id: "closure-draft-points", type: "circle", source: DRAFT, filter: ["==", ["geometry-type"], "Point"],
+    paint: { "circle-color": "#ffffff", "circle-radius": 5, "circle-stroke-color": "#c0392b", "circle-stroke-width": 2 },
+  };
+  return [buildings, minorRoads, majorRoads, boundaryLine, closureAreas, closureLines, clusters, points, draftLine, draftPoints];
 }
 
 export const CLICKABLE_LAYERS = ["household-clusters", "household-points"];
