@@ -53,6 +53,17 @@ fn a_version_2_file_upgrades_without_loss() {
 }
 
 #[test]
+fn a_version_3_file_upgrades_without_loss_and_keeps_its_audit_log() {
+    upgrades_without_loss(3);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(3, dir.path()), INSTALLATION).unwrap();
+    let log = store.audit(&Default::default(), 10, 0).unwrap();
+    let actions: Vec<_> = log.items.iter().map(|e| e.action.key()).collect();
+    assert_eq!(actions, ["export", "export", "create"], "the demo's creation and the two exports made the fixture");
+    assert!(store.closures().unwrap().is_empty());
+}
+
+#[test]
 fn an_upgraded_file_has_an_empty_audit_log_and_default_settings() {
     let dir = tempdir();
     let mut store = Store::open(&copy_of(2, dir.path()), INSTALLATION).unwrap();
