@@ -159,8 +159,9 @@ enum RegionAction {
 enum RouteAction {
     /// A duration/distance table between the points of a CSV file (id,lat,lon).
     Matrix {
+        /// Without one, distances are straight-line estimates (× 1.3, at 25 km/h), said so on stderr.
         #[arg(long)]
-        region: PathBuf,
+        region: Option<PathBuf>,
         #[arg(long)]
         points: PathBuf,
         /// Road closures (LineString / Polygon GeoJSON) to avoid.
@@ -389,16 +390,28 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             writeln!(out)?;
         }
         Command::Route { action: RouteAction::Matrix { region: file, points, closures, format } } => {
-            let mut pack = region::RegionPack::open(&file)?;
-            if let Some(c) = closures {
-                let shapes = region::closure_geojson::parse(&std::fs::read_to_string(&c)?)?;
-                pack.router_mut().set_closures(&shapes);
-            }
             let (ids, coords) = read_points(&points)?;
-            let table = pack.router().table(&coords, &coords);
+            let (table, estimated) = match file {
+                Some(file) => {
+                    let mut pack = region::RegionPack::open(&file)?;
+                    if let Some(c) = closures {
+                        let shapes = region::closure_geojson::parse(&std::fs::read_to_string(&c)?)?;
+                        pack.router_mut().set_closures(&shapes);
+                    }
+                    (pack.router().table(&coords, &coords), false)
+                }
+                None => {
+                    eprintln!(
+                        "aidmap: no region pack: straight-line estimates (× {}, at {} km/h)",
+                        region::DETOUR_FACTOR,
+                        region::ESTIMATE_SPEED_KMH
+                    );
+                    (region::estimate_table(&coords, &coords), true)
+                }
+            };
             match format {
                 Format::Json => {
-                    let json = serde_json::json!({"ids": ids, "durations_s": table.durations_s, "distances_m": table.distances_m});
+                    let json = serde_json::json!({"ids": ids, "durations_s": table.durations_s, "distances_m": table.distances_m, "estimated": estimated});
                     serde_json::to_writer(&mut out, &json).map_err(|e| Error::Internal(e.to_string()))?;
                     writeln!(out)?;
                 }

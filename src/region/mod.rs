@@ -307,3 +307,22 @@ fn validate(g: &RoadGraph, order: &[u32]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Road distance is this much longer than the straight line, on average in towns (a common
+/// rule of thumb for urban grids; used only without a region pack, and always labelled).
+pub const DETOUR_FACTOR: f64 = 1.3;
+/// Average driving speed assumed without a region pack, km/h.
+pub const ESTIMATE_SPEED_KMH: f64 = 25.0;
+
+/// Without a region pack: straight-line distance times `DETOUR_FACTOR`, at `ESTIMATE_SPEED_KMH`.
+/// Callers must show these as estimates.
+pub fn estimate_table(sources: &[(f64, f64)], targets: &[(f64, f64)]) -> router::Table {
+    let dist = |a: (f64, f64), b: (f64, f64)| extract::haversine_m(a.0, a.1, b.0, b.1) * DETOUR_FACTOR;
+    let distances_m: Vec<Vec<Option<f64>>> =
+        sources.iter().map(|&s| targets.iter().map(|&t| Some(dist(s, t).round())).collect()).collect();
+    let durations_s = distances_m
+        .iter()
+        .map(|row| row.iter().map(|d| d.map(|d| (d / (ESTIMATE_SPEED_KMH / 3.6) * 10.0).round() / 10.0)).collect())
+        .collect();
+    router::Table { durations_s, distances_m, snaps: vec![] }
+}

@@ -248,3 +248,65 @@ fn closures_live_in_the_operation_are_audited_and_drive_the_router() {
         ]
     );
 }
+
+#[test]
+fn route_matrix_and_geocode_from_the_command_line() {
+    let dir = tempdir();
+    let points = dir.path().join("points.csv");
+    std::fs::write(&points, "id,lat,lon\nhub,43.7325,7.4189\nmarket,43.7384,7.4246\n").unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aidmap"))
+            .args(args)
+            .env("AIDMAP_CONFIG_DIR", dir.path())
+            .output()
+            .unwrap()
+    };
+    let region = pack_path("monaco");
+    let out = run(&["route", "matrix", "--region", region.to_str().unwrap(), "--points", points.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ids"], serde_json::json!(["hub", "market"]));
+    assert_eq!(v["estimated"], false);
+    assert!(v["durations_s"][0][1].as_f64().unwrap() > 0.0 && v["distances_m"][1][0].as_f64().unwrap() > 0.0);
+
+    // A closure around the market (GeoJSON): unreachable pairs are null.
+    let closures = dir.path().join("closures.geojson");
+    let d = 0.003;
+    std::fs::write(&closures, serde_json::json!({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
+        "type": "Polygon", "coordinates": [[[7.4246 - d, 43.7384 - d], [7.4246 + d, 43.7384 - d], [7.4246 + d, 43.7384 + d], [7.4246 - d, 43.7384 + d], [7.4246 - d, 43.7384 - d]]]}}]}).to_string()).unwrap();
+    let out = run(&[
+        "route",
+        "matrix",
+        "--region",
+        region.to_str().unwrap(),
+        "--points",
+        points.to_str().unwrap(),
+        "--closures",
+        closures.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["durations_s"][0][1], serde_json::Value::Null);
+
+    // No region: estimates, said so.
+    let out = run(&["route", "matrix", "--points", points.to_str().unwrap(), "--format", "csv"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("straight-line estimates"));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("from,to,duration_s,distance_m\n") && csv.lines().count() == 5, "{csv}");
+
+    let out = run(&["geocode", "--region", pack_path("helsinki").to_str().unwrap(), "Manerheimintie"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["label"], "Mannerheimintie");
+    assert!(v[0]["lat"].as_f64().is_some() && v[0]["score"].as_f64().unwrap() > 0.5);
+    let out = run(&["region", "info", pack_path("helsinki").to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "helsinki.osm.pbf");
+    let out = run(&[
+        "route",
+        "matrix",
+        "--region",
+        region.to_str().unwrap(),
+        "--points",
+        dir.path().join("nope.csv").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).lines().count() == 1);
+}
