@@ -42,38 +42,56 @@ pub fn cancel_region_import(state: State<'_, AppState>) {
 /// new one is complete. Progress goes out as `region-progress` events.
 #[tauri::command(async)]
 pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBuf) -> CmdResult<RegionInfo> {
-    let target = state.with_store(|s| Ok(region::pack_path_for(s.path())))?;
+    let target = state.with_store(|s| {
+        if s.read_only() {
+            return Err(aidmap::Error::ReadOnly);
+        }
+        Ok(region::pack_path_for(s.path()))
+    })?;
     state.region_cancel.store(false, Ordering::SeqCst);
     let fresh = aidmap::store::copy::sibling(&target, ".new");
     let _ = std::fs::remove_file(&fresh);
-    let info = region::build(&extract, &fresh, &mut |phase, count| {
+    let built = region::build(&extract, &fresh, &mut |phase, count| {
         let _ = app.emit("region-progress", RegionProgress { phase: phase.to_string(), count });
         !app.state::<AppState>().region_cancel.load(Ordering::SeqCst)
-    })?;
-    let pack = match RegionPack::open(&fresh) {
-        Ok(p) => p,
+    })
+    .and_then(|info| RegionPack::open(&fresh).map(|pack| (info, pack)));
+    let (info, pack) = match built {
+        Ok(x) => x,
         Err(e) => {
             let _ = std::fs::remove_file(&fresh);
             return Err(e.into());
         }
     };
-    drop(pack);
-    aidmap::store::copy::rename_durably(&fresh, &target)?;
-    state.set_region(Some(RegionPack::open(&target)?))?;
-    apply_closures(&state)?;
+    // Install it only if the same operation is still open (a lock or a switch during a long
+    // import must not give another operation this pack).
     let detail = format!("region pack from {}", info.source);
-    state.with_store(|s| {
+    let installed = state.with_store(|s| {
+        if region::pack_path_for(s.path()) != target {
+            return Err(aidmap::Error::Cancelled);
+        }
+        drop(state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?.take());
+        aidmap::store::copy::rename_durably(&fresh, &target)?;
+        *state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))? = Some(pack);
         s.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Import, "region", &[], &detail))
-    })?;
+    });
+    if let Err(e) = installed {
+        let _ = std::fs::remove_file(&fresh);
+        return Err(e.into());
+    }
+    apply_closures(&state)?;
     Ok(info)
 }
 
 /// Re-applies the operation's active closures to the region's router (after a change, or
-/// when either is opened). No region: nothing to do.
+/// when either is opened). Holds the store lock throughout (store, then region: the one lock
+/// order), so two quick changes can never apply an older set of closures last.
 pub fn apply_closures(state: &AppState) -> aidmap::Result<usize> {
-    let shapes = state.with_store(|s| s.closure_shapes())?;
-    let mut guard = state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?;
-    Ok(guard.as_mut().map(|pack| pack.router_mut().set_closures(&shapes)).unwrap_or(0))
+    state.with_store(|s| {
+        let shapes = s.closure_shapes()?;
+        let mut guard = state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?;
+        Ok(guard.as_mut().map(|pack| pack.router_mut().set_closures(&shapes)).unwrap_or(0))
+    })
 }
 
 #[tauri::command(async)]

@@ -18,7 +18,8 @@ pub fn switch_to(app: &AppHandle, store: Store) -> aidmap::Result<OperationInfo>
     let region = if pack.exists() { aidmap::region::RegionPack::open(&pack).ok() } else { None };
     *state.store.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))? = Some(store);
     state.set_region(region)?;
-    crate::region::apply_closures(&state)?;
+    // A closure that cannot be applied must not keep the operation from opening.
+    let _ = crate::region::apply_closures(&state);
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.set_title(&format!("{} — {} — Aidmap", info.name, info.path));
     }

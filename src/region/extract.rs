@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use osmpbf::{Element, ElementReader};
+use osmpbf::{BlobDecode, BlobReader, Element};
 
 use crate::error::{Error, Result};
 
@@ -156,12 +156,10 @@ pub fn read(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<RegionE
 }
 
 fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<RegionExtract> {
-    let reader = ElementReader::new(std::io::Cursor::new(pbf));
     let mut coords: HashMap<i64, (f64, f64)> = HashMap::new();
     let mut out = RegionExtract::default();
     let mut street_points: HashMap<String, (f64, f64, f64)> = HashMap::new(); // name -> (lat, lon, length)
     let mut seen: u64 = 0;
-    let mut cancelled = false;
     let mut node = |id: i64, lat: f64, lon: f64, tags: HashMap<&str, &str>, out: &mut RegionExtract| {
         coords.insert(id, (lat, lon));
         out.nodes_read += 1;
@@ -177,34 +175,31 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
         }
     };
     let mut ways: Vec<(i64, HashMap<String, String>, Vec<i64>)> = Vec::new();
-    let result = reader.for_each(|element| {
-        if cancelled {
-            return;
+    let damaged = |e: osmpbf::Error| Error::Corrupt(format!("the OSM extract could not be read ({e})"));
+    // Blob by blob (not `ElementReader::for_each`), so a cancel stops between blobs.
+    for blob in BlobReader::new(std::io::Cursor::new(pbf)) {
+        if !progress(seen) {
+            return Err(Error::Cancelled);
         }
-        seen += 1;
-        if seen % 100_000 == 0 && !progress(seen) {
-            cancelled = true;
-            return;
-        }
-        match element {
-            Element::Node(n) => node(n.id(), n.lat(), n.lon(), n.tags().collect(), &mut out),
-            Element::DenseNode(n) => node(n.id(), n.lat(), n.lon(), n.tags().collect(), &mut out),
-            Element::Way(w) => {
-                out.ways_read += 1;
-                let tags: HashMap<&str, &str> = w.tags().collect();
-                let wanted = car_allowed(&tags) || address_label(&tags).is_some() || place_label(&tags).is_some();
-                if wanted {
-                    let owned = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-                    ways.push((w.id(), owned, w.refs().collect()));
+        let BlobDecode::OsmData(block) = blob.map_err(damaged)?.decode().map_err(damaged)? else { continue };
+        for element in block.elements() {
+            seen += 1;
+            match element {
+                Element::Node(n) => node(n.id(), n.lat(), n.lon(), n.tags().collect(), &mut out),
+                Element::DenseNode(n) => node(n.id(), n.lat(), n.lon(), n.tags().collect(), &mut out),
+                Element::Way(w) => {
+                    out.ways_read += 1;
+                    let tags: HashMap<&str, &str> = w.tags().collect();
+                    let wanted = car_allowed(&tags) || address_label(&tags).is_some() || place_label(&tags).is_some();
+                    if wanted {
+                        let owned = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                        ways.push((w.id(), owned, w.refs().collect()));
+                    }
                 }
+                Element::Relation(_) => {}
             }
-            Element::Relation(_) => {}
         }
-    });
-    if cancelled {
-        return Err(Error::Cancelled);
     }
-    result.map_err(|e| Error::Corrupt(format!("the OSM extract could not be read ({e})")))?;
     for (way_id, tags, refs) in ways {
         let tags: HashMap<&str, &str> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         if car_allowed(&tags) {

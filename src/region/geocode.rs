@@ -57,8 +57,14 @@ struct Row {
 }
 
 fn rows(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<Row>> {
+    rows2(conn, sql, arg, "")
+}
+
+/// `rows` for statements with a second parameter (`?2`); the extra one is ignored otherwise.
+fn rows2(conn: &Connection, sql: &str, arg: &str, arg2: &str) -> Result<Vec<Row>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([arg], |r| {
+    let n = stmt.parameter_count();
+    let rows = stmt.query_map(rusqlite::params_from_iter([arg, arg2].into_iter().take(n)), |r| {
         Ok(Row { id: r.get(0)?, kind: r.get(1)?, label: r.get(2)?, search: r.get(3)?, lat: r.get(4)?, lon: r.get(5)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -111,8 +117,13 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Geocod
     let mut found: Vec<(f64, Row)> = Vec::new();
     if q.chars().count() >= 3 {
         let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-        let sql = format!("{SELECT} JOIN place_fts f ON f.rowid = p.id WHERE place_fts MATCH ?1 LIMIT 500");
-        for r in rows(conn, &sql, &phrase)? {
+        // Matches at the start, then at the start of a word, then the shortest: the best ones are
+        // never cut by the limit.
+        let sql = format!(
+            "{SELECT} JOIN place_fts f ON f.rowid = p.id WHERE place_fts MATCH ?1
+             ORDER BY (instr(p.search, ?2) = 1) DESC, (instr(p.search, ' ' || ?2) > 0) DESC, length(p.search) LIMIT 500"
+        );
+        for r in rows2(conn, &sql, &phrase, &q)? {
             found.push((exact_score(&q, &r.search), r));
         }
     } else {
@@ -127,10 +138,10 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Geocod
         let mut grams: Vec<String> = chars.windows(3).map(|w| w.iter().collect::<String>()).collect();
         grams.sort();
         grams.dedup();
-        grams.truncate(40);
+        grams.truncate(24);
         let any = grams.iter().map(|g| format!("\"{}\"", g.replace('"', "\"\""))).collect::<Vec<_>>().join(" OR ");
         let sql =
-            format!("{SELECT} JOIN place_fts f ON f.rowid = p.id WHERE place_fts MATCH ?1 ORDER BY f.rank LIMIT 1000");
+            format!("{SELECT} JOIN place_fts f ON f.rowid = p.id WHERE place_fts MATCH ?1 ORDER BY f.rank LIMIT 300");
         let known: std::collections::HashSet<i64> = found.iter().map(|(_, r)| r.id).collect();
         for r in rows(conn, &sql, &any)? {
             if known.contains(&r.id) {

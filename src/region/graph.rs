@@ -71,7 +71,8 @@ impl RoadGraph {
                     continue;
                 }
                 let length = haversine_m(w[0].1, w[0].2, w[1].1, w[1].2);
-                let time = ((length / (speed / 3.6)) * 10.0).ceil().max(1.0) as u32;
+                // Rounded, not rounded up: a ceiling on every short OSM segment adds up on curvy roads.
+                let time = ((length / (speed / 3.6)) * 10.0).round().max(1.0) as u32;
                 let length = length.round() as u32;
                 if road.oneway != Oneway::Backward {
                     arcs.push((a, b, time, length, way));

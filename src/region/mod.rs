@@ -289,7 +289,9 @@ impl RegionPack {
 /// The arrays must describe a well-formed graph before the router trusts them.
 fn validate(g: &RoadGraph, order: &[u32]) -> Result<()> {
     let (n, m) = (g.lat.len(), g.head.len());
-    let bad = g.lon.len() != n
+    let bad = n == 0
+        || m == 0
+        || g.lon.len() != n
         || g.first_out.len() != n + 1
         || g.first_out.first() != Some(&0)
         || g.first_out.last().map(|&x| x as usize) != Some(m)

@@ -8,7 +8,7 @@ use std::collections::BinaryHeap;
 
 use cch::graph::Graph;
 use cch::{Cch, Customizer, Metric, INF_WEIGHT};
-use geo::{Coord, Intersects, Line, Point};
+use geo::{BoundingRect, Coord, Intersects, Line, Point, Rect};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 use serde::Serialize;
@@ -59,6 +59,8 @@ pub struct Router {
 }
 
 const LAT_SCALE: f64 = 111_195.0;
+/// A point farther than this from every road is outside the region: unreachable, not snapped.
+pub const MAX_SNAP_M: f64 = 1_000.0;
 
 impl Router {
     /// Builds the hierarchy. `order` is a contraction order computed at pack build time
@@ -105,12 +107,24 @@ impl Router {
         let g = &self.graph;
         let tail = g.tail();
         let mut closed = vec![false; g.arc_count()];
+        let boxes: Vec<Option<Rect<f64>>> = shapes
+            .iter()
+            .map(|s| match s {
+                ClosureShape::Line(line) => line.bounding_rect(),
+                ClosureShape::Area(area) => area.bounding_rect(),
+            })
+            .collect();
         for (arc, flag) in closed.iter_mut().enumerate() {
             let (a, b) = (tail[arc] as usize, g.head[arc] as usize);
             let segment = Line::new(Coord { x: g.lon[a], y: g.lat[a] }, Coord { x: g.lon[b], y: g.lat[b] });
-            *flag = shapes.iter().any(|s| match s {
-                ClosureShape::Line(line) => line.intersects(&segment),
-                ClosureShape::Area(area) => area.intersects(&segment),
+            // Only shapes whose box meets the segment's are tested exactly.
+            let seg_box = segment.bounding_rect();
+            *flag = shapes.iter().zip(&boxes).any(|(s, bx)| {
+                bx.is_some_and(|bx| bx.intersects(&seg_box))
+                    && match s {
+                        ClosureShape::Line(line) => line.intersects(&segment),
+                        ClosureShape::Area(area) => area.intersects(&segment),
+                    }
             });
         }
         let count = closed.iter().filter(|&&c| c).count();
@@ -127,16 +141,22 @@ impl Router {
         self.closed.iter().filter(|&&c| c).count()
     }
 
-    /// The nearest node of the main network to (lat, lon).
+    /// The nearest node of the main network to (lat, lon), if one is within `MAX_SNAP_M`.
     pub fn snap(&self, lat: f64, lon: f64) -> Option<Snap> {
+        if !lat.is_finite() || !lon.is_finite() {
+            return None;
+        }
         let q = [lon * self.lon_scale, lat * LAT_SCALE];
-        self.snap_index.nearest_neighbor(&q).map(|p| {
-            let n = p.data as usize;
-            Snap {
-                node: p.data,
-                distance_m: super::extract::haversine_m(lat, lon, self.graph.lat[n], self.graph.lon[n]),
-            }
-        })
+        self.snap_index
+            .nearest_neighbor(&q)
+            .map(|p| {
+                let n = p.data as usize;
+                Snap {
+                    node: p.data,
+                    distance_m: super::extract::haversine_m(lat, lon, self.graph.lat[n], self.graph.lon[n]),
+                }
+            })
+            .filter(|s| s.distance_m <= MAX_SNAP_M)
     }
 
     /// Durations (fastest route) and distances (shortest route) between every pair of points.
@@ -149,11 +169,17 @@ impl Router {
                 .collect()
         };
         let (s, t) = (snap_all(sources), snap_all(targets));
-        let sn: Vec<u32> = s.iter().map(|x| x.node).collect();
-        let tn: Vec<u32> = t.iter().map(|x| x.node).collect();
-        let view = self.cch.view();
-        let times = cch::distance_matrix(&view, &self.time.view(), &sn, &tn);
-        let lengths = cch::distance_matrix(&view, &self.length.view(), &sn, &tn);
+        let (times, lengths) = if self.graph.node_count() == 0 {
+            (vec![INF_WEIGHT; s.len() * t.len()], vec![INF_WEIGHT; s.len() * t.len()])
+        } else {
+            let sn: Vec<u32> = s.iter().map(|x| x.node).collect();
+            let tn: Vec<u32> = t.iter().map(|x| x.node).collect();
+            let view = self.cch.view();
+            (
+                cch::distance_matrix(&view, &self.time.view(), &sn, &tn),
+                cch::distance_matrix(&view, &self.length.view(), &sn, &tn),
+            )
+        };
         let usable = |i: usize, j: usize| s[i].distance_m.is_finite() && t[j].distance_m.is_finite();
         let cell = |v: u32, per: f64, ok: bool| (ok && v < INF_WEIGHT).then(|| v as f64 / per);
         let rows = |m: &[u32], scale: f64| -> Vec<Vec<Option<f64>>> {

@@ -47,22 +47,28 @@ fn monaco_matrix_agrees_with_the_dijkstra_oracle() {
         .collect();
     let table = router.table(&points, &points);
     let snaps = &table.snaps[..points.len()];
+    let snapped: Vec<bool> = snaps.iter().map(|s| s.distance_m.is_finite()).collect();
+    assert!(snapped.iter().filter(|&&s| s).count() >= 30, "most random road points snap");
     let mut reachable = 0;
     for i in 0..points.len() {
         for j in 0..points.len() {
-            let oracle = router.dijkstra(snaps[i].node, snaps[j].node).map(|ds| ds as f64 / 10.0);
+            let oracle = (snapped[i] && snapped[j])
+                .then(|| router.dijkstra(snaps[i].node, snaps[j].node).map(|ds| ds as f64 / 10.0))
+                .flatten();
             assert_eq!(table.durations_s[i][j], oracle, "pair {i}->{j}");
             reachable += oracle.is_some() as usize;
-            if i == j {
+            if i == j && snapped[i] {
                 assert_eq!(table.durations_s[i][j], Some(0.0));
             }
         }
     }
-    assert_eq!(reachable, points.len() * points.len(), "points snap to the main network, so all pairs connect");
+    let n = snapped.iter().filter(|&&s| s).count();
+    assert_eq!(reachable, n * n, "snapped points are on the main network, so all their pairs connect");
     // A path has the duration of the table and follows the roads.
-    let path = router.path(points[0], points[1]).unwrap();
-    assert_eq!(Some(path.duration_s), table.durations_s[0][1]);
-    assert!(path.points.len() >= 2 && path.distance_m >= table.distances_m[0][1].unwrap());
+    let (i, j) = (snapped.iter().position(|&s| s).unwrap(), snapped.iter().rposition(|&s| s).unwrap());
+    let path = router.path(points[i], points[j]).unwrap();
+    assert_eq!(Some(path.duration_s), table.durations_s[i][j]);
+    assert!(path.points.len() >= 2 && path.distance_m >= table.distances_m[i][j].unwrap());
 }
 
 #[test]
@@ -309,4 +315,44 @@ fn route_matrix_and_geocode_from_the_command_line() {
         dir.path().join("nope.csv").to_str().unwrap(),
     ]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).lines().count() == 1);
+}
+
+/// Oneway semantics on a hand-made network, independent of any extract: `oneway=yes` allows
+/// only A→B, `oneway=-1` only B→A, none both.
+#[test]
+fn oneway_tags_decide_the_direction() {
+    use aidmap::region::extract::{Oneway, RoadWay};
+    use aidmap::region::graph::RoadGraph;
+    use aidmap::region::router::Router;
+    let way = |id: i64, oneway: Oneway, a: (i64, f64, f64), b: (i64, f64, f64)| RoadWay {
+        way_id: id,
+        class: "residential".into(),
+        name: None,
+        nodes: vec![a, b],
+        oneway,
+        maxspeed_kmh: None,
+    };
+    let (a, b, c) = ((1, 43.73, 7.42), (2, 43.731, 7.42), (3, 43.731, 7.421));
+    for (oneway, ab, ba) in [(Oneway::Forward, true, false), (Oneway::Backward, false, true), (Oneway::No, true, true)]
+    {
+        // a-b with the tag under test; b-c and c-a two-way, so every node stays reachable.
+        let roads = [way(1, oneway, a, b), way(2, Oneway::No, b, c), way(3, Oneway::No, c, a)];
+        let graph = RoadGraph::build(&roads);
+        let router = Router::new(graph.clone(), &Router::contraction_order(&graph));
+        let t = router.table(&[(a.1, a.2), (b.1, b.2)], &[(a.1, a.2), (b.1, b.2)]);
+        let direct = |from: f64| from < 20.0; // ~111 m at 25 km/h = 16 s; the detour is longer
+        assert_eq!(direct(t.durations_s[0][1].unwrap()), ab, "{oneway:?} a→b {:?}", t.durations_s[0][1]);
+        assert_eq!(direct(t.durations_s[1][0].unwrap()), ba, "{oneway:?} b→a {:?}", t.durations_s[1][0]);
+    }
+}
+
+#[test]
+fn points_outside_the_region_are_unreachable_not_snapped_far_away() {
+    let pack = open("monaco");
+    let inside = (43.7384, 7.4246);
+    let far = (43.9, 7.9); // ~45 km away
+    let t = pack.router().table(&[inside, far, (f64::NAN, 7.4)], &[inside, far]);
+    assert!(t.durations_s[0][0].is_some());
+    assert_eq!((t.durations_s[0][1], t.durations_s[1][0], t.durations_s[2][0]), (None, None, None));
+    assert!(pack.router().path(inside, far).is_none());
 }
