@@ -175,9 +175,10 @@ impl Router {
             let sn: Vec<u32> = s.iter().map(|x| x.node).collect();
             let tn: Vec<u32> = t.iter().map(|x| x.node).collect();
             let view = self.cch.view();
-            (
-                cch::distance_matrix(&view, &self.time.view(), &sn, &tn),
-                cch::distance_matrix(&view, &self.length.view(), &sn, &tn),
+            // The two metrics are independent queries: run them side by side.
+            rayon::join(
+                || cch::distance_matrix(&view, &self.time.view(), &sn, &tn),
+                || cch::distance_matrix(&view, &self.length.view(), &sn, &tn),
             )
         };
         let usable = |i: usize, j: usize| s[i].distance_m.is_finite() && t[j].distance_m.is_finite();
