@@ -411,9 +411,25 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             };
             match format {
                 Format::Json => {
-                    let json = serde_json::json!({"ids": ids, "durations_s": table.durations_s, "distances_m": table.distances_m, "estimated": estimated});
-                    serde_json::to_writer(&mut out, &json).map_err(|e| Error::Internal(e.to_string()))?;
-                    writeln!(out)?;
+                    // Straight to a buffered writer, no intermediate JSON tree: a 1000×1000 table is
+                    // two million numbers.
+                    #[derive(serde::Serialize)]
+                    struct Matrix<'a> {
+                        ids: &'a [String],
+                        durations_s: &'a [Vec<Option<f64>>],
+                        distances_m: &'a [Vec<Option<f64>>],
+                        estimated: bool,
+                    }
+                    let matrix = Matrix {
+                        ids: &ids,
+                        durations_s: &table.durations_s,
+                        distances_m: &table.distances_m,
+                        estimated,
+                    };
+                    let mut buffered = std::io::BufWriter::with_capacity(1 << 20, &mut out);
+                    serde_json::to_writer(&mut buffered, &matrix).map_err(|e| Error::Internal(e.to_string()))?;
+                    writeln!(buffered)?;
+                    buffered.flush()?;
                 }
                 Format::Csv => {
                     let mut w = csv::Writer::from_writer(&mut out);
