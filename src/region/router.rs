@@ -213,6 +213,15 @@ impl Router {
 
     /// Test oracle: plain Dijkstra on the same graph and closures; travel time in deciseconds.
     pub fn dijkstra(&self, from: u32, to: u32) -> Option<u64> {
+        self.dijkstra_by(from, to, &self.graph.time_ds)
+    }
+
+    /// Test oracle for distances: the shortest road length in metres.
+    pub fn dijkstra_length(&self, from: u32, to: u32) -> Option<u64> {
+        self.dijkstra_by(from, to, &self.graph.length_m)
+    }
+
+    fn dijkstra_by(&self, from: u32, to: u32, weight: &[u32]) -> Option<u64> {
         let g = &self.graph;
         let mut dist = vec![u64::MAX; g.node_count()];
         let mut heap = BinaryHeap::new();
@@ -229,7 +238,7 @@ impl Router {
                 if self.closed[arc] {
                     continue;
                 }
-                let (h, nd) = (g.head[arc], d + g.time_ds[arc] as u64);
+                let (h, nd) = (g.head[arc], d + weight[arc] as u64);
                 if nd < dist[h as usize] {
                     dist[h as usize] = nd;
                     heap.push(Reverse((nd, h)));

@@ -56,6 +56,10 @@ fn monaco_matrix_agrees_with_the_dijkstra_oracle() {
                 .then(|| router.dijkstra(snaps[i].node, snaps[j].node).map(|ds| ds as f64 / 10.0))
                 .flatten();
             assert_eq!(table.durations_s[i][j], oracle, "pair {i}->{j}");
+            let length = (snapped[i] && snapped[j])
+                .then(|| router.dijkstra_length(snaps[i].node, snaps[j].node).map(|m| m as f64))
+                .flatten();
+            assert_eq!(table.distances_m[i][j], length, "distance {i}->{j}");
             reachable += oracle.is_some() as usize;
             if i == j && snapped[i] {
                 assert_eq!(table.durations_s[i][j], Some(0.0));

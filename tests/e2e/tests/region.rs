@@ -55,7 +55,9 @@ async fn draw_a_closure_on_the_map() {
     // which finishes the shape (its two clicks count as one point).
     let canvas = app.wait_css(".maplibregl-canvas").await;
     let mut mouse = MouseActions::new("mouse".into());
-    let click = |m: MouseActions| m.then(PointerAction::Down { button: MOUSE_BUTTON_LEFT }).then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    let click = |m: MouseActions| {
+        m.then(PointerAction::Down { button: MOUSE_BUTTON_LEFT }).then(PointerAction::Up { button: MOUSE_BUTTON_LEFT })
+    };
     for (x, y) in [(150.0, 150.0), (260.0, 150.0)] {
         mouse = click(mouse.then(PointerAction::MoveToElement { element: canvas.clone(), duration: None, x, y }))
             .then(PointerAction::Pause { duration: Duration::from_millis(600) });
