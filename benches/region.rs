@@ -66,16 +66,7 @@ fn main() {
 
         let c = pack.router().node_point(pack.router().snap(points[0].0, points[0].1).unwrap().node);
         let d = 0.001;
-        let square = geo::Polygon::new(
-            geo::LineString::from(vec![
-                (c.x() - d, c.y() - d),
-                (c.x() + d, c.y() - d),
-                (c.x() + d, c.y() + d),
-                (c.x() - d, c.y() + d),
-                (c.x() - d, c.y() - d),
-            ]),
-            vec![],
-        );
+        let square = aidmap::region::router::square(c, d);
         let started = Instant::now();
         let closed = pack.router_mut().set_closures(&[ClosureShape::Area(square)]);
         println!("closure           {} ({closed} arcs closed, re-customized, no rebuild)", ms(started.elapsed()));

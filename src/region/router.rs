@@ -22,6 +22,22 @@ pub enum ClosureShape {
     Area(geo::Polygon<f64>),
 }
 
+/// An axis-aligned square of half-side `half` degrees around `center` (lon, lat): the simplest
+/// area closure, used by tests and benchmarks.
+pub fn square(center: Point<f64>, half: f64) -> geo::Polygon<f64> {
+    let (x, y) = (center.x(), center.y());
+    geo::Polygon::new(
+        geo::LineString::from(vec![
+            (x - half, y - half),
+            (x + half, y - half),
+            (x + half, y + half),
+            (x - half, y + half),
+            (x - half, y - half),
+        ]),
+        vec![],
+    )
+}
+
 /// Where a point was snapped: the nearest node of the main road network.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Snap {

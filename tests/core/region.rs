@@ -111,16 +111,7 @@ fn closures_avoid_closed_roads_and_can_be_lifted() {
     let snap = pack.router().snap(to.0, to.1).unwrap();
     let c = pack.router().node_point(snap.node);
     let d = 0.0002;
-    let square = geo::Polygon::new(
-        geo::LineString::from(vec![
-            (c.x() - d, c.y() - d),
-            (c.x() + d, c.y() - d),
-            (c.x() + d, c.y() + d),
-            (c.x() - d, c.y() + d),
-            (c.x() - d, c.y() - d),
-        ]),
-        vec![],
-    );
+    let square = aidmap::region::router::square(c, d);
     let closed = pack.router_mut().set_closures(&[ClosureShape::Area(square)]);
     assert!(closed > 0);
     assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], None, "unreachable, reported as such");
