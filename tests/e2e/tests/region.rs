@@ -27,6 +27,7 @@ async fn address_search_and_locate_from_address() {
     app.wait_css("[data-testid=new-household]").await.click().await.unwrap();
     let form = app.wait_css("[data-testid=household-form]").await;
     form.find(Locator::Css("input[name=address]")).await.unwrap().send_keys("Boulevard de Belgique").await.unwrap();
+    app.wait_js("typed", "document.querySelector('input[name=address]').value === 'Boulevard de Belgique'").await;
     let lat_before = form.find(Locator::Css("input[name=lat]")).await.unwrap().prop("value").await.unwrap();
     app.wait_css("[data-testid=locate]").await.click().await.unwrap();
     let located = app.wait_css("[data-testid=located]").await.text().await.unwrap();
