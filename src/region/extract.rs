@@ -54,9 +54,56 @@ impl PlaceKind {
     }
 }
 
+/// What the basemap draws besides car roads, in the Protomaps basemap schema's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapShape {
+    /// Layer: `buildings`, `water`, `landuse` or `roads` (paths and other non-car ways).
+    pub layer: &'static str,
+    /// The schema's `kind` (`building`, `water`, `park`, `forest`, `path`…).
+    pub kind: String,
+    pub name: Option<String>,
+    /// (lon, lat); a closed ring for areas.
+    pub points: Vec<(f64, f64)>,
+    pub area: bool,
+}
+
+/// The basemap layer and kind of a way's tags, and whether it is an area.
+fn map_shape_kind(tags: &HashMap<&str, &str>) -> Option<(&'static str, String, bool)> {
+    if tags.contains_key("building") {
+        return Some(("buildings", "building".into(), true));
+    }
+    if tags.get("natural") == Some(&"water") || matches!(tags.get("waterway"), Some(&"riverbank") | Some(&"dock")) {
+        return Some(("water", "water".into(), true));
+    }
+    if let Some(w) = tags.get("waterway").filter(|w| matches!(**w, "river" | "stream" | "canal" | "drain")) {
+        return Some(("water", w.to_string(), false));
+    }
+    let landuse = match (tags.get("leisure"), tags.get("landuse"), tags.get("natural")) {
+        (Some(&l), _, _) if matches!(l, "park" | "garden" | "playground" | "pitch") => Some(l),
+        (_, Some(&l), _)
+            if matches!(l, "forest" | "grass" | "meadow" | "cemetery" | "recreation_ground" | "village_green") =>
+        {
+            Some(l)
+        }
+        (_, _, Some(&n)) if matches!(n, "wood" | "scrub" | "beach") => Some(n),
+        _ => None,
+    };
+    if let Some(kind) = landuse {
+        return Some(("landuse", kind.to_string(), true));
+    }
+    match tags.get("highway") {
+        Some(&h) if matches!(h, "footway" | "path" | "pedestrian" | "steps" | "cycleway" | "track" | "bridleway") => {
+            Some(("roads", "path".into(), false))
+        }
+        _ => None,
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct RegionExtract {
     pub roads: Vec<RoadWay>,
+    /// Buildings, water, parks, paths: what the basemap draws besides car roads.
+    pub shapes: Vec<MapShape>,
     pub places: Vec<Place>,
     /// (min_lat, min_lon, max_lat, max_lon) of every node read.
     pub bounds: Option<(f64, f64, f64, f64)>,
@@ -190,7 +237,10 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
                 Element::Way(w) => {
                     out.ways_read += 1;
                     let tags: HashMap<&str, &str> = w.tags().collect();
-                    let wanted = car_allowed(&tags) || address_label(&tags).is_some() || place_label(&tags).is_some();
+                    let wanted = car_allowed(&tags)
+                        || address_label(&tags).is_some()
+                        || place_label(&tags).is_some()
+                        || map_shape_kind(&tags).is_some();
                     if wanted {
                         let owned = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
                         ways.push((w.id(), owned, w.refs().collect()));
@@ -240,6 +290,21 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
                 });
             }
         } else {
+            if let Some((layer, kind, area)) = map_shape_kind(&tags) {
+                let points: Vec<(f64, f64)> =
+                    refs.iter().filter_map(|id| coords.get(id).map(|&(lat, lon)| (lon, lat))).collect();
+                let closed = points.len() >= 4 && points.first() == points.last();
+                // An area clipped by the extract's box is not a ring any more: drawn as nothing.
+                if points.len() >= 2 && (!area || closed) {
+                    out.shapes.push(MapShape {
+                        layer,
+                        kind,
+                        name: tags.get("name").map(|s| s.to_string()),
+                        points,
+                        area,
+                    });
+                }
+            }
             // A building or area with an address or a place name: its first present node.
             let first = refs.iter().find_map(|id| coords.get(id).copied());
             if let Some((lat, lon)) = first {

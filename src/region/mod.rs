@@ -9,6 +9,7 @@ pub mod extract;
 pub mod geocode;
 pub mod graph;
 pub mod router;
+pub mod tiles;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -52,12 +53,19 @@ pub struct RegionInfo {
     pub missing_node_refs: u64,
     #[ts(type = "number")]
     pub ways_skipped: u64,
+    /// Basemap tiles in the pack's PMTiles archive, and its size (0 for packs built before it).
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub tiles: u64,
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub basemap_bytes: u64,
     /// Seconds per build phase: read, graph, order, addresses, write.
     pub phase_seconds: Vec<(String, f64)>,
 }
 
 /// The build phases, in order, for progress reports.
-pub const PHASES: [&str; 5] = ["read", "roads", "graph", "addresses", "write"];
+pub const PHASES: [&str; 6] = ["read", "roads", "graph", "addresses", "tiles", "write"];
 
 fn u32s(v: &[u32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
@@ -160,6 +168,14 @@ fn build_into(
     geocode::create_schema(&tx)?;
     geocode::insert(&tx, &ex.places)?;
     lap("addresses", &mut t, &mut phases);
+    if !progress("tiles", 0) {
+        return Err(Error::Cancelled);
+    }
+    let tiles = tiles::cut(&ex, &mut |n| progress("tiles", n))?;
+    let (a, b, c, d) = ex.bounds.unwrap_or_default();
+    let basemap = tiles::pmtiles(&tiles, [a, b, c, d])?;
+    tx.execute("INSERT INTO array (name, data) VALUES ('basemap.pmtiles', ?1)", [&basemap])?;
+    lap("tiles", &mut t, &mut phases);
     if !progress("write", 0) {
         return Err(Error::Cancelled);
     }
@@ -179,7 +195,6 @@ fn build_into(
         tx.execute("INSERT INTO array (name, data) VALUES (?1, ?2)", params![name, data])?;
     }
     let count = |kind: &str| ex.places.iter().filter(|p| p.kind.key() == kind).count() as u64;
-    let (a, b, c, d) = ex.bounds.unwrap_or_default();
     lap("write", &mut t, &mut phases);
     let info = RegionInfo {
         source: source.to_string(),
@@ -194,6 +209,8 @@ fn build_into(
         places: count("place"),
         missing_node_refs: ex.missing_node_refs,
         ways_skipped: ex.ways_skipped,
+        tiles: tiles.len() as u64,
+        basemap_bytes: basemap.len() as u64,
         phase_seconds: phases,
     };
     tx.execute(
@@ -279,6 +296,11 @@ impl RegionPack {
 
     pub fn router_mut(&mut self) -> &mut Router {
         &mut self.router
+    }
+
+    /// The basemap archive (PMTiles), if the pack has one.
+    pub fn basemap(&self) -> Result<Option<Vec<u8>>> {
+        Ok(self.conn.query_row("SELECT data FROM array WHERE name = 'basemap.pmtiles'", [], |r| r.get(0)).optional()?)
     }
 
     pub fn geocode(&self, query: &str, limit: usize) -> Result<Vec<geocode::GeocodeResult>> {

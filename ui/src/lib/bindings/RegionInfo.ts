@@ -9,6 +9,10 @@ export type RegionInfo = { source: string, source_bytes: number, built_at: strin
  */
 bounds: [number, number, number, number], road_ways: number, graph_nodes: number, graph_arcs: number, addresses: number, streets: number, places: number, missing_node_refs: number, ways_skipped: number, 
 /**
+ * Basemap tiles in the pack's PMTiles archive, and its size (0 for packs built before it).
+ */
+tiles: number, basemap_bytes: number, 
+/**
  * Seconds per build phase: read, graph, order, addresses, write.
  */
 phase_seconds: Array<[string, number]>, };

@@ -333,6 +333,7 @@ export const en = {
   "closure.delete": "Delete",
   "closure.saved": "Closure saved: routes now avoid it",
   "closure.deleted": "Closure “{name}” deleted",
+  "region.phase.tiles": "Map tiles",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -334,4 +334,5 @@ export const es: Messages = {
   "closure.delete": "Eliminar",
   "closure.saved": "Corte guardado: las rutas lo evitan",
   "closure.deleted": "Corte «{name}» eliminado",
+  "region.phase.tiles": "Teselas del mapa",
 };

@@ -335,4 +335,5 @@ export const fr: Messages = {
   "closure.delete": "Supprimer",
   "closure.saved": "Coupure enregistrée : les itinéraires l’évitent",
   "closure.deleted": "Coupure « {name} » supprimée",
+  "region.phase.tiles": "Tuiles de la carte",
 };
