@@ -9,6 +9,7 @@ mod protection;
 mod region;
 mod session;
 mod state;
+mod tiles;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -47,6 +48,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(navigation_guard())
         .plugin(tauri_plugin_dialog::init())
+        .register_asynchronous_uri_scheme_protocol("tiles", tiles::handle)
         .setup(|app| {
             let (config_dir, data_dir) = dirs(app)?;
             let installation_id = aidmap::ids::installation_id(&config_dir)?;
@@ -58,7 +60,9 @@ pub fn run() {
                 last_backup: Mutex::new(None),
                 region: Mutex::new(None),
                 region_cancel: Default::default(),
+                region_generation: Default::default(),
             });
+            app.manage(tiles::TileCache::default());
             backups::start(app.handle().clone());
             Ok(())
         })

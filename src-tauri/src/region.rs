@@ -72,7 +72,7 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
         }
         drop(state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?.take());
         aidmap::store::copy::rename_durably(&fresh, &target)?;
-        *state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))? = Some(pack);
+        state.set_region(Some(pack))?;
         s.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Import, "region", &[], &detail))
     });
     if let Err(e) = installed {

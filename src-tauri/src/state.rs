@@ -2,7 +2,7 @@
 //! its files.
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -22,6 +22,8 @@ pub struct AppState {
     pub region: Mutex<Option<RegionPack>>,
     /// Set to cancel a region import under way.
     pub region_cancel: AtomicBool,
+    /// Bumped whenever the region pack changes (the tile server reloads its archive).
+    pub region_generation: AtomicU64,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
 
     pub fn set_region(&self, pack: Option<RegionPack>) -> aidmap::Result<()> {
         *self.region.lock().map_err(|_| Error::Internal("state lock poisoned".into()))? = pack;
+        self.region_generation.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 

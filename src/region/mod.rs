@@ -4,6 +4,7 @@
 //!
 //! A pack holds public OpenStreetMap data only, so it is not encrypted.
 
+pub mod basemap;
 pub mod closure_geojson;
 pub mod extract;
 pub mod geocode;

@@ -446,8 +446,14 @@ fn monaco_basemap_tiles_decode_with_the_protomaps_layers() {
     assert_eq!(archive[7], 3);
     let addressed = u64::from_le_bytes(archive[72..80].try_into().unwrap());
     assert_eq!(addressed, cut.len() as u64);
-    // And it is in the pack.
+    // And it is in the pack, where the app's tile server reads the very same tiles back.
     let pack = open("monaco");
     assert_eq!(pack.info().tiles, cut.len() as u64);
-    assert_eq!(pack.basemap().unwrap().unwrap().len() as u64, pack.info().basemap_bytes);
+    let archive = pack.basemap().unwrap().unwrap();
+    assert_eq!(archive.len() as u64, pack.info().basemap_bytes);
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let basemap = rt.block_on(aidmap::region::basemap::Basemap::from_bytes(archive)).unwrap();
+    assert_eq!(rt.block_on(basemap.tile(15, x, y)).unwrap().as_deref(), Some(&palace.3[..]));
+    assert_eq!(rt.block_on(basemap.tile(15, 0, 0)).unwrap(), None, "nothing far from the region");
+    assert_eq!(rt.block_on(basemap.tile(30, 0, 0)).unwrap(), None, "an impossible tile is just absent");
 }

@@ -8,6 +8,7 @@ import type {
   LineLayerSpecification,
   StyleSpecification,
   ExpressionSpecification,
+  VectorSourceSpecification,
 } from "maplibre-gl";
 import type { Feature, FeatureCollection, Point } from "geojson";
 import type { HouseholdDetail } from "../bindings/HouseholdDetail";
@@ -61,6 +62,54 @@ export function rankColor(get: ExpressionSpecification): ExpressionSpecification
 export const HOUSEHOLDS = "households";
 export const AREA = "area";
 export const CLOSURES = "closures";
+export const BASEMAP = "basemap";
+
+/** The region pack's vector tiles (Protomaps schema), served by the app's `tiles://` scheme. */
+export function basemapSource(): VectorSourceSpecification {
+  return {
+    type: "vector",
+    tiles: ["tiles://localhost/{z}/{x}/{y}.mvt"],
+    minzoom: 12,
+    maxzoom: 15,
+    attribution: "© OpenStreetMap contributors",
+  };
+}
+
+const kindIs = (...kinds: string[]): ExpressionSpecification => ["in", ["get", "kind"], ["literal", kinds]];
+
+/** The basemap's layers, bottom to top (they go under everything else in `layerStack`). */
+export function basemapLayers(): LayerSpecification[] {
+  return [
+    {
+      id: "basemap-landuse", type: "fill", source: BASEMAP, "source-layer": "landuse",
+      paint: { "fill-color": ["match", ["get", "kind"], ["forest", "wood", "scrub"], "#cfe3c2", ["beach"], "#f3ead3", "#dcecd0"] },
+    },
+    { id: "basemap-water", type: "fill", source: BASEMAP, "source-layer": "water", filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#b9d3e6" } },
+    {
+      id: "basemap-waterways", type: "line", source: BASEMAP, "source-layer": "water", filter: ["==", ["geometry-type"], "LineString"],
+      paint: { "line-color": "#b9d3e6", "line-width": 2 },
+    },
+    {
+      id: "basemap-buildings", type: "fill", source: BASEMAP, "source-layer": "buildings", minzoom: 14,
+      paint: { "fill-color": "#e0dbd2", "fill-outline-color": "#d0c9bd" },
+    },
+    {
+      id: "basemap-paths", type: "line", source: BASEMAP, "source-layer": "roads", minzoom: 15, filter: kindIs("path", "other"),
+      paint: { "line-color": "#ffffff", "line-width": 1, "line-dasharray": [2, 1] },
+    },
+    {
+      id: "basemap-minor-roads", type: "line", source: BASEMAP, "source-layer": "roads", filter: kindIs("minor_road"),
+      paint: { "line-color": "#ffffff", "line-width": ["interpolate", ["linear"], ["zoom"], 13, 0.8, 17, 7] },
+    },
+    {
+      id: "basemap-major-roads", type: "line", source: BASEMAP, "source-layer": "roads", filter: kindIs("major_road", "highway"),
+      paint: {
+        "line-color": ["match", ["get", "kind"], "highway", "#f5c48a", "#fbe3b5"],
+        "line-width": ["interpolate", ["linear"], ["zoom"], 12, 1.5, 17, 11],
+      },
+    },
+  ];
+}
 export const DRAFT = "closure-draft";
 
 export type DrawMode = "line" | "area";
@@ -112,8 +161,9 @@ export function areaSource(data: FeatureCollection): GeoJSONSourceSpecification 
 const byKind = (kind: string): ExpressionSpecification => ["==", ["get", "kind"], kind];
 const MAJOR_ROADS = ["motorway", "trunk", "primary", "secondary", "tertiary", "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link"];
 
-/** Every layer, bottom to top: the z-order lives here and nowhere else. */
-export function layerStack(): LayerSpecification[] {
+/** Every layer, bottom to top: the z-order lives here and nowhere else. With a basemap, its
+ * layers come first (at the bottom). */
+export function layerStack(opts: { basemap?: boolean } = {}): LayerSpecification[] {
   const buildings: FillLayerSpecification = {
     id: "area-buildings", type: "fill", source: AREA, filter: byKind("building"), minzoom: 14,
     paint: { "fill-color": "#e0dbd2", "fill-outline-color": "#d0c9bd" },
@@ -168,7 +218,10 @@ export function layerStack(): LayerSpecification[] {
     id: "closure-draft-points", type: "circle", source: DRAFT, filter: ["==", ["geometry-type"], "Point"],
     paint: { "circle-color": "#ffffff", "circle-radius": 5, "circle-stroke-color": "#c0392b", "circle-stroke-width": 2 },
   };
-  return [buildings, minorRoads, majorRoads, boundaryLine, closureAreas, closureLines, clusters, points, draftLine, draftPoints];
+  return [
+    ...(opts.basemap ? basemapLayers() : []),
+    buildings, minorRoads, majorRoads, boundaryLine, closureAreas, closureLines, clusters, points, draftLine, draftPoints,
+  ];
 }
 
 export const CLICKABLE_LAYERS = ["household-clusters", "household-points"];
