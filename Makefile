@@ -10,7 +10,7 @@ APP := target/debug/aidmap-desktop
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test deps apt npm tauri-driver ui app test-core test-bindings test-ui test-e2e test-fuzz test-crash-full bench clean
+.PHONY: run test deps apt npm tauri-driver glyphs ui app test-core test-bindings test-ui test-e2e test-fuzz test-crash-full bench clean
 
 run: app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -38,6 +38,14 @@ ui/node_modules/.installed: ui/package.json ui/package-lock.json
 
 tauri-driver:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version ^2 --locked
+
+# The map's label glyphs (committed under ui/public/glyphs): SDF PBFs from Debian's Noto Sans.
+NOTO := /usr/share/fonts/truetype/noto
+glyphs:
+	@dpkg-query -W -f='$${Status}' fonts-noto-core 2>/dev/null | grep -q "install ok installed" || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-core libfreetype-dev; }
+	rm -rf ui/public/glyphs
+	cargo run --release --features glyphs --bin aidmap-glyphs -- \
+		$(NOTO)/NotoSans-Regular.ttf $(NOTO)/NotoSans-Bold.ttf $(NOTO)/NotoSans-Italic.ttf --out ui/public/glyphs
 
 ui: npm
 	cd ui && npm run build

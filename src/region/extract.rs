@@ -59,8 +59,10 @@ impl PlaceKind {
 pub struct MapShape {
     /// Layer: `buildings`, `water`, `landuse` or `roads` (paths and other non-car ways).
     pub layer: &'static str,
-    /// The schema's `kind` (`building`, `water`, `park`, `forest`, `path`…).
+    /// The schema's `kind` (`building`, `water`, `park`, `forest`, `path`, `locality`…).
     pub kind: String,
+    /// The OSM value behind it where the style needs it (`place=town` → `town`).
+    pub kind_detail: Option<String>,
     pub name: Option<String>,
     /// (lon, lat); a closed ring for areas.
     pub points: Vec<(f64, f64)>,
@@ -104,6 +106,8 @@ pub struct RegionExtract {
     pub roads: Vec<RoadWay>,
     /// Buildings, water, parks, paths: what the basemap draws besides car roads.
     pub shapes: Vec<MapShape>,
+    /// `natural=coastline` ways as (node id, lon, lat), split where the extract lacks a node.
+    pub coastlines: Vec<Vec<(i64, f64, f64)>>,
     pub places: Vec<Place>,
     /// (min_lat, min_lon, max_lat, max_lon) of every node read.
     pub bounds: Option<(f64, f64, f64, f64)>,
@@ -182,6 +186,25 @@ fn maxspeed(tags: &HashMap<&str, &str>) -> Option<f64> {
     (kmh > 0.0 && kmh <= 200.0).then_some(kmh)
 }
 
+/// A `place=*` node as a basemap label: the schema's kind (`locality` for settlements,
+/// `neighbourhood` for parts of them).
+fn place_shape(tags: &HashMap<&str, &str>, lon: f64, lat: f64) -> Option<MapShape> {
+    let place = *tags.get("place")?;
+    let kind = match place {
+        "city" | "town" | "village" | "hamlet" => "locality",
+        "suburb" | "quarter" | "neighbourhood" | "borough" => "neighbourhood",
+        _ => return None,
+    };
+    Some(MapShape {
+        layer: "places",
+        kind: kind.into(),
+        kind_detail: Some(place.into()),
+        name: Some(tags.get("name")?.to_string()),
+        points: vec![(lon, lat)],
+        area: false,
+    })
+}
+
 fn place_label(tags: &HashMap<&str, &str>) -> Option<String> {
     tags.get("place").and(tags.get("name")).map(|n| n.to_string())
 }
@@ -220,6 +243,9 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
         if let Some(label) = place_label(&tags) {
             out.places.push(Place { kind: PlaceKind::Place, label, lat, lon });
         }
+        if let Some(shape) = place_shape(&tags, lon, lat) {
+            out.shapes.push(shape);
+        }
     };
     let mut ways: Vec<(i64, HashMap<String, String>, Vec<i64>)> = Vec::new();
     let damaged = |e: osmpbf::Error| Error::Corrupt(format!("the OSM extract could not be read ({e})"));
@@ -240,7 +266,8 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
                     let wanted = car_allowed(&tags)
                         || address_label(&tags).is_some()
                         || place_label(&tags).is_some()
-                        || map_shape_kind(&tags).is_some();
+                        || map_shape_kind(&tags).is_some()
+                        || tags.get("natural") == Some(&"coastline");
                     if wanted {
                         let owned = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
                         ways.push((w.id(), owned, w.refs().collect()));
@@ -289,6 +316,18 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
                     maxspeed_kmh: maxspeed(&tags),
                 });
             }
+        } else if tags.get("natural") == Some(&"coastline") {
+            let mut run: Vec<(i64, f64, f64)> = Vec::new();
+            for id in &refs {
+                match coords.get(id) {
+                    Some(&(lat, lon)) => run.push((*id, lon, lat)),
+                    None if run.len() >= 2 => out.coastlines.push(std::mem::take(&mut run)),
+                    None => run.clear(),
+                }
+            }
+            if run.len() >= 2 {
+                out.coastlines.push(run);
+            }
         } else {
             if let Some((layer, kind, area)) = map_shape_kind(&tags) {
                 let points: Vec<(f64, f64)> =
@@ -299,6 +338,7 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
                     out.shapes.push(MapShape {
                         layer,
                         kind,
+                        kind_detail: None,
                         name: tags.get("name").map(|s| s.to_string()),
                         points,
                         area,

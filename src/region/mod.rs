@@ -6,6 +6,7 @@
 
 pub mod basemap;
 pub mod closure_geojson;
+pub mod coast;
 pub mod extract;
 pub mod geocode;
 pub mod graph;
@@ -61,6 +62,10 @@ pub struct RegionInfo {
     #[serde(default)]
     #[ts(type = "number")]
     pub basemap_bytes: u64,
+    /// Which cut of the basemap tiles the pack holds (`tiles::SCHEMA`; 0 before it was
+    /// recorded): the demo's pack is rebuilt when it is older.
+    #[serde(default)]
+    pub tiles_schema: u32,
     /// Seconds per build phase: read, graph, order, addresses, write.
     pub phase_seconds: Vec<(String, f64)>,
 }
@@ -212,6 +217,7 @@ fn build_into(
         ways_skipped: ex.ways_skipped,
         tiles: tiles.len() as u64,
         basemap_bytes: basemap.len() as u64,
+        tiles_schema: tiles::SCHEMA,
         phase_seconds: phases,
     };
     tx.execute(

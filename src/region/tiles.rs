@@ -11,16 +11,20 @@ use std::collections::HashMap;
 use mvt::{GeomEncoder, GeomType};
 use pmtiles::{PmTilesWriter, TileCoord, TileType};
 
+use super::coast;
 use super::extract::{MapShape, RegionExtract};
 use crate::error::{Error, Result};
 
 pub const EXTENT: u32 = 4096;
 /// Geometry reaches this far past a tile's edge, so lines and fills join without seams.
 const BUFFER: f64 = 64.0;
-pub const MIN_ZOOM: u8 = 12;
+/// Bumped when the tiles change in a way users should get by rebuilding (2: earth, sea,
+/// place labels, z10-11, the style's `min_zoom` / `population_rank` / `is_link`).
+pub const SCHEMA: u32 = 2;
+pub const MIN_ZOOM: u8 = 10;
 pub const MAX_ZOOM: u8 = 15;
 /// Layer order inside a tile (the style decides the drawing order).
-pub const LAYERS: [&str; 5] = ["landuse", "water", "buildings", "roads", "places"];
+pub const LAYERS: [&str; 6] = ["earth", "landuse", "water", "buildings", "roads", "places"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -35,61 +39,74 @@ struct Source<'a> {
     kind: &'a str,
     kind_detail: Option<&'a str>,
     name: Option<&'a str>,
-    points: Vec<(f64, f64)>,
+    /// (lon, lat). A line or point: one part. An area: outer ring (closed or not), then holes.
+    parts: Vec<Vec<(f64, f64)>>,
     geom: Kind,
     min_zoom: u8,
+    /// The schema's `population_rank` of a place (bigger = more important).
+    rank: Option<u8>,
+    is_link: bool,
 }
 
-/// Protomaps road kinds from OSM highway classes.
+impl<'a> Source<'a> {
+    fn new(layer: &'static str, kind: &'a str, geom: Kind, parts: Vec<Vec<(f64, f64)>>, min_zoom: u8) -> Self {
+        Source { layer, kind, kind_detail: None, name: None, parts, geom, min_zoom, rank: None, is_link: false }
+    }
+}
+
+/// Protomaps road kinds from OSM highway classes, and the zoom they appear from.
 fn road_kind(class: &str) -> (&'static str, u8) {
     match class.trim_end_matches("_link") {
-        "motorway" => ("highway", 12),
-        "trunk" | "primary" | "secondary" => ("major_road", 12),
-        "tertiary" | "unclassified" | "residential" | "living_street" | "road" => ("minor_road", 13),
+        "motorway" => ("highway", 10),
+        "trunk" | "primary" => ("major_road", 10),
+        "secondary" => ("major_road", 11),
+        "tertiary" => ("minor_road", 12),
+        "unclassified" | "residential" | "living_street" | "road" => ("minor_road", 13),
         _ => ("other", 14),
     }
 }
 
 fn sources(ex: &RegionExtract) -> Vec<Source<'_>> {
     let mut out = Vec::new();
+    if let Some((min_lat, min_lon, max_lat, max_lon)) = ex.bounds {
+        // Land everywhere in the extract's box; the sea is drawn over it as water.
+        let bbox = coast::Bbox { x0: min_lon, y0: min_lat, x1: max_lon, y1: max_lat };
+        let land = vec![(min_lon, min_lat), (max_lon, min_lat), (max_lon, max_lat), (min_lon, max_lat)];
+        out.push(Source::new("earth", "earth", Kind::Area, vec![land], MIN_ZOOM));
+        for polygon in coast::sea(&ex.coastlines, bbox) {
+            out.push(Source::new("water", "ocean", Kind::Area, polygon, MIN_ZOOM));
+        }
+    }
     for r in &ex.roads {
         let (kind, min_zoom) = road_kind(&r.class);
+        let points = r.nodes.iter().map(|&(_, lat, lon)| (lon, lat)).collect();
         out.push(Source {
-            layer: "roads",
-            kind,
             kind_detail: Some(&r.class),
             name: r.name.as_deref(),
-            points: r.nodes.iter().map(|&(_, lat, lon)| (lon, lat)).collect(),
-            geom: Kind::Line,
-            min_zoom,
+            is_link: r.class.ends_with("_link"),
+            ..Source::new("roads", kind, Kind::Line, vec![points], min_zoom)
         });
     }
     for s in &ex.shapes {
-        let MapShape { layer, kind, name, points, area } = s;
-        let min_zoom = match *layer {
-            "buildings" => 14,
-            "roads" => 14,
-            _ => 12,
+        let MapShape { layer, kind, kind_detail, name, points, area } = s;
+        let (min_zoom, rank) = match (*layer, kind_detail.as_deref()) {
+            ("buildings" | "roads", _) => (14, None),
+            ("places", Some("city")) => (MIN_ZOOM, Some(12)),
+            ("places", Some("town")) => (MIN_ZOOM, Some(10)),
+            ("places", Some("village" | "hamlet")) => (12, Some(8)),
+            ("places", _) => (12, Some(6)),
+            _ => (MIN_ZOOM, None),
+        };
+        let geom = match (points.len(), area) {
+            (1, _) => Kind::Point,
+            (_, true) => Kind::Area,
+            _ => Kind::Line,
         };
         out.push(Source {
-            layer,
-            kind,
-            kind_detail: None,
+            kind_detail: kind_detail.as_deref(),
             name: name.as_deref(),
-            points: points.clone(),
-            geom: if *area { Kind::Area } else { Kind::Line },
-            min_zoom,
-        });
-    }
-    for p in ex.places.iter().filter(|p| p.kind == super::extract::PlaceKind::Place) {
-        out.push(Source {
-            layer: "places",
-            kind: "neighbourhood",
-            kind_detail: None,
-            name: Some(&p.label),
-            points: vec![(p.lon, p.lat)],
-            geom: Kind::Point,
-            min_zoom: 12,
+            rank,
+            ..Source::new(layer, kind, geom, vec![points.clone()], min_zoom)
         });
     }
     out
@@ -215,6 +232,33 @@ fn area2(ring: &[(i32, i32)]) -> i64 {
         .sum()
 }
 
+/// An area's rings (outer first, in tile pixels) clipped to the tile: the outer ring clockwise
+/// on screen, holes anticlockwise, as MVT wants; nothing if the outer ring vanishes.
+fn polygon_in_tile(rings: Vec<Vec<(f64, f64)>>, e: f64) -> Vec<Vec<(i32, i32)>> {
+    let mut out = Vec::with_capacity(rings.len());
+    for (i, mut ring) in rings.into_iter().enumerate() {
+        if ring.len() > 1 && ring.first() == ring.last() {
+            ring.pop();
+        }
+        let mut q = quantize(&clip_ring(&ring, -BUFFER, e + BUFFER));
+        if q.len() > 1 && q.first() == q.last() {
+            q.pop();
+        }
+        let a = area2(&q);
+        if q.len() < 3 || a == 0 {
+            if i == 0 {
+                return vec![];
+            }
+            continue;
+        }
+        if (a < 0) == (i == 0) {
+            q.reverse();
+        }
+        out.push(q);
+    }
+    out
+}
+
 struct Cut<'a> {
     src: &'a Source<'a>,
     parts: Vec<Vec<(i32, i32)>>,
@@ -228,10 +272,14 @@ pub fn cut(ex: &RegionExtract, progress: &mut dyn FnMut(u64) -> bool) -> Result<
         let mut by_tile: HashMap<(u32, u32), Vec<Cut<'_>>> = HashMap::new();
         let max_index = (1u32 << z) - 1;
         for src in sources.iter().filter(|s| s.min_zoom <= z) {
-            let world: Vec<(f64, f64)> = src.points.iter().map(|&(lon, lat)| project(lon, lat, z)).collect();
+            let world: Vec<Vec<(f64, f64)>> =
+                src.parts.iter().map(|p| p.iter().map(|&(lon, lat)| project(lon, lat, z)).collect()).collect();
             let (mut minx, mut miny, mut maxx, mut maxy) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-            for &(x, y) in &world {
+            for &(x, y) in world.first().into_iter().flatten() {
                 (minx, miny, maxx, maxy) = (minx.min(x), miny.min(y), maxx.max(x), maxy.max(y));
+            }
+            if minx > maxx {
+                continue;
             }
             let e = EXTENT as f64;
             let tx0 = (((minx - BUFFER) / e).floor().max(0.0) as u32).min(max_index);
@@ -240,37 +288,25 @@ pub fn cut(ex: &RegionExtract, progress: &mut dyn FnMut(u64) -> bool) -> Result<
             let ty1 = (((maxy + BUFFER) / e).floor().max(0.0) as u32).min(max_index);
             for tx in tx0..=tx1 {
                 for ty in ty0..=ty1 {
-                    let local: Vec<(f64, f64)> =
-                        world.iter().map(|&(x, y)| (x - tx as f64 * e, y - ty as f64 * e)).collect();
-                    let parts: Vec<Vec<(i32, i32)>> = match src.geom {
+                    let (ox, oy) = (tx as f64 * e, ty as f64 * e);
+                    let local = |part: &Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+                        part.iter().map(|&(x, y)| (x - ox, y - oy)).collect()
+                    };
+                    let parts = match src.geom {
                         Kind::Point => {
-                            let p = local[0];
+                            let p = local(&world[0])[0];
                             if (0.0..e).contains(&p.0) && (0.0..e).contains(&p.1) {
                                 vec![quantize(&[p])]
                             } else {
                                 vec![]
                             }
                         }
-                        Kind::Line => clip_line(&local, -BUFFER, e + BUFFER)
+                        Kind::Line => clip_line(&local(&world[0]), -BUFFER, e + BUFFER)
                             .iter()
                             .map(|p| quantize(p))
                             .filter(|p| p.len() >= 2)
                             .collect(),
-                        Kind::Area => {
-                            let mut ring = quantize(&clip_ring(&local[..local.len() - 1], -BUFFER, e + BUFFER));
-                            if ring.len() > 1 && ring.first() == ring.last() {
-                                ring.pop();
-                            }
-                            let a = area2(&ring);
-                            if ring.len() < 3 || a == 0 {
-                                vec![]
-                            } else {
-                                if a < 0 {
-                                    ring.reverse();
-                                }
-                                vec![ring]
-                            }
-                        }
+                        Kind::Area => polygon_in_tile(world.iter().map(local).collect(), e),
                     };
                     if !parts.is_empty() {
                         by_tile.entry((tx, ty)).or_default().push(Cut { src, parts });
@@ -317,11 +353,18 @@ fn encode(cuts: &[Cut<'_>]) -> Result<Vec<u8>> {
             }
             let mut feature = layer.into_feature(enc.encode().map_err(mvt_error)?);
             feature.add_tag_string("kind", c.src.kind);
+            feature.add_tag_uint("min_zoom", c.src.min_zoom.into());
             if let Some(d) = c.src.kind_detail {
                 feature.add_tag_string("kind_detail", d);
             }
             if let Some(n) = c.src.name {
                 feature.add_tag_string("name", n);
+            }
+            if let Some(r) = c.src.rank {
+                feature.add_tag_uint("population_rank", r.into());
+            }
+            if c.src.is_link {
+                feature.add_tag_bool("is_link", true);
             }
             layer = feature.into_layer();
             any = true;

@@ -38,6 +38,30 @@ async fn address_search_and_locate_from_address() {
     app.quit().await;
 }
 
+/// The demo's basemap at city zoom: streets, buildings, labels and the sea, all from the pack's
+/// own tiles and the glyphs the app ships (the test fails if any of them is missing).
+#[tokio::test(flavor = "multi_thread")]
+async fn basemap_shows_streets_labels_and_sea_at_city_zoom() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    app.wait_css("[data-testid=demo-badge]").await;
+    app.wait_js("map canvas drawn", "document.querySelector('.maplibregl-canvas')?.width > 0").await;
+    let zoom = "Number(document.querySelector('[data-testid=map]').dataset.zoom ?? 0)";
+    app.wait_js("the sea drawn at the opening zoom", "JSON.parse(document.querySelector('[data-testid=map]').dataset.basemap ?? '{}').sea > 0").await;
+    app.screenshot("basemap-town").await;
+    while app.wait_js("zoom", zoom).await.as_f64().unwrap() < 15.0 {
+        let before = app.wait_js("zoom", zoom).await;
+        app.wait_css(".maplibregl-ctrl-zoom-in").await.click().await.unwrap();
+        app.wait_js("zoomed in", &format!("{zoom} > {before}")).await;
+    }
+    let drawn = "(() => { const b = JSON.parse(document.querySelector('[data-testid=map]').dataset.basemap ?? '{}'); \
+        return b.labels > 0 && b.sea > 0 && b.roads > 0 && b.buildings > 0 ? b : null; })()";
+    let counts = app.wait_js("streets, buildings, labels and sea drawn", drawn).await;
+    eprintln!("basemap at zoom 15: {counts}");
+    app.screenshot("basemap-city").await;
+    app.quit().await;
+}
+
 /// A closure drawn on the map with the mouse: saved, listed, switched off and on, and in the
 /// operation file (audited).
 #[tokio::test(flavor = "multi_thread")]

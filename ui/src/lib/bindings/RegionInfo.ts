@@ -13,6 +13,11 @@ bounds: [number, number, number, number], road_ways: number, graph_nodes: number
  */
 tiles: number, basemap_bytes: number, 
 /**
+ * Which cut of the basemap tiles the pack holds (`tiles::SCHEMA`; 0 before it was
+ * recorded): the demo's pack is rebuilt when it is older.
+ */
+tiles_schema: number, 
+/**
  * Seconds per build phase: read, graph, order, addresses, write.
  */
 phase_seconds: Array<[string, number]>, };

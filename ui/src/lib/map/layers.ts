@@ -8,13 +8,13 @@ import type {
   LineLayerSpecification,
   StyleSpecification,
   ExpressionSpecification,
-  VectorSourceSpecification,
 } from "maplibre-gl";
 import type { Feature, FeatureCollection, Point } from "geojson";
 import type { HouseholdDetail } from "../bindings/HouseholdDetail";
 import type { HouseholdPin } from "../bindings/HouseholdPin";
 import type { Closure } from "../bindings/Closure";
 import type { Urgency } from "../bindings/Urgency";
+import { basemapLayers, GLYPHS_URL } from "./basemap";
 
 export const URGENCIES: Urgency[] = ["critical", "high", "normal", "low"];
 /** Rank used on the map: 0 = critical … 3 = low, 4 = no open need. */
@@ -62,54 +62,7 @@ export function rankColor(get: ExpressionSpecification): ExpressionSpecification
 export const HOUSEHOLDS = "households";
 export const AREA = "area";
 export const CLOSURES = "closures";
-export const BASEMAP = "basemap";
 
-/** The region pack's vector tiles (Protomaps schema), served by the app's `tiles://` scheme. */
-export function basemapSource(): VectorSourceSpecification {
-  return {
-    type: "vector",
-    tiles: ["tiles://localhost/{z}/{x}/{y}.mvt"],
-    minzoom: 12,
-    maxzoom: 15,
-    attribution: "© OpenStreetMap contributors",
-  };
-}
-
-const kindIs = (...kinds: string[]): ExpressionSpecification => ["in", ["get", "kind"], ["literal", kinds]];
-
-/** The basemap's layers, bottom to top (they go under everything else in `layerStack`). */
-export function basemapLayers(): LayerSpecification[] {
-  return [
-    {
-      id: "basemap-landuse", type: "fill", source: BASEMAP, "source-layer": "landuse",
-      paint: { "fill-color": ["match", ["get", "kind"], ["forest", "wood", "scrub"], "#cfe3c2", ["beach"], "#f3ead3", "#dcecd0"] },
-    },
-    { id: "basemap-water", type: "fill", source: BASEMAP, "source-layer": "water", filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#b9d3e6" } },
-    {
-      id: "basemap-waterways", type: "line", source: BASEMAP, "source-layer": "water", filter: ["==", ["geometry-type"], "LineString"],
-      paint: { "line-color": "#b9d3e6", "line-width": 2 },
-    },
-    {
-      id: "basemap-buildings", type: "fill", source: BASEMAP, "source-layer": "buildings", minzoom: 14,
-      paint: { "fill-color": "#e0dbd2", "fill-outline-color": "#d0c9bd" },
-    },
-    {
-      id: "basemap-paths", type: "line", source: BASEMAP, "source-layer": "roads", minzoom: 15, filter: kindIs("path", "other"),
-      paint: { "line-color": "#ffffff", "line-width": 1, "line-dasharray": [2, 1] },
-    },
-    {
-      id: "basemap-minor-roads", type: "line", source: BASEMAP, "source-layer": "roads", filter: kindIs("minor_road"),
-      paint: { "line-color": "#ffffff", "line-width": ["interpolate", ["linear"], ["zoom"], 13, 0.8, 17, 7] },
-    },
-    {
-      id: "basemap-major-roads", type: "line", source: BASEMAP, "source-layer": "roads", filter: kindIs("major_road", "highway"),
-      paint: {
-        "line-color": ["match", ["get", "kind"], "highway", "#f5c48a", "#fbe3b5"],
-        "line-width": ["interpolate", ["linear"], ["zoom"], 12, 1.5, 17, 11],
-      },
-    },
-  ];
-}
 export const DRAFT = "closure-draft";
 
 export type DrawMode = "line" | "area";
@@ -226,16 +179,18 @@ export function layerStack(opts: { basemap?: boolean } = {}): LayerSpecification
 
 export const CLICKABLE_LAYERS = ["household-clusters", "household-points"];
 
-/** The base style: a plain background; sources and layers are added once data arrives. */
+/** The base style: a plain background; sources and layers are added once data arrives. Glyphs
+ * for labels ship inside the app (`ui/public/glyphs`, made by `make glyphs`). */
 export function baseStyle(): StyleSpecification {
   return {
     version: 8,
+    glyphs: GLYPHS_URL,
     sources: {},
     layers: [{ id: "background", type: "background", paint: { "background-color": "#eceae4" } }],
   };
 }
 
-/** Cluster count labels drawn as HTML (no glyphs are available offline until region packs). */
+/** Cluster count labels, drawn as HTML markers. */
 export function clusterLabel(count: number): string {
   if (count >= 10000) return `${Math.round(count / 1000)}k`;
   if (count >= 1000) return `${(count / 1000).toFixed(1)}k`;
