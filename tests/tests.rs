@@ -8,6 +8,8 @@ mod util;
 mod advisories;
 #[path = "core/audit.rs"]
 mod audit;
+#[path = "core/basemap.rs"]
+mod basemap;
 #[path = "core/backup.rs"]
 mod backup;
 #[path = "core/cli.rs"]
