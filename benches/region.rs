@@ -45,7 +45,7 @@ fn main() {
         let mut pack = RegionPack::open(&out).unwrap();
         println!("open pack         {} (CCH build + 2 customizations)", ms(started.elapsed()));
 
-        let g = pack.router().graph().clone();
+        let g = pack.router().unwrap().graph().clone();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         let point = |rng: &mut rand_chacha::ChaCha8Rng| {
             let n = rng.gen_range(0..g.node_count());
@@ -53,22 +53,22 @@ fn main() {
         };
         let points: Vec<(f64, f64)> = (0..1000).map(|_| point(&mut rng)).collect();
         let started = Instant::now();
-        let table = black_box(pack.router().table(&points, &points));
+        let table = black_box(pack.router().unwrap().table(&points, &points));
         let reachable = table.durations_s.iter().flatten().filter(|v| v.is_some()).count();
         println!("1000×1000 table   {} (durations + distances; {reachable} reachable pairs)", ms(started.elapsed()));
 
         let started = Instant::now();
         let mut found = 0;
         for i in 0..100 {
-            found += black_box(pack.router().path(points[i], points[999 - i])).is_some() as usize;
+            found += black_box(pack.router().unwrap().path(points[i], points[999 - i])).is_some() as usize;
         }
         println!("100 paths         {} ({found} found, with geometry)", ms(started.elapsed()));
 
-        let c = pack.router().node_point(pack.router().snap(points[0].0, points[0].1).unwrap().node);
+        let c = pack.router().unwrap().node_point(pack.router().unwrap().snap(points[0].0, points[0].1).unwrap().node);
         let d = 0.001;
         let square = aidmap::region::router::square(c, d);
         let started = Instant::now();
-        let closed = pack.router_mut().set_closures(&[ClosureShape::Area(square)]);
+        let closed = pack.router_mut().unwrap().set_closures(&[ClosureShape::Area(square)]);
         println!("closure           {} ({closed} arcs closed, re-customized, no rebuild)", ms(started.elapsed()));
 
         // Geocoding: labels of the pack's own places, half of them with a letter dropped.

@@ -31,6 +31,8 @@ const COMMANDS: &[&str] = &[
     "geocode",
     "import_region",
     "cancel_region_import",
+    "use_basemap",
+    "e2e_pick_file",
     "closures",
     "create_closure",
     "update_closure",

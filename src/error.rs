@@ -27,6 +27,7 @@ pub enum ErrorCode {
     DiskFull,
     Cancelled,
     NotARegion,
+    NotABasemap,
     Internal,
 }
 
@@ -100,6 +101,8 @@ pub enum Error {
     Busy,
     #[error("this file is not an Aidmap region pack")]
     NotARegion,
+    #[error("this file is not a vector basemap (a PMTiles archive in the Protomaps schema): {0}")]
+    NotABasemap(&'static str),
     #[error("cancelled; nothing was changed")]
     Cancelled,
     #[error("this operation is not encrypted")]
@@ -173,6 +176,7 @@ impl Error {
             Error::DiskFull => ErrorCode::DiskFull,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::NotARegion => ErrorCode::NotARegion,
+            Error::NotABasemap(_) => ErrorCode::NotABasemap,
             Error::NotEncrypted | Error::AlreadyEncrypted | Error::DemoStaysPlain => ErrorCode::Validation,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }

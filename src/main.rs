@@ -154,6 +154,9 @@ enum RegionAction {
     },
     /// Bounds, counts, build date and source of a region pack.
     Info { region: PathBuf },
+    /// Use a Protomaps .pmtiles extract as the pack's basemap (a basemap-only pack is made if
+    /// REGION does not exist yet). Writes a new file and swaps it in.
+    Basemap { region: PathBuf, pmtiles: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -390,16 +393,36 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             serde_json::to_writer_pretty(&mut out, pack.info()).map_err(|e| Error::Internal(e.to_string()))?;
             writeln!(out)?;
         }
+        Command::Region { action: RegionAction::Basemap { region: file, pmtiles } } => {
+            let archive = std::fs::read(&pmtiles).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::FileNotFound,
+                _ => e.into(),
+            })?;
+            let name = pmtiles.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let fresh = aidmap::store::copy::sibling(&file, ".new");
+            let _ = std::fs::remove_file(&fresh);
+            let info = region::basemap_file::with_basemap(&file, archive, &name, &fresh)?;
+            aidmap::store::copy::rename_durably(&fresh, &file)?;
+            eprintln!("basemap: {} tiles, zooms {}-{}, from {name}", info.tiles, info.min_zoom, info.max_zoom);
+        }
         Command::Route { action: RouteAction::Matrix { region: file, points, closures, format } } => {
             let (ids, coords) = read_points(&points)?;
             let (table, estimated) = match file {
                 Some(file) => {
                     let mut pack = region::RegionPack::open(&file)?;
-                    if let Some(c) = closures {
-                        let shapes = region::closure_geojson::parse(&std::fs::read_to_string(&c)?)?;
-                        pack.router_mut().set_closures(&shapes);
+                    match pack.router_mut() {
+                        Some(router) => {
+                            if let Some(c) = closures {
+                                let shapes = region::closure_geojson::parse(&std::fs::read_to_string(&c)?)?;
+                                router.set_closures(&shapes);
+                            }
+                            (router.table(&coords, &coords), false)
+                        }
+                        None => {
+                            eprintln!("aidmap: the region pack has a basemap but no roads: straight-line estimates");
+                            (region::estimate_table(&coords, &coords), true)
+                        }
                     }
-                    (pack.router().table(&coords, &coords), false)
                 }
                 None => {
                     eprintln!(

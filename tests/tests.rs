@@ -8,10 +8,10 @@ mod util;
 mod advisories;
 #[path = "core/audit.rs"]
 mod audit;
-#[path = "core/basemap.rs"]
-mod basemap;
 #[path = "core/backup.rs"]
 mod backup;
+#[path = "core/basemap.rs"]
+mod basemap;
 #[path = "core/cli.rs"]
 mod cli;
 #[path = "core/crash.rs"]

@@ -128,3 +128,12 @@ pub fn update_need(state: State<'_, AppState>, id: String, input: NeedInput) -> 
 pub fn set_need_status(state: State<'_, AppState>, id: String, status: NeedStatus) -> CmdResult<Need> {
     Ok(state.with_store(|s| s.set_need_status(&id, status))?)
 }
+
+/// The end-to-end tests' stand-in for the native file picker, which WebDriver cannot reach:
+/// `AIDMAP_E2E_PICK_FILES` (paths separated by newlines) answers the next pickers in order.
+/// Unset in real use, where this always returns `None` and the native dialog opens.
+#[tauri::command]
+pub fn e2e_pick_file(state: tauri::State<'_, AppState>) -> Option<String> {
+    let mut picks = state.e2e_picks.lock().ok()?;
+    (!picks.is_empty()).then(|| picks.remove(0))
+}

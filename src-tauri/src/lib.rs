@@ -61,6 +61,11 @@ pub fn run() {
                 region: Mutex::new(None),
                 region_cancel: Default::default(),
                 region_generation: Default::default(),
+                e2e_picks: Mutex::new(
+                    std::env::var("AIDMAP_E2E_PICK_FILES")
+                        .map(|v| v.lines().map(str::to_string).collect())
+                        .unwrap_or_default(),
+                ),
             });
             app.manage(tiles::TileCache::default());
             backups::start(app.handle().clone());
@@ -100,6 +105,8 @@ pub fn run() {
             region::region_info,
             region::geocode,
             region::import_region,
+            region::use_basemap,
+            commands::e2e_pick_file,
             region::cancel_region_import,
             region::closures,
             region::create_closure,

@@ -55,6 +55,11 @@ pub fn build(
                         .enabled(op.open && op.writable)
                         .build(app)?,
                 )
+                .item(
+                    &MenuItemBuilder::with_id("use-basemap", l("use_basemap"))
+                        .enabled(op.open && op.writable)
+                        .build(app)?,
+                )
                 .build()?,
         )
         .separator()

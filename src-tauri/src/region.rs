@@ -38,49 +38,96 @@ pub fn cancel_region_import(state: State<'_, AppState>) {
     state.region_cancel.store(true, Ordering::SeqCst);
 }
 
-/// Builds the open operation's region pack from `extract`, replacing the old one only when the
-/// new one is complete. Progress goes out as `region-progress` events.
-#[tauri::command(async)]
-pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBuf) -> CmdResult<RegionInfo> {
-    let target = state.with_store(|s| {
+/// Where the open operation's pack goes; refused when the operation is read-only.
+fn writable_pack_path(state: &AppState) -> aidmap::Result<PathBuf> {
+    state.with_store(|s| {
         if s.read_only() {
             return Err(aidmap::Error::ReadOnly);
         }
         Ok(region::pack_path_for(s.path()))
-    })?;
+    })
+}
+
+/// Builds the open operation's region pack from `extract`, replacing the old one only when the
+/// new one is complete. Progress goes out as `region-progress` events. A basemap file the user
+/// chose for the old pack is kept.
+#[tauri::command(async)]
+pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBuf) -> CmdResult<RegionInfo> {
+    let target = writable_pack_path(&state)?;
     state.region_cancel.store(false, Ordering::SeqCst);
     let fresh = aidmap::store::copy::sibling(&target, ".new");
     let _ = std::fs::remove_file(&fresh);
+    let chosen_basemap =
+        RegionPack::open(&target).ok().and_then(|old| Some((old.info().basemap_source.clone()?, old.basemap().ok()??)));
     let built = region::build(&extract, &fresh, &mut |phase, count| {
         let _ = app.emit("region-progress", RegionProgress { phase: phase.to_string(), count });
         !app.state::<AppState>().region_cancel.load(Ordering::SeqCst)
     })
-    .and_then(|info| RegionPack::open(&fresh).map(|pack| (info, pack)));
-    let (info, pack) = match built {
-        Ok(x) => x,
-        Err(e) => {
-            let _ = std::fs::remove_file(&fresh);
-            return Err(e.into());
+    .and_then(|info| match chosen_basemap {
+        None => Ok(info),
+        Some((name, archive)) => {
+            let with = aidmap::store::copy::sibling(&fresh, ".basemap");
+            let info = region::basemap_file::with_basemap(&fresh, archive, &name, &with);
+            let moved = info.and_then(|info| aidmap::store::copy::rename_durably(&with, &fresh).map(|_| info));
+            let _ = std::fs::remove_file(&with);
+            moved
         }
-    };
-    // Install it only if the same operation is still open (a lock or a switch during a long
-    // import must not give another operation this pack).
-    let detail = format!("region pack from {}", info.source);
-    let installed = state.with_store(|s| {
-        if region::pack_path_for(s.path()) != target {
-            return Err(aidmap::Error::Cancelled);
-        }
-        drop(state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?.take());
-        aidmap::store::copy::rename_durably(&fresh, &target)?;
-        state.set_region(Some(pack))?;
-        s.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Import, "region", &[], &detail))
     });
-    if let Err(e) = installed {
-        let _ = std::fs::remove_file(&fresh);
-        return Err(e.into());
+    let detail = |info: &RegionInfo| format!("region pack from {}", info.source);
+    install(&state, &target, &fresh, built, detail)
+}
+
+/// File › Region › Use basemap file…: a Protomaps `.pmtiles` archive becomes the pack's basemap
+/// (a basemap-only pack without one), swapped in like an import.
+#[tauri::command(async)]
+pub fn use_basemap(state: State<'_, AppState>, file: PathBuf) -> CmdResult<RegionInfo> {
+    let target = writable_pack_path(&state)?;
+    let archive = std::fs::read(&file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => aidmap::Error::FileNotFound,
+        _ => e.into(),
+    })?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let fresh = aidmap::store::copy::sibling(&target, ".new");
+    let _ = std::fs::remove_file(&fresh);
+    let built = region::basemap_file::with_basemap(&target, archive, &name, &fresh);
+    install(&state, &target, &fresh, built, |info| {
+        format!("basemap from {}", info.basemap_source.as_deref().unwrap_or_default())
+    })
+}
+
+/// Opens the new pack at `fresh` and swaps it in for `target` — only if the same operation is
+/// still open (a lock or a switch during a long import must not give another operation this
+/// pack) — and audits it. On any failure `fresh` is removed and the old pack stays.
+fn install(
+    state: &AppState,
+    target: &std::path::Path,
+    fresh: &std::path::Path,
+    built: aidmap::Result<RegionInfo>,
+    detail: impl Fn(&RegionInfo) -> String,
+) -> CmdResult<RegionInfo> {
+    let result = built.and_then(|info| RegionPack::open(fresh).map(|pack| (info, pack))).and_then(|(info, pack)| {
+        let detail = detail(&info);
+        state.with_store(|s| {
+            if region::pack_path_for(s.path()) != target {
+                return Err(aidmap::Error::Cancelled);
+            }
+            drop(state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?.take());
+            aidmap::store::copy::rename_durably(fresh, target)?;
+            state.set_region(Some(pack))?;
+            s.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Import, "region", &[], &detail))
+        })?;
+        Ok(info)
+    });
+    match result {
+        Ok(info) => {
+            apply_closures(state)?;
+            Ok(info)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(fresh);
+            Err(e.into())
+        }
     }
-    apply_closures(&state)?;
-    Ok(info)
 }
 
 /// Re-applies the operation's active closures to the region's router (after a change, or
@@ -90,7 +137,7 @@ pub fn apply_closures(state: &AppState) -> aidmap::Result<usize> {
     state.with_store(|s| {
         let shapes = s.closure_shapes()?;
         let mut guard = state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?;
-        Ok(guard.as_mut().map(|pack| pack.router_mut().set_closures(&shapes)).unwrap_or(0))
+        Ok(guard.as_mut().and_then(|pack| pack.router_mut()).map(|r| r.set_closures(&shapes)).unwrap_or(0))
     })
 }
 

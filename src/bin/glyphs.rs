@@ -19,7 +19,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let out_at = args.iter().position(|a| a == "--out").ok_or("usage: aidmap-glyphs FONT.ttf... --out DIR")?;
     let out = PathBuf::from(args.get(out_at + 1).ok_or("--out needs a directory")?);
-    let fonts: Vec<&String> = args.iter().enumerate().filter(|(i, _)| *i != out_at && *i != out_at + 1).map(|(_, a)| a).collect();
+    let fonts: Vec<&String> =
+        args.iter().enumerate().filter(|(i, _)| *i != out_at && *i != out_at + 1).map(|(_, a)| a).collect();
     let lib = Library::init()?;
     for font in fonts {
         let face = lib.new_face(font, 0)?;

@@ -57,7 +57,8 @@ impl Bbox {
 
 /// Joins ways (node id, lon, lat) that share end nodes into chains.
 fn join(ways: &[Vec<(i64, f64, f64)>]) -> Vec<Vec<(i64, f64, f64)>> {
-    let mut chains: Vec<Option<Vec<(i64, f64, f64)>>> = ways.iter().filter(|w| w.len() >= 2).cloned().map(Some).collect();
+    let mut chains: Vec<Option<Vec<(i64, f64, f64)>>> =
+        ways.iter().filter(|w| w.len() >= 2).cloned().map(Some).collect();
     let mut by_start: HashMap<i64, usize> = HashMap::new();
     for (i, c) in chains.iter().enumerate() {
         let c = c.as_ref().expect("all present");

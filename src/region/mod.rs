@@ -5,6 +5,7 @@
 //! A pack holds public OpenStreetMap data only, so it is not encrypted.
 
 pub mod basemap;
+pub mod basemap_file;
 pub mod closure_geojson;
 pub mod coast;
 pub mod extract;
@@ -66,8 +67,24 @@ pub struct RegionInfo {
     /// recorded): the demo's pack is rebuilt when it is older.
     #[serde(default)]
     pub tiles_schema: u32,
+    /// The zooms the basemap has tiles for (MapLibre over-zooms past the last).
+    #[serde(default = "default_min_zoom")]
+    pub min_zoom: u8,
+    #[serde(default = "default_max_zoom")]
+    pub max_zoom: u8,
+    /// The `.pmtiles` file the basemap came from, when the user chose one (File › Region › Use
+    /// basemap file…) instead of the tiles Aidmap cuts from the extract.
+    #[serde(default)]
+    pub basemap_source: Option<String>,
     /// Seconds per build phase: read, graph, order, addresses, write.
     pub phase_seconds: Vec<(String, f64)>,
+}
+
+fn default_min_zoom() -> u8 {
+    12 // packs written before the zooms were recorded were cut from z12
+}
+fn default_max_zoom() -> u8 {
+    tiles::MAX_ZOOM
 }
 
 /// The build phases, in order, for progress reports.
@@ -108,12 +125,18 @@ pub fn build_from_bytes(
     out: &Path,
     progress: &mut dyn FnMut(&str, u64) -> bool,
 ) -> Result<RegionInfo> {
+    write_new(out, |tmp| build_into(bytes, source, tmp, progress))
+}
+
+/// Writes a new pack at `out` through `write(tmp)`: under a temporary name, renamed when
+/// complete, removed on any error (a failed or cancelled write leaves nothing).
+fn write_new(out: &Path, write: impl FnOnce(&Path) -> Result<RegionInfo>) -> Result<RegionInfo> {
     if out.exists() {
         return Err(Error::FileExists);
     }
     let tmp = crate::store::copy::sibling(out, ".partial");
     let _ = std::fs::remove_file(&tmp);
-    let result = build_into(bytes, source, &tmp, progress);
+    let result = write(&tmp);
     match result {
         Ok(info) => {
             crate::store::copy::rename_durably(&tmp, out)?;
@@ -163,15 +186,8 @@ fn build_into(
     if !progress("addresses", ex.places.len() as u64) {
         return Err(Error::Cancelled);
     }
-    let mut conn = Connection::open(tmp)?;
-    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    let mut conn = new_pack(tmp)?;
     let tx = conn.transaction()?;
-    tx.execute_batch(
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-         CREATE TABLE array (name TEXT PRIMARY KEY, data BLOB NOT NULL);",
-    )?;
-    geocode::create_schema(&tx)?;
     geocode::insert(&tx, &ex.places)?;
     lap("addresses", &mut t, &mut phases);
     if !progress("tiles", 0) {
@@ -218,6 +234,9 @@ fn build_into(
         tiles: tiles.len() as u64,
         basemap_bytes: basemap.len() as u64,
         tiles_schema: tiles::SCHEMA,
+        min_zoom: tiles::MIN_ZOOM,
+        max_zoom: tiles::MAX_ZOOM,
+        basemap_source: None,
         phase_seconds: phases,
     };
     tx.execute(
@@ -230,6 +249,20 @@ fn build_into(
     Ok(info)
 }
 
+/// A new, empty pack file: its id and tables (the `info` row and `user_version` come last, when
+/// the content is complete).
+fn new_pack(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    conn.execute_batch(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE array (name TEXT PRIMARY KEY, data BLOB NOT NULL);",
+    )?;
+    geocode::create_schema(&conn)?;
+    Ok(conn)
+}
+
 /// Where an operation keeps its region pack: beside it, same name, extension `.region`.
 pub fn pack_path_for(operation: &Path) -> PathBuf {
     operation.with_extension("region")
@@ -240,7 +273,7 @@ pub struct RegionPack {
     conn: Connection,
     path: PathBuf,
     info: RegionInfo,
-    router: Router,
+    router: Option<Router>,
 }
 
 impl RegionPack {
@@ -272,6 +305,10 @@ impl RegionPack {
             |name: &str| -> Result<Vec<u32>> { Ok(chunks::<4>(&array(name)?)?.map(u32::from_le_bytes).collect()) };
         let f64v =
             |name: &str| -> Result<Vec<f64>> { Ok(chunks::<8>(&array(name)?)?.map(f64::from_le_bytes).collect()) };
+        if info.graph_nodes == 0 {
+            // A basemap-only pack (`basemap_file`): a map to look at, no roads to route on.
+            return Ok(RegionPack { conn, path: path.to_path_buf(), info, router: None });
+        }
         let graph = RoadGraph {
             lat: f64v("lat")?,
             lon: f64v("lon")?,
@@ -286,7 +323,7 @@ impl RegionPack {
         let order = u32v("order")?;
         validate(&graph, &order)?;
         let router = Router::new(graph, &order);
-        Ok(RegionPack { conn, path: path.to_path_buf(), info, router })
+        Ok(RegionPack { conn, path: path.to_path_buf(), info, router: Some(router) })
     }
 
     pub fn info(&self) -> &RegionInfo {
@@ -297,12 +334,13 @@ impl RegionPack {
         &self.path
     }
 
-    pub fn router(&self) -> &Router {
-        &self.router
+    /// The road router; `None` for a basemap-only pack (distances are then estimates).
+    pub fn router(&self) -> Option<&Router> {
+        self.router.as_ref()
     }
 
-    pub fn router_mut(&mut self) -> &mut Router {
-        &mut self.router
+    pub fn router_mut(&mut self) -> Option<&mut Router> {
+        self.router.as_mut()
     }
 
     /// The basemap archive (PMTiles), if the pack has one.

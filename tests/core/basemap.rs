@@ -122,7 +122,9 @@ fn sea_of(name: &str) -> Vec<coast::Polygon> {
 fn in_sea(sea: &[coast::Polygon], lat: f64, lon: f64) -> bool {
     use geo::Contains;
     sea.iter().any(|p| {
-        let ring = |r: &Vec<(f64, f64)>| geo::LineString::from(r.iter().map(|&(x, y)| geo::coord! { x: x, y: y }).collect::<Vec<_>>());
+        let ring = |r: &Vec<(f64, f64)>| {
+            geo::LineString::from(r.iter().map(|&(x, y)| geo::coord! { x: x, y: y }).collect::<Vec<_>>())
+        };
         geo::Polygon::new(ring(&p[0]), p[1..].iter().map(ring).collect()).contains(&geo::point! { x: lon, y: lat })
     })
 }
@@ -142,4 +144,98 @@ fn the_sea_comes_from_coastlines_on_the_right_side() {
     assert!(in_sea(&helsinki, 60.1785, 24.9425), "Kaisaniemenlahti");
     assert!(!in_sea(&helsinki, 60.1710, 24.9414), "Central Station is on land");
     assert!(!in_sea(&helsinki, 60.1695, 24.9525), "Senate Square is on land");
+}
+
+/// Monaco's tiles as a standalone `.pmtiles` file, as a Protomaps extract would come.
+fn monaco_pmtiles() -> Vec<u8> {
+    let bytes = std::fs::read(fixture("monaco.osm.pbf")).unwrap();
+    let ex = aidmap::region::extract::read(&bytes, &mut |_| true).unwrap();
+    let cut = aidmap::region::tiles::cut(&ex, &mut |_| true).unwrap();
+    aidmap::region::tiles::pmtiles(&cut, [43.72, 7.40, 43.76, 7.44]).unwrap()
+}
+
+#[test]
+fn a_pmtiles_file_becomes_the_basemap_with_or_without_a_pack() {
+    use aidmap::region::{basemap_file::with_basemap, RegionPack};
+    let dir = crate::util::tempdir();
+    let archive = monaco_pmtiles();
+
+    // No pack yet: a basemap-only pack, a map with no roads to route on.
+    let out = dir.path().join("only.region");
+    let info = with_basemap(&dir.path().join("none.region"), archive.clone(), "monaco.pmtiles", &out).unwrap();
+    assert_eq!(info.basemap_source.as_deref(), Some("monaco.pmtiles"));
+    assert_eq!((info.min_zoom, info.max_zoom, info.graph_nodes), (10, 15, 0));
+    let pack = RegionPack::open(&out).unwrap();
+    assert!(pack.router().is_none());
+    assert_eq!(pack.basemap().unwrap().as_deref(), Some(&archive[..]));
+    assert!(pack.geocode("Monaco", 5).unwrap().is_empty());
+    assert!((info.bounds[0] - 43.72).abs() < 1e-6 && (info.bounds[3] - 7.44).abs() < 1e-6);
+
+    // Over an existing pack: roads and search stay, the basemap is the file's; the old pack is
+    // not touched (the caller swaps the new file in).
+    let existing = dir.path().join("helsinki.region");
+    std::fs::copy(crate::region::pack_path("helsinki"), &existing).unwrap();
+    let before = std::fs::read(&existing).unwrap();
+    let out = dir.path().join("helsinki-new.region");
+    let info = with_basemap(&existing, archive.clone(), "monaco.pmtiles", &out).unwrap();
+    assert_eq!(std::fs::read(&existing).unwrap(), before);
+    let pack = RegionPack::open(&out).unwrap();
+    assert!(pack.router().is_some(), "still routes");
+    assert!(!pack.geocode("Mannerheimintie", 5).unwrap().is_empty(), "still searches");
+    assert_eq!(pack.basemap().unwrap().as_deref(), Some(&archive[..]));
+    assert_eq!(info.tiles, pack.info().tiles);
+    assert!(info.graph_nodes > 0 && info.basemap_source.is_some());
+    // From inside an async runtime too, as the app's commands call it.
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    assert_eq!(rt.block_on(async { aidmap::region::basemap::check(&archive) }).unwrap().max_zoom, 15);
+}
+
+#[test]
+fn files_that_are_not_vector_basemaps_are_refused_and_leave_nothing() {
+    use aidmap::region::basemap_file::with_basemap;
+    use aidmap::Error;
+    let dir = crate::util::tempdir();
+    let out = dir.path().join("x.region");
+    let none = dir.path().join("none.region");
+    let random: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let mut truncated = monaco_pmtiles();
+    truncated.truncate(200);
+    // A valid PMTiles archive whose layers are not the Protomaps ones.
+    let mut other = std::io::Cursor::new(Vec::new());
+    let mut w = pmtiles::PmTilesWriter::new(pmtiles::TileType::Mvt)
+        .metadata(r#"{"vector_layers":[{"id":"transportation"},{"id":"landcover"}]}"#)
+        .create(&mut other)
+        .unwrap();
+    w.add_tile(pmtiles::TileCoord::new(0, 0, 0).unwrap(), &[0x1a, 0]).unwrap();
+    w.finalize().unwrap();
+    for (what, bytes) in
+        [("random", random), ("truncated", truncated), ("other schema", other.into_inner()), ("empty", vec![])]
+    {
+        let err = with_basemap(&none, bytes, "x.pmtiles", &out).unwrap_err();
+        assert!(matches!(err, Error::NotABasemap(_)), "{what}: {err:?}");
+        assert!(!out.exists() && !none.exists(), "{what}: nothing written");
+    }
+}
+
+#[test]
+fn the_command_line_sets_a_basemap_file() {
+    let dir = crate::util::tempdir();
+    let pm = dir.path().join("monaco.pmtiles");
+    std::fs::write(&pm, monaco_pmtiles()).unwrap();
+    let region = dir.path().join("op.region");
+    let run = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aidmap")).args(args).output().unwrap()
+    };
+    let o = run(&["region".as_ref(), "basemap".as_ref(), region.as_os_str(), pm.as_os_str()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["region".as_ref(), "info".as_ref(), region.as_os_str()]);
+    let info: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(info["basemap_source"], "monaco.pmtiles");
+    let o = run(&["region".as_ref(), "basemap".as_ref(), region.as_os_str(), fixture("monaco.osm.pbf").as_os_str()]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not a vector basemap"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

@@ -17,7 +17,7 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// Packs are built once per test binary.
-fn pack_path(name: &str) -> PathBuf {
+pub fn pack_path(name: &str) -> PathBuf {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     let dir = DIR.get_or_init(tempdir);
     let out = dir.path().join(format!("{name}.region"));
@@ -36,7 +36,7 @@ pub fn open(name: &str) -> RegionPack {
 #[test]
 fn monaco_matrix_agrees_with_the_dijkstra_oracle() {
     let pack = open("monaco");
-    let router = pack.router();
+    let router = pack.router().unwrap();
     let g = router.graph();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
     let points: Vec<(f64, f64)> = (0..40)
@@ -78,7 +78,7 @@ fn monaco_matrix_agrees_with_the_dijkstra_oracle() {
 #[test]
 fn oneway_streets_are_respected() {
     let pack = open("monaco");
-    let router = pack.router();
+    let router = pack.router().unwrap();
     let g = router.graph();
     let tail = g.tail();
     // An arc a->b with no arc b->a: a oneway segment.
@@ -99,36 +99,39 @@ fn oneway_streets_are_respected() {
 #[test]
 fn closures_avoid_closed_roads_and_can_be_lifted() {
     let mut pack = open("monaco");
-    let g = pack.router().graph().clone();
+    let g = pack.router().unwrap().graph().clone();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
     let n = |rng: &mut rand_chacha::ChaCha8Rng| {
         let n = rng.gen_range(0..g.node_count());
         (g.lat[n], g.lon[n])
     };
     let (from, to) = (n(&mut rng), n(&mut rng));
-    let before = pack.router().table(&[from], &[to]).durations_s[0][0].unwrap();
+    let before = pack.router().unwrap().table(&[from], &[to]).durations_s[0][0].unwrap();
     // A small square around the destination's node: every road into it is closed.
-    let snap = pack.router().snap(to.0, to.1).unwrap();
-    let c = pack.router().node_point(snap.node);
+    let snap = pack.router().unwrap().snap(to.0, to.1).unwrap();
+    let c = pack.router().unwrap().node_point(snap.node);
     let d = 0.0002;
     let square = aidmap::region::router::square(c, d);
-    let closed = pack.router_mut().set_closures(&[ClosureShape::Area(square)]);
+    let closed = pack.router_mut().unwrap().set_closures(&[ClosureShape::Area(square)]);
     assert!(closed > 0);
-    assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], None, "unreachable, reported as such");
-    assert_eq!(pack.router().dijkstra(pack.router().snap(from.0, from.1).unwrap().node, snap.node), None);
+    assert_eq!(pack.router().unwrap().table(&[from], &[to]).durations_s[0][0], None, "unreachable, reported as such");
+    assert_eq!(
+        pack.router().unwrap().dijkstra(pack.router().unwrap().snap(from.0, from.1).unwrap().node, snap.node),
+        None
+    );
     // A line across the fastest path makes the trip longer (or impossible), never shorter.
-    pack.router_mut().set_closures(&[]);
-    let path = pack.router().path(from, to).unwrap();
+    pack.router_mut().unwrap().set_closures(&[]);
+    let path = pack.router().unwrap().path(from, to).unwrap();
     let mid = path.points[path.points.len() / 2];
     let (p, q) = (path.points[path.points.len() / 2 - 1], mid);
     let (mx, my) = ((p.1 + q.1) / 2.0, (p.0 + q.0) / 2.0);
     let (dx, dy) = (q.1 - p.1, q.0 - p.0);
     let across = geo::LineString::from(vec![(mx - dy, my + dx), (mx + dy, my - dx)]);
-    pack.router_mut().set_closures(&[ClosureShape::Line(across)]);
-    let after = pack.router().table(&[from], &[to]).durations_s[0][0];
+    pack.router_mut().unwrap().set_closures(&[ClosureShape::Line(across)]);
+    let after = pack.router().unwrap().table(&[from], &[to]).durations_s[0][0];
     assert!(after.is_none_or(|t| t > before), "{after:?} vs {before}");
-    pack.router_mut().set_closures(&[]);
-    assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], Some(before));
+    pack.router_mut().unwrap().set_closures(&[]);
+    assert_eq!(pack.router().unwrap().table(&[from], &[to]).durations_s[0][0], Some(before));
 }
 
 #[test]
@@ -209,11 +212,11 @@ fn closures_live_in_the_operation_are_audited_and_drive_the_router() {
     let dir = tempdir();
     let mut store = new_store(dir.path());
     let mut pack = open("monaco");
-    let g = pack.router().graph().clone();
+    let g = pack.router().unwrap().graph().clone();
     let (from, to) = ((g.lat[10], g.lon[10]), (g.lat[5000], g.lon[5000]));
-    let before = pack.router().table(&[from], &[to]).durations_s[0][0].unwrap();
-    let node = pack.router().snap(to.0, to.1).unwrap().node;
-    let c = pack.router().node_point(node);
+    let before = pack.router().unwrap().table(&[from], &[to]).durations_s[0][0].unwrap();
+    let node = pack.router().unwrap().snap(to.0, to.1).unwrap().node;
+    let c = pack.router().unwrap().node_point(node);
     let d = 0.0002;
     let square = serde_json::json!({"type": "Polygon", "coordinates": [[
         [c.x() - d, c.y() - d], [c.x() + d, c.y() - d], [c.x() + d, c.y() + d], [c.x() - d, c.y() + d], [c.x() - d, c.y() - d]
@@ -228,13 +231,17 @@ fn closures_live_in_the_operation_are_audited_and_drive_the_router() {
 
     let mut input = ClosureInput { name: "Flooded square".into(), geometry: square, active: true };
     let closure = store.create_closure(&input).unwrap();
-    pack.router_mut().set_closures(&store.closure_shapes().unwrap());
-    assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], None);
+    pack.router_mut().unwrap().set_closures(&store.closure_shapes().unwrap());
+    assert_eq!(pack.router().unwrap().table(&[from], &[to]).durations_s[0][0], None);
 
     input.active = false;
     store.update_closure(&closure.id, &input).unwrap();
-    pack.router_mut().set_closures(&store.closure_shapes().unwrap());
-    assert_eq!(pack.router().table(&[from], &[to]).durations_s[0][0], Some(before), "switched off: open again");
+    pack.router_mut().unwrap().set_closures(&store.closure_shapes().unwrap());
+    assert_eq!(
+        pack.router().unwrap().table(&[from], &[to]).durations_s[0][0],
+        Some(before),
+        "switched off: open again"
+    );
 
     store.delete_closure(&closure.id).unwrap();
     assert!(store.closures().unwrap().is_empty());
@@ -346,8 +353,8 @@ fn points_outside_the_region_are_unreachable_not_snapped_far_away() {
     let pack = open("monaco");
     let inside = (43.7384, 7.4246);
     let far = (43.9, 7.9); // ~45 km away
-    let t = pack.router().table(&[inside, far, (f64::NAN, 7.4)], &[inside, far]);
+    let t = pack.router().unwrap().table(&[inside, far, (f64::NAN, 7.4)], &[inside, far]);
     assert!(t.durations_s[0][0].is_some());
     assert_eq!((t.durations_s[0][1], t.durations_s[1][0], t.durations_s[2][0]), (None, None, None));
-    assert!(pack.router().path(inside, far).is_none());
+    assert!(pack.router().unwrap().path(inside, far).is_none());
 }

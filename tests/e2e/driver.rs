@@ -87,12 +87,13 @@ impl App {
     }
 
     pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+        match self.client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(e) => {
+                let shot = self.screenshot("timeout-element").await;
+                panic!("waiting for {css}: {e} (screen: {})", shot.display())
+            }
+        }
     }
 
     /// Polls a JavaScript expression until it returns a truthy value.
@@ -104,7 +105,8 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("timed out waiting for {what}");
+        let shot = self.screenshot(&format!("timeout-{}", what.replace(|c: char| !c.is_alphanumeric(), "-"))).await;
+        panic!("timed out waiting for {what} (screen: {})", shot.display());
     }
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {

@@ -47,7 +47,11 @@ async fn basemap_shows_streets_labels_and_sea_at_city_zoom() {
     app.wait_css("[data-testid=demo-badge]").await;
     app.wait_js("map canvas drawn", "document.querySelector('.maplibregl-canvas')?.width > 0").await;
     let zoom = "Number(document.querySelector('[data-testid=map]').dataset.zoom ?? 0)";
-    app.wait_js("the sea drawn at the opening zoom", "JSON.parse(document.querySelector('[data-testid=map]').dataset.basemap ?? '{}').sea > 0").await;
+    app.wait_js(
+        "the sea drawn at the opening zoom",
+        "JSON.parse(document.querySelector('[data-testid=map]').dataset.basemap ?? '{}').sea > 0",
+    )
+    .await;
     app.screenshot("basemap-town").await;
     while app.wait_js("zoom", zoom).await.as_f64().unwrap() < 15.0 {
         let before = app.wait_js("zoom", zoom).await;
@@ -117,4 +121,65 @@ async fn draw_a_closure_on_the_map() {
         .audit(&aidmap::audit::AuditFilter { entity: Some("closure".into()), ..Default::default() }, 10, 0)
         .unwrap();
     assert_eq!(log.total, 3, "created, switched off, switched on");
+}
+
+/// An operation without a region pack: the hint offers both ways in. A Protomaps `.pmtiles`
+/// file becomes its map (a basemap-only pack: the hint now says there are no roads), then an
+/// OSM extract adds roads and search and keeps the chosen basemap. The native file picker is
+/// answered by `AIDMAP_E2E_PICK_FILES`; everything else is the real app.
+#[tokio::test(flavor = "multi_thread")]
+async fn basemap_file_then_extract_from_the_map_hint() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("hub.aidmap");
+    let mut store = aidmap::Store::create(&path, "Hub West", "e2e").unwrap();
+    store.create_household(&aidmap::household::HouseholdInput::at("Near the port", 43.7347, 7.4206)).unwrap();
+    drop(store);
+    aidmap::recent::push(data.path(), &path, "Hub West").unwrap();
+    let fixtures = aidmap_e2e::workspace_root().join("tests/fixtures");
+    let pbf = std::fs::read(fixtures.join("monaco.osm.pbf")).unwrap();
+    let ex = aidmap::region::extract::read(&pbf, &mut |_| true).unwrap();
+    let cut = aidmap::region::tiles::cut(&ex, &mut |_| true).unwrap();
+    let pmtiles = data.path().join("monaco-protomaps.pmtiles");
+    std::fs::write(&pmtiles, aidmap::region::tiles::pmtiles(&cut, [43.72, 7.40, 43.76, 7.44]).unwrap()).unwrap();
+    let not_a_basemap = fixtures.join("monaco.osm.pbf");
+    let picks = [not_a_basemap.clone(), pmtiles.clone(), fixtures.join("monaco.osm.pbf")]
+        .map(|p| p.display().to_string())
+        .join("\n");
+    let app = App::launch_with(data.path(), &[("AIDMAP_E2E_PICK_FILES", &picks)]).await;
+    app.wait_css("[data-testid=plain-badge]").await;
+    let hint = app.wait_css("[data-testid=region-hint]").await.text().await.unwrap();
+    assert!(hint.contains("straight-line estimates"), "{hint}");
+    app.screenshot("region-hint").await;
+
+    // A file that is not a basemap: said so, nothing changed.
+    app.wait_css("[data-testid=use-basemap]").await.click().await.unwrap();
+    let refusal = app.wait_css("[data-testid=message-text]").await.text().await.unwrap();
+    assert!(refusal.contains("not a vector basemap"), "{refusal}");
+    app.screenshot("basemap-refused").await;
+    app.wait_css("[data-testid=message-dialog] button.primary").await.click().await.unwrap();
+    app.wait_js("dialog closed", "!document.querySelector('[data-testid=message-dialog]')").await;
+    assert!(!data.path().join("hub.region").exists());
+
+    // The basemap file: the map draws it, the hint says there are no roads yet.
+    app.wait_css("[data-testid=use-basemap]").await.click().await.unwrap();
+    app.wait_js("toast", "document.body.innerText.includes('The map now uses monaco-protomaps.pmtiles')").await;
+    let drawn = "JSON.parse(document.querySelector('[data-testid=map]').dataset.basemap ?? '{}').roads > 0";
+    app.wait_js("basemap drawn", drawn).await;
+    let hint = app.wait_css("[data-testid=region-hint]").await.text().await.unwrap();
+    assert!(hint.contains("no roads or addresses"), "{hint}");
+    app.screenshot("basemap-file").await;
+
+    // Then the extract: roads and search arrive, the chosen basemap stays.
+    app.wait_css("[data-testid=import-extract]").await.click().await.unwrap();
+    app.wait_css("[data-testid=address-search] input").await.send_keys("Belgique").await.unwrap();
+    app.wait_css("[data-testid=address-result]").await;
+    app.quit().await;
+    let pack = aidmap::region::RegionPack::open(&data.path().join("hub.region")).unwrap();
+    assert_eq!(pack.info().basemap_source.as_deref(), Some("monaco-protomaps.pmtiles"));
+    assert!(pack.router().is_some());
+    let store = aidmap::Store::open_with(&path, "e2e", aidmap::OpenMode::ReadOnly).unwrap();
+    let log = store
+        .audit(&aidmap::audit::AuditFilter { entity: Some("region".into()), ..Default::default() }, 10, 0)
+        .unwrap();
+    assert_eq!(log.total, 2, "the basemap and the import are audited");
 }

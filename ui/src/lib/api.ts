@@ -90,6 +90,9 @@ export const api = {
   geocode: (query: string, limit = 8) => call<GeocodeResult[]>("geocode", { query, limit }),
   importRegion: (extract: string) => call<RegionInfo>("import_region", { extract }),
   cancelRegionImport: () => call<void>("cancel_region_import"),
+  useBasemap: (file: string) => call<RegionInfo>("use_basemap", { file }),
+  /** End-to-end tests only: the file to pick instead of opening the native dialog. */
+  e2ePickFile: () => call<string | null>("e2e_pick_file"),
   closures: () => call<Closure[]>("closures"),
   createClosure: (input: ClosureInput) => call<Closure>("create_closure", { input }),
   updateClosure: (id: string, input: ClosureInput) => call<Closure>("update_closure", { id, input }),

@@ -18,6 +18,15 @@ tiles: number, basemap_bytes: number,
  */
 tiles_schema: number, 
 /**
+ * The zooms the basemap has tiles for (MapLibre over-zooms past the last).
+ */
+min_zoom: number, max_zoom: number, 
+/**
+ * The `.pmtiles` file the basemap came from, when the user chose one (File › Region › Use
+ * basemap file…) instead of the tiles Aidmap cuts from the extract.
+ */
+basemap_source: string | null, 
+/**
  * Seconds per build phase: read, graph, order, addresses, write.
  */
 phase_seconds: Array<[string, number]>, };

@@ -313,7 +313,7 @@ export const en = {
   "region.working": "Working… you can keep using the map.",
   "region.cancelling": "Cancelling…",
   "region.ready": "Region ready: {addresses} addresses, {streets} streets",
-  "region.none_hint": "No region pack: distances are straight-line estimates. Import an OSM extract…",
+  "region.none_hint": "No region pack: distances are straight-line estimates.",
   "household.locate": "Locate",
   "household.located": "Located: {label}",
   "household.not_located": "Not found in the region: place the pin by hand.",
@@ -334,6 +334,14 @@ export const en = {
   "closure.saved": "Closure saved: routes now avoid it",
   "closure.deleted": "Closure “{name}” deleted",
   "region.phase.tiles": "Map tiles",
+  "menu.use_basemap": "Use basemap file…",
+  "dialog.basemap_filter": "Protomaps basemap (PMTiles)",
+  "region.basemap_busy": "Checking and installing the basemap…",
+  "region.basemap_done": "The map now uses {file}.",
+  "error.not_a_basemap": "This file is not a vector basemap (a .pmtiles archive in the Protomaps schema). Nothing was changed.",
+  "region.basemap_only_hint": "This region has a map but no roads or addresses: distances are straight-line estimates.",
+  "region.import_button": "Import OSM extract…",
+  "region.basemap_button": "Use basemap file…",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -16,12 +16,16 @@ export const FONTS = { regular: "Noto Sans Regular", bold: "Noto Sans Bold", ita
 /** Glyph PBFs bundled with the UI, at the app's own origin. */
 export const GLYPHS_URL = `${globalThis.location?.origin ?? ""}/glyphs/{fontstack}/{range}.pbf`;
 
-export function basemapSource(): VectorSourceSpecification {
+/** Which basemap the map shows: the pack's zooms, and a key that changes with its tiles. */
+export type BasemapSpec = { min: number; max: number; key: string };
+
+/** The tile URL carries the key, so a new basemap never shows the old one's cached tiles. */
+export function basemapSource(spec: BasemapSpec = { ...TILE_ZOOMS, key: "" }): VectorSourceSpecification {
   return {
     type: "vector",
-    tiles: ["tiles://localhost/{z}/{x}/{y}.mvt"],
-    minzoom: TILE_ZOOMS.min,
-    maxzoom: TILE_ZOOMS.max,
+    tiles: [`tiles://localhost/{z}/{x}/{y}.mvt${spec.key ? `?v=${encodeURIComponent(spec.key)}` : ""}`],
+    minzoom: spec.min,
+    maxzoom: spec.max,
     attribution: "© OpenStreetMap contributors",
   };
 }
