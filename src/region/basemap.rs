@@ -28,11 +28,16 @@ impl AsyncBackend for InMemory {
 /// file, so every archive is checked here before a reader sees it.
 fn sections_fit(archive: &[u8]) -> bool {
     let field = |i: usize| archive.get(i..i + 8).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
-    archive.len() >= 127
-        && (0..4).all(|k| match (field(8 + 16 * k), field(16 + 16 * k)) {
-            (Some(offset), Some(length)) => offset.checked_add(length).is_some_and(|end| end <= archive.len() as u64),
-            _ => false,
-        })
+    // An empty section may point anywhere, except the root directory, which the reader slices.
+    let fits = |k: usize, limit: u64| match (field(8 + 16 * k), field(16 + 16 * k)) {
+        (Some(offset), Some(length)) => {
+            (length == 0 && k > 0) || (offset >= 127 && offset.checked_add(length).is_some_and(|end| end <= limit))
+        }
+        _ => false,
+    };
+    let len = archive.len() as u64;
+    // The spec puts the root directory within the first 16 KiB, and the reader relies on it.
+    archive.len() >= 127 && fits(0, len.min(16_384)) && (1..4).all(|k| fits(k, len))
 }
 
 /// A `.pmtiles` file checked for use as the basemap.

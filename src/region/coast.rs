@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use super::rings::{signed_area2, with_holes};
+
 /// (lon, lat) rings of one polygon: the first is the outer ring, the rest are holes.
 pub type Polygon = Vec<Vec<(f64, f64)>>;
 
@@ -86,24 +88,6 @@ fn join(ways: &[Vec<(i64, f64, f64)>]) -> Vec<Vec<(i64, f64, f64)>> {
     chains.into_iter().flatten().collect()
 }
 
-/// Twice the signed area in (lon, lat); positive = counter-clockwise.
-fn signed_area2(ring: &[(f64, f64)]) -> f64 {
-    let n = ring.len();
-    (0..n).map(|i| ring[i].0 * ring[(i + 1) % n].1 - ring[(i + 1) % n].0 * ring[i].1).sum()
-}
-
-fn contains(ring: &[(f64, f64)], (x, y): (f64, f64)) -> bool {
-    let mut inside = false;
-    let n = ring.len();
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[(i + n - 1) % n]);
-        if (a.1 > y) != (b.1 > y) && x < (b.0 - a.0) * (y - a.1) / (b.1 - a.1) + a.0 {
-            inside = !inside;
-        }
-    }
-    inside
-}
-
 /// Sea polygons inside `bbox` from the coastline ways in it. Chains that stop inside the box
 /// (the extract cut them) are carried straight to the nearest edge.
 pub fn sea(ways: &[Vec<(i64, f64, f64)>], bbox: Bbox) -> Vec<Polygon> {
@@ -167,18 +151,13 @@ pub fn sea(ways: &[Vec<(i64, f64, f64)>], bbox: Bbox) -> Vec<Polygon> {
             }
         }
     }
-    let mut polygons: Vec<Polygon> = outers.into_iter().map(|r| vec![r]).collect();
-    for island in islands {
-        if let Some(p) = polygons.iter_mut().find(|p| contains(&p[0], island[0])) {
-            p.push(island);
-        }
-    }
-    polygons
+    with_holes(outers, islands)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::region::rings::contains;
 
     const BOX: Bbox = Bbox { x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0 };
 

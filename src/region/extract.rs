@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use osmpbf::{BlobDecode, BlobReader, Element};
+use osmpbf::{BlobDecode, BlobReader, Element, RelMemberType};
 
 use crate::error::{Error, Result};
 
@@ -66,6 +66,8 @@ pub struct MapShape {
     pub name: Option<String>,
     /// (lon, lat); a closed ring for areas.
     pub points: Vec<(f64, f64)>,
+    /// Inner rings of an area (multipolygon holes: a courtyard, an island in a lake).
+    pub holes: Vec<Vec<(f64, f64)>>,
     pub area: bool,
 }
 
@@ -201,6 +203,7 @@ fn place_shape(tags: &HashMap<&str, &str>, lon: f64, lat: f64) -> Option<MapShap
         kind_detail: Some(place.into()),
         name: Some(tags.get("name")?.to_string()),
         points: vec![(lon, lat)],
+        holes: vec![],
         area: false,
     })
 }
@@ -248,6 +251,9 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
         }
     };
     let mut ways: Vec<(i64, HashMap<String, String>, Vec<i64>)> = Vec::new();
+    // Untagged ways: the outlines of multipolygon relations, which come after them.
+    let mut untagged: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut multipolygons: Vec<Multipolygon> = Vec::new();
     let damaged = |e: osmpbf::Error| Error::Corrupt(format!("the OSM extract could not be read ({e})"));
     // Blob by blob (not `ElementReader::for_each`), so a cancel stops between blobs.
     for blob in BlobReader::new(std::io::Cursor::new(pbf)) {
@@ -271,12 +277,35 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
                     if wanted {
                         let owned = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
                         ways.push((w.id(), owned, w.refs().collect()));
+                    } else if tags.is_empty() {
+                        untagged.insert(w.id(), w.refs().collect());
                     }
                 }
-                Element::Relation(_) => {}
+                Element::Relation(r) => {
+                    let tags: HashMap<&str, &str> = r.tags().collect();
+                    if tags.get("type") != Some(&"multipolygon") {
+                        continue;
+                    }
+                    let Some((layer, kind, true)) = map_shape_kind(&tags) else { continue };
+                    let mut m = Multipolygon {
+                        layer,
+                        kind,
+                        name: tags.get("name").map(|s| s.to_string()),
+                        outer: vec![],
+                        inner: vec![],
+                    };
+                    for member in r.members().filter(|m| m.member_type == RelMemberType::Way) {
+                        match member.role() {
+                            Ok("inner") => m.inner.push(member.member_id),
+                            _ => m.outer.push(member.member_id),
+                        }
+                    }
+                    multipolygons.push(m);
+                }
             }
         }
     }
+    multipolygon_shapes(&multipolygons, &ways, &untagged, &coords, &mut out);
     for (way_id, tags, refs) in ways {
         let tags: HashMap<&str, &str> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         if car_allowed(&tags) {
@@ -341,6 +370,7 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
                         kind_detail: None,
                         name: tags.get("name").map(|s| s.to_string()),
                         points,
+                        holes: vec![],
                         area,
                     });
                 }
@@ -363,6 +393,55 @@ fn read_unchecked(pbf: &[u8], progress: &mut dyn FnMut(u64) -> bool) -> Result<R
         out.places.push(Place { kind: PlaceKind::Street, label, lat, lon });
     }
     Ok(out)
+}
+
+/// A `type=multipolygon` relation the basemap draws: its outer and inner member ways.
+struct Multipolygon {
+    layer: &'static str,
+    kind: String,
+    name: Option<String>,
+    outer: Vec<i64>,
+    inner: Vec<i64>,
+}
+
+/// Areas from multipolygon relations: member ways joined into rings (`rings::assemble`), each
+/// outer ring with the inner rings inside it. Members the extract lacks leave their ring open,
+/// and an open ring is dropped.
+fn multipolygon_shapes(
+    multipolygons: &[Multipolygon],
+    ways: &[(i64, HashMap<String, String>, Vec<i64>)],
+    untagged: &HashMap<i64, Vec<i64>>,
+    coords: &HashMap<i64, (f64, f64)>,
+    out: &mut RegionExtract,
+) {
+    if multipolygons.is_empty() {
+        return;
+    }
+    let tagged: HashMap<i64, &Vec<i64>> = ways.iter().map(|(id, _, refs)| (*id, refs)).collect();
+    let resolve = |ids: &[i64]| -> Vec<Vec<(i64, f64, f64)>> {
+        ids.iter()
+            .filter_map(|id| untagged.get(id).or_else(|| tagged.get(id).copied()))
+            .filter_map(|refs| {
+                refs.iter().map(|n| coords.get(n).map(|&(lat, lon)| (*n, lon, lat))).collect::<Option<Vec<_>>>()
+            })
+            .collect()
+    };
+    for m in multipolygons {
+        let outers = super::rings::assemble(resolve(&m.outer));
+        let inners = super::rings::assemble(resolve(&m.inner));
+        for mut polygon in super::rings::with_holes(outers, inners) {
+            let points = polygon.remove(0);
+            out.shapes.push(MapShape {
+                layer: m.layer,
+                kind: m.kind.clone(),
+                kind_detail: None,
+                name: m.name.clone(),
+                points,
+                holes: polygon,
+                area: true,
+            });
+        }
+    }
 }
 
 /// Length (m) of a run and the point halfway along it.

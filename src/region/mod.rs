@@ -11,6 +11,7 @@ pub mod coast;
 pub mod extract;
 pub mod geocode;
 pub mod graph;
+pub mod rings;
 pub mod router;
 pub mod tiles;
 

@@ -88,7 +88,7 @@ fn sources(ex: &RegionExtract) -> Vec<Source<'_>> {
         });
     }
     for s in &ex.shapes {
-        let MapShape { layer, kind, kind_detail, name, points, area } = s;
+        let MapShape { layer, kind, kind_detail, name, points, holes, area } = s;
         let (min_zoom, rank) = match (*layer, kind_detail.as_deref()) {
             ("buildings" | "roads", _) => (14, None),
             ("places", Some("city")) => (MIN_ZOOM, Some(12)),
@@ -106,7 +106,7 @@ fn sources(ex: &RegionExtract) -> Vec<Source<'_>> {
             kind_detail: kind_detail.as_deref(),
             name: name.as_deref(),
             rank,
-            ..Source::new(layer, kind, geom, vec![points.clone()], min_zoom)
+            ..Source::new(layer, kind, geom, std::iter::once(points).chain(holes).cloned().collect(), min_zoom)
         });
     }
     out

@@ -239,3 +239,20 @@ fn the_command_line_sets_a_basemap_file() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Multipolygon relations (buildings around courtyards, lakes with islands) become areas with
+/// holes; their untagged member ways are joined into rings.
+#[test]
+fn multipolygon_relations_become_areas_with_holes() {
+    let shapes = |name: &str| {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        aidmap::region::extract::read(&bytes, &mut |_| true).unwrap().shapes
+    };
+    let monaco = shapes("monaco.osm.pbf");
+    let fairmont = monaco.iter().find(|s| s.name.as_deref() == Some("Fairmont")).expect("the Fairmont hotel");
+    assert_eq!((fairmont.layer, fairmont.holes.len()), ("buildings", 1));
+    assert_eq!(fairmont.points.first(), fairmont.points.last(), "a closed ring");
+    let helsinki = shapes("helsinki.osm.pbf");
+    let with_holes = helsinki.iter().filter(|s| !s.holes.is_empty()).count();
+    assert!(with_holes >= 50, "Helsinki's courtyard blocks: {with_holes}");
+}
