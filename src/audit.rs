@@ -49,6 +49,11 @@ pub struct AuditPage {
 }
 
 /// Appends one entry in the caller's transaction, stamped with its time and operator.
+/// The names of the fields that changed, for an update's entry ("name, hours").
+pub fn changed(fields: &[(&str, bool)]) -> String {
+    fields.iter().filter(|(_, c)| *c).map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
+}
+
 pub fn record(
     conn: &Connection,
     stamp: &Stamp,

@@ -96,6 +96,39 @@ vocab!(
     HouseholdStatus { Active = "active", Closed = "closed" }
 );
 
+vocab!(
+    /// What a supply site is.
+    SiteKind {
+        Warehouse = "warehouse", DistributionPoint = "distribution_point", CommunityFridge = "community_fridge",
+        DonationDropoff = "donation_dropoff", Shelter = "shelter",
+    }
+);
+
+vocab!(
+    /// How stock changed: the only ways it can.
+    MovementKind {
+        Received = "received", TransferOut = "transfer_out", TransferIn = "transfer_in", Issued = "issued",
+        Counted = "counted",
+    }
+);
+
+vocab!(
+    /// What a volunteer does.
+    Role { Driver = "driver", Packer = "packer", Dispatcher = "dispatcher", Intake = "intake" }
+);
+
+vocab!(
+    VehicleKind { Car = "car", Van = "van", Pickup = "pickup", Truck = "truck", CargoBike = "cargo_bike", Motorbike = "motorbike" }
+);
+
+vocab!(
+    /// What a vehicle can do beyond carrying: reach flooded roads, keep things cold, take a
+    /// wheelchair, pull a trailer.
+    Capability {
+        HighClearance = "high_clearance", Cooler = "cooler", WheelchairLift = "wheelchair_lift", Trailer = "trailer",
+    }
+);
+
 impl Urgency {
     /// 0 = critical … 3 = low; the map colours and clusters by this rank.
     pub fn rank(self) -> u8 {

@@ -34,5 +34,9 @@ mod needs;
 mod region;
 #[path = "core/retention.rs"]
 mod retention;
+#[path = "core/supplies.rs"]
+mod supplies;
 #[path = "core/upgrade.rs"]
 mod upgrade;
+#[path = "core/volunteers.rs"]
+mod volunteers;

@@ -6,6 +6,7 @@ pub mod copy;
 pub mod crypto;
 mod protect;
 pub mod schema;
+mod supplies;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

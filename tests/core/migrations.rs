@@ -87,7 +87,11 @@ fn fresh_schema_equals_migration_one_upgraded() {
     assert_eq!(schema::version(&stepwise).unwrap(), schema::latest_version());
 
     let expected = schema_of(fresh.conn());
-    assert_eq!(tables(&expected), ["audit", "closure", "household", "need", "operation", "setting"]);
+    let expected_tables = ["audit", "closure", "household", "item", "need", "operation", "setting", "shift", "site"];
+    assert_eq!(
+        tables(&expected),
+        [&expected_tables[..], &["stock_level", "stock_movement", "vehicle", "volunteer"]].concat()
+    );
     assert!(expected.iter().any(|l| l.starts_with("index household_name on household")));
     assert!(expected.iter().any(|l| l.starts_with("column need.household_id")));
     assert_eq!(schema_of(&stepwise), expected);

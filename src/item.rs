@@ -1,0 +1,145 @@
+//! The item catalogue: what sites stock and runs carry, with the weight and volume per unit
+//! that vehicle capacities are checked against.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, AuditAction};
+use crate::error::{Error, FieldError, Result, Rule};
+use crate::store::Stamp;
+use crate::validate::{Checker, MAX_SHORT};
+use crate::vocab::Category;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ItemInput {
+    pub name: String,
+    pub category: Category,
+    /// What one unit is: "bottle 1.5 L", "box", "pack of 40".
+    pub unit: String,
+    pub weight_kg: f64,
+    pub volume_l: f64,
+    pub cold_chain: bool,
+    /// Below this quantity at a site, the item shows as low there.
+    pub low_threshold: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    pub unit: String,
+    pub weight_kg: f64,
+    pub volume_l: f64,
+    pub cold_chain: bool,
+    pub low_threshold: Option<f64>,
+}
+
+impl ItemInput {
+    pub fn new(name: &str, category: Category, unit: &str, weight_kg: f64, volume_l: f64) -> Self {
+        ItemInput {
+            name: name.into(),
+            category,
+            unit: unit.into(),
+            weight_kg,
+            volume_l,
+            cold_chain: false,
+            low_threshold: None,
+        }
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checker::default();
+        c.required("name", &self.name);
+        c.max_len("name", &self.name, MAX_SHORT);
+        c.required("unit", &self.unit);
+        c.max_len("unit", &self.unit, 40);
+        c.range("weight_kg", self.weight_kg, 0.0, 10_000.0);
+        c.range("volume_l", self.volume_l, 0.0, 100_000.0);
+        if let Some(t) = self.low_threshold {
+            c.range("low_threshold", t, 0.0, 1e9);
+        }
+        c.finish()
+    }
+}
+
+const COLUMNS: &str = "id, name, category, unit, weight_kg, volume_l, cold_chain, low_threshold";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        category: r.get(2)?,
+        unit: r.get(3)?,
+        weight_kg: r.get(4)?,
+        volume_l: r.get(5)?,
+        cold_chain: r.get(6)?,
+        low_threshold: r.get(7)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Item> {
+    crate::rows::one(conn, &format!("SELECT {COLUMNS} FROM item WHERE id = ?1"), id, "item", from_row)
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<Item>> {
+    crate::rows::all(conn, &format!("SELECT {COLUMNS} FROM item ORDER BY category, name COLLATE NOCASE"), [], from_row)
+}
+
+fn name_taken(conn: &Connection, name: &str, except: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM item WHERE name = ?1 COLLATE NOCASE AND id != ?2",
+            params![name.trim(), except],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Writes the item under `id`: a new row, or new values for an existing one (its `created_at`
+/// stays).
+fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<()> {
+    input.validate()?;
+    if name_taken(conn, &input.name, id)? {
+        return Err(Error::Validation(vec![FieldError { field: "name".into(), rule: Rule::NotAllowed }]));
+    }
+    conn.execute(
+        "INSERT INTO item (id, name, category, unit, weight_kg, volume_l, cold_chain, low_threshold,
+                           created_at, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, unit = excluded.unit,
+             weight_kg = excluded.weight_kg, volume_l = excluded.volume_l, cold_chain = excluded.cold_chain,
+             low_threshold = excluded.low_threshold, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        params![
+            id,
+            input.name.trim(),
+            input.category,
+            input.unit.trim(),
+            input.weight_kg,
+            input.volume_l,
+            input.cold_chain,
+            input.low_threshold,
+            stamp.now,
+            stamp.by
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn insert(conn: &Connection, stamp: &Stamp, input: &ItemInput) -> Result<Item> {
+    let id = crate::ids::new_id();
+    save(conn, stamp, &id, input)?;
+    audit::record(conn, stamp, AuditAction::Create, "item", &[&id], "")?;
+    get(conn, &id)
+}
+
+pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<Item> {
+    get(conn, id)?;
+    save(conn, stamp, id, input)?;
+    audit::record(conn, stamp, AuditAction::Update, "item", &[id], "")?;
+    get(conn, id)
+}

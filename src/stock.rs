@@ -1,0 +1,332 @@
+//! Stock at sites, changed only through recorded movements — received, transferred, issued,
+//! counted — so every level is the sum of its history and never silently overwritten. Issuing
+//! or moving more than a site holds is refused; only a count can correct a level downwards
+//! without goods leaving.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, AuditAction};
+use crate::error::{Error, FieldError, Result, Rule};
+use crate::item::Item;
+use crate::store::Stamp;
+use crate::validate::{opt, Checker, MAX_SHORT};
+use crate::vocab::{Category, MovementKind};
+
+/// A change the user records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum StockChange {
+    /// Goods arrived (a donation, a delivery); `expiry` of the batch, `YYYY-MM-DD`.
+    Receive { site_id: String, item_id: String, quantity: f64, expiry: Option<String>, reason: String },
+    /// Goods moved from one site to another: two movements sharing a transfer id.
+    Transfer { from_site_id: String, to_site_id: String, item_id: String, quantity: f64, reason: String },
+    /// Goods left on a run (the planner issues them when a run is dispatched).
+    Issue { site_id: String, item_id: String, quantity: f64, reason: String },
+    /// A stock-take: the quantity found; the movement is the difference to the recorded level.
+    Count { site_id: String, item_id: String, counted: f64, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Movement {
+    pub id: String,
+    pub at: String,
+    pub kind: MovementKind,
+    pub site_id: String,
+    pub item_id: String,
+    pub item_name: String,
+    /// The signed change to the level.
+    pub quantity: f64,
+    pub counted: Option<f64>,
+    pub expiry: Option<String>,
+    pub reason: String,
+    pub transfer_id: Option<String>,
+    pub recorded_by: String,
+}
+
+/// One item's level at a site.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct StockRow {
+    pub item: Item,
+    pub quantity: f64,
+    /// At or below the item's low threshold.
+    pub low: bool,
+    /// The earliest expiry among batches received here (a hint; batches are not tracked out).
+    pub next_expiry: Option<String>,
+}
+
+/// Open needs of one category against the stock of that category across active sites.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Shortage {
+    pub category: Category,
+    pub open_needs: u32,
+    pub households: u32,
+    /// Sum of the open needs' quantities (in their own units).
+    pub requested: f64,
+    /// Sum of the category's items on hand across active sites (in their units).
+    pub on_hand: f64,
+    pub short: bool,
+}
+
+fn positive(c: &mut Checker, field: &str, q: f64) {
+    if !q.is_finite() {
+        c.fail(field, Rule::NotANumber);
+    } else if q <= 0.0 {
+        c.fail(field, Rule::MustBePositive);
+    } else if q > 1e9 {
+        c.fail(field, Rule::OutOfRange);
+    }
+}
+
+impl StockChange {
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checker::default();
+        match self {
+            StockChange::Receive { quantity, expiry, reason, .. } => {
+                positive(&mut c, "quantity", *quantity);
+                c.date("expiry", opt(expiry).as_deref());
+                c.max_len("reason", reason, MAX_SHORT);
+            }
+            StockChange::Transfer { from_site_id, to_site_id, quantity, reason, .. } => {
+                positive(&mut c, "quantity", *quantity);
+                if from_site_id == to_site_id {
+                    c.fail("to_site_id", Rule::NotAllowed);
+                }
+                c.max_len("reason", reason, MAX_SHORT);
+            }
+            StockChange::Issue { quantity, reason, .. } => {
+                positive(&mut c, "quantity", *quantity);
+                c.max_len("reason", reason, MAX_SHORT);
+            }
+            StockChange::Count { counted, reason, .. } => {
+                c.range("counted", *counted, 0.0, 1e9);
+                c.max_len("reason", reason, MAX_SHORT);
+            }
+        }
+        c.finish()
+    }
+}
+
+/// The recorded level of an item at a site (0 when it never had any).
+pub fn level(conn: &Connection, site_id: &str, item_id: &str) -> Result<f64> {
+    Ok(conn
+        .query_row(
+            "SELECT quantity FROM stock_level WHERE site_id = ?1 AND item_id = ?2",
+            params![site_id, item_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0.0))
+}
+
+struct NewMovement<'a> {
+    kind: MovementKind,
+    site_id: &'a str,
+    item_id: &'a str,
+    quantity: f64,
+    counted: Option<f64>,
+    expiry: Option<String>,
+    reason: &'a str,
+    transfer_id: Option<&'a str>,
+}
+
+fn record(conn: &Connection, stamp: &Stamp, m: NewMovement<'_>) -> Result<String> {
+    let id = crate::ids::new_id();
+    conn.prepare_cached(
+        "INSERT INTO stock_movement (id, at, kind, site_id, item_id, quantity, counted, expiry, reason,
+                                     transfer_id, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        id,
+        stamp.now,
+        m.kind,
+        m.site_id,
+        m.item_id,
+        m.quantity,
+        m.counted,
+        m.expiry,
+        m.reason.trim(),
+        m.transfer_id,
+        stamp.operator
+    ])?;
+    Ok(id)
+}
+
+fn too_much(field: &str) -> Error {
+    Error::Validation(vec![FieldError { field: field.into(), rule: Rule::OutOfRange }])
+}
+
+/// Records a change; returns its movements (two for a transfer).
+pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<Vec<Movement>> {
+    change.validate()?;
+    let exists = |site: &str, item: &str| -> Result<()> {
+        crate::site::get(conn, site)?;
+        crate::item::get(conn, item)?;
+        Ok(())
+    };
+    let (ids, audit_ids, detail) = match change {
+        StockChange::Receive { site_id, item_id, quantity, expiry, reason } => {
+            exists(site_id, item_id)?;
+            let m = NewMovement {
+                kind: MovementKind::Received,
+                site_id,
+                item_id,
+                quantity: *quantity,
+                counted: None,
+                expiry: opt(expiry),
+                reason,
+                transfer_id: None,
+            };
+            (vec![record(conn, stamp, m)?], vec![site_id, item_id], format!("received {quantity}"))
+        }
+        StockChange::Transfer { from_site_id, to_site_id, item_id, quantity, reason } => {
+            exists(from_site_id, item_id)?;
+            crate::site::get(conn, to_site_id)?;
+            if *quantity > level(conn, from_site_id, item_id)? {
+                return Err(too_much("quantity"));
+            }
+            let transfer = crate::ids::new_id();
+            let leg = |kind, site_id, quantity| NewMovement {
+                kind,
+                site_id,
+                item_id,
+                quantity,
+                counted: None,
+                expiry: None,
+                reason,
+                transfer_id: Some(&transfer),
+            };
+            let out = record(conn, stamp, leg(MovementKind::TransferOut, from_site_id, -quantity))?;
+            let into = record(conn, stamp, leg(MovementKind::TransferIn, to_site_id, *quantity))?;
+            (vec![out, into], vec![from_site_id, to_site_id, item_id], format!("transferred {quantity}"))
+        }
+        StockChange::Issue { site_id, item_id, quantity, reason } => {
+            exists(site_id, item_id)?;
+            if *quantity > level(conn, site_id, item_id)? {
+                return Err(too_much("quantity"));
+            }
+            let m = NewMovement {
+                kind: MovementKind::Issued,
+                site_id,
+                item_id,
+                quantity: -quantity,
+                counted: None,
+                expiry: None,
+                reason,
+                transfer_id: None,
+            };
+            (vec![record(conn, stamp, m)?], vec![site_id, item_id], format!("issued {quantity}"))
+        }
+        StockChange::Count { site_id, item_id, counted, reason } => {
+            exists(site_id, item_id)?;
+            let delta = counted - level(conn, site_id, item_id)?;
+            let m = NewMovement {
+                kind: MovementKind::Counted,
+                site_id,
+                item_id,
+                quantity: delta,
+                counted: Some(*counted),
+                expiry: None,
+                reason,
+                transfer_id: None,
+            };
+            (vec![record(conn, stamp, m)?], vec![site_id, item_id], format!("counted {counted} ({delta:+})"))
+        }
+    };
+    let audit_ids: Vec<&str> = audit_ids.iter().map(|s| s.as_str()).collect();
+    audit::record(conn, stamp, AuditAction::Update, "stock", &audit_ids, &detail)?;
+    ids.iter().map(|id| movement(conn, id)).collect()
+}
+
+const MOVEMENT: &str = "SELECT m.id, m.at, m.kind, m.site_id, m.item_id, i.name, m.quantity, m.counted, m.expiry,
+                               m.reason, m.transfer_id, m.recorded_by
+                        FROM stock_movement m JOIN item i ON i.id = m.item_id";
+
+fn movement_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
+    Ok(Movement {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        kind: r.get(2)?,
+        site_id: r.get(3)?,
+        item_id: r.get(4)?,
+        item_name: r.get(5)?,
+        quantity: r.get(6)?,
+        counted: r.get(7)?,
+        expiry: r.get(8)?,
+        reason: r.get(9)?,
+        transfer_id: r.get(10)?,
+        recorded_by: r.get(11)?,
+    })
+}
+
+fn movement(conn: &Connection, id: &str) -> Result<Movement> {
+    Ok(conn.query_row(&format!("{MOVEMENT} WHERE m.id = ?1"), [id], movement_row)?)
+}
+
+/// A site's movements, newest first.
+pub fn history(conn: &Connection, site_id: &str, limit: u32) -> Result<Vec<Movement>> {
+    let mut stmt = conn.prepare_cached(&format!("{MOVEMENT} WHERE m.site_id = ?1 ORDER BY m.seq DESC LIMIT ?2"))?;
+    let rows = stmt.query_map(params![site_id, limit], movement_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A site's stock: every item it has held, with its level.
+pub fn levels(conn: &Connection, site_id: &str) -> Result<Vec<StockRow>> {
+    let items = crate::item::list(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.item_id, l.quantity,
+                (SELECT min(expiry) FROM stock_movement m
+                  WHERE m.site_id = l.site_id AND m.item_id = l.item_id AND m.expiry IS NOT NULL)
+         FROM stock_level l WHERE l.site_id = ?1",
+    )?;
+    let found: Vec<(String, f64, Option<String>)> =
+        stmt.query_map([site_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(items
+        .into_iter()
+        .filter_map(|item| {
+            let (_, quantity, next_expiry) = found.iter().find(|f| f.0 == item.id)?.clone();
+            let low = item.low_threshold.is_some_and(|t| quantity <= t);
+            Some(StockRow { item, quantity, low, next_expiry })
+        })
+        .collect())
+}
+
+/// The sum of every movement of an item at a site: what the level must always equal.
+pub fn sum_of_movements(conn: &Connection, site_id: &str, item_id: &str) -> Result<f64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(sum(quantity), 0) FROM stock_movement WHERE site_id = ?1 AND item_id = ?2",
+        params![site_id, item_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// What is short: open needs by category against stock on hand across active sites.
+pub fn shortages(conn: &Connection) -> Result<Vec<Shortage>> {
+    let mut out = Vec::new();
+    for &category in Category::ALL {
+        let (open_needs, households, requested): (u32, u32, f64) = conn.query_row(
+            "SELECT count(*), count(DISTINCT n.household_id), coalesce(sum(n.quantity), 0)
+             FROM need n JOIN household h ON h.id = n.household_id
+             WHERE n.status = 'open' AND n.category = ?1 AND h.status = 'active' AND h.purged_at IS NULL",
+            [category],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let on_hand: f64 = conn.query_row(
+            "SELECT coalesce(sum(l.quantity), 0) FROM stock_level l
+             JOIN item i ON i.id = l.item_id JOIN site s ON s.id = l.site_id
+             WHERE i.category = ?1 AND s.active = 1",
+            [category],
+            |r| r.get(0),
+        )?;
+        if open_needs > 0 || on_hand > 0.0 {
+            out.push(Shortage { category, open_needs, households, requested, on_hand, short: on_hand < requested });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,101 @@
+//! The operation's supplies and people beyond households: the item catalogue, sites and their
+//! stock, volunteers, vehicles and shifts. Thin: each method opens the transaction (writes) and
+//! calls the module that holds the concept.
+
+use super::Store;
+use crate::error::Result;
+use crate::item::{Item, ItemInput};
+use crate::site::{Site, SiteInput, SitePin};
+use crate::stock::{Movement, Shortage, StockChange, StockRow};
+use crate::vehicle::{Vehicle, VehicleInput};
+use crate::volunteer::{Shift, ShiftInput, ShiftRow, Volunteer, VolunteerDetail, VolunteerFilter, VolunteerInput};
+
+impl Store {
+    pub fn items(&self) -> Result<Vec<Item>> {
+        crate::item::list(self.conn())
+    }
+
+    pub fn create_item(&mut self, input: &ItemInput) -> Result<Item> {
+        self.write(|tx, stamp| crate::item::insert(tx, stamp, input))
+    }
+
+    pub fn update_item(&mut self, id: &str, input: &ItemInput) -> Result<Item> {
+        self.write(|tx, stamp| crate::item::update(tx, stamp, id, input))
+    }
+
+    pub fn sites(&self) -> Result<Vec<Site>> {
+        crate::site::list(self.conn())
+    }
+
+    pub fn site(&self, id: &str) -> Result<Site> {
+        crate::site::get(self.conn(), id)
+    }
+
+    pub fn site_pins(&self) -> Result<Vec<SitePin>> {
+        crate::site::pins(self.conn())
+    }
+
+    pub fn create_site(&mut self, input: &SiteInput) -> Result<Site> {
+        self.write(|tx, stamp| crate::site::insert(tx, stamp, input))
+    }
+
+    pub fn update_site(&mut self, id: &str, input: &SiteInput) -> Result<Site> {
+        self.write(|tx, stamp| crate::site::update(tx, stamp, id, input))
+    }
+
+    pub fn stock(&self, site_id: &str) -> Result<Vec<StockRow>> {
+        crate::stock::levels(self.conn(), site_id)
+    }
+
+    pub fn stock_history(&self, site_id: &str, limit: u32) -> Result<Vec<Movement>> {
+        crate::stock::history(self.conn(), site_id, limit)
+    }
+
+    pub fn change_stock(&mut self, change: &StockChange) -> Result<Vec<Movement>> {
+        self.write(|tx, stamp| crate::stock::apply(tx, stamp, change))
+    }
+
+    pub fn shortages(&self) -> Result<Vec<Shortage>> {
+        crate::stock::shortages(self.conn())
+    }
+
+    pub fn volunteers(&self, filter: &VolunteerFilter) -> Result<Vec<Volunteer>> {
+        crate::volunteer::list(self.conn(), filter)
+    }
+
+    pub fn volunteer(&self, id: &str) -> Result<VolunteerDetail> {
+        crate::volunteer::detail(self.conn(), id)
+    }
+
+    pub fn create_volunteer(&mut self, input: &VolunteerInput) -> Result<Volunteer> {
+        self.write(|tx, stamp| crate::volunteer::insert(tx, stamp, input))
+    }
+
+    pub fn update_volunteer(&mut self, id: &str, input: &VolunteerInput) -> Result<Volunteer> {
+        self.write(|tx, stamp| crate::volunteer::update(tx, stamp, id, input))
+    }
+
+    pub fn add_shift(&mut self, volunteer_id: &str, input: &ShiftInput) -> Result<Shift> {
+        self.write(|tx, stamp| crate::volunteer::add_shift(tx, stamp, volunteer_id, input))
+    }
+
+    pub fn delete_shift(&mut self, id: &str) -> Result<()> {
+        self.write(|tx, stamp| crate::volunteer::delete_shift(tx, stamp, id))
+    }
+
+    pub fn shifts_between(&self, from: &str, until: &str) -> Result<Vec<ShiftRow>> {
+        crate::volunteer::shifts_between(self.conn(), from, until)
+    }
+
+    pub fn vehicles(&self) -> Result<Vec<Vehicle>> {
+        crate::vehicle::list(self.conn())
+    }
+
+    pub fn create_vehicle(&mut self, input: &VehicleInput) -> Result<Vehicle> {
+        self.write(|tx, stamp| crate::vehicle::insert(tx, stamp, input))
+    }
+
+    pub fn update_vehicle(&mut self, id: &str, input: &VehicleInput) -> Result<Vehicle> {
+        self.write(|tx, stamp| crate::vehicle::update(tx, stamp, id, input))
+    }
+}
