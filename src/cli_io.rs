@@ -30,13 +30,19 @@ pub fn read_points(path: &Path) -> Result<(Vec<String>, Vec<(f64, f64)>), Error>
 }
 
 pub fn write_json<T: serde::Serialize>(out: &mut impl Write, rows: &[T]) -> Result<(), Error> {
-    serde_json::to_writer_pretty(&mut *out, rows).map_err(|e| Error::Internal(e.to_string()))?;
+    serde_json::to_writer_pretty(&mut *out, rows).map_err(|e| match e.io_error_kind() {
+        Some(kind) => Error::Io(kind.into()),
+        None => Error::Internal(e.to_string()),
+    })?;
     writeln!(out)?;
     Ok(())
 }
 
 pub fn csv_error(e: csv::Error) -> Error {
-    Error::Io(std::io::Error::other(e))
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::Io(e),
+        other => Error::Io(std::io::Error::other(format!("{other:?}"))),
+    }
 }
 
 fn write_csv<const N: usize>(
@@ -144,6 +150,75 @@ pub fn needs_csv(out: &mut impl Write, rows: &[Need]) -> Result<(), Error> {
                 n.created_at.clone(),
                 n.updated_at.clone(),
                 n.updated_by.clone(),
+            ]
+        }),
+    )
+}
+
+/// One row per site and item (a site without stock: one row with the item columns empty).
+pub fn sites_csv(out: &mut impl Write, sites: &[aidmap::stock::SiteStock]) -> Result<(), Error> {
+    let header =
+        ["site_id", "site", "kind", "lat", "lon", "address", "active", "item", "category", "unit", "quantity", "low"];
+    let rows = sites.iter().flat_map(|s| {
+        let site = |item: [String; 5]| -> [String; 12] {
+            let [a, b, c, d, e] = item;
+            [
+                s.site.id.clone(),
+                s.site.name.clone(),
+                s.site.kind.key().into(),
+                s.site.lat.to_string(),
+                s.site.lon.to_string(),
+                s.site.address.clone(),
+                s.site.active.to_string(),
+                a,
+                b,
+                c,
+                d,
+                e,
+            ]
+        };
+        let mut rows: Vec<[String; 12]> = s
+            .stock
+            .iter()
+            .map(|r| {
+                site([
+                    r.item.name.clone(),
+                    r.item.category.key().into(),
+                    r.item.unit.clone(),
+                    r.quantity.to_string(),
+                    r.low.to_string(),
+                ])
+            })
+            .collect();
+        if rows.is_empty() {
+            rows.push(site(Default::default()));
+        }
+        rows
+    });
+    write_csv(out, header, rows)
+}
+
+/// One row per volunteer; roles, languages and vehicles joined with `;`.
+pub fn volunteers_csv(out: &mut impl Write, rows: &[aidmap::volunteer::VolunteerDetail]) -> Result<(), Error> {
+    let header =
+        ["id", "name", "phone", "roles", "languages", "active", "vehicles", "capacity_kg", "shifts", "next_shift"];
+    let join = |v: Vec<String>| v.join(";");
+    write_csv(
+        out,
+        header,
+        rows.iter().map(|d| {
+            let v = &d.volunteer;
+            [
+                v.id.clone(),
+                v.name.clone(),
+                v.phone.clone(),
+                join(v.roles.iter().map(|r| r.key().to_string()).collect()),
+                join(v.languages.clone()),
+                v.active.to_string(),
+                join(d.vehicles.iter().map(|x| x.name.clone()).collect()),
+                d.vehicles.iter().fold(0.0, |kg, x| kg + x.capacity_kg).to_string(),
+                d.shifts.len().to_string(),
+                d.shifts.first().map(|s| s.starts_at.clone()).unwrap_or_default(),
             ]
         }),
     )

@@ -131,10 +131,14 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result
 }
 
 pub fn insert(conn: &Connection, stamp: &Stamp, input: &ItemInput) -> Result<Item> {
-    let id = crate::ids::new_id();
-    save(conn, stamp, &id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "item", &[&id], "")?;
-    get(conn, &id)
+    insert_with_id(conn, stamp, &crate::ids::new_id(), input)
+}
+
+/// `insert` under a given id (the demo makes its ids from its seed).
+pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<Item> {
+    save(conn, stamp, id, input)?;
+    audit::record(conn, stamp, AuditAction::Create, "item", &[id], "")?;
+    get(conn, id)
 }
 
 pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<Item> {

@@ -11,7 +11,7 @@ use aidmap::{backup, csv_safe, ids, region, Error, OpenMode, Store};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod cli_io;
-use cli_io::{csv_error, households_csv, needs_csv, read_points, write_json};
+use cli_io::{csv_error, households_csv, needs_csv, read_points, sites_csv, volunteers_csv, write_json};
 
 #[derive(Parser)]
 #[command(name = "aidmap", version, about = "Aidmap: offline coordination of disaster-response mutual aid")]
@@ -47,6 +47,16 @@ enum Command {
     },
     /// Households of an operation.
     Households {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    /// Supply sites of an operation, with their stock (JSON: per item).
+    Sites {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    /// Volunteers of an operation, with their vehicles and shifts.
+    Volunteers {
         #[command(subcommand)]
         action: ListAction,
     },
@@ -216,6 +226,8 @@ fn main() -> ExitCode {
     let ctx = Ctx { passphrase, operator: cli.operator };
     match run(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): not an error of ours.
+        Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("aidmap: {e}");
             ExitCode::FAILURE
@@ -302,6 +314,23 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             match format {
                 Format::Json => write_json(&mut out, &households)?,
                 Format::Csv => households_csv(&mut out, &households)?,
+            }
+        }
+        Command::Sites { action: ListAction::List { db, format } } => {
+            let store = ctx.open(&db, OpenMode::ReadOnly)?;
+            let sites = store.sites_with_stock()?;
+            match format {
+                Format::Json => write_json(&mut out, &sites)?,
+                Format::Csv => sites_csv(&mut out, &sites)?,
+            }
+        }
+        Command::Volunteers { action: ListAction::List { db, format } } => {
+            let mut store = ctx.open_for_export(&db)?;
+            let volunteers = store.volunteer_details()?;
+            audit_export(&mut store, "volunteer", "volunteers list", volunteers.len())?;
+            match format {
+                Format::Json => write_json(&mut out, &volunteers)?,
+                Format::Csv => volunteers_csv(&mut out, &volunteers)?,
             }
         }
         Command::Needs { action: NeedsAction::List { db, status, format } } => {

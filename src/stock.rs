@@ -135,8 +135,8 @@ struct NewMovement<'a> {
     transfer_id: Option<&'a str>,
 }
 
-fn record(conn: &Connection, stamp: &Stamp, m: NewMovement<'_>) -> Result<String> {
-    let id = crate::ids::new_id();
+fn record(conn: &Connection, stamp: &Stamp, m: NewMovement<'_>, new_id: &mut dyn FnMut() -> String) -> Result<String> {
+    let id = new_id();
     conn.prepare_cached(
         "INSERT INTO stock_movement (id, at, kind, site_id, item_id, quantity, counted, expiry, reason,
                                      transfer_id, recorded_by)
@@ -164,6 +164,16 @@ fn too_much(field: &str) -> Error {
 
 /// Records a change; returns its movements (two for a transfer).
 pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<Vec<Movement>> {
+    apply_with_ids(conn, stamp, change, &mut crate::ids::new_id)
+}
+
+/// `apply` with the movement ids from `new_id` (the demo makes its ids from its seed).
+pub fn apply_with_ids(
+    conn: &Connection,
+    stamp: &Stamp,
+    change: &StockChange,
+    new_id: &mut dyn FnMut() -> String,
+) -> Result<Vec<Movement>> {
     change.validate()?;
     let exists = |site: &str, item: &str| -> Result<()> {
         crate::site::get(conn, site)?;
@@ -183,7 +193,7 @@ pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<V
                 reason,
                 transfer_id: None,
             };
-            (vec![record(conn, stamp, m)?], vec![site_id, item_id], format!("received {quantity}"))
+            (vec![record(conn, stamp, m, new_id)?], vec![site_id, item_id], format!("received {quantity}"))
         }
         StockChange::Transfer { from_site_id, to_site_id, item_id, quantity, reason } => {
             exists(from_site_id, item_id)?;
@@ -191,7 +201,7 @@ pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<V
             if *quantity > level(conn, from_site_id, item_id)? {
                 return Err(too_much("quantity"));
             }
-            let transfer = crate::ids::new_id();
+            let transfer = new_id();
             let leg = |kind, site_id, quantity| NewMovement {
                 kind,
                 site_id,
@@ -202,8 +212,8 @@ pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<V
                 reason,
                 transfer_id: Some(&transfer),
             };
-            let out = record(conn, stamp, leg(MovementKind::TransferOut, from_site_id, -quantity))?;
-            let into = record(conn, stamp, leg(MovementKind::TransferIn, to_site_id, *quantity))?;
+            let out = record(conn, stamp, leg(MovementKind::TransferOut, from_site_id, -quantity), new_id)?;
+            let into = record(conn, stamp, leg(MovementKind::TransferIn, to_site_id, *quantity), new_id)?;
             (vec![out, into], vec![from_site_id, to_site_id, item_id], format!("transferred {quantity}"))
         }
         StockChange::Issue { site_id, item_id, quantity, reason } => {
@@ -221,7 +231,7 @@ pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<V
                 reason,
                 transfer_id: None,
             };
-            (vec![record(conn, stamp, m)?], vec![site_id, item_id], format!("issued {quantity}"))
+            (vec![record(conn, stamp, m, new_id)?], vec![site_id, item_id], format!("issued {quantity}"))
         }
         StockChange::Count { site_id, item_id, counted, reason } => {
             exists(site_id, item_id)?;
@@ -236,7 +246,7 @@ pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<V
                 reason,
                 transfer_id: None,
             };
-            (vec![record(conn, stamp, m)?], vec![site_id, item_id], format!("counted {counted} ({delta:+})"))
+            (vec![record(conn, stamp, m, new_id)?], vec![site_id, item_id], format!("counted {counted} ({delta:+})"))
         }
     };
     let audit_ids: Vec<&str> = audit_ids.iter().map(|s| s.as_str()).collect();
@@ -295,6 +305,18 @@ pub fn levels(conn: &Connection, site_id: &str) -> Result<Vec<StockRow>> {
             Some(StockRow { item, quantity, low, next_expiry })
         })
         .collect())
+}
+
+/// A site with its stock (`aidmap sites list` JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteStock {
+    #[serde(flatten)]
+    pub site: crate::site::Site,
+    pub stock: Vec<StockRow>,
+}
+
+pub fn sites_with_stock(conn: &Connection) -> Result<Vec<SiteStock>> {
+    crate::site::list(conn)?.into_iter().map(|site| Ok(SiteStock { stock: levels(conn, &site.id)?, site })).collect()
 }
 
 /// The sum of every movement of an item at a site: what the level must always equal.

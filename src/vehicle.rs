@@ -128,10 +128,14 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &VehicleInput) -> Res
 }
 
 pub fn insert(conn: &Connection, stamp: &Stamp, input: &VehicleInput) -> Result<Vehicle> {
-    let id = crate::ids::new_id();
-    save(conn, stamp, &id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "vehicle", &[&id], "")?;
-    get(conn, &id)
+    insert_with_id(conn, stamp, &crate::ids::new_id(), input)
+}
+
+/// `insert` under a given id (the demo makes its ids from its seed).
+pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<Vehicle> {
+    save(conn, stamp, id, input)?;
+    audit::record(conn, stamp, AuditAction::Create, "vehicle", &[id], "")?;
+    get(conn, id)
 }
 
 pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<Vehicle> {

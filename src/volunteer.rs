@@ -216,10 +216,14 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> R
 }
 
 pub fn insert(conn: &Connection, stamp: &Stamp, input: &VolunteerInput) -> Result<Volunteer> {
-    let id = crate::ids::new_id();
-    save(conn, stamp, &id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "volunteer", &[&id], "")?;
-    get(conn, &id)
+    insert_with_id(conn, stamp, &crate::ids::new_id(), input)
+}
+
+/// `insert` under a given id (the demo makes its ids from its seed).
+pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<Volunteer> {
+    save(conn, stamp, id, input)?;
+    audit::record(conn, stamp, AuditAction::Create, "volunteer", &[id], "")?;
+    get(conn, id)
 }
 
 pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<Volunteer> {
@@ -274,10 +278,19 @@ fn check_refs(conn: &Connection, input: &ShiftInput) -> Result<()> {
 }
 
 pub fn add_shift(conn: &Connection, stamp: &Stamp, volunteer_id: &str, input: &ShiftInput) -> Result<Shift> {
+    add_shift_with_id(conn, stamp, &crate::ids::new_id(), volunteer_id, input)
+}
+
+pub fn add_shift_with_id(
+    conn: &Connection,
+    stamp: &Stamp,
+    id: &str,
+    volunteer_id: &str,
+    input: &ShiftInput,
+) -> Result<Shift> {
     input.validate()?;
     get(conn, volunteer_id)?;
     check_refs(conn, input)?;
-    let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO shift (id, volunteer_id, starts_at, ends_at, vehicle_id, start_site_id, end_site_id,
                             created_at, updated_at, updated_by)
@@ -294,8 +307,8 @@ pub fn add_shift(conn: &Connection, stamp: &Stamp, volunteer_id: &str, input: &S
             stamp.by
         ],
     )?;
-    audit::record(conn, stamp, AuditAction::Create, "shift", &[&id, volunteer_id], "")?;
-    Ok(conn.query_row(&format!("{SHIFT} WHERE id = ?1"), [&id], shift_row)?)
+    audit::record(conn, stamp, AuditAction::Create, "shift", &[id, volunteer_id], "")?;
+    Ok(conn.query_row(&format!("{SHIFT} WHERE id = ?1"), [id], shift_row)?)
 }
 
 pub fn delete_shift(conn: &Connection, stamp: &Stamp, id: &str) -> Result<()> {

@@ -4,6 +4,7 @@
 pub mod area;
 mod names;
 pub mod osm;
+mod supplies;
 
 use std::path::Path;
 
@@ -107,6 +108,7 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
             }
         }
     }
+    supplies::populate(conn, stamp, &mut rng, opts.date)?;
     let detail = format!("demo operation generated: {} fictional households", opts.households);
     crate::audit::record(conn, stamp, crate::audit::AuditAction::Create, "operation", &[], &detail)?;
     Ok(())

@@ -55,6 +55,16 @@ impl Store {
         self.write(|tx, stamp| crate::stock::apply(tx, stamp, change))
     }
 
+    pub fn sites_with_stock(&self) -> Result<Vec<crate::stock::SiteStock>> {
+        crate::stock::sites_with_stock(self.conn())
+    }
+
+    /// Every volunteer (active or not) with their vehicles and shifts.
+    pub fn volunteer_details(&self) -> Result<Vec<VolunteerDetail>> {
+        let all = VolunteerFilter { include_inactive: true, ..Default::default() };
+        self.volunteers(&all)?.iter().map(|v| self.volunteer(&v.id)).collect()
+    }
+
     pub fn shortages(&self) -> Result<Vec<Shortage>> {
         crate::stock::shortages(self.conn())
     }

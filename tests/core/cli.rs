@@ -248,3 +248,49 @@ fn backup_restore_and_audit_from_the_command_line() {
     let purge = success(&fx.run_on_db(&["purge", "--dry-run"]));
     assert!(purge.starts_with("would purge 0 households and 0 needs"), "{purge}");
 }
+
+#[test]
+fn sites_and_volunteers_lists_from_the_demo() {
+    let fixture = Fixture::new();
+    let sites = json_rows(&success(&fixture.run_on_db(&["sites", "list"])));
+    assert_eq!(sites.len(), 4);
+    for site in &sites {
+        for key in ["id", "name", "kind", "lat", "lon", "hours", "active", "stock"] {
+            assert!(site.contains_key(key), "{key} in {site:?}");
+        }
+    }
+    let stock: Vec<&Value> = sites.iter().flat_map(|s| s["stock"].as_array().unwrap()).collect();
+    assert!(stock.iter().all(|r| r["item"]["weight_kg"].is_number() && r["quantity"].as_f64().unwrap() > 0.0));
+    assert!(stock.iter().any(|r| r["low"] == true), "some items are low");
+    let categories: std::collections::BTreeSet<&str> =
+        stock.iter().map(|r| r["item"]["category"].as_str().unwrap()).collect();
+    assert!(categories.len() >= 8, "stock for every need category: {categories:?}");
+
+    let volunteers = json_rows(&success(&fixture.run_on_db(&["volunteers", "list"])));
+    assert_eq!(volunteers.len(), 25);
+    let drivers: Vec<_> = volunteers
+        .iter()
+        .filter(|v| v["volunteer"]["roles"].as_array().unwrap().iter().any(|r| r == "driver"))
+        .collect();
+    assert_eq!(drivers.len(), 15);
+    assert!(drivers.iter().filter(|d| !d["vehicles"].as_array().unwrap().is_empty()).count() >= 12);
+    let shift_days: std::collections::BTreeSet<String> = volunteers
+        .iter()
+        .flat_map(|v| {
+            v["shifts"].as_array().unwrap().iter().map(|s| s["starts_at"].as_str().unwrap()[..10].to_string())
+        })
+        .collect();
+    assert_eq!(shift_days.into_iter().collect::<Vec<_>>(), ["2026-11-26", "2026-11-27", "2026-11-28"]);
+
+    let csv = success(&fixture.run_on_db(&["volunteers", "list", "--format", "csv"]));
+    assert!(csv.starts_with("id,name,phone,roles,languages,active,vehicles,capacity_kg,shifts,next_shift\n"));
+    assert_eq!(csv.lines().count(), 26);
+    let csv = success(&fixture.run_on_db(&["sites", "list", "--format", "csv"]));
+    assert_eq!(csv.lines().count() - 1, stock.len(), "one row per site and item");
+    // Listing volunteers prints personal data: it is recorded as an export.
+    let store = Store::open_with(&fixture.db(), INSTALLATION, OpenMode::ReadOnly).unwrap();
+    let log = store
+        .audit(&aidmap::audit::AuditFilter { entity: Some("volunteer".into()), ..Default::default() }, 100, 0)
+        .unwrap();
+    assert!(log.items.iter().any(|e| e.detail == "command line: volunteers list, 25 rows"));
+}
