@@ -188,13 +188,16 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &SiteInput) -> Result
 }
 
 pub fn insert(conn: &Connection, stamp: &Stamp, input: &SiteInput) -> Result<Site> {
-    insert_with_id(conn, stamp, &crate::ids::new_id(), input)
+    let id = crate::ids::new_id();
+    let created = insert_with_id(conn, stamp, &id, input)?;
+    audit::record(conn, stamp, AuditAction::Create, "site", &[&id], "")?;
+    Ok(created)
 }
 
-/// `insert` under a given id (the demo makes its ids from its seed).
+/// `insert` under a given id and without its audit entry: for bulk writers (the demo, imports),
+/// which record one entry with counts.
 pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &SiteInput) -> Result<Site> {
     save(conn, stamp, id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "site", &[id], "")?;
     get(conn, id)
 }
 

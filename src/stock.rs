@@ -164,10 +164,26 @@ fn too_much(field: &str) -> Error {
 
 /// Records a change; returns its movements (two for a transfer).
 pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<Vec<Movement>> {
-    apply_with_ids(conn, stamp, change, &mut crate::ids::new_id)
+    let movements = apply_with_ids(conn, stamp, change, &mut crate::ids::new_id)?;
+    let (ids, detail) = match change {
+        StockChange::Receive { site_id, item_id, quantity, .. } => {
+            (vec![site_id, item_id], format!("received {quantity}"))
+        }
+        StockChange::Transfer { from_site_id, to_site_id, item_id, quantity, .. } => {
+            (vec![from_site_id, to_site_id, item_id], format!("transferred {quantity}"))
+        }
+        StockChange::Issue { site_id, item_id, quantity, .. } => (vec![site_id, item_id], format!("issued {quantity}")),
+        StockChange::Count { site_id, item_id, counted, .. } => {
+            (vec![site_id, item_id], format!("counted {counted} ({:+})", movements[0].quantity))
+        }
+    };
+    let ids: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+    audit::record(conn, stamp, AuditAction::Update, "stock", &ids, &detail)?;
+    Ok(movements)
 }
 
-/// `apply` with the movement ids from `new_id` (the demo makes its ids from its seed).
+/// `apply` with the movement ids from `new_id` and without the audit entry: for bulk writers
+/// (the demo makes its ids from its seed, and records one entry with counts).
 pub fn apply_with_ids(
     conn: &Connection,
     stamp: &Stamp,
@@ -180,7 +196,7 @@ pub fn apply_with_ids(
         crate::item::get(conn, item)?;
         Ok(())
     };
-    let (ids, audit_ids, detail) = match change {
+    let ids = match change {
         StockChange::Receive { site_id, item_id, quantity, expiry, reason } => {
             exists(site_id, item_id)?;
             let m = NewMovement {
@@ -193,7 +209,7 @@ pub fn apply_with_ids(
                 reason,
                 transfer_id: None,
             };
-            (vec![record(conn, stamp, m, new_id)?], vec![site_id, item_id], format!("received {quantity}"))
+            vec![record(conn, stamp, m, new_id)?]
         }
         StockChange::Transfer { from_site_id, to_site_id, item_id, quantity, reason } => {
             exists(from_site_id, item_id)?;
@@ -214,7 +230,7 @@ pub fn apply_with_ids(
             };
             let out = record(conn, stamp, leg(MovementKind::TransferOut, from_site_id, -quantity), new_id)?;
             let into = record(conn, stamp, leg(MovementKind::TransferIn, to_site_id, *quantity), new_id)?;
-            (vec![out, into], vec![from_site_id, to_site_id, item_id], format!("transferred {quantity}"))
+            vec![out, into]
         }
         StockChange::Issue { site_id, item_id, quantity, reason } => {
             exists(site_id, item_id)?;
@@ -231,7 +247,7 @@ pub fn apply_with_ids(
                 reason,
                 transfer_id: None,
             };
-            (vec![record(conn, stamp, m, new_id)?], vec![site_id, item_id], format!("issued {quantity}"))
+            vec![record(conn, stamp, m, new_id)?]
         }
         StockChange::Count { site_id, item_id, counted, reason } => {
             exists(site_id, item_id)?;
@@ -246,11 +262,9 @@ pub fn apply_with_ids(
                 reason,
                 transfer_id: None,
             };
-            (vec![record(conn, stamp, m, new_id)?], vec![site_id, item_id], format!("counted {counted} ({delta:+})"))
+            vec![record(conn, stamp, m, new_id)?]
         }
     };
-    let audit_ids: Vec<&str> = audit_ids.iter().map(|s| s.as_str()).collect();
-    audit::record(conn, stamp, AuditAction::Update, "stock", &audit_ids, &detail)?;
     ids.iter().map(|id| movement(conn, id)).collect()
 }
 

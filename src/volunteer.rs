@@ -216,13 +216,16 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> R
 }
 
 pub fn insert(conn: &Connection, stamp: &Stamp, input: &VolunteerInput) -> Result<Volunteer> {
-    insert_with_id(conn, stamp, &crate::ids::new_id(), input)
+    let id = crate::ids::new_id();
+    let created = insert_with_id(conn, stamp, &id, input)?;
+    audit::record(conn, stamp, AuditAction::Create, "volunteer", &[&id], "")?;
+    Ok(created)
 }
 
-/// `insert` under a given id (the demo makes its ids from its seed).
+/// `insert` under a given id and without its audit entry: for bulk writers (the demo, imports),
+/// which record one entry with counts.
 pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<Volunteer> {
     save(conn, stamp, id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "volunteer", &[id], "")?;
     get(conn, id)
 }
 
@@ -278,9 +281,13 @@ fn check_refs(conn: &Connection, input: &ShiftInput) -> Result<()> {
 }
 
 pub fn add_shift(conn: &Connection, stamp: &Stamp, volunteer_id: &str, input: &ShiftInput) -> Result<Shift> {
-    add_shift_with_id(conn, stamp, &crate::ids::new_id(), volunteer_id, input)
+    let id = crate::ids::new_id();
+    let shift = add_shift_with_id(conn, stamp, &id, volunteer_id, input)?;
+    audit::record(conn, stamp, AuditAction::Create, "shift", &[&id, volunteer_id], "")?;
+    Ok(shift)
 }
 
+/// `add_shift` under a given id and without its audit entry (bulk writers).
 pub fn add_shift_with_id(
     conn: &Connection,
     stamp: &Stamp,
@@ -307,7 +314,6 @@ pub fn add_shift_with_id(
             stamp.by
         ],
     )?;
-    audit::record(conn, stamp, AuditAction::Create, "shift", &[id, volunteer_id], "")?;
     Ok(conn.query_row(&format!("{SHIFT} WHERE id = ?1"), [id], shift_row)?)
 }
 

@@ -108,8 +108,11 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
             }
         }
     }
-    supplies::populate(conn, stamp, &mut rng, opts.date)?;
-    let detail = format!("demo operation generated: {} fictional households", opts.households);
+    let (sites, volunteers) = supplies::populate(conn, stamp, &mut rng, opts.date)?;
+    let detail = format!(
+        "demo operation generated: {} fictional households, {sites} supply sites, {volunteers} volunteers",
+        opts.households
+    );
     crate::audit::record(conn, stamp, crate::audit::AuditAction::Create, "operation", &[], &detail)?;
     Ok(())
 }

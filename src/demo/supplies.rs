@@ -96,7 +96,8 @@ const FLEET: &[(VehicleKind, f64, f64, u32, &[Capability])] = &[
     (VehicleKind::Truck, 3000.0, 16000.0, 2, &[Capability::HighClearance, Capability::Trailer]),
 ];
 
-pub fn populate(conn: &Connection, stamp: &Stamp, rng: &mut ChaCha8Rng, date: NaiveDate) -> Result<()> {
+/// Returns how many sites and volunteers it wrote.
+pub fn populate(conn: &Connection, stamp: &Stamp, rng: &mut ChaCha8Rng, date: NaiveDate) -> Result<(usize, usize)> {
     let at = Utc.from_utc_datetime(&date.and_hms_opt(7, 0, 0).expect("valid time"));
     let next_id = |rng: &mut ChaCha8Rng| seeded_id(rng, at);
     let mut items = Vec::new();
@@ -211,5 +212,5 @@ pub fn populate(conn: &Connection, stamp: &Stamp, rng: &mut ChaCha8Rng, date: Na
             crate::volunteer::add_shift_with_id(conn, stamp, &next_id(rng), &volunteer.id, &shift)?;
         }
     }
-    Ok(())
+    Ok((sites.len(), 25))
 }
