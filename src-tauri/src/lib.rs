@@ -9,6 +9,7 @@ mod protection;
 mod region;
 mod session;
 mod state;
+mod supplies;
 mod tiles;
 
 use std::path::PathBuf;
@@ -107,6 +108,28 @@ pub fn run() {
             region::import_region,
             region::use_basemap,
             commands::e2e_pick_file,
+            supplies::items,
+            supplies::create_item,
+            supplies::update_item,
+            supplies::site_pins,
+            supplies::sites,
+            supplies::get_site,
+            supplies::create_site,
+            supplies::update_site,
+            supplies::site_stock,
+            supplies::stock_history,
+            supplies::change_stock,
+            supplies::shortages,
+            supplies::volunteers,
+            supplies::get_volunteer,
+            supplies::create_volunteer,
+            supplies::update_volunteer,
+            supplies::add_shift,
+            supplies::delete_shift,
+            supplies::shifts_between,
+            supplies::vehicles,
+            supplies::create_vehicle,
+            supplies::update_vehicle,
             region::cancel_region_import,
             region::closures,
             region::create_closure,

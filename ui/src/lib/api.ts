@@ -24,6 +24,24 @@ import type { GeocodeResult } from "./bindings/GeocodeResult";
 import type { RegionInfo } from "./bindings/RegionInfo";
 import type { Closure } from "./bindings/Closure";
 import type { ClosureInput } from "./bindings/ClosureInput";
+import type { Item } from "./bindings/Item";
+import type { ItemInput } from "./bindings/ItemInput";
+import type { Site } from "./bindings/Site";
+import type { SiteInput } from "./bindings/SiteInput";
+import type { SitePin } from "./bindings/SitePin";
+import type { StockRow } from "./bindings/StockRow";
+import type { Movement } from "./bindings/Movement";
+import type { StockChange } from "./bindings/StockChange";
+import type { Shortage } from "./bindings/Shortage";
+import type { Volunteer } from "./bindings/Volunteer";
+import type { VolunteerDetail } from "./bindings/VolunteerDetail";
+import type { VolunteerFilter } from "./bindings/VolunteerFilter";
+import type { VolunteerInput } from "./bindings/VolunteerInput";
+import type { Shift } from "./bindings/Shift";
+import type { ShiftInput } from "./bindings/ShiftInput";
+import type { ShiftRow } from "./bindings/ShiftRow";
+import type { Vehicle } from "./bindings/Vehicle";
+import type { VehicleInput } from "./bindings/VehicleInput";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -97,6 +115,29 @@ export const api = {
   createClosure: (input: ClosureInput) => call<Closure>("create_closure", { input }),
   updateClosure: (id: string, input: ClosureInput) => call<Closure>("update_closure", { id, input }),
   deleteClosure: (id: string) => call<void>("delete_closure", { id }),
+  // Supplies and people.
+  items: () => call<Item[]>("items"),
+  createItem: (input: ItemInput) => call<Item>("create_item", { input }),
+  updateItem: (id: string, input: ItemInput) => call<Item>("update_item", { id, input }),
+  sitePins: () => call<SitePin[]>("site_pins"),
+  sites: () => call<Site[]>("sites"),
+  getSite: (id: string) => call<Site>("get_site", { id }),
+  createSite: (input: SiteInput) => call<Site>("create_site", { input }),
+  updateSite: (id: string, input: SiteInput) => call<Site>("update_site", { id, input }),
+  siteStock: (id: string) => call<StockRow[]>("site_stock", { id }),
+  stockHistory: (id: string, limit = 50) => call<Movement[]>("stock_history", { id, limit }),
+  changeStock: (change: StockChange) => call<Movement[]>("change_stock", { change }),
+  shortages: () => call<Shortage[]>("shortages"),
+  volunteers: (filter: VolunteerFilter) => call<Volunteer[]>("volunteers", { filter }),
+  getVolunteer: (id: string) => call<VolunteerDetail>("get_volunteer", { id }),
+  createVolunteer: (input: VolunteerInput) => call<Volunteer>("create_volunteer", { input }),
+  updateVolunteer: (id: string, input: VolunteerInput) => call<Volunteer>("update_volunteer", { id, input }),
+  addShift: (volunteerId: string, input: ShiftInput) => call<Shift>("add_shift", { volunteerId, input }),
+  deleteShift: (id: string) => call<void>("delete_shift", { id }),
+  shiftsBetween: (from: string, until: string) => call<ShiftRow[]>("shifts_between", { from, until }),
+  vehicles: () => call<Vehicle[]>("vehicles"),
+  createVehicle: (input: VehicleInput) => call<Vehicle>("create_vehicle", { input }),
+  updateVehicle: (id: string, input: VehicleInput) => call<Vehicle>("update_vehicle", { id, input }),
 };
 
 export type Api = typeof api;

@@ -40,9 +40,11 @@ describe("map layer logic", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.indexOf("area-roads-major")).toBeLessThan(ids.indexOf("household-clusters"));
     expect(ids.indexOf("household-clusters")).toBeLessThan(ids.indexOf("household-points"));
-    // Households are on top of the map and the closures; only the shape being drawn is above.
-    expect(ids.slice(-4, -2)).toEqual(CLICKABLE_LAYERS);
-    expect(ids.indexOf("closure-lines")).toBeLessThan(ids.indexOf("household-clusters"));
+    // Households are on top of the map, the closures and the sites; only the shape being drawn
+    // is above.
+    expect(ids.slice(-4, -2)).toEqual(CLICKABLE_LAYERS.filter((l) => l.startsWith("household")));
+    expect(ids.indexOf("closure-lines")).toBeLessThan(ids.indexOf("site-icons"));
+    expect(ids.indexOf("site-low-counts")).toBeLessThan(ids.indexOf("household-clusters"));
     expect(ids.slice(-2)).toEqual(["closure-draft-line", "closure-draft-points"]);
   });
 
