@@ -78,6 +78,30 @@ fn a_version_4_file_upgrades_without_loss_and_keeps_its_closures() {
 }
 
 #[test]
+fn a_version_5_file_upgrades_without_loss_of_sites_stock_or_volunteers() {
+    upgrades_without_loss(5);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(5, dir.path()), INSTALLATION).unwrap();
+    let json = |v: &dyn erased::Ser| serde_json::from_str::<serde_json::Value>(&v.json()).unwrap();
+    let sites: serde_json::Value = expected("operation-v5.sites.json");
+    assert_eq!(json(&store.sites_with_stock().unwrap()), sites, "every site, item and level");
+    let volunteers: serde_json::Value = expected("operation-v5.volunteers.json");
+    assert_eq!(json(&store.volunteer_details().unwrap()), volunteers, "every volunteer, vehicle and shift");
+}
+
+/// Serialises any of the lists above for comparison with the fixture's JSON.
+mod erased {
+    pub trait Ser {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap()
+        }
+    }
+}
+
+#[test]
 fn an_upgraded_file_has_an_empty_audit_log_and_default_settings() {
     let dir = tempdir();
     let mut store = Store::open(&copy_of(2, dir.path()), INSTALLATION).unwrap();
