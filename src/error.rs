@@ -28,6 +28,7 @@ pub enum ErrorCode {
     Cancelled,
     NotARegion,
     NotABasemap,
+    UnreadableFile,
     Internal,
 }
 
@@ -103,6 +104,8 @@ pub enum Error {
     NotARegion,
     #[error("this file is not a vector basemap (a PMTiles archive in the Protomaps schema): {0}")]
     NotABasemap(&'static str),
+    #[error("this file cannot be imported: {0}")]
+    UnreadableFile(&'static str),
     #[error("cancelled; nothing was changed")]
     Cancelled,
     #[error("this operation is not encrypted")]
@@ -177,6 +180,7 @@ impl Error {
             Error::Cancelled => ErrorCode::Cancelled,
             Error::NotARegion => ErrorCode::NotARegion,
             Error::NotABasemap(_) => ErrorCode::NotABasemap,
+            Error::UnreadableFile(_) => ErrorCode::UnreadableFile,
             Error::NotEncrypted | Error::AlreadyEncrypted | Error::DemoStaysPlain => ErrorCode::Validation,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }

@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 use aidmap::audit::AuditFilter;
 use aidmap::demo::{self, DemoOptions};
-use aidmap::vocab::{AuditAction, NeedStatus};
+use aidmap::vocab::{AuditAction, ImportKind, NeedStatus};
 use aidmap::{backup, csv_safe, ids, region, Error, OpenMode, Store};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod cli_import;
 mod cli_io;
 use cli_io::{csv_error, households_csv, needs_csv, read_points, sites_csv, volunteers_csv, write_json};
 
@@ -121,6 +122,33 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+    /// Import households (sites and volunteers to come) from a CSV or XLSX file, in one
+    /// transaction; prints the report (row by row problems).
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKindArg,
+        file: PathBuf,
+        #[arg(long)]
+        db: PathBuf,
+        /// JSON `{"columns": {"Header": "field"}, "separator": ";", "date_order": "dmy"}`;
+        /// default: suggested from the headers.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Region pack for the address search (default: the one beside the operation).
+        #[arg(long)]
+        region: Option<PathBuf>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Likely duplicate households (same phone, same address or within 30 m, similar names).
+    Duplicates {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove personal data past the operation's retention settings (set in the app).
     Purge {
         #[arg(long)]
@@ -167,6 +195,13 @@ enum RegionAction {
     /// Use a Protomaps .pmtiles extract as the pack's basemap (a basemap-only pack is made if
     /// REGION does not exist yet). Writes a new file and swaps it in.
     Basemap { region: PathBuf, pmtiles: PathBuf },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportKindArg {
+    Households,
+    Sites,
+    Volunteers,
 }
 
 #[derive(Subcommand)]
@@ -506,6 +541,28 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         Command::Geocode { region: file, query, limit } => {
             let pack = region::RegionPack::open(&file)?;
             write_json(&mut out, &pack.geocode(&query, limit)?)?;
+        }
+        Command::Import { kind, file, db, mapping, region, dry_run, json } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            let kind = match kind {
+                ImportKindArg::Households => ImportKind::Households,
+                ImportKindArg::Sites => ImportKind::Sites,
+                ImportKindArg::Volunteers => ImportKind::Volunteers,
+            };
+            cli_import::import(
+                &mut store,
+                &mut out,
+                kind,
+                &file,
+                mapping.as_deref(),
+                region.as_deref(),
+                dry_run,
+                json,
+            )?;
+        }
+        Command::Duplicates { db, json } => {
+            let store = ctx.open(&db, OpenMode::ReadOnly)?;
+            cli_import::duplicates(&store, &mut out, json)?;
         }
         Command::Purge { db, dry_run } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

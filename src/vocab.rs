@@ -97,6 +97,11 @@ vocab!(
 );
 
 vocab!(
+    /// What a spreadsheet import brings in.
+    ImportKind { Households = "households", Sites = "sites", Volunteers = "volunteers" }
+);
+
+vocab!(
     /// What a supply site is.
     SiteKind {
         Warehouse = "warehouse", DistributionPoint = "distribution_point", CommunityFridge = "community_fridge",

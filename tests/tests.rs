@@ -26,6 +26,8 @@ mod faults;
 mod fuzz_found;
 #[path = "core/households.rs"]
 mod households;
+#[path = "core/import.rs"]
+mod import;
 #[path = "core/migrations.rs"]
 mod migrations;
 #[path = "core/needs.rs"]

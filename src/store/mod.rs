@@ -6,6 +6,8 @@ pub mod copy;
 pub mod crypto;
 mod protect;
 pub mod schema;
+pub use imports::{preview as import_preview, ImportPreview, PendingRow};
+mod imports;
 mod supplies;
 
 use std::io::Read;

@@ -39,7 +39,11 @@ async fn sites_stock_and_what_is_short() {
     app.wait_css("[data-testid=stock-quantity]").await.send_keys("25").await.unwrap();
     app.wait_css("input[name=reason]").await.send_keys("Red Cross delivery").await.unwrap();
     app.wait_css("[data-testid=stock-save]").await.click().await.unwrap();
-    app.wait_js("the movement listed", "document.querySelector('[data-testid=stock-history]').innerText.includes('Red Cross delivery')").await;
+    app.wait_js(
+        "the movement listed",
+        "document.querySelector('[data-testid=stock-history]').innerText.includes('Red Cross delivery')",
+    )
+    .await;
     let after = app.wait_css("[data-testid=stock-history]").await.text().await.unwrap();
     assert!(after.contains("+25") && after.len() > before.len(), "{after}");
     // Issuing more than the site holds is refused with the field's message.
@@ -88,7 +92,11 @@ async fn volunteers_by_role_day_view_and_a_new_shift() {
     set_value(&app, "input[name=shift-from]", "14:00").await;
     set_value(&app, "input[name=shift-to]", "18:30").await;
     app.wait_css("[data-testid=shift-save]").await.click().await.unwrap();
-    app.wait_js("the shift listed", &format!("document.querySelectorAll('[data-testid=shift]').length === {}", shifts_before + 1)).await;
+    app.wait_js(
+        "the shift listed",
+        &format!("document.querySelectorAll('[data-testid=shift]').length === {}", shifts_before + 1),
+    )
+    .await;
     app.screenshot("volunteer-panel").await;
     app.quit().await;
 

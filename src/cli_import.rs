@@ -1,0 +1,81 @@
+//! `aidmap import` and `aidmap duplicates`: the report as text lines, or JSON with `--json`.
+
+use std::io::Write;
+use std::path::Path;
+
+use aidmap::import::{Mapping, Table};
+use aidmap::region::RegionPack;
+use aidmap::vocab::ImportKind;
+use aidmap::{Error, Store};
+
+pub fn import(
+    store: &mut Store,
+    out: &mut impl Write,
+    kind: ImportKind,
+    file: &Path,
+    mapping: Option<&Path>,
+    region: Option<&Path>,
+    dry_run: bool,
+    json: bool,
+) -> Result<(), Error> {
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::FileNotFound,
+        _ => e.into(),
+    })?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let table: Table = aidmap::import::table::read(&bytes, &name)?;
+    let mapping: Option<Mapping> = match mapping {
+        Some(m) => Some(serde_json::from_str(&std::fs::read_to_string(m)?)?),
+        None => None,
+    };
+    // The operation's own region pack unless another is named.
+    let pack_path = region.map(Path::to_path_buf).unwrap_or_else(|| aidmap::region::pack_path_for(store.path()));
+    let pack = if pack_path.exists() { Some(RegionPack::open(&pack_path)?) } else { None };
+    let report = store.import_table(kind, &table, mapping.as_ref(), &name, pack.as_ref(), dry_run)?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let verb = if dry_run { "would import" } else { "imported" };
+    writeln!(
+        out,
+        "{verb} {name} ({}): {} rows, {} {} created, {} skipped, {} waiting to be placed on the map",
+        report.encoding,
+        report.rows,
+        report.created,
+        kind.key(),
+        report.skipped,
+        report.to_place
+    )?;
+    let g = &report.geocoded;
+    if g.matched + g.ambiguous + g.not_found > 0 {
+        writeln!(out, "addresses: {} found, {} ambiguous, {} not found", g.matched, g.ambiguous, g.not_found)?;
+    }
+    if report.possible_duplicates > 0 {
+        writeln!(out, "{} possible duplicates: see `aidmap duplicates`", report.possible_duplicates)?;
+    }
+    const SHOWN: usize = 100;
+    for p in report.problems.iter().take(SHOWN) {
+        let column = p.column.as_deref().map(|c| format!(", column \"{c}\"")).unwrap_or_default();
+        writeln!(out, "row {}{column}: {}", p.row, p.message)?;
+    }
+    if report.problems.len() > SHOWN {
+        writeln!(out, "… and {} more problems (all of them with --json)", report.problems.len() - SHOWN)?;
+    }
+    Ok(())
+}
+
+pub fn duplicates(store: &Store, out: &mut impl Write, json: bool) -> Result<(), Error> {
+    let pairs = store.duplicates()?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &pairs)?;
+        writeln!(out)?;
+    } else {
+        for p in &pairs {
+            writeln!(out, "{} {} {:.2} {}", p.a, p.b, p.score, p.reasons.join(","))?;
+        }
+        writeln!(out, "{} likely duplicate pairs", pairs.len())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! Households (and their needs) from spreadsheet rows. A row without coordinates is placed with
+//! the region pack's address search; one that cannot be placed waits in the placement queue.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use super::values;
+use super::{ImportReport, Mapping, RowProblem, Table};
+use crate::error::{Error, Result, Rule};
+use crate::household::{Consent, HouseholdInput};
+use crate::need::NeedInput;
+use crate::region::RegionPack;
+use crate::store::Stamp;
+use crate::vocab::{Category, ConsentStatus, HouseholdStatus, LegalBasis, LocationSource, Urgency};
+
+/// A row waiting to be placed: what becomes the household and its needs once it has a pin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub household: HouseholdInput,
+    pub needs: Vec<NeedInput>,
+}
+
+fn code(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Required => "required",
+        Rule::NotANumber => "not_a_number",
+        Rule::OutOfRange | Rule::MustBePositive | Rule::TooLong | Rule::TooShort => "out_of_range",
+        Rule::InvalidDate => "invalid_date",
+        _ => "invalid",
+    }
+}
+
+/// Where a row's cells go: field → column index.
+struct Columns<'a> {
+    index: HashMap<&'a str, usize>,
+    headers: &'a [String],
+}
+
+impl<'a> Columns<'a> {
+    fn new(table: &'a Table, mapping: &'a Mapping) -> Self {
+        let index = mapping
+            .columns
+            .iter()
+            .filter_map(|(header, field)| table.headers.iter().position(|h| h == header).map(|i| (field.as_str(), i)))
+            .collect();
+        Columns { index, headers: &table.headers }
+    }
+
+    fn cell<'r>(&self, row: &'r [String], field: &str) -> Option<&'r str> {
+        self.index.get(field).and_then(|&i| row.get(i)).map(|s| s.as_str()).filter(|s| !s.is_empty())
+    }
+
+    fn header(&self, field: &str) -> String {
+        self.index.get(field).and_then(|&i| self.headers.get(i)).cloned().unwrap_or_else(|| field.to_string())
+    }
+}
+
+enum Placed {
+    At(f64, f64, LocationSource),
+    Waiting(&'static str),
+}
+
+fn place(address: &str, region: Option<&RegionPack>, report: &mut ImportReport) -> Placed {
+    if address.trim().is_empty() {
+        return Placed::Waiting("no_address");
+    }
+    let Some(pack) = region.filter(|p| p.info().addresses + p.info().streets > 0) else {
+        return Placed::Waiting("no_region");
+    };
+    let found = pack.geocode(address, 5).unwrap_or_default();
+    match found.as_slice() {
+        [] => {
+            report.geocoded.not_found += 1;
+            Placed::Waiting("not_found")
+        }
+        [best, ..] if best.score < 0.5 => {
+            report.geocoded.not_found += 1;
+            Placed::Waiting("not_found")
+        }
+        [best, next, ..]
+            if next.score >= best.score - 0.05
+                && crate::region::extract::haversine_m(best.lat, best.lon, next.lat, next.lon) > 150.0 =>
+        {
+            report.geocoded.ambiguous += 1;
+            Placed::Waiting("ambiguous")
+        }
+        [best, ..] => {
+            report.geocoded.matched += 1;
+            Placed::At(best.lat, best.lon, LocationSource::Geocoded)
+        }
+    }
+}
+
+pub fn import(
+    conn: &Connection,
+    stamp: &Stamp,
+    import_id: &str,
+    table: &Table,
+    mapping: &Mapping,
+    region: Option<&RegionPack>,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let cols = Columns::new(table, mapping);
+    let separator = mapping.separator.clone().unwrap_or_else(|| ";".into());
+    let month_first = mapping.date_order.as_deref() == Some("mdy");
+    let skipped_rows: Vec<u32> = table.problems.iter().filter(|p| p.skipped).map(|p| p.row).collect();
+    let mut created_ids = Vec::new();
+    for (row, &number) in table.rows.iter().zip(&table.row_numbers) {
+        if skipped_rows.contains(&number) {
+            report.skipped += 1;
+            continue;
+        }
+        let mut problems: Vec<RowProblem> = Vec::new();
+        let mut problem =
+            |field: &str, code: &str| problems.push(RowProblem::new(number, None, code).at(&cols.header(field)));
+        let text = |field: &str| cols.cell(row, field).unwrap_or_default().to_string();
+        let list = |field: &str| cols.cell(row, field).map(|c| values::split(c, &separator)).unwrap_or_default();
+
+        let mut h = HouseholdInput::at(&text("name"), 0.0, 0.0);
+        h.phones = list("phones");
+        h.address = text("address");
+        h.access_notes = text("access_notes");
+        h.notes = text("notes");
+        h.languages = list("languages");
+        h.status = HouseholdStatus::Active;
+        for (field, slot) in [("adults", &mut h.adults), ("children", &mut h.children), ("seniors", &mut h.seniors)] {
+            if let Some(c) = cols.cell(row, field) {
+                match values::count(c) {
+                    Some(n) => *slot = n,
+                    None => problem(field, "not_a_number"),
+                }
+            }
+        }
+        for v in list("vulnerabilities") {
+            match values::vulnerability(&v) {
+                Some(v) if !h.vulnerabilities.contains(&v) => h.vulnerabilities.push(v),
+                Some(_) => {}
+                None => problem("vulnerabilities", "unknown_value"),
+            }
+        }
+        if let Some(c) = cols.cell(row, "consent") {
+            match values::yes_no(c) {
+                Some(true) => {
+                    h.consent =
+                        Consent { status: ConsentStatus::Given, basis: Some(LegalBasis::Consent), ..Consent::default() }
+                }
+                Some(false) => h.consent = Consent { status: ConsentStatus::Refused, ..Consent::default() },
+                None => problem("consent", "unknown_value"),
+            }
+        }
+        // Needs: one per category named in the needs cell.
+        let quantity = match cols.cell(row, "quantity").map(values::number) {
+            Some(Some(q)) if q > 0.0 => q,
+            Some(_) => {
+                problem("quantity", "not_a_number");
+                1.0
+            }
+            None => 1.0,
+        };
+        let urgency = match cols.cell(row, "urgency") {
+            Some(c) => values::urgency(c).unwrap_or_else(|| {
+                problem("urgency", "unknown_value");
+                Urgency::Normal
+            }),
+            None => Urgency::Normal,
+        };
+        let wanted_by = match cols.cell(row, "wanted_by") {
+            Some(c) => match values::date(c, month_first) {
+                Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+                None => {
+                    problem("wanted_by", "invalid_date");
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut needs: Vec<NeedInput> = Vec::new();
+        for word in list("needs") {
+            match values::category(&word) {
+                Some(c) if !needs.iter().any(|n| n.category == c) => {
+                    let unit = cols.cell(row, "unit").unwrap_or(default_unit(c));
+                    let mut n = NeedInput::new(c, quantity, unit, urgency);
+                    n.wanted_by = wanted_by.clone();
+                    needs.push(n);
+                }
+                Some(_) => {}
+                None => problem("needs", "unknown_value"),
+            }
+        }
+        // Where: the sheet's coordinates, else the address search, else the placement queue.
+        let coords = match (cols.cell(row, "lat").map(values::number), cols.cell(row, "lon").map(values::number)) {
+            (Some(Some(lat)), Some(Some(lon))) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+                Some((lat, lon))
+            }
+            (None, None) => None,
+            _ => {
+                problem("lat", "out_of_range");
+                None
+            }
+        };
+        // The data model's own checks; a row that fails them is left out.
+        let checked = h.validate().and_then(|_| needs.iter().try_for_each(|n| n.validate()));
+        if let Err(Error::Validation(fields)) = &checked {
+            for f in fields {
+                let field = f.field.split('.').next().unwrap_or(&f.field);
+                problems.push(RowProblem::new(number, None, code(f.rule)).at(&cols.header(field)).skips());
+            }
+        }
+        let skip = problems.iter().any(|p| p.skipped);
+        report.problems.extend(problems);
+        if skip {
+            report.skipped += 1;
+            continue;
+        }
+        checked?;
+        let placed = match coords {
+            Some((lat, lon)) => Placed::At(lat, lon, LocationSource::Imported),
+            None => place(&h.address, region, report),
+        };
+        if let Placed::At(lat, lon, source) = placed {
+            (h.lat, h.lon, h.location_source) = (lat, lon, source);
+        }
+        match placed {
+            Placed::Waiting(reason) => {
+                report.to_place += 1;
+                report.problems.push(RowProblem::new(number, None, reason).at(&cols.header("address")));
+                if !report.dry_run {
+                    let pending = serde_json::to_string(&Pending { household: h, needs })?;
+                    conn.prepare_cached(
+                        "INSERT INTO placement_queue (id, import_id, row_number, input, reason, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        crate::ids::new_id(),
+                        import_id,
+                        number,
+                        pending,
+                        reason,
+                        stamp.now
+                    ])?;
+                }
+            }
+            Placed::At(..) => {
+                report.created += 1;
+                if !report.dry_run {
+                    let id = crate::household::insert(conn, stamp, &h)?;
+                    for n in &needs {
+                        crate::need::insert(conn, stamp, &id, n)?;
+                    }
+                    created_ids.push(id);
+                }
+            }
+        }
+    }
+    if !report.dry_run && !created_ids.is_empty() {
+        report.possible_duplicates = crate::duplicates::involving(conn, &created_ids)?;
+    }
+    Ok(())
+}
+
+/// The unit a need gets when the sheet has none.
+fn default_unit(c: Category) -> &'static str {
+    match c {
+        Category::Water => "L",
+        Category::Food => "parcels",
+        Category::Fuel => "L",
+        _ => "items",
+    }
+}
