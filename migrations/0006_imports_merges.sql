@@ -39,3 +39,12 @@ CREATE TABLE merge_record (
     undone_at   TEXT
 );
 CREATE INDEX merge_record_kept ON merge_record (kept_id);
+
+-- Pairs the user looked at and kept as two households: not offered as duplicates again.
+CREATE TABLE duplicate_dismissal (
+    a           TEXT NOT NULL,
+    b           TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;

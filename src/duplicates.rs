@@ -141,11 +141,17 @@ fn candidates(rows: &[Row]) -> BTreeSet<(usize, usize)> {
     out
 }
 
-/// Every likely duplicate pair among the active households, best first.
+/// Every likely duplicate pair among the active households, best first, except pairs the user
+/// kept as two households (`dismiss`).
 pub fn find(conn: &Connection) -> Result<Vec<DuplicatePair>> {
     let rows = load(conn)?;
+    let dismissed: std::collections::HashSet<(String, String)> =
+        crate::rows::all(conn, "SELECT a, b FROM duplicate_dismissal", [], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .into_iter()
+            .collect();
     let mut pairs: Vec<DuplicatePair> = candidates(&rows)
         .into_iter()
+        .filter(|&(i, j)| !dismissed.contains(&ordered(&rows[i].id, &rows[j].id)))
         .filter_map(|(i, j)| {
             let (s, reasons) = score(&rows[i], &rows[j]);
             (s >= THRESHOLD).then(|| DuplicatePair {
@@ -164,4 +170,25 @@ pub fn find(conn: &Connection) -> Result<Vec<DuplicatePair>> {
 pub fn involving(conn: &Connection, ids: &[String]) -> Result<u32> {
     let set: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
     Ok(find(conn)?.iter().filter(|p| set.contains(p.a.as_str()) || set.contains(p.b.as_str())).count() as u32)
+}
+
+fn ordered(a: &str, b: &str) -> (String, String) {
+    (a.min(b).to_string(), a.max(b).to_string())
+}
+
+/// Records that `a` and `b` are two households: the pair is not offered again.
+pub fn dismiss(conn: &Connection, stamp: &crate::store::Stamp, a: &str, b: &str) -> Result<()> {
+    let (a, b) = ordered(a, b);
+    conn.execute(
+        "INSERT OR IGNORE INTO duplicate_dismissal (a, b, at, recorded_by) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![a, b, stamp.now, stamp.operator],
+    )?;
+    crate::audit::record(
+        conn,
+        stamp,
+        crate::audit::AuditAction::Update,
+        "household",
+        &[&a, &b],
+        "kept as two households",
+    )
 }

@@ -18,6 +18,8 @@ mod cli;
 mod crash;
 #[path = "core/demo.rs"]
 mod demo;
+#[path = "core/duplicates.rs"]
+mod duplicates;
 #[path = "core/encryption.rs"]
 mod encryption;
 #[path = "core/faults.rs"]

@@ -87,6 +87,10 @@ impl Store {
         crate::duplicates::find(&self.conn)
     }
 
+    pub fn dismiss_duplicate(&mut self, a: &str, b: &str) -> Result<()> {
+        self.write(|tx, stamp| crate::duplicates::dismiss(tx, stamp, a, b))
+    }
+
     pub fn merge_households(&mut self, req: &MergeRequest) -> Result<MergeRecord> {
         self.write(|tx, stamp| crate::merge::merge(tx, stamp, req))
     }

@@ -87,8 +87,17 @@ fn fresh_schema_equals_migration_one_upgraded() {
     assert_eq!(schema::version(&stepwise).unwrap(), schema::latest_version());
 
     let expected = schema_of(fresh.conn());
-    let expected_tables =
-        ["audit", "closure", "household", "import_record", "item", "merge_record", "need", "operation"];
+    let expected_tables = [
+        "audit",
+        "closure",
+        "duplicate_dismissal",
+        "household",
+        "import_record",
+        "item",
+        "merge_record",
+        "need",
+        "operation",
+    ];
     let more = ["placement_queue", "setting", "shift", "site", "stock_level", "stock_movement", "vehicle", "volunteer"];
     assert_eq!(tables(&expected), [&expected_tables[..], &more[..]].concat());
     assert!(expected.iter().any(|l| l.starts_with("index household_name on household")));
