@@ -76,14 +76,15 @@ fn pairs_in(block: &[usize], out: &mut BTreeSet<(usize, usize)>) {
     }
 }
 
-/// Names compared word-order-free: "Ana García" and "GARCIA, Ana" are the same name.
+/// Names compared word-order-free ("Ana García" and "GARCIA, Ana" are the same name) by edit
+/// distance, so a shared first name alone ("Ana Applewood", "Ana Brightwater") is not similar.
 fn name_similarity(a: &str, b: &str) -> f64 {
     let sorted = |s: &str| {
         let mut w: Vec<&str> = s.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).collect();
         w.sort_unstable();
         w.join(" ")
     };
-    strsim::jaro_winkler(a, b).max(strsim::jaro_winkler(&sorted(a), &sorted(b)))
+    strsim::normalized_damerau_levenshtein(a, b).max(strsim::normalized_damerau_levenshtein(&sorted(a), &sorted(b)))
 }
 
 fn score(a: &Row, b: &Row) -> (f64, Vec<String>) {

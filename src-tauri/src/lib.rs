@@ -4,6 +4,7 @@
 mod backups;
 mod commands;
 mod error;
+mod imports;
 mod menu;
 mod protection;
 mod region;
@@ -108,6 +109,15 @@ pub fn run() {
             region::import_region,
             region::use_basemap,
             commands::e2e_pick_file,
+            imports::import_preview,
+            imports::import_file,
+            imports::duplicates,
+            imports::duplicate_pair,
+            imports::dismiss_duplicate,
+            imports::merge_households,
+            imports::undo_merge,
+            imports::pending_rows,
+            imports::place_pending,
             supplies::items,
             supplies::create_item,
             supplies::update_item,

@@ -48,6 +48,7 @@ pub fn build(
         .item(&MenuItemBuilder::with_id("open", l("open")).accelerator("CmdOrCtrl+O").build(app)?)
         .item(&recent_menu.build()?)
         .separator()
+        .item(&MenuItemBuilder::with_id("import", l("import")).enabled(op.open && op.writable).build(app)?)
         .item(
             &SubmenuBuilder::new(app, l("region"))
                 .item(

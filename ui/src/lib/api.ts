@@ -24,6 +24,14 @@ import type { GeocodeResult } from "./bindings/GeocodeResult";
 import type { RegionInfo } from "./bindings/RegionInfo";
 import type { Closure } from "./bindings/Closure";
 import type { ClosureInput } from "./bindings/ClosureInput";
+import type { ImportPreview } from "./bindings/ImportPreview";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { ImportKind } from "./bindings/ImportKind";
+import type { Mapping } from "./bindings/Mapping";
+import type { DuplicatePair } from "./bindings/DuplicatePair";
+import type { MergeRequest } from "./bindings/MergeRequest";
+import type { MergeRecord } from "./bindings/MergeRecord";
+import type { PendingRow } from "./bindings/PendingRow";
 import type { Item } from "./bindings/Item";
 import type { ItemInput } from "./bindings/ItemInput";
 import type { Site } from "./bindings/Site";
@@ -138,6 +146,17 @@ export const api = {
   vehicles: () => call<Vehicle[]>("vehicles"),
   createVehicle: (input: VehicleInput) => call<Vehicle>("create_vehicle", { input }),
   updateVehicle: (id: string, input: VehicleInput) => call<Vehicle>("update_vehicle", { id, input }),
+  // Spreadsheet import, duplicates and merges, rows waiting to be placed.
+  importPreview: (file: string, kind: ImportKind) => call<ImportPreview>("import_preview", { file, kind }),
+  importFile: (file: string, kind: ImportKind, mapping: Mapping, dryRun: boolean) =>
+    call<ImportReport>("import_file", { file, kind, mapping, dryRun }),
+  duplicates: () => call<DuplicatePair[]>("duplicates"),
+  duplicatePair: (a: string, b: string) => call<{ a: HouseholdDetail; b: HouseholdDetail }>("duplicate_pair", { a, b }),
+  dismissDuplicate: (a: string, b: string) => call<void>("dismiss_duplicate", { a, b }),
+  mergeHouseholds: (request: MergeRequest) => call<MergeRecord>("merge_households", { request }),
+  undoMerge: (id: string) => call<MergeRecord>("undo_merge", { id }),
+  pendingRows: () => call<PendingRow[]>("pending_rows"),
+  placePending: (id: string, lat: number, lon: number) => call<string>("place_pending", { id, lat, lon }),
 };
 
 export type Api = typeof api;

@@ -1,0 +1,87 @@
+//! Import, duplicates, merge and placement commands. The file is read here and handed to the
+//! core; the import runs with the open region pack for the address search.
+
+use std::path::PathBuf;
+
+use aidmap::duplicates::DuplicatePair;
+use aidmap::household::HouseholdDetail;
+use aidmap::import::{ImportReport, Mapping, Table};
+use aidmap::merge::{MergeRecord, MergeRequest};
+use aidmap::store::{ImportPreview, PendingRow};
+use aidmap::vocab::ImportKind;
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+
+fn read(file: &PathBuf) -> aidmap::Result<(Table, String)> {
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => aidmap::Error::FileNotFound,
+        _ => e.into(),
+    })?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok((aidmap::import::table::read(&bytes, &name)?, name))
+}
+
+#[tauri::command(async)]
+pub fn import_preview(file: PathBuf, kind: ImportKind) -> CmdResult<ImportPreview> {
+    let (table, _) = read(&file)?;
+    Ok(aidmap::store::import_preview(kind, &table, 5))
+}
+
+#[tauri::command(async)]
+pub fn import_file(
+    state: State<'_, AppState>,
+    file: PathBuf,
+    kind: ImportKind,
+    mapping: Mapping,
+    dry_run: bool,
+) -> CmdResult<ImportReport> {
+    let (table, name) = read(&file)?;
+    // Store first, then region: the one lock order.
+    Ok(state
+        .with_store(|s| state.with_region(|r| s.import_table(kind, &table, Some(&mapping), &name, r, dry_run))?)?)
+}
+
+#[tauri::command(async)]
+pub fn duplicates(state: State<'_, AppState>) -> CmdResult<Vec<DuplicatePair>> {
+    Ok(state.with_store(|s| s.duplicates())?)
+}
+
+/// Both records of a pair, for the side-by-side view.
+#[derive(Serialize)]
+pub struct PairDetail {
+    a: HouseholdDetail,
+    b: HouseholdDetail,
+}
+
+#[tauri::command(async)]
+pub fn duplicate_pair(state: State<'_, AppState>, a: String, b: String) -> CmdResult<PairDetail> {
+    Ok(state.with_store(|s| Ok(PairDetail { a: s.household(&a)?, b: s.household(&b)? }))?)
+}
+
+#[tauri::command(async)]
+pub fn dismiss_duplicate(state: State<'_, AppState>, a: String, b: String) -> CmdResult<()> {
+    Ok(state.with_store(|s| s.dismiss_duplicate(&a, &b))?)
+}
+
+#[tauri::command(async)]
+pub fn merge_households(state: State<'_, AppState>, request: MergeRequest) -> CmdResult<MergeRecord> {
+    Ok(state.with_store(|s| s.merge_households(&request))?)
+}
+
+#[tauri::command(async)]
+pub fn undo_merge(state: State<'_, AppState>, id: String) -> CmdResult<MergeRecord> {
+    Ok(state.with_store(|s| s.undo_merge(&id))?)
+}
+
+#[tauri::command(async)]
+pub fn pending_rows(state: State<'_, AppState>) -> CmdResult<Vec<PendingRow>> {
+    Ok(state.with_store(|s| s.pending_rows())?)
+}
+
+#[tauri::command(async)]
+pub fn place_pending(state: State<'_, AppState>, id: String, lat: f64, lon: f64) -> CmdResult<String> {
+    Ok(state.with_store(|s| s.place_pending(&id, lat, lon))?)
+}
