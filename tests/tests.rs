@@ -30,6 +30,8 @@ mod fuzz_found;
 mod households;
 #[path = "core/import.rs"]
 mod import;
+#[path = "core/import_supplies.rs"]
+mod import_supplies;
 #[path = "core/migrations.rs"]
 mod migrations;
 #[path = "core/needs.rs"]

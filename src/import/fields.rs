@@ -109,10 +109,87 @@ const HOUSEHOLD: &[Spec] = &[
     ),
 ];
 
+const SITE: &[Spec] = &[
+    (
+        "name",
+        true,
+        false,
+        &[
+            "site",
+            "site name",
+            "depot",
+            "location name",
+            "name",
+            "sitio",
+            "lugar",
+            "deposito",
+            "nombre",
+            "site",
+            "lieu",
+            "nom",
+        ],
+    ),
+    ("kind", false, false, &["kind", "type", "site type", "tipo", "genre", "type de site"]),
+    ("address", false, false, &["address", "street", "direccion", "domicilio", "calle", "adresse", "rue"]),
+    ("lat", false, false, &["lat", "latitude", "latitud"]),
+    ("lon", false, false, &["lon", "lng", "long", "longitude", "longitud"]),
+    ("contact", false, false, &["contact", "phone", "telephone", "contacto", "telefono", "tel"]),
+    ("hours", false, false, &["hours", "opening hours", "open", "horario", "horas", "horaires", "heures"]),
+    ("notes", false, false, &["notes", "comments", "notas", "comentarios", "remarques", "commentaires"]),
+    ("item", false, false, &["item", "product", "article", "goods", "supply", "producto", "articulo", "produit"]),
+    ("category", false, false, &["category", "categoria", "categorie"]),
+    ("unit", false, false, &["unit", "unidad", "unite"]),
+    (
+        "quantity",
+        false,
+        false,
+        &["quantity", "qty", "stock", "on hand", "amount", "cantidad", "existencias", "quantite"],
+    ),
+    ("weight_kg", false, false, &["weight", "kg", "weight kg", "peso", "poids"]),
+    ("volume_l", false, false, &["volume", "litres", "liters", "volume l", "volumen", "litros"]),
+    ("cold_chain", false, false, &["cold chain", "cold", "refrigerated", "fridge", "frio", "refrigerado", "froid"]),
+    ("expiry", false, false, &["expiry", "expires", "best before", "caducidad", "vence", "peremption", "expiration"]),
+    ("low_threshold", false, false, &["low", "threshold", "minimum", "min", "minimo", "seuil"]),
+];
+
+const VOLUNTEER: &[Spec] = &[
+    ("name", true, false, &["name", "full name", "volunteer", "driver", "nombre", "voluntario", "nom", "benevole"]),
+    (
+        "phone",
+        false,
+        false,
+        &["phone", "telephone", "mobile", "cell", "whatsapp", "telefono", "movil", "tel", "portable"],
+    ),
+    ("roles", false, true, &["roles", "role", "can help with", "rol", "funcion", "tareas", "role", "taches"]),
+    ("languages", false, true, &["languages", "language", "idiomas", "idioma", "langues", "langue"]),
+    ("home_address", false, false, &["address", "home", "home address", "direccion", "domicilio", "adresse"]),
+    ("home_lat", false, false, &["lat", "latitude", "latitud"]),
+    ("home_lon", false, false, &["lon", "lng", "long", "longitude", "longitud"]),
+    ("notes", false, false, &["notes", "comments", "notas", "comentarios", "remarques", "commentaires"]),
+    ("vehicle", false, false, &["vehicle", "car", "vehicle type", "vehiculo", "coche", "vehicule", "voiture"]),
+    (
+        "capacity_kg",
+        false,
+        false,
+        &["capacity", "capacity kg", "payload", "kg", "capacidad", "carga", "capacite", "charge"],
+    ),
+    (
+        "capacity_l",
+        false,
+        false,
+        &["capacity l", "capacidad l", "capacite l", "litres", "liters", "volume", "litros", "volumen"],
+    ),
+    ("seats", false, false, &["seats", "passengers", "asientos", "plazas", "places", "sieges"]),
+    ("capabilities", false, true, &["capabilities", "equipment", "features", "4x4", "equipamiento", "equipement"]),
+    ("shift_start", false, false, &["shift start", "available from", "from", "start", "desde", "inicio", "debut"]),
+    ("shift_end", false, false, &["shift end", "available until", "until", "end", "hasta", "fin", "jusqu a"]),
+];
+
 fn specs(kind: ImportKind) -> &'static [Spec] {
     match kind {
         ImportKind::Households => HOUSEHOLD,
-        ImportKind::Sites | ImportKind::Volunteers => &[],
+        ImportKind::Sites => SITE,
+        ImportKind::Volunteers => VOLUNTEER,
     }
 }
 

@@ -1,14 +1,13 @@
 //! Households (and their needs) from spreadsheet rows. A row without coordinates is placed with
 //! the region pack's address search; one that cannot be placed waits in the placement queue.
 
-use std::collections::HashMap;
-
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
+use super::columns::{coords, place, rejected, Columns, Placed};
 use super::values;
 use super::{ImportReport, Mapping, RowProblem, Table};
-use crate::error::{Error, Result, Rule};
+use crate::error::Result;
 use crate::household::{Consent, HouseholdInput};
 use crate::need::NeedInput;
 use crate::region::RegionPack;
@@ -20,77 +19,6 @@ use crate::vocab::{Category, ConsentStatus, HouseholdStatus, LegalBasis, Locatio
 pub struct Pending {
     pub household: HouseholdInput,
     pub needs: Vec<NeedInput>,
-}
-
-fn code(rule: Rule) -> &'static str {
-    match rule {
-        Rule::Required => "required",
-        Rule::NotANumber => "not_a_number",
-        Rule::OutOfRange | Rule::MustBePositive | Rule::TooLong | Rule::TooShort => "out_of_range",
-        Rule::InvalidDate => "invalid_date",
-        _ => "invalid",
-    }
-}
-
-/// Where a row's cells go: field → column index.
-struct Columns<'a> {
-    index: HashMap<&'a str, usize>,
-    headers: &'a [String],
-}
-
-impl<'a> Columns<'a> {
-    fn new(table: &'a Table, mapping: &'a Mapping) -> Self {
-        let index = mapping
-            .columns
-            .iter()
-            .filter_map(|(header, field)| table.headers.iter().position(|h| h == header).map(|i| (field.as_str(), i)))
-            .collect();
-        Columns { index, headers: &table.headers }
-    }
-
-    fn cell<'r>(&self, row: &'r [String], field: &str) -> Option<&'r str> {
-        self.index.get(field).and_then(|&i| row.get(i)).map(|s| s.as_str()).filter(|s| !s.is_empty())
-    }
-
-    fn header(&self, field: &str) -> String {
-        self.index.get(field).and_then(|&i| self.headers.get(i)).cloned().unwrap_or_else(|| field.to_string())
-    }
-}
-
-enum Placed {
-    At(f64, f64, LocationSource),
-    Waiting(&'static str),
-}
-
-fn place(address: &str, region: Option<&RegionPack>, report: &mut ImportReport) -> Placed {
-    if address.trim().is_empty() {
-        return Placed::Waiting("no_address");
-    }
-    let Some(pack) = region.filter(|p| p.info().addresses + p.info().streets > 0) else {
-        return Placed::Waiting("no_region");
-    };
-    let found = pack.geocode(address, 5).unwrap_or_default();
-    match found.as_slice() {
-        [] => {
-            report.geocoded.not_found += 1;
-            Placed::Waiting("not_found")
-        }
-        [best, ..] if best.score < 0.5 => {
-            report.geocoded.not_found += 1;
-            Placed::Waiting("not_found")
-        }
-        [best, next, ..]
-            if next.score >= best.score - 0.05
-                && crate::region::extract::haversine_m(best.lat, best.lon, next.lat, next.lon) > 150.0 =>
-        {
-            report.geocoded.ambiguous += 1;
-            Placed::Waiting("ambiguous")
-        }
-        [best, ..] => {
-            report.geocoded.matched += 1;
-            Placed::At(best.lat, best.lon, LocationSource::Geocoded)
-        }
-    }
 }
 
 pub fn import(
@@ -190,24 +118,13 @@ pub fn import(
             }
         }
         // Where: the sheet's coordinates, else the address search, else the placement queue.
-        let coords = match (cols.cell(row, "lat").map(values::number), cols.cell(row, "lon").map(values::number)) {
-            (Some(Some(lat)), Some(Some(lon))) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
-                Some((lat, lon))
-            }
-            (None, None) => None,
-            _ => {
-                problem("lat", "out_of_range");
-                None
-            }
-        };
+        let coords = coords(&cols, row, "lat", "lon").unwrap_or_else(|()| {
+            problem("lat", "out_of_range");
+            None
+        });
         // The data model's own checks; a row that fails them is left out.
         let checked = h.validate().and_then(|_| needs.iter().try_for_each(|n| n.validate()));
-        if let Err(Error::Validation(fields)) = &checked {
-            for f in fields {
-                let field = f.field.split('.').next().unwrap_or(&f.field);
-                problems.push(RowProblem::new(number, None, code(f.rule)).at(&cols.header(field)).skips());
-            }
-        }
+        problems.extend(rejected(&checked, number, &cols));
         let skip = problems.iter().any(|p| p.skipped);
         report.problems.extend(problems);
         if skip {

@@ -4,10 +4,13 @@
 //! import written in one transaction and recorded. Messages name rows, columns and rules, never
 //! the values in the cells.
 
+mod columns;
 mod fields;
 mod households;
+mod sites;
 pub mod table;
 mod values;
+mod volunteers;
 
 use std::collections::BTreeMap;
 
@@ -91,6 +94,9 @@ fn describe(code: &str) -> &'static str {
         "ambiguous" => "the address matches several places; waiting to be placed on the map",
         "no_region" => "no coordinates and no region pack to find the address; waiting to be placed on the map",
         "no_address" => "no coordinates and no address; waiting to be placed on the map",
+        "not_placed" => "no coordinates, and the address was not found in the region; the row is left out",
+        "existing" => "adds to a record already in the operation (same name or phone)",
+        "invalid_time" => "not a date and time (use YYYY-MM-DD HH:MM); ignored",
         _ => "a problem",
     }
 }
@@ -118,6 +124,9 @@ pub struct ImportReport {
     pub geocoded: GeocodeCounts,
     /// Of the created households, how many look like an existing one or another new one.
     pub possible_duplicates: u32,
+    /// What else the rows made, by kind: `items` (new catalogue items), `stock` (receipts),
+    /// `vehicles`, `shifts`, `existing` (rows that added to a site or volunteer already there).
+    pub also: BTreeMap<String, u32>,
     pub problems: Vec<RowProblem>,
     pub dry_run: bool,
     pub import_id: Option<String>,
@@ -145,6 +154,7 @@ pub fn run(
         to_place: 0,
         geocoded: GeocodeCounts::default(),
         possible_duplicates: 0,
+        also: BTreeMap::new(),
         problems: table.problems.clone(),
         dry_run,
         import_id: None,
@@ -161,9 +171,8 @@ pub fn run(
     )?;
     match kind {
         ImportKind::Households => households::import(conn, stamp, &import_id, table, mapping, region, &mut report)?,
-        ImportKind::Sites | ImportKind::Volunteers => {
-            return Err(crate::error::Error::Internal("only households can be imported so far".into()))
-        }
+        ImportKind::Sites => sites::import(conn, stamp, table, mapping, region, &mut report)?,
+        ImportKind::Volunteers => volunteers::import(conn, stamp, table, mapping, region, &mut report)?,
     }
     report.problems.sort_by_key(|p| p.row);
     if !dry_run {
@@ -171,10 +180,13 @@ pub fn run(
             "UPDATE import_record SET created = ?2, skipped = ?3, to_place = ?4 WHERE id = ?1",
             params![import_id, report.created, report.skipped, report.to_place],
         )?;
-        let detail = format!(
+        let mut detail = format!(
             "{file_name}: {} rows, {} created, {} skipped, {} to place",
             report.rows, report.created, report.skipped, report.to_place
         );
+        for (what, n) in &report.also {
+            detail.push_str(&format!(", {n} {what}"));
+        }
         crate::audit::record(conn, stamp, crate::audit::AuditAction::Import, kind.key(), &[&import_id], &detail)?;
         report.import_id = Some(import_id);
     }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::text::fold;
-use crate::vocab::{Category, Urgency, Vulnerability};
+use crate::vocab::{Capability, Category, Role, SiteKind, Urgency, VehicleKind, Vulnerability};
 
 /// `12`, `12.5`, `12,5` (a decimal comma); `None` for anything else.
 pub fn number(cell: &str) -> Option<f64> {
@@ -120,6 +120,114 @@ pub fn vulnerability(cell: &str) -> Option<Vulnerability> {
         .or_else(|| table.iter().find(|(_, w)| w.iter().any(|w| fold(cell).contains(w))).map(|(v, _)| *v))
 }
 
+/// A vocabulary word: its key (`distribution_point`, with spaces for underscores), else the first
+/// entry of `table` one of whose words the cell is or contains as a whole word.
+fn word<T: Copy>(cell: &str, parse: fn(&str) -> Option<T>, table: &[(T, &[&str])]) -> Option<T> {
+    let f = fold(cell.trim());
+    parse(&f.replace([' ', '-'], "_")).or_else(|| {
+        table
+            .iter()
+            .find(|(_, w)| w.iter().any(|w| f == *w || (w.contains(' ') && f.contains(w)) || matches(cell, &[w])))
+            .map(|(v, _)| *v)
+    })
+}
+
+pub fn site_kind(cell: &str) -> Option<SiteKind> {
+    let table: &[(SiteKind, &[&str])] = &[
+        (
+            SiteKind::CommunityFridge,
+            &["community fridge", "fridge", "nevera", "frigo", "refrigerateur", "frigo solidaire"],
+        ),
+        (
+            SiteKind::DistributionPoint,
+            &["distribution", "distribution point", "reparto", "punto de reparto", "point de distribution"],
+        ),
+        (SiteKind::DonationDropoff, &["donation", "drop off", "dropoff", "donaciones", "collecte", "dons"]),
+        (SiteKind::Shelter, &["shelter", "refugio", "albergue", "abri", "refuge", "hebergement"]),
+        (SiteKind::Warehouse, &["warehouse", "depot", "store", "almacen", "bodega", "entrepot"]),
+    ];
+    word(cell, SiteKind::parse, table)
+}
+
+pub fn role(cell: &str) -> Option<Role> {
+    let table: &[(Role, &[&str])] = &[
+        (
+            Role::Driver,
+            &["driver", "driving", "conductor", "conductora", "chofer", "chauffeur", "conducteur", "conductrice"],
+        ),
+        (
+            Role::Packer,
+            &["packer", "packing", "sorting", "empaquetar", "empaque", "embalaje", "emballage", "tri", "preparation"],
+        ),
+        (
+            Role::Dispatcher,
+            &[
+                "dispatcher",
+                "dispatch",
+                "coordinator",
+                "coordinador",
+                "coordinadora",
+                "coordination",
+                "coordinateur",
+                "coordinatrice",
+            ],
+        ),
+        (Role::Intake, &["intake", "phones", "hotline", "reception", "recepcion", "acogida", "accueil", "permanence"]),
+    ];
+    word(cell, Role::parse, table)
+}
+
+pub fn vehicle_kind(cell: &str) -> Option<VehicleKind> {
+    let table: &[(VehicleKind, &[&str])] = &[
+        (VehicleKind::CargoBike, &["cargo bike", "bike", "bicycle", "bicicleta", "velo", "velo cargo", "biporteur"]),
+        (VehicleKind::Motorbike, &["motorbike", "motorcycle", "scooter", "moto", "motocicleta"]),
+        (VehicleKind::Pickup, &["pickup", "pick up", "ute", "camioneta pickup"]),
+        (VehicleKind::Truck, &["truck", "lorry", "camion", "poids lourd"]),
+        (
+            VehicleKind::Van,
+            &["van", "minivan", "furgoneta", "furgon", "camioneta", "fourgon", "fourgonnette", "utilitaire"],
+        ),
+        (VehicleKind::Car, &["car", "sedan", "estate", "coche", "auto", "carro", "turismo", "voiture"]),
+    ];
+    word(cell, VehicleKind::parse, table)
+}
+
+pub fn capability(cell: &str) -> Option<Capability> {
+    let table: &[(Capability, &[&str])] = &[
+        (
+            Capability::HighClearance,
+            &["high clearance", "4x4", "4wd", "awd", "off road", "todoterreno", "4 x 4", "tout terrain"],
+        ),
+        (
+            Capability::Cooler,
+            &["cooler", "cool box", "fridge", "refrigerated", "nevera", "refrigerado", "glaciere", "frigo"],
+        ),
+        (Capability::WheelchairLift, &["wheelchair", "lift", "ramp", "silla de ruedas", "rampa", "fauteuil", "rampe"]),
+        (Capability::Trailer, &["trailer", "remolque", "remorque"]),
+    ];
+    word(cell, Capability::parse, table)
+}
+
+/// A date and time: `2026-12-02T08:00`, `2026-12-02 08:00`, `02/12/2026 8:00` (day first, or
+/// month first with `mdy`), or RFC 3339 with an offset. Without an offset it is this computer's
+/// local time. Returns RFC 3339.
+pub fn datetime(cell: &str, month_first: bool) -> Option<String> {
+    let c = cell.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(c) {
+        return Some(t.to_rfc3339());
+    }
+    let (day, time) = c.split_once(['T', ' '])?;
+    let date = date(day, month_first)?;
+    let time = time.trim();
+    let time = chrono::NaiveTime::parse_from_str(time, "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(time, "%H:%M:%S"))
+        .or_else(|_| chrono::NaiveTime::parse_from_str(time, "%Hh%M"))
+        .ok()?;
+    use chrono::TimeZone;
+    let local = chrono::Local.from_local_datetime(&date.and_time(time)).earliest()?;
+    Some(local.to_rfc3339())
+}
+
 /// A multi-value cell: split on the separator (and on new lines), trimmed, empties dropped.
 pub fn split(cell: &str, separator: &str) -> Vec<String> {
     cell.split(|c: char| separator.contains(c) || c == '\n')
@@ -142,6 +250,14 @@ mod tests {
         assert_eq!(date("2026-11-25T09:30:00", false), d);
         assert_eq!(date("31/02/2026", false), None);
         assert_eq!(date("next week", false), None);
+        let t = |s| datetime(s, false).map(|t| chrono::DateTime::parse_from_rfc3339(&t).unwrap().naive_local());
+        let want = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap().and_hms_opt(8, 30, 0);
+        assert_eq!(t("2026-12-02 08:30"), want);
+        assert_eq!(t("02/12/2026 8:30"), want);
+        assert_eq!(t("2026-12-02T08:30:00"), want);
+        assert_eq!(datetime("2026-12-02T08:30:00+01:00", false).as_deref(), Some("2026-12-02T08:30:00+01:00"));
+        assert_eq!(datetime("2026-12-02", false), None);
+        assert_eq!(datetime("tomorrow 8:00", false), None);
     }
 
     #[test]
@@ -155,5 +271,15 @@ mod tests {
         assert_eq!(number("12,5"), Some(12.5));
         assert_eq!(number("1,200.5"), Some(1200.5));
         assert_eq!(split("Water; Food\nBaby", ";"), ["Water", "Food", "Baby"]);
+        assert_eq!(site_kind("Community fridge"), Some(SiteKind::CommunityFridge));
+        assert_eq!(site_kind("Almacén"), Some(SiteKind::Warehouse));
+        assert_eq!(site_kind("distribution_point"), Some(SiteKind::DistributionPoint));
+        assert_eq!(role("Conductora"), Some(Role::Driver));
+        assert_eq!(role("Accueil"), Some(Role::Intake));
+        assert_eq!(vehicle_kind("Furgoneta"), Some(VehicleKind::Van));
+        assert_eq!(vehicle_kind("Cargo bike"), Some(VehicleKind::CargoBike));
+        assert_eq!(capability("4x4"), Some(Capability::HighClearance));
+        assert_eq!(capability("Glacière"), Some(Capability::Cooler));
+        assert_eq!(site_kind("spaceship"), None);
     }
 }

@@ -11,4 +11,9 @@ to_place: number, geocoded: GeocodeCounts,
 /**
  * Of the created households, how many look like an existing one or another new one.
  */
-possible_duplicates: number, problems: Array<RowProblem>, dry_run: boolean, import_id: string | null, };
+possible_duplicates: number, 
+/**
+ * What else the rows made, by kind: `items` (new catalogue items), `stock` (receipts),
+ * `vehicles`, `shifts`, `existing` (rows that added to a site or volunteer already there).
+ */
+also: { [key in string]: number }, problems: Array<RowProblem>, dry_run: boolean, import_id: string | null, };

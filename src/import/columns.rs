@@ -1,0 +1,150 @@
+//! What every kind of import shares: where a row's cells go, the problem code of a failed
+//! rule, and placing an address with the region pack's address search.
+
+use std::collections::HashMap;
+
+use super::{ImportReport, Mapping, Table};
+use crate::error::Rule;
+use crate::region::RegionPack;
+use crate::vocab::LocationSource;
+
+pub fn code(rule: Rule) -> &'static str {
+    match rule {
+        Rule::Required => "required",
+        Rule::NotANumber => "not_a_number",
+        Rule::OutOfRange | Rule::MustBePositive | Rule::TooLong | Rule::TooShort => "out_of_range",
+        Rule::InvalidDate => "invalid_date",
+        _ => "invalid",
+    }
+}
+
+/// Where a row's cells go: field → column index.
+pub struct Columns<'a> {
+    index: HashMap<&'a str, usize>,
+    headers: &'a [String],
+}
+
+impl<'a> Columns<'a> {
+    pub fn new(table: &'a Table, mapping: &'a Mapping) -> Self {
+        let index = mapping
+            .columns
+            .iter()
+            .filter_map(|(header, field)| table.headers.iter().position(|h| h == header).map(|i| (field.as_str(), i)))
+            .collect();
+        Columns { index, headers: &table.headers }
+    }
+
+    pub fn cell<'r>(&self, row: &'r [String], field: &str) -> Option<&'r str> {
+        self.index.get(field).and_then(|&i| row.get(i)).map(|s| s.as_str()).filter(|s| !s.is_empty())
+    }
+
+    pub fn header(&self, field: &str) -> String {
+        self.index.get(field).and_then(|&i| self.headers.get(i)).cloned().unwrap_or_else(|| field.to_string())
+    }
+}
+
+pub enum Placed {
+    At(f64, f64, LocationSource),
+    Waiting(&'static str),
+}
+
+pub fn place(address: &str, region: Option<&RegionPack>, report: &mut ImportReport) -> Placed {
+    if address.trim().is_empty() {
+        return Placed::Waiting("no_address");
+    }
+    let Some(pack) = region.filter(|p| p.info().addresses + p.info().streets > 0) else {
+        return Placed::Waiting("no_region");
+    };
+    let found = pack.geocode(address, 5).unwrap_or_default();
+    match found.as_slice() {
+        [] => {
+            report.geocoded.not_found += 1;
+            Placed::Waiting("not_found")
+        }
+        [best, ..] if best.score < 0.5 => {
+            report.geocoded.not_found += 1;
+            Placed::Waiting("not_found")
+        }
+        [best, next, ..]
+            if next.score >= best.score - 0.05
+                && crate::region::extract::haversine_m(best.lat, best.lon, next.lat, next.lon) > 150.0 =>
+        {
+            report.geocoded.ambiguous += 1;
+            Placed::Waiting("ambiguous")
+        }
+        [best, ..] => {
+            report.geocoded.matched += 1;
+            Placed::At(best.lat, best.lon, LocationSource::Geocoded)
+        }
+    }
+}
+
+/// The sheet's coordinates from the `lat` and `lon` fields: `Ok(None)` when both are empty,
+/// `Err(())` when they are not a valid pair.
+pub fn coords(cols: &Columns<'_>, row: &[String], lat: &str, lon: &str) -> std::result::Result<Option<(f64, f64)>, ()> {
+    use super::values::number;
+    match (cols.cell(row, lat).map(number), cols.cell(row, lon).map(number)) {
+        (Some(Some(la)), Some(Some(lo))) if (-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&lo) => {
+            Ok(Some((la, lo)))
+        }
+        (None, None) => Ok(None),
+        _ => Err(()),
+    }
+}
+
+/// The data model's own checks of a row as problems that leave the row out (field names are
+/// mapped back to the sheet's column headers).
+pub fn rejected(checked: &crate::error::Result<()>, number: u32, cols: &Columns<'_>) -> Vec<super::RowProblem> {
+    match checked {
+        Err(crate::error::Error::Validation(fields)) => fields
+            .iter()
+            .map(|f| {
+                let field = f.field.split('.').next().unwrap_or(&f.field);
+                super::RowProblem::new(number, None, code(f.rule)).at(&cols.header(field)).skips()
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// The problems found in one row so far.
+pub struct RowCheck<'c, 'a> {
+    pub number: u32,
+    pub problems: Vec<super::RowProblem>,
+    cols: &'c Columns<'a>,
+}
+
+impl<'c, 'a> RowCheck<'c, 'a> {
+    pub fn new(number: u32, cols: &'c Columns<'a>) -> Self {
+        RowCheck { number, problems: Vec::new(), cols }
+    }
+
+    /// A problem in `field`'s column that does not leave the row out.
+    pub fn flag(&mut self, field: &str, code: &str) {
+        self.problems.push(super::RowProblem::new(self.number, None, code).at(&self.cols.header(field)));
+    }
+
+    /// A problem in `field`'s column that leaves the row out.
+    pub fn reject(&mut self, field: &str, code: &str) {
+        self.problems.push(super::RowProblem::new(self.number, None, code).at(&self.cols.header(field)).skips());
+    }
+
+    /// The data model's own checks.
+    pub fn validated(&mut self, checked: &crate::error::Result<()>) {
+        self.problems.extend(rejected(checked, self.number, self.cols));
+    }
+
+    pub fn skipped(&self) -> bool {
+        self.problems.iter().any(|p| p.skipped)
+    }
+
+    /// A number ≥ 0 in `field`, if the cell has one (a problem if it has something else).
+    pub fn amount(&mut self, row: &[String], field: &str) -> Option<f64> {
+        let c = self.cols.cell(row, field)?;
+        let v = super::values::number(c).filter(|v| *v >= 0.0);
+        if v.is_none() {
+            self.flag(field, "not_a_number");
+        }
+        v
+    }
+}

@@ -1,0 +1,130 @@
+//! Spreadsheet import of sites with stock and of volunteers with vehicles and shifts: rows
+//! naming the same site or phone fill one record, stock arrives as recorded receipts, bad cells
+//! are reported by row and column, and a dry run writes nothing.
+
+use aidmap::import::table;
+use aidmap::vocab::{Capability, Category, ImportKind, MovementKind, Role, SiteKind, VehicleKind};
+use aidmap::Store;
+
+use crate::util::*;
+
+fn read(name: &str) -> table::Table {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name);
+    table::read(&std::fs::read(path).unwrap(), name).unwrap()
+}
+
+fn import(store: &mut Store, kind: ImportKind, name: &str, dry_run: bool) -> aidmap::import::ImportReport {
+    store.import_table(kind, &read(name), None, name, None, dry_run).unwrap()
+}
+
+fn codes(report: &aidmap::import::ImportReport) -> Vec<(u32, &str)> {
+    report.problems.iter().map(|p| (p.row, p.code.as_str())).collect()
+}
+
+#[test]
+fn sites_and_their_stock_come_in_as_recorded_receipts() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let dry = import(&mut store, ImportKind::Sites, "sites-es.csv", true);
+    assert_eq!(
+        rows(&store, "site") + rows(&store, "item") + rows(&store, "stock_movement"),
+        0,
+        "a dry run writes nothing"
+    );
+
+    let report = import(&mut store, ImportKind::Sites, "sites-es.csv", false);
+    assert_eq!((report.rows, report.created, report.skipped), (7, 2, 4), "{report:#?}");
+    assert_eq!((dry.created, dry.skipped, &dry.also), (report.created, report.skipped, &report.also));
+    assert_eq!(report.also.get("items"), Some(&3));
+    assert_eq!(report.also.get("stock"), Some(&3));
+    let found = codes(&report);
+    for expected in [(4, "not_a_number"), (6, "not_placed"), (7, "unknown_value"), (7, "not_a_number"), (8, "required")]
+    {
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+    let text = serde_json::to_string(&report.problems).unwrap();
+    for secret in ["Nave espacial", "Punto sin lugar", "abc"] {
+        assert!(!text.contains(secret), "{secret} leaked into {text}");
+    }
+
+    let sites = store.sites_with_stock().unwrap();
+    assert_eq!(sites.len(), 2);
+    let port = sites.iter().find(|s| s.site.name == "Almacén del puerto").unwrap();
+    assert_eq!((port.site.kind, port.site.lat, port.site.lon), (SiteKind::Warehouse, 43.735, 7.421));
+    assert_eq!(port.site.hours, vec![Some("08:00-20:00".to_string()); 7]);
+    let mut stock: Vec<(&str, f64)> = port.stock.iter().map(|r| (r.item.name.as_str(), r.quantity)).collect();
+    stock.sort_by(|a, b| a.0.cmp(b.0));
+    assert_eq!(stock, [("Agua embotellada 1.5 L", 600.0), ("Arroz 1 kg", 200.0)]);
+    let fridge = sites.iter().find(|s| s.site.name == "Nevera comunitaria").unwrap();
+    assert_eq!(fridge.site.kind, SiteKind::CommunityFridge);
+    assert_eq!(fridge.stock[0].item.category, Category::Medicine);
+    assert_eq!(fridge.stock[0].next_expiry.as_deref(), Some("2027-01-31"));
+    // Every level is explained by its movements: receipts naming the file.
+    let history = store.stock_history(&port.site.id, 10).unwrap();
+    assert!(history.iter().all(|m| m.kind == MovementKind::Received && m.reason == "import sites-es.csv"));
+
+    // The same sheet again: the sites are found by name, the stock is received once more.
+    let again = import(&mut store, ImportKind::Sites, "sites-es.csv", false);
+    assert_eq!(again.created, 0);
+    assert!(codes(&again).contains(&(2, "existing")));
+    assert_eq!(store.sites().unwrap().len(), 2);
+    assert_eq!(store.items().unwrap().len(), 3);
+    let port = store.stock(&port.site.id).unwrap();
+    assert!(port.iter().any(|r| r.item.name == "Arroz 1 kg" && r.quantity == 400.0));
+    let entries = store.audit(&Default::default(), 100, 0).unwrap().items;
+    assert_eq!(entries.iter().filter(|e| e.action == aidmap::audit::AuditAction::Import).count(), 2);
+}
+
+#[test]
+fn volunteers_with_vehicles_and_shifts_one_per_phone() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let report = import(&mut store, ImportKind::Volunteers, "volunteers-fr.csv", false);
+    assert_eq!((report.rows, report.created, report.skipped), (6, 4, 1), "{report:#?}");
+    assert_eq!(report.also.get("vehicles"), Some(&3));
+    assert_eq!(report.also.get("shifts"), Some(&2));
+    let found = codes(&report);
+    for expected in
+        [(5, "unknown_value"), (5, "out_of_range"), (6, "required"), (7, "unknown_value"), (7, "invalid_time")]
+    {
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+    let people = store.volunteer_details().unwrap();
+    assert_eq!(people.len(), 4);
+    let marie = people.iter().find(|d| d.volunteer.name == "Marie Curie").unwrap();
+    assert_eq!(marie.volunteer.roles, [Role::Driver, Role::Intake]);
+    assert_eq!(marie.volunteer.languages, ["fr", "en"]);
+    assert_eq!(marie.vehicles.len(), 1, "the second row's van is the same van");
+    let van = &marie.vehicles[0];
+    assert_eq!((van.kind, van.capacity_kg, van.capacity_l), (VehicleKind::Van, 800.0, 3000.0));
+    assert_eq!(van.capabilities, [Capability::HighClearance, Capability::Cooler]);
+    assert_eq!(marie.shifts.len(), 2);
+    assert!(marie.shifts.iter().all(|s| s.vehicle_id.as_deref() == Some(van.id.as_str())));
+    let jean = people.iter().find(|d| d.volunteer.name == "Jean Valjean").unwrap();
+    assert_eq!((jean.volunteer.roles.as_slice(), jean.vehicles.len()), ([Role::Packer].as_slice(), 0));
+
+    // A second sheet with Marie's phone adds to her.
+    let again = import(&mut store, ImportKind::Volunteers, "volunteers-fr.csv", false);
+    assert_eq!(again.created, 0, "{again:#?}");
+    assert!(codes(&again).contains(&(2, "existing")));
+    assert_eq!(store.volunteer_details().unwrap().len(), 4);
+}
+
+#[test]
+fn the_suggested_mapping_reads_spanish_and_french_supply_headers() {
+    let sites = aidmap::import::suggest(ImportKind::Sites, &read("sites-es.csv").headers);
+    let field = |h: &str| sites.columns.get(h).map(String::as_str);
+    assert_eq!(field("Sitio"), Some("name"));
+    assert_eq!(field("Producto"), Some("item"));
+    assert_eq!(field("Cantidad"), Some("quantity"));
+    assert_eq!(field("Peso (kg)"), Some("weight_kg"));
+    assert_eq!(field("Caducidad"), Some("expiry"));
+    let people = aidmap::import::suggest(ImportKind::Volunteers, &read("volunteers-fr.csv").headers);
+    let field = |h: &str| people.columns.get(h).map(String::as_str);
+    assert_eq!(field("Nom"), Some("name"));
+    assert_eq!(field("Capacité (kg)"), Some("capacity_kg"));
+    assert_eq!(field("Capacité (L)"), Some("capacity_l"));
+    assert_eq!(field("Début"), Some("shift_start"));
+    assert_eq!(field("Fin"), Some("shift_end"));
+    assert_eq!(people.columns.len(), 10, "{people:?}");
+}
