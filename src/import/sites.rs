@@ -106,7 +106,7 @@ pub fn import(
             // A wrong quantity leaves the row out: the stock must not silently differ from the sheet.
             let quantity = match cols.cell(row, "quantity") {
                 Some(c) => values::number(c).filter(|q| *q >= 0.0).unwrap_or_else(|| {
-                    check.reject("quantity", "not_a_number");
+                    check.reject("quantity", "invalid");
                     0.0
                 }),
                 None => 0.0,
