@@ -43,39 +43,55 @@ impl<'a> Columns<'a> {
     }
 }
 
+#[derive(Clone, Copy)]
 pub enum Placed {
     At(f64, f64, LocationSource),
     Waiting(&'static str),
 }
 
-pub fn place(address: &str, region: Option<&RegionPack>, report: &mut ImportReport) -> Placed {
-    if address.trim().is_empty() {
-        return Placed::Waiting("no_address");
+/// Places addresses with the region pack's address search, remembering each address it has
+/// looked up: a sheet often has many rows at one address (a block of flats), and one search
+/// costs a few milliseconds, so 100,000 rows would otherwise take minutes.
+pub struct Geocoder<'r> {
+    region: Option<&'r RegionPack>,
+    seen: HashMap<String, Placed>,
+}
+
+impl<'r> Geocoder<'r> {
+    pub fn new(region: Option<&'r RegionPack>) -> Self {
+        Geocoder { region: region.filter(|p| p.info().addresses + p.info().streets > 0), seen: HashMap::new() }
     }
-    let Some(pack) = region.filter(|p| p.info().addresses + p.info().streets > 0) else {
-        return Placed::Waiting("no_region");
-    };
+
+    pub fn place(&mut self, address: &str, report: &mut ImportReport) -> Placed {
+        if address.trim().is_empty() {
+            return Placed::Waiting("no_address");
+        }
+        let Some(pack) = self.region else {
+            return Placed::Waiting("no_region");
+        };
+        let key = crate::text::fold(address.trim());
+        let placed = *self.seen.entry(key).or_insert_with(|| search(pack, address));
+        match placed {
+            Placed::At(..) => report.geocoded.matched += 1,
+            Placed::Waiting("ambiguous") => report.geocoded.ambiguous += 1,
+            Placed::Waiting(_) => report.geocoded.not_found += 1,
+        }
+        placed
+    }
+}
+
+fn search(pack: &RegionPack, address: &str) -> Placed {
     let found = pack.geocode(address, 5).unwrap_or_default();
     match found.as_slice() {
-        [] => {
-            report.geocoded.not_found += 1;
-            Placed::Waiting("not_found")
-        }
-        [best, ..] if best.score < 0.5 => {
-            report.geocoded.not_found += 1;
-            Placed::Waiting("not_found")
-        }
+        [] => Placed::Waiting("not_found"),
+        [best, ..] if best.score < 0.5 => Placed::Waiting("not_found"),
         [best, next, ..]
             if next.score >= best.score - 0.05
                 && crate::region::extract::haversine_m(best.lat, best.lon, next.lat, next.lon) > 150.0 =>
         {
-            report.geocoded.ambiguous += 1;
             Placed::Waiting("ambiguous")
         }
-        [best, ..] => {
-            report.geocoded.matched += 1;
-            Placed::At(best.lat, best.lon, LocationSource::Geocoded)
-        }
+        [best, ..] => Placed::At(best.lat, best.lon, LocationSource::Geocoded),
     }
 }
 

@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::columns::{coords, place, rejected, Columns, Placed};
+use super::columns::{coords, rejected, Columns, Geocoder, Placed};
 use super::values;
 use super::{ImportReport, Mapping, RowProblem, Table};
 use crate::error::Result;
@@ -31,6 +31,7 @@ pub fn import(
     report: &mut ImportReport,
 ) -> Result<()> {
     let cols = Columns::new(table, mapping);
+    let mut geocoder = Geocoder::new(region);
     let separator = mapping.separator.clone().unwrap_or_else(|| ";".into());
     let month_first = mapping.date_order.as_deref() == Some("mdy");
     let skipped_rows: Vec<u32> = table.problems.iter().filter(|p| p.skipped).map(|p| p.row).collect();
@@ -134,7 +135,7 @@ pub fn import(
         checked?;
         let placed = match coords {
             Some((lat, lon)) => Placed::At(lat, lon, LocationSource::Imported),
-            None => place(&h.address, region, report),
+            None => geocoder.place(&h.address, report),
         };
         if let Placed::At(lat, lon, source) = placed {
             (h.lat, h.lon, h.location_source) = (lat, lon, source);

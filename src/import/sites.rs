@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::columns::{coords, place, Columns, Placed, RowCheck};
+use super::columns::{coords, Columns, Geocoder, Placed, RowCheck};
 use super::{values, ImportReport, Mapping, Table};
 use crate::error::Result;
 use crate::item::ItemInput;
@@ -30,6 +30,7 @@ pub fn import(
     report: &mut ImportReport,
 ) -> Result<()> {
     let cols = Columns::new(table, mapping);
+    let mut geocoder = Geocoder::new(region);
     let month_first = mapping.date_order.as_deref() == Some("mdy");
     let reason = format!("import {}", report.file_name);
     // Folded name → id, for the operation's sites and items and those this import adds.
@@ -77,7 +78,7 @@ pub fn import(
             if !check.skipped() {
                 let placed = match at {
                     Some((lat, lon)) => Placed::At(lat, lon, crate::vocab::LocationSource::Imported),
-                    None => place(&s.address, region, report),
+                    None => geocoder.place(&s.address, report),
                 };
                 match placed {
                     Placed::At(lat, lon, _) => (s.lat, s.lon) = (lat, lon),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::columns::{coords, place, Columns, Placed, RowCheck};
+use super::columns::{coords, Columns, Geocoder, Placed, RowCheck};
 use super::sites::bump;
 use super::{values, ImportReport, Mapping, Table};
 use crate::error::Result;
@@ -37,6 +37,7 @@ pub fn import(
     report: &mut ImportReport,
 ) -> Result<()> {
     let cols = Columns::new(table, mapping);
+    let mut geocoder = Geocoder::new(region);
     let separator = mapping.separator.clone().unwrap_or_else(|| ";".into());
     let month_first = mapping.date_order.as_deref() == Some("mdy");
     let all = VolunteerFilter { include_inactive: true, ..VolunteerFilter::default() };
@@ -79,7 +80,7 @@ pub fn import(
             });
             let home = match (home, cols.cell(row, "home_address")) {
                 (Some(at), _) => Some(at),
-                (None, Some(address)) => match place(address, region, report) {
+                (None, Some(address)) => match geocoder.place(address, report) {
                     Placed::At(lat, lon, _) => Some((lat, lon)),
                     Placed::Waiting(_) => None,
                 },
