@@ -10,6 +10,7 @@ pub mod csv_safe;
 pub mod demo;
 pub mod duplicates;
 pub mod error;
+pub mod export;
 pub mod household;
 pub mod ids;
 pub mod import;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use aidmap::audit::AuditFilter;
 use aidmap::demo::{self, DemoOptions};
+use aidmap::export::{ExportFormat, ExportKind, ExportRequest};
 use aidmap::vocab::{AuditAction, ImportKind, NeedStatus};
 use aidmap::{backup, csv_safe, ids, region, Error, OpenMode, Store};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -142,6 +143,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export households, sites with their stock, or volunteers to a CSV or GeoJSON file (personal
+    /// fields only when named in --columns; volunteers' by default). Recorded in the audit log.
+    Export {
+        #[arg(value_enum)]
+        kind: ExportKindArg,
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// Column keys, comma-separated, in order (default: the non-personal columns; for volunteers,
+        /// their contact details too).
+        #[arg(long, value_delimiter = ',')]
+        columns: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Likely duplicate households (same phone, same address or within 30 m, similar names).
     Duplicates {
         #[arg(long)]
@@ -202,6 +219,19 @@ enum ImportKindArg {
     Households,
     Sites,
     Volunteers,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportKindArg {
+    Households,
+    Sites,
+    Volunteers,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormatArg {
+    Csv,
+    Geojson,
 }
 
 #[derive(Subcommand)]
@@ -558,6 +588,30 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 region.as_deref(),
                 dry_run,
                 json,
+            )?;
+        }
+        Command::Export { kind, db, format, columns, out: file } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            let kind = match kind {
+                ExportKindArg::Households => ExportKind::Households,
+                ExportKindArg::Sites => ExportKind::Sites,
+                ExportKindArg::Volunteers => ExportKind::Volunteers,
+            };
+            let format = match format {
+                ExportFormatArg::Csv => ExportFormat::Csv,
+                ExportFormatArg::Geojson => ExportFormat::Geojson,
+            };
+            let summary = store.export_to(&ExportRequest { kind, format, columns }, &file)?;
+            let what = match (kind, format) {
+                (ExportKind::Sites, ExportFormat::Csv) => "site rows (one per site and item)",
+                _ => kind.key(),
+            };
+            writeln!(
+                out,
+                "exported {} {what} to {} (columns: {})",
+                summary.rows,
+                file.display(),
+                summary.columns.join(",")
             )?;
         }
         Command::Duplicates { db, json } => {

@@ -22,6 +22,8 @@ mod demo;
 mod duplicates;
 #[path = "core/encryption.rs"]
 mod encryption;
+#[path = "core/export.rs"]
+mod export;
 #[path = "core/faults.rs"]
 mod faults;
 #[path = "core/fuzz_found.rs"]

@@ -4,6 +4,7 @@
 
 pub mod copy;
 pub mod crypto;
+mod export;
 mod protect;
 pub mod schema;
 pub use imports::{preview as import_preview, ImportPreview, PendingRow};

@@ -1,0 +1,70 @@
+//! Exports to a file: written beside the target and renamed into place (a failure leaves no
+//! partial file), from one read snapshot, and recorded in the audit log with the column keys and
+//! the row count — never values. A read-only operation can still be exported; there is nowhere
+//! to record it then.
+
+use std::path::Path;
+
+use super::copy::{rename_durably, sibling};
+use super::Store;
+use crate::audit::{self, AuditAction};
+use crate::error::{Error, Result};
+use crate::export::{self, ExportRequest, ExportSummary};
+
+impl Store {
+    /// Writes the export `req` to `path` (replacing a file already there, but never the
+    /// operation's own files) and records it in the audit log.
+    pub fn export_to(&mut self, req: &ExportRequest, path: &Path) -> Result<ExportSummary> {
+        // Unknown columns are refused before anything touches the disk.
+        export::resolve(req.kind, &req.columns)?;
+        if self.is_own_file(path) {
+            return Err(Error::FileExists);
+        }
+        if path.is_dir() {
+            return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory).into());
+        }
+        let tmp = sibling(path, ".partial");
+        let result = self.export_via(req, &tmp, path);
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn export_via(&mut self, req: &ExportRequest, tmp: &Path, path: &Path) -> Result<ExportSummary> {
+        let now = self.now();
+        let mut file = std::fs::File::create(tmp)?;
+        let summary = {
+            // One snapshot for every query of the export (sites and their stock, volunteers and
+            // their vehicles), even while another window writes.
+            let snapshot = self.conn.unchecked_transaction()?;
+            let summary = export::write_at(&snapshot, req, now, &mut file)?;
+            snapshot.rollback()?;
+            summary
+        };
+        file.sync_all()?;
+        drop(file);
+        // Recorded before the file appears under its name: no export goes unrecorded.
+        if !self.read_only() {
+            let detail = format!(
+                "{} {}: {} rows, columns {}",
+                req.kind.key(),
+                req.format.key(),
+                summary.rows,
+                summary.columns.join(",")
+            );
+            self.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Export, req.kind.entity(), &[], &detail))?;
+        }
+        rename_durably(tmp, path)?;
+        Ok(summary)
+    }
+
+    /// Whether `path` is the operation file or one of its SQLite side files.
+    fn is_own_file(&self, path: &Path) -> bool {
+        let Ok(target) = std::fs::canonicalize(path) else { return false };
+        ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .filter_map(|suffix| std::fs::canonicalize(sibling(self.path(), suffix)).ok())
+            .any(|own| own == target)
+    }
+}
