@@ -83,6 +83,7 @@ test-e2e: app tauri-driver
 bench:
 	cargo bench -p aidmap --bench store
 	cargo bench -p aidmap --bench region
+	cargo bench -p aidmap --bench import
 
 clean:
 	cargo clean

@@ -35,6 +35,8 @@ const COMMANDS: &[&str] = &[
     "e2e_pick_file",
     "import_preview",
     "import_file",
+    "export_columns",
+    "export_data",
     "duplicates",
     "duplicate_pair",
     "dismiss_duplicate",

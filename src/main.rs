@@ -123,8 +123,8 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
-    /// Import households (sites and volunteers to come) from a CSV or XLSX file, in one
-    /// transaction; prints the report (row by row problems).
+    /// Import households, sites with stock, or volunteers with vehicles and shifts from a CSV or
+    /// XLSX file, in one transaction; prints the report (row by row problems).
     Import {
         #[arg(value_enum)]
         kind: ImportKindArg,

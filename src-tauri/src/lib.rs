@@ -4,6 +4,7 @@
 mod backups;
 mod commands;
 mod error;
+mod exports;
 mod imports;
 mod menu;
 mod protection;
@@ -111,6 +112,8 @@ pub fn run() {
             commands::e2e_pick_file,
             imports::import_preview,
             imports::import_file,
+            exports::export_columns,
+            exports::export_data,
             imports::duplicates,
             imports::duplicate_pair,
             imports::dismiss_duplicate,

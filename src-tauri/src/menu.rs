@@ -49,6 +49,7 @@ pub fn build(
         .item(&recent_menu.build()?)
         .separator()
         .item(&MenuItemBuilder::with_id("import", l("import")).enabled(op.open && op.writable).build(app)?)
+        .item(&MenuItemBuilder::with_id("export", l("export")).enabled(op.open).build(app)?)
         .item(
             &SubmenuBuilder::new(app, l("region"))
                 .item(

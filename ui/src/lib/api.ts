@@ -28,6 +28,10 @@ import type { ImportPreview } from "./bindings/ImportPreview";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { ImportKind } from "./bindings/ImportKind";
 import type { Mapping } from "./bindings/Mapping";
+import type { ExportColumn } from "./bindings/ExportColumn";
+import type { ExportKind } from "./bindings/ExportKind";
+import type { ExportRequest } from "./bindings/ExportRequest";
+import type { ExportSummary } from "./bindings/ExportSummary";
 import type { DuplicatePair } from "./bindings/DuplicatePair";
 import type { MergeRequest } from "./bindings/MergeRequest";
 import type { MergeRecord } from "./bindings/MergeRecord";
@@ -150,6 +154,9 @@ export const api = {
   importPreview: (file: string, kind: ImportKind) => call<ImportPreview>("import_preview", { file, kind }),
   importFile: (file: string, kind: ImportKind, mapping: Mapping, dryRun: boolean) =>
     call<ImportReport>("import_file", { file, kind, mapping, dryRun }),
+  // Export: the columns offered, and writing a chosen export to a file.
+  exportColumns: (kind: ExportKind) => call<ExportColumn[]>("export_columns", { kind }),
+  exportData: (request: ExportRequest, path: string) => call<ExportSummary>("export_data", { request, path }),
   duplicates: () => call<DuplicatePair[]>("duplicates"),
   duplicatePair: (a: string, b: string) => call<{ a: HouseholdDetail; b: HouseholdDetail }>("duplicate_pair", { a, b }),
   dismissDuplicate: (a: string, b: string) => call<void>("dismiss_duplicate", { a, b }),
