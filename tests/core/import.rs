@@ -180,3 +180,21 @@ fn unreadable_files_are_refused_with_a_reason() {
     let report = store.import_table(ImportKind::Households, &table, None, "h.csv", None, false).unwrap();
     assert_eq!((report.rows, report.created), (0, 0));
 }
+
+#[test]
+fn a_50_mb_sheet_is_read_with_its_bad_row_named_and_a_larger_one_is_refused() {
+    let row = "Household name with a long enough text,+377 600 000 000,\"Rue Grimaldi 12, Monaco\",43.73,7.42,water\n";
+    let rows = 50 * 1024 * 1024 / row.len() + 2;
+    let mut text = String::with_capacity(52 * 1024 * 1024);
+    text.push_str("Name,Phone,Address,Latitude,Longitude,Needs\n");
+    for i in 0..rows {
+        text.push_str(if i == rows - 2 { "a,b,c,d,e,f,g\n" } else { row });
+    }
+    assert!(text.len() >= 50 * 1024 * 1024);
+    let t = table::read(text.as_bytes(), "big.csv").unwrap();
+    assert_eq!(t.rows.len(), rows);
+    let bad = t.problems.iter().find(|p| p.code == "too_many_cells").expect("the long row");
+    assert_eq!(bad.row as usize, rows); // header is row 1, so data row rows-1 (0-based rows-2) is row `rows`
+    let huge = vec![b'a'; table::MAX_BYTES + 1];
+    assert!(matches!(table::read(&huge, "huge.csv"), Err(Error::UnreadableFile(_))));
+}
