@@ -19,7 +19,7 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
 fi
 sanitizer="${FUZZ_SANITIZER:-address}"
 timeout="${FUZZ_TIMEOUT:-60}"
-read -r -a targets <<<"${FUZZ_TARGETS:-osm_pbf open_operation household_input need_input region_extract closure_geojson region_pack_open basemap_file import_table}"
+read -r -a targets <<<"${FUZZ_TARGETS:-osm_pbf open_operation household_input need_input region_extract closure_geojson region_pack_open basemap_file import_table vrp_instance}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -106,6 +106,13 @@ pub enum Error {
     NotABasemap(&'static str),
     #[error("this file cannot be imported: {0}")]
     UnreadableFile(&'static str),
+    /// A routing instance (VRPLIB, Solomon, `mutual-aid-vrp/1`) that cannot be read: the message
+    /// names the line, field or rule, never a value.
+    #[error("this routing instance cannot be read: {0}")]
+    InvalidInstance(String),
+    /// A routing solution file that does not fit its instance.
+    #[error("this routing solution cannot be read: {0}")]
+    InvalidSolution(String),
     #[error("cancelled; nothing was changed")]
     Cancelled,
     #[error("this operation is not encrypted")]
@@ -180,7 +187,9 @@ impl Error {
             Error::Cancelled => ErrorCode::Cancelled,
             Error::NotARegion => ErrorCode::NotARegion,
             Error::NotABasemap(_) => ErrorCode::NotABasemap,
-            Error::UnreadableFile(_) => ErrorCode::UnreadableFile,
+            Error::UnreadableFile(_) | Error::InvalidInstance(_) | Error::InvalidSolution(_) => {
+                ErrorCode::UnreadableFile
+            }
             Error::NotEncrypted | Error::AlreadyEncrypted | Error::DemoStaysPlain => ErrorCode::Validation,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }

@@ -31,6 +31,7 @@ pub mod text;
 pub mod validate;
 pub mod vehicle;
 pub mod vocab;
+pub mod vrp;
 pub mod volunteer;
 
 pub use error::{Error, ErrorCode, ErrorReport, FieldError, Result, Rule};

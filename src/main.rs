@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod cli_import;
 mod cli_io;
+mod cli_vrp;
 use cli_io::{csv_error, households_csv, needs_csv, read_points, sites_csv, volunteers_csv, write_json};
 
 #[derive(Parser)]
@@ -166,6 +167,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Plan routes for a routing instance file (VRPLIB .vrp, Solomon .txt or mutual-aid-vrp/1
+    /// JSON): the solution JSON goes to --out (or stdout), a summary line to stderr.
+    Solve {
+        instance: PathBuf,
+        /// Time limit in seconds (fractions allowed).
+        #[arg(long, value_parser = parse_seconds)]
+        seconds: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also stop after this many iterations (exact, repeatable runs).
+        #[arg(long)]
+        iterations: Option<u64>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Routing instances: generate mutual-aid benchmark instances, check solutions.
+    Vrp {
+        #[command(subcommand)]
+        action: VrpAction,
+    },
     /// Remove personal data past the operation's retention settings (set in the app).
     Purge {
         #[arg(long)]
@@ -212,6 +233,27 @@ enum RegionAction {
     /// Use a Protomaps .pmtiles extract as the pack's basemap (a basemap-only pack is made if
     /// REGION does not exist yet). Writes a new file and swaps it in.
     Basemap { region: PathBuf, pmtiles: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum VrpAction {
+    /// Write a seeded mutual-aid-vrp/1 instance (the benchmark's held-out recipe).
+    Generate {
+        #[arg(long)]
+        stops: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a solution (JSON or VRPLIB .sol) against an instance: cost, feasibility, violations.
+    Check {
+        instance: PathBuf,
+        solution: PathBuf,
+        /// The whole evaluation as JSON, with every route's schedule.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -262,6 +304,13 @@ fn parse_status(s: &str) -> Result<NeedStatus, String> {
         let all: Vec<_> = NeedStatus::ALL.iter().map(|s| s.key()).collect();
         format!("unknown status {s:?} (expected one of: {})", all.join(", "))
     })
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
+    }
 }
 
 fn parse_action(s: &str) -> Result<AuditAction, String> {
@@ -617,6 +666,15 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         Command::Duplicates { db, json } => {
             let store = ctx.open(&db, OpenMode::ReadOnly)?;
             cli_import::duplicates(&store, &mut out, json)?;
+        }
+        Command::Solve { instance, seconds, seed, iterations, out: file } => {
+            cli_vrp::solve(&mut out, &instance, seconds, seed, iterations, file.as_deref())?;
+        }
+        Command::Vrp { action: VrpAction::Generate { stops, seed, out: file } } => {
+            cli_vrp::generate(&mut out, stops, seed, &file)?;
+        }
+        Command::Vrp { action: VrpAction::Check { instance, solution, json } } => {
+            cli_vrp::check(&mut out, &instance, &solution, json)?;
         }
         Command::Purge { db, dry_run } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

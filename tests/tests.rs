@@ -48,3 +48,5 @@ mod supplies;
 mod upgrade;
 #[path = "core/volunteers.rs"]
 mod volunteers;
+#[path = "core/vrp_io.rs"]
+mod vrp_io;

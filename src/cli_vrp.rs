@@ -1,0 +1,91 @@
+//! `aidmap solve`, `aidmap vrp generate` and `aidmap vrp check`: routing instances from files
+//! (VRPLIB, Solomon, `mutual-aid-vrp/1`), solved, generated or checked.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use aidmap::vrp::evaluate::{evaluate, Evaluation};
+use aidmap::vrp::io::{self, Format};
+use aidmap::vrp::{self, Params, Problem};
+use aidmap::Error;
+
+/// Solves an instance file for `seconds` (checked by the argument parser); the solution JSON goes to `out` (or stdout) and one
+/// summary line to stderr.
+pub fn solve(
+    stdout: &mut impl Write,
+    instance: &Path,
+    seconds: f64,
+    seed: u64,
+    iterations: Option<u64>,
+    out: Option<&Path>,
+) -> Result<(), Error> {
+    let started = Instant::now();
+    let (problem, format) = io::read_with_format(instance)?;
+    let params = Params { seed, time_limit: Duration::from_secs_f64(seconds), max_iterations: iterations };
+    let cancel = AtomicBool::new(false);
+    let solution = vrp::solve(&problem, &params, &cancel, &mut |_| {}).map_err(Error::Internal)?;
+    let mut text = Vec::new();
+    io::write_solution(&problem, &solution, &mut text)?;
+    match out {
+        Some(path) => std::fs::write(path, &text)?,
+        None => stdout.write_all(&text)?,
+    }
+    let evaluation = evaluate(&problem, &solution);
+    eprintln!("{}", summary(&problem, format, &evaluation, Some(started.elapsed())));
+    Ok(())
+}
+
+/// Writes a generated `mutual-aid-vrp/1` instance.
+pub fn generate(stdout: &mut impl Write, stops: usize, seed: u64, out: &Path) -> Result<(), Error> {
+    let instance = vrp::generate::generate(stops, seed);
+    std::fs::write(out, io::mutual_aid::to_json(&instance))?;
+    writeln!(
+        stdout,
+        "wrote {} ({} stops, {} drivers, {} optional)",
+        out.display(),
+        instance.stops.len(),
+        instance.drivers.len(),
+        instance.stops.iter().filter(|s| !s.required).count()
+    )?;
+    Ok(())
+}
+
+/// Checks a solution file (JSON or VRPLIB `.sol`) against an instance: the summary line, then
+/// the violations; with `json`, the whole evaluation (schedules included).
+pub fn check(stdout: &mut impl Write, instance: &Path, solution: &Path, json: bool) -> Result<(), Error> {
+    let (problem, format) = io::read_with_format(instance)?;
+    let text = std::fs::read_to_string(solution).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::FileNotFound,
+        _ => e.into(),
+    })?;
+    let solution = io::read_solution(&problem, &text)?;
+    let evaluation = evaluate(&problem, &solution);
+    if json {
+        serde_json::to_writer_pretty(&mut *stdout, &evaluation)?;
+        writeln!(stdout)?;
+        return Ok(());
+    }
+    writeln!(stdout, "{}", summary(&problem, format, &evaluation, None))?;
+    for v in &evaluation.violations {
+        writeln!(stdout, "{v}")?;
+    }
+    Ok(())
+}
+
+/// `cost 827.3, 10 vehicles, 100 served, 0 unserved, feasible, 10.0 s` (costs in the file's
+/// units: tenths are shown as decimals for Solomon and CVRPTW files).
+fn summary(problem: &Problem, format: Format, e: &Evaluation, elapsed: Option<Duration>) -> String {
+    let scale = format.scale();
+    let cost = if scale == 1 { e.cost.to_string() } else { format!("{:.1}", e.cost as f64 / scale as f64) };
+    let required = e.unserved.iter().filter(|&&s| problem.stops[s].required).count();
+    let unserved = match required {
+        0 => format!("{} unserved", e.unserved.len()),
+        r => format!("{} unserved ({r} required)", e.unserved.len()),
+    };
+    let feasible =
+        if e.feasible { "feasible".to_string() } else { format!("infeasible ({} violations)", e.violations.len()) };
+    let time = elapsed.map(|t| format!(", {:.1} s", t.as_secs_f64())).unwrap_or_default();
+    format!("cost {cost}, {} vehicles, {} served, {unserved}, {feasible}{time}", e.routes.len(), e.served)
+}

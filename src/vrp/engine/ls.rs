@@ -1,0 +1,556 @@
+//! Granular local search: for each client U and each V among its neighbours, the first
+//! improving move of relocate (one or two clients), swap (1–1, 2–1, 2–2), 2-opt* between
+//! routes and 2-opt within a route; optional clients are inserted or dropped when that pays;
+//! a client may move to an empty vehicle. Pairs whose routes have not changed since they were
+//! last tested are skipped. Every move is priced from cached route pieces.
+
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use super::data::Data;
+use super::segment::{Penalties, Seg};
+use super::state::State;
+
+/// A piece of a new route: positions `i..=j` of a route (forwards or reversed), or one client.
+#[derive(Clone, Copy)]
+enum Piece {
+    Span(usize, usize, usize),
+    Rev(usize, usize, usize),
+    Client(usize),
+}
+
+pub struct Search<'d> {
+    pub data: &'d Data,
+    pub pen: Penalties,
+    tested: Vec<u64>,
+    order: Vec<usize>,
+    /// Per route, the stamp when its SWAP* pairs were last tested.
+    swapped: Vec<u64>,
+}
+
+impl<'d> Search<'d> {
+    pub fn new(data: &'d Data, pen: Penalties) -> Self {
+        let order: Vec<usize> = (0..data.n()).filter(|&c| data.active[c]).collect();
+        Search { data, pen, tested: vec![0; data.n()], order, swapped: vec![0; data.vehicles.len()] }
+    }
+
+    /// Forgets which pairs were tested (after the penalties changed, every move is worth a look).
+    pub fn reset(&mut self) {
+        self.tested.iter_mut().for_each(|t| *t = 0);
+        self.swapped.iter_mut().for_each(|t| *t = 0);
+    }
+
+    /// Runs the search to a local optimum of `s` under the current penalties.
+    pub fn run(&mut self, s: &mut State, rng: &mut ChaCha8Rng) {
+        s.reprice(self.data, &self.pen);
+        self.order.shuffle(rng);
+        let order = std::mem::take(&mut self.order);
+        loop {
+            let mut improved = false;
+            for &u in &order {
+                if self.client(s, u) {
+                    improved = true;
+                }
+            }
+            if !improved && !self.swap_star_pass(s) {
+                break;
+            }
+        }
+        self.order = order;
+    }
+
+    /// Tries the moves of client `u`; true when one was applied.
+    fn client(&mut self, s: &mut State, u: usize) -> bool {
+        let data = self.data;
+        if !s.routed(u) {
+            return self.insert_unrouted(s, u);
+        }
+        let last = self.tested[u];
+        self.tested[u] = s.stamp;
+        let mut applied = false;
+        for k in 0..data.neighbours[u].len() {
+            let v = data.neighbours[u][k] as usize;
+            if !s.routed(v) || !s.routed(u) {
+                continue;
+            }
+            let (ru, rv) = (s.at[u].0 as usize, s.at[v].0 as usize);
+            if s.routes[ru].stamp.max(s.routes[rv].stamp) <= last {
+                continue;
+            }
+            if self.node_moves(s, u, v) {
+                applied = true;
+            }
+        }
+        if s.routed(u) && !data.required[u] && self.drop_optional(s, u) {
+            return true;
+        }
+        if s.routed(u) && self.to_empty_vehicle(s, u) {
+            applied = true;
+        }
+        applied
+    }
+
+    fn seg_of(&self, s: &State, pieces: &[Piece]) -> Seg {
+        let data = self.data;
+        let one = |p: &Piece| -> Seg {
+            match *p {
+                Piece::Span(r, i, j) => s.routes[r].between(data, i, j),
+                Piece::Rev(r, i, j) => s.routes[r].reversed(data, i, j),
+                Piece::Client(c) => data.clients[c],
+            }
+        };
+        let mut seg = one(&pieces[0]);
+        for p in &pieces[1..] {
+            seg = Seg::merge(data, &seg, &one(p));
+        }
+        seg
+    }
+
+    /// The cost of route `r` (its vehicle) rebuilt from `pieces`; `clients` = how many it holds.
+    fn price(&self, s: &State, r: usize, pieces: &[Piece], clients: usize) -> i64 {
+        if clients == 0 {
+            return 0;
+        }
+        let seg = self.seg_of(s, pieces);
+        self.data.route_cost(s.routes[r].vehicle, &seg, &self.pen)
+    }
+
+    /// The clients of route `r` rebuilt from `pieces` (only client positions are kept).
+    fn build(&self, s: &State, pieces: &[Piece]) -> Vec<u32> {
+        let mut out = Vec::new();
+        for p in pieces {
+            match *p {
+                Piece::Span(r, i, j) => {
+                    let route = &s.routes[r];
+                    for q in i..=j {
+                        if q >= 1 && q <= route.len() {
+                            out.push(route.clients[q - 1]);
+                        }
+                    }
+                }
+                Piece::Rev(r, i, j) => {
+                    let route = &s.routes[r];
+                    for q in (i..=j).rev() {
+                        if q >= 1 && q <= route.len() {
+                            out.push(route.clients[q - 1]);
+                        }
+                    }
+                }
+                Piece::Client(c) => out.push(c as u32),
+            }
+        }
+        out
+    }
+
+    /// Applies a two-route change when it improves the penalised cost by at least 1.
+    fn try_pair(&self, s: &mut State, r1: usize, a: &[Piece], n1: usize, r2: usize, b: &[Piece], n2: usize) -> bool {
+        let before = s.routes[r1].cost + s.routes[r2].cost;
+        let c1 = self.price(s, r1, a, n1);
+        if c1 >= before {
+            // Route 2 cannot cost less than nothing: no improvement possible.
+            return false;
+        }
+        let after = c1 + self.price(s, r2, b, n2);
+        if after < before {
+            let (ca, cb) = (self.build(s, a), self.build(s, b));
+            s.set_route(self.data, &self.pen, r1, ca);
+            s.set_route(self.data, &self.pen, r2, cb);
+            return true;
+        }
+        false
+    }
+
+    fn try_one(&self, s: &mut State, r: usize, pieces: &[Piece], n: usize) -> bool {
+        if self.price(s, r, pieces, n) < s.routes[r].cost {
+            let c = self.build(s, pieces);
+            s.set_route(self.data, &self.pen, r, c);
+            return true;
+        }
+        false
+    }
+
+    /// The node moves between `u` and its neighbour `v`.
+    fn node_moves(&self, s: &mut State, u: usize, v: usize) -> bool {
+        use Piece::*;
+        let data = self.data;
+        let (ru, pu) = (s.at[u].0 as usize, s.at[u].1 as usize);
+        let (rv, pv) = (s.at[v].0 as usize, s.at[v].1 as usize);
+        let (mu, mv) = (s.routes[ru].len(), s.routes[rv].len());
+        let (veh_u, veh_v) = (s.routes[ru].vehicle, s.routes[rv].vehicle);
+        if ru != rv {
+            let u_fits_v = data.can_serve(veh_v, u);
+            let v_fits_u = data.can_serve(veh_u, v);
+            // Relocate U after V, and before V.
+            if u_fits_v {
+                for after in [pv, pv - 1] {
+                    if self.try_pair(
+                        s,
+                        ru,
+                        &[Span(ru, 0, pu - 1), Span(ru, pu + 1, mu + 1)],
+                        mu - 1,
+                        rv,
+                        &[Span(rv, 0, after), Client(u), Span(rv, after + 1, mv + 1)],
+                        mv + 1,
+                    ) {
+                        return true;
+                    }
+                }
+            }
+            // Relocate U and the next client after V.
+            if pu < mu {
+                let x = s.routes[ru].clients[pu] as usize;
+                if u_fits_v && data.can_serve(veh_v, x) {
+                    if self.try_pair(
+                        s,
+                        ru,
+                        &[Span(ru, 0, pu - 1), Span(ru, pu + 2, mu + 1)],
+                        mu - 2,
+                        rv,
+                        &[Span(rv, 0, pv), Client(u), Client(x), Span(rv, pv + 1, mv + 1)],
+                        mv + 2,
+                    ) {
+                        return true;
+                    }
+                }
+            }
+            // Swap U and V.
+            if u_fits_v && v_fits_u {
+                if self.try_pair(
+                    s,
+                    ru,
+                    &[Span(ru, 0, pu - 1), Client(v), Span(ru, pu + 1, mu + 1)],
+                    mu,
+                    rv,
+                    &[Span(rv, 0, pv - 1), Client(u), Span(rv, pv + 1, mv + 1)],
+                    mv,
+                ) {
+                    return true;
+                }
+                // Swap (U, X) with V, and (U, X) with (V, Y).
+                if pu < mu {
+                    let x = s.routes[ru].clients[pu] as usize;
+                    if data.can_serve(veh_v, x) {
+                        if self.try_pair(
+                            s,
+                            ru,
+                            &[Span(ru, 0, pu - 1), Client(v), Span(ru, pu + 2, mu + 1)],
+                            mu - 1,
+                            rv,
+                            &[Span(rv, 0, pv - 1), Client(u), Client(x), Span(rv, pv + 1, mv + 1)],
+                            mv + 1,
+                        ) {
+                            return true;
+                        }
+                        if pv < mv {
+                            let y = s.routes[rv].clients[pv] as usize;
+                            if data.can_serve(veh_u, y)
+                                && self.try_pair(
+                                    s,
+                                    ru,
+                                    &[Span(ru, 0, pu - 1), Client(v), Client(y), Span(ru, pu + 2, mu + 1)],
+                                    mu,
+                                    rv,
+                                    &[Span(rv, 0, pv - 1), Client(u), Client(x), Span(rv, pv + 2, mv + 1)],
+                                    mv,
+                                )
+                            {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+            // 2-opt*: U's route keeps its head up to U and takes V's tail after V; V's the other way.
+            if self.two_opt_star(s, ru, pu, rv, pv) {
+                return true;
+            }
+            return false;
+        }
+        // Same route.
+        let r = ru;
+        let m = mu;
+        // Relocate U after V.
+        if pv + 1 != pu && pv != pu {
+            let pieces: Vec<Piece> = if pv < pu {
+                vec![Span(r, 0, pv), Client(u), Span(r, pv + 1, pu - 1), Span(r, pu + 1, m + 1)]
+            } else {
+                vec![Span(r, 0, pu - 1), Span(r, pu + 1, pv), Client(u), Span(r, pv + 1, m + 1)]
+            };
+            if self.try_one(s, r, &pieces, m) {
+                return true;
+            }
+        }
+        // Swap U and V.
+        let (p, q) = (pu.min(pv), pu.max(pv));
+        let (a, b) = (s.routes[r].clients[p - 1] as usize, s.routes[r].clients[q - 1] as usize);
+        let pieces: Vec<Piece> = if q == p + 1 {
+            vec![Span(r, 0, p - 1), Client(b), Client(a), Span(r, q + 1, m + 1)]
+        } else {
+            vec![Span(r, 0, p - 1), Client(b), Span(r, p + 1, q - 1), Client(a), Span(r, q + 1, m + 1)]
+        };
+        if self.try_one(s, r, &pieces, m) {
+            return true;
+        }
+        // 2-opt: reverse the clients between U and V (U's successor … V).
+        if pu < pv && pv > pu + 1 {
+            let pieces = [Span(r, 0, pu), Rev(r, pu + 1, pv), Span(r, pv + 1, m + 1)];
+            if self.try_one(s, r, &pieces, m) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn two_opt_star(&self, s: &mut State, ru: usize, pu: usize, rv: usize, pv: usize) -> bool {
+        use Piece::*;
+        let data = self.data;
+        let (mu, mv) = (s.routes[ru].len(), s.routes[rv].len());
+        let (veh_u, veh_v) = (s.routes[ru].vehicle, s.routes[rv].vehicle);
+        let tail_ok = |from: usize, p: usize, veh: usize| {
+            s.routes[from].clients[p..].iter().all(|&c| data.can_serve(veh, c as usize))
+        };
+        if !tail_ok(ru, pu, veh_v) || !tail_ok(rv, pv, veh_u) {
+            return false;
+        }
+        let same_end = data.vehicles[veh_u].end == data.vehicles[veh_v].end;
+        // The tails end at the other route's end depot: when both vehicles end alike, a cached
+        // suffix serves; otherwise the tail is walked and the right end added.
+        let (a, b): (Vec<Piece>, Vec<Piece>) = if same_end {
+            (vec![Span(ru, 0, pu), Span(rv, pv + 1, mv + 1)], vec![Span(rv, 0, pv), Span(ru, pu + 1, mu + 1)])
+        } else {
+            return self.two_opt_star_walked(s, ru, pu, rv, pv);
+        };
+        self.try_pair(s, ru, &a, pu + (mv - pv), rv, &b, pv + (mu - pu))
+    }
+
+    fn two_opt_star_walked(&self, s: &mut State, ru: usize, pu: usize, rv: usize, pv: usize) -> bool {
+        let data = self.data;
+        let (mu, mv) = (s.routes[ru].len(), s.routes[rv].len());
+        let (veh_u, veh_v) = (s.routes[ru].vehicle, s.routes[rv].vehicle);
+        let join = |r: usize, p: usize, other: usize, q: usize, m_other: usize, veh: usize| -> Seg {
+            let mut seg = s.routes[r].pre[p];
+            if q < m_other {
+                seg = Seg::merge(data, &seg, &s.routes[other].between(data, q + 1, m_other));
+            }
+            Seg::merge(data, &seg, &data.vehicles[veh].end)
+        };
+        let (n1, n2) = (pu + (mv - pv), pv + (mu - pu));
+        let c1 = if n1 == 0 { 0 } else { data.route_cost(veh_u, &join(ru, pu, rv, pv, mv, veh_u), &self.pen) };
+        let c2 = if n2 == 0 { 0 } else { data.route_cost(veh_v, &join(rv, pv, ru, pu, mu, veh_v), &self.pen) };
+        if c1 + c2 < s.routes[ru].cost + s.routes[rv].cost {
+            let mut a: Vec<u32> = s.routes[ru].clients[..pu].to_vec();
+            a.extend_from_slice(&s.routes[rv].clients[pv..]);
+            let mut b: Vec<u32> = s.routes[rv].clients[..pv].to_vec();
+            b.extend_from_slice(&s.routes[ru].clients[pu..]);
+            s.set_route(data, &self.pen, ru, a);
+            s.set_route(data, &self.pen, rv, b);
+            return true;
+        }
+        false
+    }
+
+    /// An unrouted client goes in where it costs least, if that beats leaving it out.
+    fn insert_unrouted(&self, s: &mut State, u: usize) -> bool {
+        let data = self.data;
+        let mut rng = rand::SeedableRng::seed_from_u64(0);
+        if let Some((delta, r, p)) = s.best_insertion(data, &self.pen, u, false, 0.0, &mut rng) {
+            if delta < data.penalty[u] || data.required[u] {
+                s.insert(data, &self.pen, u, r, p);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// An optional client leaves its route when that saves more than its penalty.
+    fn drop_optional(&self, s: &mut State, u: usize) -> bool {
+        use Piece::*;
+        let (r, p) = (s.at[u].0 as usize, s.at[u].1 as usize);
+        let m = s.routes[r].len();
+        let without = self.price(s, r, &[Span(r, 0, p - 1), Span(r, p + 1, m + 1)], m - 1);
+        if without + self.data.penalty[u] < s.routes[r].cost {
+            s.remove(self.data, &self.pen, u);
+            return true;
+        }
+        false
+    }
+
+    /// Moves `u` alone into an empty vehicle (one per profile) when that is cheaper.
+    fn to_empty_vehicle(&self, s: &mut State, u: usize) -> bool {
+        use Piece::*;
+        let data = self.data;
+        let (ru, pu) = (s.at[u].0 as usize, s.at[u].1 as usize);
+        let mu = s.routes[ru].len();
+        let mut seen: Vec<usize> = Vec::new();
+        for rv in 0..s.routes.len() {
+            let route = &s.routes[rv];
+            let profile = data.vehicles[route.vehicle].profile;
+            if !route.is_empty() || seen.contains(&profile) || !data.can_serve(route.vehicle, u) {
+                continue;
+            }
+            seen.push(profile);
+            if self.try_pair(
+                s,
+                ru,
+                &[Span(ru, 0, pu - 1), Span(ru, pu + 1, mu + 1)],
+                mu - 1,
+                rv,
+                &[Span(rv, 0, 0), Client(u), Span(rv, 1, 1)],
+                1,
+            ) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// SWAP* over every pair of non-empty routes of which one changed since last tested.
+    fn swap_star_pass(&mut self, s: &mut State) -> bool {
+        let mut improved = false;
+        let n = s.routes.len();
+        for r1 in 0..n {
+            if s.routes[r1].is_empty() {
+                continue;
+            }
+            let since = self.swapped[r1];
+            self.swapped[r1] = s.stamp;
+            for r2 in r1 + 1..n {
+                if s.routes[r2].is_empty() || s.routes[r1].stamp.max(s.routes[r2].stamp) <= since {
+                    continue;
+                }
+                if self.swap_star(s, r1, r2) {
+                    improved = true;
+                }
+                if s.routes[r1].is_empty() {
+                    break;
+                }
+            }
+        }
+        improved
+    }
+
+    /// SWAP* (Vidal 2022): U leaves route `r1` and V leaves `r2`, and each goes to its best place
+    /// in the other route, not only where the other was. Places are estimated from travel cost
+    /// (the three best insertion points of each client), and the best pair is then priced exactly.
+    fn swap_star(&self, s: &mut State, r1: usize, r2: usize) -> bool {
+        let data = self.data;
+        let (a, b) = (&s.routes[r1], &s.routes[r2]);
+        let cost = |veh: usize, x: usize, y: usize| -> i64 {
+            let (d, t) = data.edge(x, y);
+            let v = &data.vehicles[veh];
+            v.per_metre * d + v.per_second * t
+        };
+        let loc = |r: &super::route::Route, p: usize| r.node(data, p).first as usize;
+        // For each client of `from`, its three cheapest insertion points in `into` (after position p).
+        let top3 = |from: &super::route::Route, into: &super::route::Route| -> Vec<[(i64, usize); 3]> {
+            let veh = into.vehicle;
+            (1..=from.len())
+                .map(|q| {
+                    let c = loc(from, q);
+                    let mut best = [(i64::MAX, 0usize); 3];
+                    for p in 0..=into.len() {
+                        let (x, y) = (loc(into, p), loc(into, p + 1));
+                        let delta = cost(veh, x, c) + cost(veh, c, y) - cost(veh, x, y);
+                        if delta < best[2].0 {
+                            best[2] = (delta, p);
+                            if best[2].0 < best[1].0 {
+                                best.swap(1, 2);
+                                if best[1].0 < best[0].0 {
+                                    best.swap(0, 1);
+                                }
+                            }
+                        }
+                    }
+                    best
+                })
+                .collect()
+        };
+        let (ins_b_in_a, ins_a_in_b) = (top3(b, a), top3(a, b));
+        let removal = |r: &super::route::Route, p: usize| {
+            let veh = r.vehicle;
+            let (x, c, y) = (loc(r, p - 1), loc(r, p), loc(r, p + 1));
+            cost(veh, x, c) + cost(veh, c, y) - cost(veh, x, y)
+        };
+        // Best place for a client of the other route in `into` once position `gone` is empty:
+        // in its place, or one of its three best points not next to it.
+        let place =
+            |into: &super::route::Route, gone: usize, c: usize, top: &[(i64, usize); 3]| -> (i64, usize, bool) {
+                let veh = into.vehicle;
+                let (x, y) = (loc(into, gone - 1), loc(into, gone + 1));
+                let g = loc(into, gone);
+                let in_place = cost(veh, x, c) + cost(veh, c, y) - cost(veh, x, g) - cost(veh, g, y);
+                let mut best = (in_place, gone, true);
+                for &(delta, p) in top {
+                    if delta == i64::MAX || p == gone || p + 1 == gone {
+                        continue;
+                    }
+                    let d = delta - removal(into, gone);
+                    if d < best.0 {
+                        best = (d, p, false);
+                    }
+                }
+                best
+            };
+        let mut best: Option<(i64, usize, usize, (usize, bool), (usize, bool))> = None;
+        for pu in 1..=a.len() {
+            let u = a.clients[pu - 1] as usize;
+            if !data.can_serve(b.vehicle, u) {
+                continue;
+            }
+            for pv in 1..=b.len() {
+                let v = b.clients[pv - 1] as usize;
+                if !data.can_serve(a.vehicle, v) {
+                    continue;
+                }
+                let (d1, p1, in1) = place(a, pu, loc(b, pv), &ins_b_in_a[pv - 1]);
+                let (d2, p2, in2) = place(b, pv, loc(a, pu), &ins_a_in_b[pu - 1]);
+                let delta = d1 + d2;
+                if best.as_ref().is_none_or(|x| delta < x.0) {
+                    best = Some((delta, pu, pv, (p1, in1), (p2, in2)));
+                }
+            }
+        }
+        let Some((estimate, pu, pv, (p1, in1), (p2, in2))) = best else { return false };
+        // The estimate counts travel only: when both routes are feasible, a pair that does not
+        // shorten them cannot pay; otherwise it may still cut excess load or time warp.
+        if estimate >= 0 && data.route_feasible(a.vehicle, a.whole()) && data.route_feasible(b.vehicle, b.whole()) {
+            return false;
+        }
+        let rebuild = |r: &super::route::Route, gone: usize, c: u32, p: usize, in_place: bool| -> Vec<u32> {
+            let mut out = Vec::with_capacity(r.len());
+            if p == 0 && !in_place {
+                out.push(c);
+            }
+            for q in 1..=r.len() {
+                if q == gone {
+                    if in_place {
+                        out.push(c);
+                    }
+                } else {
+                    out.push(r.clients[q - 1]);
+                }
+                if q == p && !in_place {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        let new_a = rebuild(a, pu, b.clients[pv - 1], p1, in1);
+        let new_b = rebuild(b, pv, a.clients[pu - 1], p2, in2);
+        let price = |veh: usize, clients: &[u32]| -> i64 {
+            let mut seg = data.vehicles[veh].start;
+            for &c in clients {
+                seg = Seg::merge(data, &seg, &data.clients[c as usize]);
+            }
+            seg = Seg::merge(data, &seg, &data.vehicles[veh].end);
+            data.route_cost(veh, &seg, &self.pen)
+        };
+        let after = price(a.vehicle, &new_a) + price(b.vehicle, &new_b);
+        if after < a.cost + b.cost {
+            s.set_route(data, &self.pen, r1, new_a);
+            s.set_route(data, &self.pen, r2, new_b);
+            return true;
+        }
+        false
+    }
+}

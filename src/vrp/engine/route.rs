@@ -1,0 +1,97 @@
+//! Routes of a solution in the search, each with its prefix and suffix segments cached, so a
+//! move is evaluated by joining a few cached pieces.
+
+use super::data::Data;
+use super::segment::{Penalties, Seg};
+
+/// Not in any route.
+pub const NOWHERE: u32 = u32::MAX;
+
+#[derive(Clone)]
+pub struct Route {
+    pub vehicle: usize,
+    pub clients: Vec<u32>,
+    /// `pre[p]`: positions `0..=p` (0 = start depot, 1..=m the clients, m+1 = end depot).
+    pub pre: Vec<Seg>,
+    /// `suf[p]`: positions `p..=m+1`.
+    pub suf: Vec<Seg>,
+    /// Cost under the penalties it was last updated with (0 when empty).
+    pub cost: i64,
+    /// When it last changed (for skipping pairs already tested).
+    pub stamp: u64,
+}
+
+impl Route {
+    pub fn new(vehicle: usize) -> Route {
+        Route { vehicle, clients: vec![], pre: vec![], suf: vec![], cost: 0, stamp: 0 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+
+    /// The segment of one position.
+    #[inline]
+    pub fn node<'d>(&self, data: &'d Data, p: usize) -> &'d Seg {
+        if p == 0 {
+            &data.vehicles[self.vehicle].start
+        } else if p > self.clients.len() {
+            &data.vehicles[self.vehicle].end
+        } else {
+            &data.clients[self.clients[p - 1] as usize]
+        }
+    }
+
+    /// The segment of positions `i..=j` (`i <= j`).
+    #[inline]
+    pub fn between(&self, data: &Data, i: usize, j: usize) -> Seg {
+        if i == 0 {
+            return self.pre[j];
+        }
+        if j == self.clients.len() + 1 {
+            return self.suf[i];
+        }
+        let mut s = *self.node(data, i);
+        for p in i + 1..=j {
+            s = Seg::merge(data, &s, self.node(data, p));
+        }
+        s
+    }
+
+    /// The segment of positions `j..=i` walked backwards (`i <= j`): a reversed piece.
+    pub fn reversed(&self, data: &Data, i: usize, j: usize) -> Seg {
+        let mut s = *self.node(data, j);
+        for p in (i..j).rev() {
+            s = Seg::merge(data, &s, self.node(data, p));
+        }
+        s
+    }
+
+    /// Recomputes the caches and the cost after `clients` changed.
+    pub fn update(&mut self, data: &Data, pen: &Penalties, stamp: u64) {
+        let m = self.clients.len();
+        self.pre.clear();
+        self.suf.clear();
+        self.pre.push(data.vehicles[self.vehicle].start);
+        for p in 1..=m + 1 {
+            let next = Seg::merge(data, &self.pre[p - 1], self.node(data, p));
+            self.pre.push(next);
+        }
+        self.suf.resize(m + 2, Seg::default());
+        self.suf[m + 1] = data.vehicles[self.vehicle].end;
+        for p in (0..=m).rev() {
+            self.suf[p] = Seg::merge(data, self.node(data, p), &self.suf[p + 1]);
+        }
+        self.cost = if m == 0 { 0 } else { data.route_cost(self.vehicle, &self.pre[m + 1], pen) };
+        self.stamp = stamp;
+    }
+
+    /// The whole route as one segment.
+    pub fn whole(&self) -> &Seg {
+        &self.pre[self.clients.len() + 1]
+    }
+}
