@@ -84,6 +84,7 @@ bench:
 	cargo bench -p aidmap --bench store
 	cargo bench -p aidmap --bench region
 	cargo bench -p aidmap --bench import
+	cargo bench -p aidmap --bench vrp
 
 clean:
 	cargo clean

@@ -32,6 +32,8 @@ pub struct Data {
     pub neighbours: Vec<Vec<u32>>,
     /// Clients the search may route (the others are unserved before it starts).
     pub active: Vec<bool>,
+    /// Some client needs a skill (else skill checks are skipped).
+    pub skilled: bool,
 }
 
 /// Neighbourhood size (PyVRP and HGS-CVRP use 20–40).
@@ -110,6 +112,7 @@ impl Data {
             vehicles,
             neighbours: vec![],
             active,
+            skilled: p.stops.iter().any(|s| s.skills != 0),
         };
         data.neighbours = data.granular(NEIGHBOURS);
         data

@@ -19,6 +19,9 @@ enum Piece {
     Client(usize),
 }
 
+/// How many of a client's neighbours make its route "near" another for SWAP*.
+const SWAP_STAR_NEIGHBOURS: usize = 10;
+
 pub struct Search<'d> {
     pub data: &'d Data,
     pub pen: Penalties,
@@ -143,8 +146,49 @@ impl<'d> Search<'d> {
     }
 
     /// Applies a two-route change when it improves the penalised cost by at least 1.
+    /// A lower bound of what route `r` rebuilt from `pieces` costs: its travel alone (penalties
+    /// are never negative), from prefix differences and the joining edges, in O(pieces).
+    fn bound(&self, s: &State, r: usize, pieces: &[Piece], clients: usize) -> Option<i64> {
+        if clients == 0 {
+            return Some(0);
+        }
+        let data = self.data;
+        let veh = &data.vehicles[s.routes[r].vehicle];
+        let (mut dist, mut time, mut last) = (0i64, 0i64, None::<usize>);
+        for p in pieces {
+            let (first, end, d, t) = match *p {
+                Piece::Span(q, i, j) => {
+                    let route = &s.routes[q];
+                    let (a, b) = (&route.pre[i], &route.pre[j]);
+                    // Spans ending at the end depot of another vehicle are only used when the
+                    // ends are alike (2-opt*), so the prefix difference is the piece's own cost.
+                    (route.locs[i] as usize, route.locs[j] as usize, b.distance - a.distance, b.travel - a.travel)
+                }
+                Piece::Rev(..) => return None,
+                Piece::Client(c) => {
+                    let l = data.clients[c].first as usize;
+                    (l, l, 0, 0)
+                }
+            };
+            if let Some(prev) = last {
+                let (ed, et) = data.edge(prev, first);
+                dist += ed;
+                time += et;
+            }
+            dist += d;
+            time += t;
+            last = Some(end);
+        }
+        Some(veh.fixed + veh.per_metre * dist + veh.per_second * time)
+    }
+
     fn try_pair(&self, s: &mut State, r1: usize, a: &[Piece], n1: usize, r2: usize, b: &[Piece], n2: usize) -> bool {
         let before = s.routes[r1].cost + s.routes[r2].cost;
+        if let (Some(l1), Some(l2)) = (self.bound(s, r1, a, n1), self.bound(s, r2, b, n2)) {
+            if l1 + l2 >= before {
+                return false;
+            }
+        }
         let c1 = self.price(s, r1, a, n1);
         if c1 >= before {
             // Route 2 cannot cost less than nothing: no improvement possible.
@@ -161,6 +205,9 @@ impl<'d> Search<'d> {
     }
 
     fn try_one(&self, s: &mut State, r: usize, pieces: &[Piece], n: usize) -> bool {
+        if self.bound(s, r, pieces, n).is_some_and(|l| l >= s.routes[r].cost) {
+            return false;
+        }
         if self.price(s, r, pieces, n) < s.routes[r].cost {
             let c = self.build(s, pieces);
             s.set_route(self.data, &self.pen, r, c);
@@ -309,7 +356,7 @@ impl<'d> Search<'d> {
         let tail_ok = |from: usize, p: usize, veh: usize| {
             s.routes[from].clients[p..].iter().all(|&c| data.can_serve(veh, c as usize))
         };
-        if !tail_ok(ru, pu, veh_v) || !tail_ok(rv, pv, veh_u) {
+        if data.skilled && (!tail_ok(ru, pu, veh_v) || !tail_ok(rv, pv, veh_u)) {
             return false;
         }
         let same_end = data.vehicles[veh_u].end == data.vehicles[veh_v].end;
@@ -330,7 +377,7 @@ impl<'d> Search<'d> {
         let join = |r: usize, p: usize, other: usize, q: usize, m_other: usize, veh: usize| -> Seg {
             let mut seg = s.routes[r].pre[p];
             if q < m_other {
-                seg = Seg::merge(data, &seg, &s.routes[other].between(data, q + 1, m_other));
+                seg = Seg::merge(data, &seg, &s.routes[other].tail[q + 1]);
             }
             Seg::merge(data, &seg, &data.vehicles[veh].end)
         };
@@ -414,8 +461,30 @@ impl<'d> Search<'d> {
             }
             let since = self.swapped[r1];
             self.swapped[r1] = s.stamp;
-            for r2 in r1 + 1..n {
-                if s.routes[r2].is_empty() || s.routes[r1].stamp.max(s.routes[r2].stamp) <= since {
+            // Only routes that pass near this one: those holding a close neighbour of one of its
+            // clients (SWAP*'s polar sectors, without needing coordinates).
+            let mut near = vec![false; n];
+            for &c in &s.routes[r1].clients {
+                for &v in self.data.neighbours[c as usize].iter().take(SWAP_STAR_NEIGHBOURS) {
+                    let r = s.at[v as usize].0;
+                    if r != super::route::NOWHERE {
+                        near[r as usize] = true;
+                    }
+                }
+            }
+            for r2 in 0..n {
+                if r2 == r1 || s.routes[r1].stamp.max(s.routes[r2].stamp) <= since {
+                    continue;
+                }
+                // Another vehicle for the whole route (or the two routes' vehicles exchanged).
+                if self.swap_vehicles(s, r1, r2) {
+                    improved = true;
+                    if s.routes[r1].is_empty() {
+                        break;
+                    }
+                    continue;
+                }
+                if r2 < r1 || !near[r2] || s.routes[r2].is_empty() {
                     continue;
                 }
                 if self.swap_star(s, r1, r2) {
@@ -549,6 +618,45 @@ impl<'d> Search<'d> {
         if after < a.cost + b.cost {
             s.set_route(data, &self.pen, r1, new_a);
             s.set_route(data, &self.pen, r2, new_b);
+            return true;
+        }
+        false
+    }
+
+    /// Exchanges the vehicles of routes `r1` and `r2` (one may be empty: the route moves to an
+    /// unused vehicle) when that is cheaper — a long route may sit on a short shift, or a big
+    /// load on a small van, and moving its clients one by one would never get it across.
+    fn swap_vehicles(&self, s: &mut State, r1: usize, r2: usize) -> bool {
+        let data = self.data;
+        let (a, b) = (&s.routes[r1], &s.routes[r2]);
+        let (va, vb) = (a.vehicle, b.vehicle);
+        if a.is_empty() || data.vehicles[va].profile == data.vehicles[vb].profile {
+            return false;
+        }
+        if b.is_empty() && r2 < r1 {
+            // One empty vehicle per profile is enough: the first of them.
+            if s.routes[..r2]
+                .iter()
+                .any(|r| r.is_empty() && data.vehicles[r.vehicle].profile == data.vehicles[vb].profile)
+            {
+                return false;
+            }
+        }
+        let fits = |clients: &[u32], v: usize| clients.iter().all(|&c| data.can_serve(v, c as usize));
+        if data.skilled && (!fits(&a.clients, vb) || !fits(&b.clients, va)) {
+            return false;
+        }
+        let under = |route: &super::route::Route, v: usize| -> i64 {
+            if route.is_empty() {
+                return 0;
+            }
+            let veh = &data.vehicles[v];
+            data.route_cost(v, &Seg::merge3(data, &veh.start, &route.inner, &veh.end), &self.pen)
+        };
+        if under(a, vb) + under(b, va) < a.cost + b.cost {
+            let (ca, cb) = (a.clients.clone(), b.clients.clone());
+            s.set_route(data, &self.pen, r1, cb);
+            s.set_route(data, &self.pen, r2, ca);
             return true;
         }
         false

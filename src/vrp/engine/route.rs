@@ -15,6 +15,14 @@ pub struct Route {
     pub pre: Vec<Seg>,
     /// `suf[p]`: positions `p..=m+1`.
     pub suf: Vec<Seg>,
+    /// `tail[p]`: the clients at positions `p..=m` without the end depot (`p` in 1..=m), so a
+    /// tail can end at another vehicle's depot (2-opt* between different shifts).
+    pub tail: Vec<Seg>,
+    /// Location of each position `0..=m+1`.
+    pub locs: Vec<u32>,
+    /// The clients alone, without the depots (vehicle-independent; meaningless when empty):
+    /// the same clients under another vehicle cost `start ⊕ inner ⊕ end` of that vehicle.
+    pub inner: Seg,
     /// Cost under the penalties it was last updated with (0 when empty).
     pub cost: i64,
     /// When it last changed (for skipping pairs already tested).
@@ -23,7 +31,17 @@ pub struct Route {
 
 impl Route {
     pub fn new(vehicle: usize) -> Route {
-        Route { vehicle, clients: vec![], pre: vec![], suf: vec![], cost: 0, stamp: 0 }
+        Route {
+            vehicle,
+            clients: vec![],
+            pre: vec![],
+            suf: vec![],
+            tail: vec![],
+            locs: vec![],
+            inner: Seg::default(),
+            cost: 0,
+            stamp: 0,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -86,6 +104,19 @@ impl Route {
         for p in (0..=m).rev() {
             self.suf[p] = Seg::merge(data, self.node(data, p), &self.suf[p + 1]);
         }
+        self.tail.clear();
+        self.tail.resize(m + 1, Seg::default());
+        if m > 0 {
+            self.tail[m] = data.clients[self.clients[m - 1] as usize];
+            for p in (1..m).rev() {
+                self.tail[p] = Seg::merge(data, &data.clients[self.clients[p - 1] as usize], &self.tail[p + 1]);
+            }
+            self.inner = self.tail[1];
+        }
+        self.locs.clear();
+        self.locs.push(data.vehicles[self.vehicle].start.first);
+        self.locs.extend(self.clients.iter().map(|&c| data.clients[c as usize].first));
+        self.locs.push(data.vehicles[self.vehicle].end.first);
         self.cost = if m == 0 { 0 } else { data.route_cost(self.vehicle, &self.pre[m + 1], pen) };
         self.stamp = stamp;
     }

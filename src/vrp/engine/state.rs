@@ -51,6 +51,17 @@ impl State {
         route.update(data, pen, self.stamp);
     }
 
+    /// Marks the infeasible routes as changed, so the next search looks at them again (under
+    /// other penalties, moves that were not worth it there may be now).
+    pub fn touch_infeasible(&mut self, data: &Data) {
+        self.stamp += 1;
+        for r in &mut self.routes {
+            if !r.is_empty() && !data.route_feasible(r.vehicle, r.whole()) {
+                r.stamp = self.stamp;
+            }
+        }
+    }
+
     /// Re-prices every route (after the penalties changed).
     pub fn reprice(&mut self, data: &Data, pen: &Penalties) {
         for r in &mut self.routes {
