@@ -89,3 +89,65 @@ fn summary(problem: &Problem, format: Format, e: &Evaluation, elapsed: Option<Du
     let time = elapsed.map(|t| format!(", {:.1} s", t.as_secs_f64())).unwrap_or_default();
     format!("cost {cost}, {} vehicles, {} served, {unserved}, {feasible}{time}", e.routes.len(), e.served)
 }
+
+/// `aidmap plan`: the day's runs, as lines or JSON.
+pub fn plan(
+    store: &aidmap::Store,
+    out: &mut impl Write,
+    date: chrono::NaiveDate,
+    seconds: f64,
+    seed: u64,
+    json: bool,
+) -> Result<(), Error> {
+    use chrono::TimeZone;
+    let midnight = chrono::Local
+        .from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.to_utc())
+        .ok_or(Error::Internal("no local midnight that day".into()))?;
+    let pack_path = aidmap::region::pack_path_for(store.path());
+    let pack = if pack_path.exists() { Some(aidmap::region::RegionPack::open(&pack_path)?) } else { None };
+    let params = Params { seed, time_limit: Duration::from_secs_f64(seconds), max_iterations: None };
+    let summary = aidmap::plan::plan_day(store, pack.as_ref(), midnight, &params, &AtomicBool::new(false))?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &summary)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let hm = |s: i64| format!("{:02}:{:02}", s.div_euclid(3600), s.rem_euclid(3600) / 60);
+    writeln!(
+        out,
+        "{date}: {} runs, {} needs served, {} unserved, {} min driving{}",
+        summary.runs.len(),
+        summary.needs_served,
+        summary.unserved.len(),
+        summary.drive_s / 60,
+        if summary.estimated { " (straight-line estimates: no region pack)" } else { "" }
+    )?;
+    for (i, run) in summary.runs.iter().enumerate() {
+        writeln!(
+            out,
+            "run {}: {} ({}), {} stops, {}–{}, {:.1} km, load {:.0} kg / {:.0} L / {:.0} parcels",
+            i + 1,
+            run.driver,
+            run.vehicle,
+            run.stops.len(),
+            hm(run.departure_s),
+            hm(run.return_s),
+            run.distance_m as f64 / 1000.0,
+            run.load[0],
+            run.load[1],
+            run.load[2]
+        )?;
+    }
+    let mut reasons: Vec<&str> = summary.unserved.iter().map(|u| u.reason).collect();
+    reasons.sort();
+    reasons.dedup();
+    for r in reasons {
+        writeln!(out, "unserved ({r}): {}", summary.unserved.iter().filter(|u| u.reason == r).count())?;
+    }
+    for (shift, why) in &summary.idle_shifts {
+        writeln!(out, "shift {shift} cannot drive: {why}")?;
+    }
+    Ok(())
+}

@@ -19,6 +19,7 @@ pub mod merge;
 pub mod need;
 pub mod operation;
 pub mod phone;
+pub mod plan;
 pub mod recent;
 pub mod region;
 pub mod retention;

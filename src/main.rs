@@ -182,6 +182,21 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Plan the supply runs of a date: that day's driver shifts against the open needs (printed,
+    /// not yet saved: saved drafts come with the planning board).
+    Plan {
+        #[arg(long)]
+        db: PathBuf,
+        /// The day, YYYY-MM-DD (this computer's local time).
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        #[arg(long, value_parser = parse_seconds, default_value_t = 10.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Routing instances: generate mutual-aid benchmark instances, check solutions.
     Vrp {
         #[command(subcommand)]
@@ -669,6 +684,10 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         }
         Command::Solve { instance, seconds, seed, iterations, out: file } => {
             cli_vrp::solve(&mut out, &instance, seconds, seed, iterations, file.as_deref())?;
+        }
+        Command::Plan { db, date, seconds, seed, json } => {
+            let store = ctx.open(&db, OpenMode::ReadOnly)?;
+            cli_vrp::plan(&store, &mut out, date, seconds, seed, json)?;
         }
         Command::Vrp { action: VrpAction::Generate { stops, seed, out: file } } => {
             cli_vrp::generate(&mut out, stops, seed, &file)?;

@@ -38,6 +38,8 @@ mod import_supplies;
 mod migrations;
 #[path = "core/needs.rs"]
 mod needs;
+#[path = "core/plan.rs"]
+mod plan;
 #[path = "core/region.rs"]
 mod region;
 #[path = "core/retention.rs"]
