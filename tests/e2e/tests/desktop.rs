@@ -33,6 +33,8 @@ async fn demo_add_household_and_need_then_restart() {
     // Add a household with the keyboard-first form.
     app.wait_css("[data-testid=new-household]").await.click().await.unwrap();
     let form = app.wait_css("[data-testid=household-form]").await;
+    // Wait for the form's own focus on the name field (autofocus, at the next frame).
+    app.wait_js("name focused", "document.activeElement?.getAttribute('name') === 'name'").await;
     form.find(Locator::Css("input[name=name]")).await.unwrap().send_keys(NAME).await.unwrap();
     form.find(Locator::Css("input[name=phones]")).await.unwrap().send_keys("+377 555 99 88 77").await.unwrap();
     form.find(Locator::Css("input[name=address]")).await.unwrap().send_keys("1 Place du Palais").await.unwrap();

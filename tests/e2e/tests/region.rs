@@ -26,6 +26,9 @@ async fn address_search_and_locate_from_address() {
     // A new household placed by its address.
     app.wait_css("[data-testid=new-household]").await.click().await.unwrap();
     let form = app.wait_css("[data-testid=household-form]").await;
+    // The form focuses its name field when it opens (autofocus, applied at the next frame):
+    // type elsewhere only after that, or the rest of the keys land in the name.
+    app.wait_js("name focused", "document.activeElement?.getAttribute('name') === 'name'").await;
     form.find(Locator::Css("input[name=address]")).await.unwrap().send_keys("Boulevard de Belgique").await.unwrap();
     app.wait_js("typed", "document.querySelector('input[name=address]').value === 'Boulevard de Belgique'").await;
     let lat_before = form.find(Locator::Css("input[name=lat]")).await.unwrap().prop("value").await.unwrap();
