@@ -91,7 +91,14 @@ async fn volunteers_by_role_day_view_and_a_new_shift() {
     set_value(&app, "input[name=shift-day]", &later).await;
     set_value(&app, "input[name=shift-from]", "14:00").await;
     set_value(&app, "input[name=shift-to]", "18:30").await;
-    app.wait_css("[data-testid=shift-save]").await.click().await.unwrap();
+    // The form sits at the bottom of the panel, under the volunteer's shifts: scroll to it as a
+    // user would (WebKitWebDriver does not scroll inner panels by itself).
+    let save = app.wait_css("[data-testid=shift-save]").await;
+    app.client
+        .execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![serde_json::to_value(&save).unwrap()])
+        .await
+        .unwrap();
+    save.click().await.unwrap();
     app.wait_js(
         "the shift listed",
         &format!("document.querySelectorAll('[data-testid=shift]').length === {}", shifts_before + 1),
