@@ -52,6 +52,25 @@ async fn sites_stock_and_what_is_short() {
     app.wait_css("[data-testid=stock-save]").await.click().await.unwrap();
     app.wait_css("[data-testid=stock-form] .field-error").await;
     app.screenshot("site-panel").await;
+
+    // A new site located from its address with the demo's region pack.
+    app.wait_css("[data-testid=new-site]").await.click().await.unwrap();
+    let form = app.wait_css("[data-testid=site-form]").await;
+    let lat_before = app.wait_js("lat", "document.querySelector('[data-testid=site-form] input[type=number]').value").await;
+    form.find(Locator::Css("input[name=site-address]")).await.unwrap().send_keys("Boulevard de Belgique").await.unwrap();
+    app.wait_js("typed", "document.querySelector('input[name=site-address]').value === 'Boulevard de Belgique'").await;
+    app.wait_css("[data-testid=site-locate]").await.click().await.unwrap();
+    let located = app.wait_css("[data-testid=site-located]").await.text().await.unwrap();
+    assert!(located.contains("Boulevard de Belgique"), "{located}");
+    let lat_after = app.wait_js("lat", "document.querySelector('[data-testid=site-form] input[type=number]').value").await;
+    assert_ne!(lat_before, lat_after, "the location moved to the address");
+    app.wait_js("address shown", "document.querySelector('input[name=site-address]').value === 'Boulevard de Belgique'").await;
+    app.client
+        .execute("document.querySelector('input[name=site-address]').scrollIntoView({block: 'center'}); return true;", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("site-located").await;
     app.quit().await;
 
     let store = aidmap::Store::open_with(&data.path().join("demo.aidmap"), "e2e", aidmap::OpenMode::ReadOnly).unwrap();
