@@ -164,3 +164,18 @@ impl<'c, 'a> RowCheck<'c, 'a> {
         v
     }
 }
+
+/// The data rows the reader did not already leave out (a row with too many cells, say), each
+/// with its spreadsheet row number; the left-out ones are counted in `report.skipped`.
+pub fn readable<'t>(table: &'t Table, report: &mut ImportReport) -> Vec<(&'t [String], u32)> {
+    let left_out: std::collections::HashSet<u32> = table.problems.iter().filter(|p| p.skipped).map(|p| p.row).collect();
+    let rows: Vec<(&[String], u32)> = table
+        .rows
+        .iter()
+        .zip(&table.row_numbers)
+        .filter(|(_, n)| !left_out.contains(n))
+        .map(|(r, &n)| (r.as_slice(), n))
+        .collect();
+    report.skipped += (table.rows.len() - rows.len()) as u32;
+    rows
+}

@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::columns::{coords, rejected, Columns, Geocoder, Placed};
+use super::columns::{coords, readable, rejected, Columns, Geocoder, Placed};
 use super::values;
 use super::{ImportReport, Mapping, RowProblem, Table};
 use crate::error::Result;
@@ -34,13 +34,8 @@ pub fn import(
     let mut geocoder = Geocoder::new(region);
     let separator = mapping.separator.clone().unwrap_or_else(|| ";".into());
     let month_first = mapping.date_order.as_deref() == Some("mdy");
-    let skipped_rows: Vec<u32> = table.problems.iter().filter(|p| p.skipped).map(|p| p.row).collect();
     let mut created_ids = Vec::new();
-    for (row, &number) in table.rows.iter().zip(&table.row_numbers) {
-        if skipped_rows.contains(&number) {
-            report.skipped += 1;
-            continue;
-        }
+    for (row, number) in readable(table, report) {
         let mut problems: Vec<RowProblem> = Vec::new();
         let mut problem =
             |field: &str, code: &str| problems.push(RowProblem::new(number, None, code).at(&cols.header(field)));

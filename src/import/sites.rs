@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::columns::{coords, Columns, Geocoder, Placed, RowCheck};
+use super::columns::{coords, readable, Columns, Geocoder, Placed, RowCheck};
 use super::{values, ImportReport, Mapping, Table};
 use crate::error::Result;
 use crate::item::ItemInput;
@@ -39,12 +39,7 @@ pub fn import(
     let existing_sites: Vec<String> = sites.keys().cloned().collect();
     let mut items: HashMap<String, String> =
         crate::item::list(conn)?.into_iter().map(|i| (fold(i.name.trim()), i.id)).collect();
-    let skipped_rows: Vec<u32> = table.problems.iter().filter(|p| p.skipped).map(|p| p.row).collect();
-    for (row, &number) in table.rows.iter().zip(&table.row_numbers) {
-        if skipped_rows.contains(&number) {
-            report.skipped += 1;
-            continue;
-        }
+    for (row, number) in readable(table, report) {
         let mut check = RowCheck::new(number, &cols);
         let text = |field: &str| cols.cell(row, field).unwrap_or_default().to_string();
         let name = text("name");

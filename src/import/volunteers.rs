@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::columns::{coords, Columns, Geocoder, Placed, RowCheck};
+use super::columns::{coords, readable, Columns, Geocoder, Placed, RowCheck};
 use super::sites::bump;
 use super::{values, ImportReport, Mapping, Table};
 use crate::error::Result;
@@ -50,12 +50,7 @@ pub fn import(
     let existing: Vec<String> = people.keys().cloned().collect();
     // (volunteer id, folded vehicle name) → vehicle id, for vehicles this import adds.
     let mut vehicles: HashMap<(String, String), String> = HashMap::new();
-    let skipped_rows: Vec<u32> = table.problems.iter().filter(|p| p.skipped).map(|p| p.row).collect();
-    for (row, &number) in table.rows.iter().zip(&table.row_numbers) {
-        if skipped_rows.contains(&number) {
-            report.skipped += 1;
-            continue;
-        }
+    for (row, number) in readable(table, report) {
         let mut check = RowCheck::new(number, &cols);
         let text = |field: &str| cols.cell(row, field).unwrap_or_default().to_string();
         let list = |field: &str| cols.cell(row, field).map(|c| values::split(c, &separator)).unwrap_or_default();
