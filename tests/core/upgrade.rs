@@ -2,7 +2,8 @@
 //! written by the release whose schema was version N, with its households and needs exported as
 //! JSON beside it by that release's CLI. Add one fixture per new schema version. (Version 4's
 //! also holds one road closure, added with sqlite3 in the shape the schema-4 app writes, since
-//! that release's CLI could not draw one.)
+//! that release's CLI could not draw one. Version 6's holds a Spanish households sheet and a
+//! French volunteers sheet imported by its CLI, with rows waiting to be placed on the map.)
 
 use aidmap::household::Household;
 use aidmap::need::Need;
@@ -87,6 +88,18 @@ fn a_version_5_file_upgrades_without_loss_of_sites_stock_or_volunteers() {
     assert_eq!(json(&store.sites_with_stock().unwrap()), sites, "every site, item and level");
     let volunteers: serde_json::Value = expected("operation-v5.volunteers.json");
     assert_eq!(json(&store.volunteer_details().unwrap()), volunteers, "every volunteer, vehicle and shift");
+}
+
+#[test]
+fn a_version_6_file_upgrades_without_loss_of_its_imports_or_rows_waiting_to_be_placed() {
+    upgrades_without_loss(6);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(6, dir.path()), INSTALLATION).unwrap();
+    let json = |v: &dyn erased::Ser| serde_json::from_str::<serde_json::Value>(&v.json()).unwrap();
+    assert_eq!(json(&store.sites_with_stock().unwrap()), expected::<serde_json::Value>("operation-v6.sites.json"));
+    let volunteers: serde_json::Value = expected("operation-v6.volunteers.json");
+    assert_eq!(json(&store.volunteer_details().unwrap()), volunteers, "every volunteer, vehicle and shift");
+    assert_eq!(store.pending_rows().unwrap().len(), 4, "the imported rows still waiting to be placed");
 }
 
 /// Serialises any of the lists above for comparison with the fixture's JSON.
