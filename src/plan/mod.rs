@@ -4,6 +4,7 @@
 //! the planning board (saved drafts, hand edits, dispatch) builds on this.
 
 pub mod problem;
+pub mod types;
 
 use std::sync::atomic::AtomicBool;
 
