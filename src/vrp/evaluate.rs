@@ -113,6 +113,9 @@ pub fn evaluate(problem: &Problem, solution: &Solution) -> Evaluation {
             if stop.skills & !vehicle.skills != 0 {
                 violations.push(format!("{label}: stop {} needs skills the vehicle lacks", stop.id));
             }
+            if stop.vehicle.is_some_and(|v| v != route.vehicle) {
+                violations.push(format!("{label}: stop {} is locked to another vehicle", stop.id));
+            }
             stops.push(s);
         }
         if stops.is_empty() {

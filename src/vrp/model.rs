@@ -27,6 +27,9 @@ pub struct Stop {
     pub penalty: i64,
     /// Skills a vehicle needs to serve it (bit set: cooler, high clearance…).
     pub skills: u64,
+    /// Only this vehicle (index) may serve it: a stop the dispatcher locked to a run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicle: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -172,6 +172,7 @@ fn tiny() -> Problem {
         required: k != 3,
         penalty: 500,
         skills: if k == 3 { 0b10 } else { 0 },
+        vehicle: None,
     };
     Problem {
         name: "tiny".into(),

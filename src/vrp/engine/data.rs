@@ -32,8 +32,10 @@ pub struct Data {
     pub neighbours: Vec<Vec<u32>>,
     /// Clients the search may route (the others are unserved before it starts).
     pub active: Vec<bool>,
-    /// Some client needs a skill (else skill checks are skipped).
+    /// Some client needs a skill or is pinned to a vehicle (else skill checks are skipped).
     pub skilled: bool,
+    /// Per client: the only vehicle allowed to serve it.
+    pub pinned: Vec<Option<u32>>,
 }
 
 /// Neighbourhood size (PyVRP and HGS-CVRP use 20–40).
@@ -112,7 +114,8 @@ impl Data {
             vehicles,
             neighbours: vec![],
             active,
-            skilled: p.stops.iter().any(|s| s.skills != 0),
+            skilled: p.stops.iter().any(|s| s.skills != 0 || s.vehicle.is_some()),
+            pinned: p.stops.iter().map(|s| s.vehicle.map(|v| v as u32)).collect(),
         };
         data.neighbours = data.granular(NEIGHBOURS);
         data
@@ -148,7 +151,7 @@ impl Data {
 
     pub fn can_serve(&self, v: usize, client: usize) -> bool {
         let need = self.skills[client];
-        need & self.vehicles[v].skills == need
+        need & self.vehicles[v].skills == need && self.pinned[client].is_none_or(|p| p as usize == v)
     }
 
     /// Proximity of `j` following `i` (Vidal et al. 2013): the travel cost plus the waiting and

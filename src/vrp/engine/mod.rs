@@ -61,7 +61,13 @@ const PENALTY_START: i64 = 10;
 /// Why a stop cannot be served by any vehicle even on its own, if so.
 fn alone(p: &Problem, stop: usize) -> Option<Unserved> {
     let s = &p.stops[stop];
-    let skilled: Vec<_> = p.vehicles.iter().filter(|v| s.skills & v.skills == s.skills).collect();
+    let skilled: Vec<_> = p
+        .vehicles
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| s.skills & v.skills == s.skills && s.vehicle.is_none_or(|p| p == *i))
+        .map(|(_, v)| v)
+        .collect();
     if skilled.is_empty() {
         return Some(Unserved::SkillMissing);
     }

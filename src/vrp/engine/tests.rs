@@ -37,6 +37,7 @@ fn square(n: usize, vehicles: usize, capacity: i64, windows: bool, seed: u64) ->
                 required: true,
                 penalty: 0,
                 skills: 0,
+                vehicle: None,
             }
         })
         .collect();
@@ -133,4 +134,24 @@ fn stops_no_vehicle_can_serve_say_why() {
     assert_eq!(why(3), Some(Unserved::Unreachable));
     assert_eq!(why(4), Some(Unserved::NotChosen));
     check(&p, &s);
+}
+
+#[test]
+fn a_stop_pinned_to_a_vehicle_is_served_by_that_vehicle() {
+    let mut p = square(40, 6, 100, false, 11);
+    for (k, stop) in p.stops.iter_mut().enumerate().take(10) {
+        stop.vehicle = Some(k % 3 + 2);
+    }
+    for seed in [1, 2] {
+        let s = run(&p, 300, seed);
+        assert!(s.unserved.is_empty(), "{:?}", s.unserved);
+        check(&p, &s);
+        for r in &s.routes {
+            for &c in &r.stops {
+                if let Some(v) = p.stops[c].vehicle {
+                    assert_eq!(r.vehicle, v, "stop {c} pinned to vehicle {v}");
+                }
+            }
+        }
+    }
 }

@@ -170,6 +170,7 @@ pub fn to_problem(instance: &Instance, name: &str) -> Result<Problem> {
             required: s.required,
             penalty: s.penalty,
             skills: 0,
+            vehicle: None,
         });
     }
     let mut driver_ids = std::collections::HashSet::new();

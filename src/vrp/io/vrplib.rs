@@ -276,6 +276,7 @@ pub(super) fn vrptw(
                 required: true,
                 penalty: 0,
                 skills: 0,
+                vehicle: None,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -319,6 +320,7 @@ pub(super) fn cvrp(
             required: true,
             penalty: 0,
             skills: 0,
+            vehicle: None,
         })
         .collect();
     checked(Problem {
