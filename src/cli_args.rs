@@ -171,20 +171,29 @@ pub(crate) enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Plan the supply runs of a date: that day's driver shifts against the open needs (printed,
-    /// not yet saved: saved drafts come with the planning board).
+    /// Plan the supply runs of a date: that day's driver shifts against the open needs, saved as
+    /// the day's draft plan (replacing an earlier draft); prints a summary (JSON: the whole plan).
     Plan {
         #[arg(long)]
         db: PathBuf,
         /// The day, YYYY-MM-DD (this computer's local time).
         #[arg(long)]
         date: chrono::NaiveDate,
-        #[arg(long, value_parser = parse_seconds, default_value_t = 10.0)]
-        seconds: f64,
+        /// Search time, 1–600 seconds.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=600))]
+        seconds: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Stop after this many search iterations instead (repeatable results).
+        #[arg(long)]
+        iterations: Option<u64>,
         #[arg(long)]
         json: bool,
+    },
+    /// Saved supply-run plans.
+    Plans {
+        #[command(subcommand)]
+        action: PlansAction,
     },
     /// Routing instances: generate mutual-aid benchmark instances, check solutions.
     Vrp {
@@ -198,6 +207,17 @@ pub(crate) enum Command {
         /// Only say what would be purged.
         #[arg(long)]
         dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PlansAction {
+    /// Every saved plan, newest day first: day, status, runs, stops, needs served and unserved.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -90,13 +90,12 @@ fn summary(problem: &Problem, format: Format, e: &Evaluation, elapsed: Option<Du
     format!("cost {cost}, {} vehicles, {} served, {unserved}, {feasible}{time}", e.routes.len(), e.served)
 }
 
-/// `aidmap plan`: the day's runs, as lines or JSON.
+/// `aidmap plan`: plans the day, saves the draft and prints it (lines, or the plan as JSON).
 pub fn plan(
-    store: &aidmap::Store,
+    store: &mut aidmap::Store,
     out: &mut impl Write,
     date: chrono::NaiveDate,
-    seconds: f64,
-    seed: u64,
+    (seconds, seed, iterations): (u32, u64, Option<u64>),
     json: bool,
 ) -> Result<(), Error> {
     use chrono::TimeZone;
@@ -107,47 +106,92 @@ pub fn plan(
         .ok_or(Error::Internal("no local midnight that day".into()))?;
     let pack_path = aidmap::region::pack_path_for(store.path());
     let pack = if pack_path.exists() { Some(aidmap::region::RegionPack::open(&pack_path)?) } else { None };
-    let params = Params { seed, time_limit: Duration::from_secs_f64(seconds), max_iterations: None };
-    let summary = aidmap::plan::plan_day(store, pack.as_ref(), midnight, &params, &AtomicBool::new(false))?;
+    let request = aidmap::plan::types::PlanRequest {
+        day: date.to_string(),
+        day_start: aidmap::store::timestamp(midnight),
+        urgencies: vec![],
+        categories: vec![],
+        area: None,
+        shift_ids: None,
+        site_ids: None,
+        seconds,
+        seed,
+    };
+    let plan = aidmap::plan::create(store, pack.as_ref(), &request, iterations, &AtomicBool::new(false))?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &summary)?;
+        serde_json::to_writer_pretty(&mut *out, &plan)?;
         writeln!(out)?;
         return Ok(());
     }
-    let hm = |s: i64| format!("{:02}:{:02}", s.div_euclid(3600), s.rem_euclid(3600) / 60);
+    let hm = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
+            .unwrap_or_default()
+    };
+    let info = &plan.info;
     writeln!(
         out,
-        "{date}: {} runs, {} needs served, {} unserved, {} min driving{}",
-        summary.runs.len(),
-        summary.needs_served,
-        summary.unserved.len(),
-        summary.drive_s / 60,
-        if summary.estimated { " (straight-line estimates: no region pack)" } else { "" }
+        "{date}: draft plan {} saved: {} runs, {} stops, {} needs served, {} unserved, {} min driving{}",
+        info.id,
+        info.runs,
+        info.stops,
+        info.needs_served,
+        info.unserved,
+        info.drive_s / 60,
+        if info.estimated { " (straight-line estimates: no region pack)" } else { "" }
     )?;
-    for (i, run) in summary.runs.iter().enumerate() {
+    for (i, run) in plan.runs.iter().filter(|r| !r.stops.is_empty()).enumerate() {
         writeln!(
             out,
-            "run {}: {} ({}), {} stops, {}–{}, {:.1} km, load {:.0} kg / {:.0} L / {:.0} parcels",
+            "run {}: {} ({}) from {}, {} stops, {}–{}, {:.1} km, load {:.0} kg / {:.0} L / {:.0} parcels{}",
             i + 1,
             run.driver,
             run.vehicle,
+            run.site_name,
             run.stops.len(),
-            hm(run.departure_s),
-            hm(run.return_s),
+            hm(&run.departure),
+            hm(&run.back),
             run.distance_m as f64 / 1000.0,
             run.load[0],
             run.load[1],
-            run.load[2]
+            run.load[2],
+            if run.violations.is_empty() { String::new() } else { format!(" — {} problems", run.violations.len()) }
         )?;
     }
-    let mut reasons: Vec<&str> = summary.unserved.iter().map(|u| u.reason).collect();
+    let mut reasons: Vec<&str> = plan.unserved.iter().map(|u| u.reason.as_str()).collect();
     reasons.sort();
     reasons.dedup();
     for r in reasons {
-        writeln!(out, "unserved ({r}): {}", summary.unserved.iter().filter(|u| u.reason == r).count())?;
+        writeln!(out, "unserved ({r}): {}", plan.unserved.iter().filter(|u| u.reason == r).count())?;
     }
-    for (shift, why) in &summary.idle_shifts {
-        writeln!(out, "shift {shift} cannot drive: {why}")?;
+    Ok(())
+}
+
+/// `aidmap plans list`.
+pub fn plans(store: &aidmap::Store, out: &mut impl Write, json: bool) -> Result<(), Error> {
+    let plans = store.plans()?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &plans)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if plans.is_empty() {
+        writeln!(out, "no saved plans")?;
+    }
+    for p in plans {
+        writeln!(
+            out,
+            "{}  {}  {:<10}  {} runs, {} stops, {} needs served, {} unserved  (by {}, {})",
+            p.day,
+            p.id,
+            p.status.key(),
+            p.runs,
+            p.stops,
+            p.needs_served,
+            p.unserved,
+            p.created_by,
+            p.created_at
+        )?;
     }
     Ok(())
 }

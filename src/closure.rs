@@ -20,6 +20,10 @@ pub struct ClosureInput {
     #[ts(type = "{ type: \"LineString\" | \"Polygon\", coordinates: unknown }")]
     pub geometry: serde_json::Value,
     pub active: bool,
+    /// Passable by high-clearance vehicles only: its roads stay open for routing, and stops
+    /// inside it (a Polygon) go only to vehicles with high clearance.
+    #[serde(default)]
+    pub high_clearance_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -30,6 +34,7 @@ pub struct Closure {
     #[ts(type = "{ type: \"LineString\" | \"Polygon\", coordinates: unknown }")]
     pub geometry: serde_json::Value,
     pub active: bool,
+    pub high_clearance_only: bool,
     pub updated_at: String,
 }
 
@@ -56,6 +61,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Closure, String)> {
             geometry: serde_json::Value::Null,
             active: r.get(3)?,
             updated_at: r.get(4)?,
+            high_clearance_only: r.get(5)?,
         },
         r.get(2)?,
     ))
@@ -68,14 +74,19 @@ fn finish((mut c, g): (Closure, String)) -> Result<Closure> {
 
 pub fn get(conn: &Connection, id: &str) -> Result<Closure> {
     let row = conn
-        .query_row("SELECT id, name, geometry, active, updated_at FROM closure WHERE id = ?1", [id], from_row)
+        .query_row(
+            "SELECT id, name, geometry, active, updated_at, high_clearance_only FROM closure WHERE id = ?1",
+            [id],
+            from_row,
+        )
         .optional()?;
     finish(row.ok_or(Error::NotFound("closure"))?)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Closure>> {
-    let mut stmt =
-        conn.prepare("SELECT id, name, geometry, active, updated_at FROM closure ORDER BY created_at, id")?;
+    let mut stmt = conn.prepare(
+        "SELECT id, name, geometry, active, updated_at, high_clearance_only FROM closure ORDER BY created_at, id",
+    )?;
     let rows = stmt.query_map([], from_row)?;
     rows.map(|r| finish(r?)).collect()
 }
@@ -84,9 +95,17 @@ pub fn insert(conn: &Connection, stamp: &Stamp, input: &ClosureInput) -> Result<
     input.validate()?;
     let id = crate::ids::new_id();
     conn.execute(
-        "INSERT INTO closure (id, name, geometry, active, created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
-        params![id, input.name.trim(), input.geometry.to_string(), input.active, stamp.now, stamp.by],
+        "INSERT INTO closure (id, name, geometry, active, created_at, updated_at, updated_by, high_clearance_only)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
+        params![
+            id,
+            input.name.trim(),
+            input.geometry.to_string(),
+            input.active,
+            stamp.now,
+            stamp.by,
+            input.high_clearance_only
+        ],
     )?;
     audit::record(conn, stamp, AuditAction::Create, "closure", &[&id], "")?;
     get(conn, &id)
@@ -96,8 +115,17 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ClosureInput) 
     input.validate()?;
     let before = get(conn, id)?;
     conn.execute(
-        "UPDATE closure SET name = ?2, geometry = ?3, active = ?4, updated_at = ?5, updated_by = ?6 WHERE id = ?1",
-        params![id, input.name.trim(), input.geometry.to_string(), input.active, stamp.now, stamp.by],
+        "UPDATE closure SET name = ?2, geometry = ?3, active = ?4, updated_at = ?5, updated_by = ?6,
+                            high_clearance_only = ?7 WHERE id = ?1",
+        params![
+            id,
+            input.name.trim(),
+            input.geometry.to_string(),
+            input.active,
+            stamp.now,
+            stamp.by,
+            input.high_clearance_only
+        ],
     )?;
     let mut changed = vec![];
     if before.name != input.name.trim() {
@@ -108,6 +136,9 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ClosureInput) 
     }
     if before.active != input.active {
         changed.push(if input.active { "switched on" } else { "switched off" });
+    }
+    if before.high_clearance_only != input.high_clearance_only {
+        changed.push("high_clearance_only");
     }
     audit::record(conn, stamp, AuditAction::Update, "closure", &[id], &changed.join(", "))?;
     get(conn, id)
@@ -120,10 +151,12 @@ pub fn delete(conn: &Connection, stamp: &Stamp, id: &str) -> Result<()> {
     audit::record(conn, stamp, AuditAction::Delete, "closure", &[id], "")
 }
 
-/// The shapes of the active closures, for the router.
+/// The shapes of the active closures that close roads, for the router (high-clearance-only
+/// ones leave their roads open: one matrix serves every vehicle, and the stops inside them are
+/// kept for high-clearance vehicles by planning instead).
 pub fn active_shapes(conn: &Connection) -> Result<Vec<ClosureShape>> {
     let mut out = Vec::new();
-    for c in list(conn)?.into_iter().filter(|c| c.active) {
+    for c in list(conn)?.into_iter().filter(|c| c.active && !c.high_clearance_only) {
         out.extend(crate::region::closure_geojson::parse(&c.geometry.to_string())?);
     }
     Ok(out)

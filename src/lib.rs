@@ -32,8 +32,8 @@ pub mod text;
 pub mod validate;
 pub mod vehicle;
 pub mod vocab;
-pub mod vrp;
 pub mod volunteer;
+pub mod vrp;
 
 pub use error::{Error, ErrorCode, ErrorReport, FieldError, Result, Rule};
 pub use store::{OpenMode, Store};

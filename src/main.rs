@@ -368,9 +368,13 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         Command::Solve { instance, seconds, seed, iterations, out: file } => {
             cli_vrp::solve(&mut out, &instance, seconds, seed, iterations, file.as_deref())?;
         }
-        Command::Plan { db, date, seconds, seed, json } => {
+        Command::Plan { db, date, seconds, seed, iterations, json } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            cli_vrp::plan(&mut store, &mut out, date, (seconds, seed, iterations), json)?;
+        }
+        Command::Plans { action: PlansAction::List { db, json } } => {
             let store = ctx.open(&db, OpenMode::ReadOnly)?;
-            cli_vrp::plan(&store, &mut out, date, seconds, seed, json)?;
+            cli_vrp::plans(&store, &mut out, json)?;
         }
         Command::Vrp { action: VrpAction::Generate { stops, seed, out: file } } => {
             cli_vrp::generate(&mut out, stops, seed, &file)?;

@@ -216,6 +216,8 @@ pub struct UnservedNeed {
     #[serde(flatten)]
     #[ts(flatten)]
     pub need: PlanNeed,
+    /// The stop it belongs to (None: left out before planning); put back on a run by layout.
+    pub stop_id: Option<String>,
     pub lat: f64,
     pub lon: f64,
     pub label: String,

@@ -73,3 +73,8 @@ pub fn parse(text: &str) -> Result<Vec<ClosureShape>> {
     }
     Ok(out)
 }
+
+/// A bare GeoJSON Polygon geometry (lon, lat), as drawn in the app (a planning area, a closure).
+pub fn polygon_of(geometry: &Value) -> Option<Polygon<f64>> {
+    (geometry["type"].as_str() == Some("Polygon")).then(|| polygon(&geometry["coordinates"]).ok()).flatten()
+}

@@ -9,6 +9,7 @@ mod protect;
 pub mod schema;
 pub use imports::{preview as import_preview, ImportPreview, PendingRow};
 mod imports;
+mod plans;
 mod supplies;
 
 use std::io::Read;

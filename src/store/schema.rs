@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, sql: include_str!("../../migrations/0004_closures.sql"), after: None },
     Migration { version: 5, sql: include_str!("../../migrations/0005_supplies_volunteers.sql"), after: None },
     Migration { version: 6, sql: include_str!("../../migrations/0006_imports_merges.sql"), after: None },
+    Migration { version: 7, sql: include_str!("../../migrations/0007_plans.sql"), after: None },
 ];
 
 pub fn latest_version() -> u32 {

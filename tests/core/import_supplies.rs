@@ -38,8 +38,7 @@ fn sites_and_their_stock_come_in_as_recorded_receipts() {
     assert_eq!(report.also.get("items"), Some(&3));
     assert_eq!(report.also.get("stock"), Some(&3));
     let found = codes(&report);
-    for expected in [(4, "invalid"), (6, "not_placed"), (7, "unknown_value"), (7, "invalid"), (8, "required")]
-    {
+    for expected in [(4, "invalid"), (6, "not_placed"), (7, "unknown_value"), (7, "invalid"), (8, "required")] {
         assert!(found.contains(&expected), "{expected:?} in {found:?}");
     }
     let text = serde_json::to_string(&report.problems).unwrap();

@@ -98,7 +98,20 @@ fn fresh_schema_equals_migration_one_upgraded() {
         "need",
         "operation",
     ];
-    let more = ["placement_queue", "setting", "shift", "site", "stock_level", "stock_movement", "vehicle", "volunteer"];
+    let more = [
+        "placement_queue",
+        "plan",
+        "plan_need",
+        "plan_run",
+        "plan_stop",
+        "setting",
+        "shift",
+        "site",
+        "stock_level",
+        "stock_movement",
+        "vehicle",
+        "volunteer",
+    ];
     assert_eq!(tables(&expected), [&expected_tables[..], &more[..]].concat());
     assert!(expected.iter().any(|l| l.starts_with("index household_name on household")));
     assert!(expected.iter().any(|l| l.starts_with("column need.household_id")));

@@ -225,11 +225,13 @@ fn closures_live_in_the_operation_are_audited_and_drive_the_router() {
         name: " ".into(),
         geometry: serde_json::json!({"type": "Point", "coordinates": [7.4, 43.7]}),
         active: true,
+        high_clearance_only: false,
     };
     let Err(Error::Validation(fields)) = store.create_closure(&bad) else { panic!("a bad closure was saved") };
     assert_eq!(fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["name", "geometry"]);
 
-    let mut input = ClosureInput { name: "Flooded square".into(), geometry: square, active: true };
+    let mut input =
+        ClosureInput { name: "Flooded square".into(), geometry: square, active: true, high_clearance_only: false };
     let closure = store.create_closure(&input).unwrap();
     pack.router_mut().unwrap().set_closures(&store.closure_shapes().unwrap());
     assert_eq!(pack.router().unwrap().table(&[from], &[to]).durations_s[0][0], None);

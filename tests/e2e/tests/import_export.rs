@@ -83,7 +83,11 @@ async fn import_sites_then_export_households() {
     let store = aidmap::Store::open_with(&path, "e2e", aidmap::OpenMode::ReadOnly).unwrap();
     assert_eq!(store.sites().unwrap().len(), 2);
     let exports = store
-        .audit(&aidmap::audit::AuditFilter { action: Some(aidmap::audit::AuditAction::Export), ..Default::default() }, 10, 0)
+        .audit(
+            &aidmap::audit::AuditFilter { action: Some(aidmap::audit::AuditAction::Export), ..Default::default() },
+            10,
+            0,
+        )
         .unwrap();
     assert_eq!(exports.items.len(), 2, "both exports recorded");
 }

@@ -56,17 +56,31 @@ async fn sites_stock_and_what_is_short() {
     // A new site located from its address with the demo's region pack.
     app.wait_css("[data-testid=new-site]").await.click().await.unwrap();
     let form = app.wait_css("[data-testid=site-form]").await;
-    let lat_before = app.wait_js("lat", "document.querySelector('[data-testid=site-form] input[type=number]').value").await;
-    form.find(Locator::Css("input[name=site-address]")).await.unwrap().send_keys("Boulevard de Belgique").await.unwrap();
+    let lat_before =
+        app.wait_js("lat", "document.querySelector('[data-testid=site-form] input[type=number]').value").await;
+    form.find(Locator::Css("input[name=site-address]"))
+        .await
+        .unwrap()
+        .send_keys("Boulevard de Belgique")
+        .await
+        .unwrap();
     app.wait_js("typed", "document.querySelector('input[name=site-address]').value === 'Boulevard de Belgique'").await;
     app.wait_css("[data-testid=site-locate]").await.click().await.unwrap();
     let located = app.wait_css("[data-testid=site-located]").await.text().await.unwrap();
     assert!(located.contains("Boulevard de Belgique"), "{located}");
-    let lat_after = app.wait_js("lat", "document.querySelector('[data-testid=site-form] input[type=number]').value").await;
+    let lat_after =
+        app.wait_js("lat", "document.querySelector('[data-testid=site-form] input[type=number]').value").await;
     assert_ne!(lat_before, lat_after, "the location moved to the address");
-    app.wait_js("address shown", "document.querySelector('input[name=site-address]').value === 'Boulevard de Belgique'").await;
+    app.wait_js(
+        "address shown",
+        "document.querySelector('input[name=site-address]').value === 'Boulevard de Belgique'",
+    )
+    .await;
     app.client
-        .execute("document.querySelector('input[name=site-address]').scrollIntoView({block: 'center'}); return true;", vec![])
+        .execute(
+            "document.querySelector('input[name=site-address]').scrollIntoView({block: 'center'}); return true;",
+            vec![],
+        )
         .await
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -114,7 +128,10 @@ async fn volunteers_by_role_day_view_and_a_new_shift() {
     // user would (WebKitWebDriver does not scroll inner panels by itself).
     let save = app.wait_css("[data-testid=shift-save]").await;
     app.client
-        .execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![serde_json::to_value(&save).unwrap()])
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); return true;",
+            vec![serde_json::to_value(&save).unwrap()],
+        )
         .await
         .unwrap();
     save.click().await.unwrap();

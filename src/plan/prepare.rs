@@ -1,0 +1,417 @@
+//! Reading what a plan needs from the operation (in one go, so the search itself runs without
+//! the store): the needs and shifts a request picks, or a saved plan's unlocked part to
+//! re-optimise, as the engine's problem.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use geo::{Contains, Point, Polygon};
+
+use super::problem::{self, RunSpec, StopSpec, COOLER, HIGH_CLEARANCE};
+use super::rows::{self, RunRow, Saved};
+use super::types::{PlanChoices, PlanRequest, ShiftChoice};
+use crate::error::{Error, Result};
+use crate::household::Household;
+use crate::item::Item;
+use crate::need::Need;
+use crate::region::RegionPack;
+use crate::site::Site;
+use crate::stock::StockRow;
+use crate::vocab::{Capability, NeedStatus};
+use crate::volunteer::ShiftRow;
+use crate::vrp::Problem;
+use crate::Store;
+
+/// The operation's catalogue, depots and households as planning reads them.
+pub struct Context {
+    pub items: Vec<Item>,
+    pub sites: HashMap<String, Site>,
+    /// Stock on hand per active site.
+    pub stock: HashMap<String, Vec<StockRow>>,
+    pub households: HashMap<String, Household>,
+    /// Polygons of active "high clearance only" closures.
+    pub rough: Vec<Polygon<f64>>,
+}
+
+impl Context {
+    /// Reads the catalogue, depots, closures and households (all, or only `only`).
+    pub fn read(store: &Store, only: Option<&HashSet<String>>) -> Result<Context> {
+        let mut sites = HashMap::new();
+        let mut stock = HashMap::new();
+        for s in store.sites()? {
+            if s.active {
+                stock.insert(s.id.clone(), store.stock(&s.id)?);
+            }
+            sites.insert(s.id.clone(), s);
+        }
+        let rough = store
+            .closures()?
+            .into_iter()
+            .filter(|c| c.active && c.high_clearance_only)
+            .filter_map(|c| polygon(&c.geometry))
+            .collect();
+        Ok(Context {
+            items: store.items()?,
+            sites,
+            stock,
+            households: match only {
+                None => store.households()?.into_iter().map(|h| (h.id.clone(), h)).collect(),
+                Some(ids) => ids
+                    .iter()
+                    .filter_map(|id| crate::household::get(store.conn(), id).ok().map(|h| (id.clone(), h)))
+                    .collect(),
+            },
+            rough,
+        })
+    }
+
+    pub fn depot_stock(&self, site_id: &str) -> &[StockRow] {
+        self.stock.get(site_id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn item(&self, id: Option<&str>) -> Option<&Item> {
+        id.and_then(|id| self.items.iter().find(|i| i.id == id))
+    }
+
+    pub fn needs_high_clearance(&self, at: (f64, f64)) -> bool {
+        let p = Point::new(at.1, at.0);
+        self.rough.iter().any(|poly| poly.contains(&p))
+    }
+
+    /// A stop's spec for a run loading at `site_id` (items chosen from that depot's stock).
+    pub fn stop_spec(&self, at: (f64, f64), needs: &[&Need], site_id: Option<&str>, latest: i64) -> StopSpec {
+        let depot = site_id.map(|s| self.depot_stock(s)).unwrap_or(&[]);
+        let loaded: Vec<(&Need, Option<&Item>, bool)> = needs
+            .iter()
+            .map(|n| {
+                let item = problem::item_for(&self.items, depot, n);
+                (*n, item, problem::cold_chain(n, item, self.households.get(&n.household_id)))
+            })
+            .collect();
+        problem::stop_spec(at, &loaded, self.needs_high_clearance(at), latest)
+    }
+}
+
+/// A GeoJSON Polygon (lon, lat) as a geo polygon.
+pub fn polygon(geometry: &serde_json::Value) -> Option<Polygon<f64>> {
+    crate::region::closure_geojson::polygon_of(geometry)
+}
+
+/// A stop the search places: an existing one (re-optimising) or a new group of needs.
+#[derive(Debug, Clone)]
+pub struct StopDraft {
+    pub id: String,
+    pub households: Vec<String>,
+    pub at: (f64, f64),
+    pub needs: Vec<Need>,
+}
+
+/// Everything a search and its saving need.
+pub struct Prepared {
+    pub day: String,
+    pub day_start: DateTime<Utc>,
+    pub request: PlanRequest,
+    /// The saved plan being re-optimised.
+    pub saved: Option<Saved>,
+    /// The runs the problem's vehicles stand for, in order.
+    pub runs: Vec<RunRow>,
+    pub stops: Vec<StopDraft>,
+    /// Needs left out before the search, with why (`household_not_active`).
+    pub left_out: Vec<(Need, &'static str)>,
+    pub problem: Problem,
+    pub estimated: bool,
+    pub ctx: Context,
+}
+
+fn parse_time(at: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(at).map(|t| t.to_utc()).map_err(|_| Error::Internal(format!("bad time {at}")))
+}
+
+/// Seconds after `day_start`.
+pub fn offset(day_start: DateTime<Utc>, at: &str) -> i64 {
+    parse_time(at).map(|t| (t - day_start).num_seconds()).unwrap_or(0)
+}
+
+/// Latest start of a stop: the end of the day when a need is wanted by then, else a day later.
+fn latest(day: &str, needs: &[&Need]) -> i64 {
+    if needs.iter().any(|n| n.wanted_by.as_deref().is_some_and(|w| w <= day)) {
+        86_400
+    } else {
+        2 * 86_400
+    }
+}
+
+fn run_skills(vehicle: &crate::vehicle::Vehicle) -> u64 {
+    let mut s = 0;
+    if vehicle.capabilities.contains(&Capability::Cooler) {
+        s |= COOLER;
+    }
+    if vehicle.capabilities.contains(&Capability::HighClearance) {
+        s |= HIGH_CLEARANCE;
+    }
+    s
+}
+
+/// The day's shifts, each with why it cannot drive (None: it can).
+fn day_shifts(store: &Store, ctx: &Context, day_start: DateTime<Utc>) -> Result<Vec<(ShiftRow, Option<&'static str>)>> {
+    let stamp = crate::store::timestamp;
+    let rows = store.shifts_between(&stamp(day_start), &stamp(day_start + chrono::Duration::days(1)))?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| parse_time(&r.shift.starts_at).is_ok_and(|t| t >= day_start))
+        .map(|r| {
+            let idle = if r.vehicle.is_none() {
+                Some("no_vehicle")
+            } else if r.shift.start_site_id.as_deref().is_none_or(|s| !ctx.stock.contains_key(s)) {
+                Some("no_start_site")
+            } else {
+                None
+            };
+            (r, idle)
+        })
+        .collect())
+}
+
+/// The open needs a request picks (not in another day's draft), and how many are in one.
+fn picked_needs(store: &Store, ctx: &Context, req: &PlanRequest) -> Result<(Vec<Need>, u32)> {
+    let elsewhere = rows::needs_in_drafts(store.conn(), &req.day)?;
+    let area = req.area.as_ref().and_then(polygon);
+    let mut in_other = 0;
+    let needs = store
+        .needs(Some(NeedStatus::Open))?
+        .into_iter()
+        .filter(|n| req.urgencies.is_empty() || req.urgencies.contains(&n.urgency))
+        .filter(|n| req.categories.is_empty() || req.categories.contains(&n.category))
+        .filter(|n| {
+            let Some(area) = &area else { return true };
+            ctx.households.get(&n.household_id).is_some_and(|h| area.contains(&Point::new(h.lon, h.lat)))
+        })
+        .filter(|n| {
+            let other = elsewhere.contains(&n.id);
+            in_other += other as u32;
+            !other
+        })
+        .collect();
+    Ok((needs, in_other))
+}
+
+fn check(req: &PlanRequest) -> Result<DateTime<Utc>> {
+    let bad = |field: &str| {
+        Error::Validation(vec![crate::error::FieldError { field: field.into(), rule: crate::error::Rule::OutOfRange }])
+    };
+    if chrono::NaiveDate::parse_from_str(&req.day, "%Y-%m-%d").is_err() {
+        return Err(bad("day"));
+    }
+    if !(1..=600).contains(&req.seconds) {
+        return Err(bad("seconds"));
+    }
+    if req.area.as_ref().is_some_and(|a| polygon(a).is_none()) {
+        return Err(bad("area"));
+    }
+    parse_time(&req.day_start).map_err(|_| bad("day_start"))
+}
+
+pub fn choices(store: &Store, req: &PlanRequest) -> Result<PlanChoices> {
+    let day_start = check(req)?;
+    let ctx = Context::read(store, None)?;
+    let (needs, in_other_drafts) = picked_needs(store, &ctx, req)?;
+    let households: HashSet<&str> = needs.iter().map(|n| n.household_id.as_str()).collect();
+    let shifts = day_shifts(store, &ctx, day_start)?
+        .into_iter()
+        .map(|(r, idle)| {
+            let site = r.shift.start_site_id.as_deref().and_then(|s| ctx.sites.get(s));
+            let caps = |c: Capability| r.vehicle.as_ref().is_some_and(|v| v.capabilities.contains(&c));
+            ShiftChoice {
+                shift_id: r.shift.id.clone(),
+                driver: r.volunteer_name.clone(),
+                vehicle: r.vehicle.as_ref().map(|v| v.name.clone()),
+                site_id: site.map(|s| s.id.clone()),
+                site_name: site.map(|s| s.name.clone()),
+                starts_at: r.shift.starts_at.clone(),
+                ends_at: r.shift.ends_at.clone(),
+                capacity_kg: r.vehicle.as_ref().map_or(0.0, |v| v.capacity_kg),
+                capacity_l: r.vehicle.as_ref().map_or(0.0, |v| v.capacity_l),
+                cooler: caps(Capability::Cooler),
+                high_clearance: caps(Capability::HighClearance),
+                idle: idle.map(str::to_string),
+            }
+        })
+        .collect();
+    let mut depots: Vec<(String, String)> = ctx
+        .stock
+        .iter()
+        .filter(|(_, rows)| rows.iter().any(|r| r.quantity > 0.0))
+        .map(|(id, _)| (id.clone(), ctx.sites[id].name.clone()))
+        .collect();
+    depots.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(PlanChoices {
+        needs: needs.len() as u32,
+        households: households.len() as u32,
+        in_other_drafts,
+        shifts,
+        depots,
+        existing_draft: rows::draft_for(store.conn(), &req.day)?,
+    })
+}
+
+/// A new plan's problem: the request's needs against its shifts.
+pub fn new_plan(store: &Store, region: Option<&RegionPack>, req: &PlanRequest) -> Result<Prepared> {
+    let day_start = check(req)?;
+    let ctx = Context::read(store, None)?;
+    let (needs, _) = picked_needs(store, &ctx, req)?;
+    let mut runs = Vec::new();
+    for (r, idle) in day_shifts(store, &ctx, day_start)? {
+        let (Some(vehicle), None, Some(site)) = (&r.vehicle, idle, r.shift.start_site_id.clone()) else { continue };
+        if req.shift_ids.as_ref().is_some_and(|ids| !ids.contains(&r.shift.id))
+            || req.site_ids.as_ref().is_some_and(|ids| !ids.contains(&site))
+        {
+            continue;
+        }
+        let end = r.shift.end_site_id.clone().filter(|s| ctx.sites.contains_key(s)).unwrap_or_else(|| site.clone());
+        runs.push(RunRow {
+            id: crate::ids::new_id(),
+            position: runs.len() as i64,
+            shift_id: Some(r.shift.id.clone()),
+            driver: r.volunteer_name.clone(),
+            vehicle: vehicle.name.clone(),
+            site_id: site,
+            end_site_id: end,
+            starts_at: r.shift.starts_at.clone(),
+            ends_at: r.shift.ends_at.clone(),
+            capacity_kg: vehicle.capacity_kg,
+            capacity_l: vehicle.capacity_l,
+            skills: run_skills(vehicle),
+            locked: false,
+        });
+    }
+    let households: Vec<Household> = ctx.households.values().cloned().collect();
+    let (groups, skipped) = problem::group(&households, &needs);
+    let stops: Vec<StopDraft> = groups
+        .into_iter()
+        .map(|(homes, needs)| {
+            let h = &ctx.households[&homes[0]];
+            StopDraft {
+                id: crate::ids::new_id(),
+                at: (h.lat, h.lon),
+                households: homes,
+                needs: needs.into_iter().cloned().collect(),
+            }
+        })
+        .collect();
+    let left_out = skipped.into_iter().map(|n| (n.clone(), "household_not_active")).collect();
+    let (problem, estimated) = build(&ctx, &req.day, day_start, &runs, &stops, &HashMap::new(), region);
+    Ok(Prepared {
+        day: req.day.clone(),
+        day_start,
+        request: req.clone(),
+        saved: None,
+        runs,
+        stops,
+        left_out,
+        problem,
+        estimated,
+        ctx,
+    })
+}
+
+/// The engine's problem for these runs and stops; `pins` keeps a stop (id) on a run (index).
+fn build(
+    ctx: &Context,
+    day: &str,
+    day_start: DateTime<Utc>,
+    runs: &[RunRow],
+    stops: &[StopDraft],
+    pins: &HashMap<String, usize>,
+    region: Option<&RegionPack>,
+) -> (Problem, bool) {
+    let specs: Vec<RunSpec> = runs
+        .iter()
+        .map(|r| {
+            let at = |id: &str| ctx.sites.get(id).map(|s| (s.lat, s.lon)).unwrap_or((0.0, 0.0));
+            RunSpec {
+                start: at(&r.site_id),
+                end: at(&r.end_site_id),
+                shift: (offset(day_start, &r.starts_at), offset(day_start, &r.ends_at)),
+                capacity_kg: r.capacity_kg,
+                capacity_l: r.capacity_l,
+                skills: r.skills | problem::stock_skills(ctx.depot_stock(&r.site_id)),
+            }
+        })
+        .collect();
+    let stop_specs: Vec<StopSpec> = stops
+        .iter()
+        .map(|s| {
+            let needs: Vec<&Need> = s.needs.iter().collect();
+            let pinned = pins.get(&s.id).copied();
+            let site = pinned.map(|r| runs[r].site_id.as_str());
+            let spec = ctx.stop_spec(s.at, &needs, site, latest(day, &needs));
+            // A stop locked to a run stays on it even where the run breaks a rule (the board
+            // shows the violation): the dispatcher's word overrides the skills.
+            match pinned {
+                Some(_) => {
+                    StopSpec { pinned, skills: 0, urgency: spec.urgency.min(crate::vocab::Urgency::Normal), ..spec }
+                }
+                None => spec,
+            }
+        })
+        .collect();
+    problem::assemble(&specs, &stop_specs, region)
+}
+
+/// A saved draft's problem for re-optimising: its locked runs stay as they are (left out of the
+/// problem), its other stops are placed again, locked ones on their run.
+pub fn saved_plan(
+    store: &Store,
+    region: Option<&RegionPack>,
+    saved: Saved,
+    seconds: u32,
+    seed: u64,
+) -> Result<Prepared> {
+    let mut request: PlanRequest = serde_json::from_str(&saved.plan.request)
+        .map_err(|_| Error::Internal("the plan's request is not readable".into()))?;
+    request.seconds = seconds.clamp(1, 600);
+    request.seed = seed;
+    let day_start = parse_time(&saved.plan.day_start)?;
+    let ctx = Context::read(store, Some(&saved.needs.iter().map(|n| n.household_id.clone()).collect()))?;
+    let runs: Vec<RunRow> = saved.runs.iter().filter(|r| !r.locked).cloned().collect();
+    let index: HashMap<&str, usize> = runs.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    let locked_runs: HashSet<&str> = saved.runs.iter().filter(|r| r.locked).map(|r| r.id.as_str()).collect();
+    let mut pins = HashMap::new();
+    let mut stops = Vec::new();
+    let current: HashMap<String, Need> = store.needs(None)?.into_iter().map(|n| (n.id.clone(), n)).collect();
+    for s in &saved.stops {
+        if s.run_id.as_deref().is_some_and(|r| locked_runs.contains(r)) {
+            continue;
+        }
+        let needs: Vec<Need> = saved
+            .needs
+            .iter()
+            .filter(|n| n.stop_id.as_deref() == Some(s.id.as_str()))
+            .filter_map(|n| current.get(&n.need_id).filter(|c| c.status == NeedStatus::Open).cloned())
+            .collect();
+        if needs.is_empty() {
+            continue;
+        }
+        if s.locked {
+            if let Some(&r) = s.run_id.as_deref().and_then(|r| index.get(r)) {
+                pins.insert(s.id.clone(), r);
+            }
+        }
+        let mut households: Vec<String> = needs.iter().map(|n| n.household_id.clone()).collect();
+        households.dedup();
+        stops.push(StopDraft { id: s.id.clone(), households, at: (s.lat, s.lon), needs });
+    }
+    let (problem, estimated) = build(&ctx, &saved.plan.day, day_start, &runs, &stops, &pins, region);
+    Ok(Prepared {
+        day: saved.plan.day.clone(),
+        day_start,
+        request,
+        saved: Some(saved),
+        runs,
+        stops,
+        left_out: Vec::new(),
+        problem,
+        estimated,
+        ctx,
+    })
+}

@@ -1,0 +1,207 @@
+//! Turning a search's solution into a saved plan: the runs' stops, the stock check (a depot
+//! cannot give more than it has, less what other drafts reserve), reasons for what is left out,
+//! and the rows written for a new plan or over a re-optimised one.
+
+use std::collections::HashMap;
+
+use rusqlite::Transaction;
+
+use super::prepare::Prepared;
+use super::problem::{COOLER, HIGH_CLEARANCE};
+use super::rows::{self, NeedRow, StopRow};
+use super::types::PlanStatus;
+use crate::audit::{self, AuditAction};
+use crate::error::Result;
+use crate::store::Stamp;
+use crate::vrp::{Solution, Unserved};
+
+/// Where each of the problem's stops ends up: (run index, position), or why not served.
+pub struct Placement {
+    pub placed: Vec<Option<(usize, usize)>>,
+    pub reasons: Vec<Option<&'static str>>,
+}
+
+fn reason(p: &Prepared, stop: usize, why: Unserved) -> &'static str {
+    let skills = p.problem.stops[stop].skills;
+    let fleet = p.problem.vehicles.iter().fold(0, |acc, v| acc | v.skills);
+    match why {
+        Unserved::SkillMissing if skills & COOLER != 0 && fleet & COOLER == 0 => "no_cooler",
+        Unserved::SkillMissing if skills & HIGH_CLEARANCE != 0 && fleet & HIGH_CLEARANCE == 0 => "high_clearance",
+        Unserved::SkillMissing => "not_stocked",
+        Unserved::NoCapacity => "no_capacity",
+        Unserved::Unreachable => "unreachable",
+        Unserved::OutsideEveryShift => "outside_every_shift",
+        Unserved::NotChosen => "not_chosen",
+    }
+}
+
+/// The solution's placement after the stock check: stops are given stock most urgent first
+/// (then in run order); a stop whose items its run's depot can no longer cover is left out with
+/// `not_enough_stock`. `reserved` is what other drafts (and this plan's locked runs) take.
+pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, String), f64>) -> Placement {
+    let n = p.stops.len();
+    let mut placed = vec![None; n];
+    let mut reasons = vec![None; n];
+    for (r, route) in solution.routes.iter().enumerate() {
+        let _ = r;
+        for (pos, &s) in route.stops.iter().enumerate() {
+            placed[s] = Some((route.vehicle, pos));
+        }
+    }
+    for &(s, why) in &solution.unserved {
+        reasons[s] = Some(reason(p, s, why));
+    }
+    let mut available: HashMap<(String, String), f64> = HashMap::new();
+    for (site, rows) in &p.ctx.stock {
+        for row in rows {
+            let key = (site.clone(), row.item.id.clone());
+            let taken = reserved.get(&key).copied().unwrap_or(0.0);
+            available.insert(key, row.quantity - taken);
+        }
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&s| placed[s].is_some()).collect();
+    // Locked stops take their stock first (they stay whatever the stock says).
+    order.sort_by_key(|&s| {
+        (p.problem.stops[s].vehicle.is_none(), p.stops[s].needs.iter().map(|x| x.urgency).min(), placed[s])
+    });
+    for s in order {
+        let (run, _) = placed[s].unwrap();
+        let site = &p.runs[run].site_id;
+        let depot = p.ctx.depot_stock(site);
+        let wants: Vec<(String, f64)> = p.stops[s]
+            .needs
+            .iter()
+            .filter_map(|need| {
+                super::problem::item_for(&p.ctx.items, depot, need).map(|i| (i.id.clone(), need.quantity))
+            })
+            .collect();
+        let pinned = p.problem.stops[s].vehicle.is_some();
+        let fits = pinned
+            || wants.iter().all(|(item, q)| {
+                let total: f64 = wants.iter().filter(|(i, _)| i == item).map(|(_, q)| q).sum();
+                let _ = q;
+                available.get(&(site.clone(), item.clone())).copied().unwrap_or(0.0) + 1e-9 >= total
+            });
+        if fits {
+            for (item, q) in wants {
+                *available.entry((site.clone(), item)).or_default() -= q;
+            }
+        } else {
+            placed[s] = None;
+            reasons[s] = Some("not_enough_stock");
+        }
+    }
+    // Positions close up over the stops the stock check took out.
+    let mut by_run: Vec<Vec<(usize, usize)>> = vec![Vec::new(); p.runs.len()];
+    for (s, at) in placed.iter().enumerate() {
+        if let Some((run, pos)) = at {
+            by_run[*run].push((*pos, s));
+        }
+    }
+    for run in &mut by_run {
+        run.sort();
+        for (new_pos, (_, s)) in run.iter().enumerate() {
+            placed[*s] = Some((placed[*s].unwrap().0, new_pos));
+        }
+    }
+    Placement { placed, reasons }
+}
+
+fn item_of(p: &Prepared, run: Option<usize>, need: &crate::need::Need) -> Option<String> {
+    let depot = run.map(|r| p.ctx.depot_stock(&p.runs[r].site_id)).unwrap_or(&[]);
+    super::problem::item_for(&p.ctx.items, depot, need).map(|i| i.id.clone())
+}
+
+/// Writes a new draft (replacing the day's draft, which becomes discarded); returns its id.
+pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &Placement) -> Result<String> {
+    let replaced = rows::draft_for(tx, &p.day)?;
+    if let Some(old) = &replaced {
+        rows::set_status(tx, stamp, old, PlanStatus::Discarded)?;
+        audit::record(tx, stamp, AuditAction::Update, "plan", &[old], "discarded: replaced by a new plan")?;
+    }
+    let id = crate::ids::new_id();
+    let plan = rows::PlanRow {
+        id: id.clone(),
+        day: p.day.clone(),
+        day_start: crate::store::timestamp(p.day_start),
+        status: PlanStatus::Draft,
+        request: serde_json::to_string(&p.request)?,
+        estimated: p.estimated,
+        created_at: stamp.now.clone(),
+        created_by: stamp.operator.clone(),
+    };
+    rows::insert_plan(tx, stamp, &plan)?;
+    for run in &p.runs {
+        rows::insert_run(tx, &id, run)?;
+    }
+    for (s, stop) in p.stops.iter().enumerate() {
+        let at = placement.placed[s];
+        let row = StopRow {
+            id: stop.id.clone(),
+            run_id: at.map(|(r, _)| p.runs[r].id.clone()),
+            position: at.map_or(0, |(_, pos)| pos as i64),
+            lat: stop.at.0,
+            lon: stop.at.1,
+            locked: false,
+            outcome: None,
+        };
+        rows::insert_stop(tx, &id, &row)?;
+        for need in &stop.needs {
+            rows::insert_need(
+                tx,
+                &id,
+                &NeedRow {
+                    need_id: need.id.clone(),
+                    household_id: need.household_id.clone(),
+                    stop_id: Some(stop.id.clone()),
+                    reason: placement.reasons[s].map(str::to_string),
+                    item_id: item_of(p, at.map(|a| a.0), need),
+                    quantity: need.quantity,
+                },
+            )?;
+        }
+    }
+    for (need, why) in &p.left_out {
+        rows::insert_need(
+            tx,
+            &id,
+            &NeedRow {
+                need_id: need.id.clone(),
+                household_id: need.household_id.clone(),
+                stop_id: None,
+                reason: Some(why.to_string()),
+                item_id: None,
+                quantity: need.quantity,
+            },
+        )?;
+    }
+    let served = placement.placed.iter().filter(|x| x.is_some()).count();
+    let detail = format!("{} runs, {served} of {} stops planned", p.runs.len(), p.stops.len());
+    audit::record(tx, stamp, AuditAction::Create, "plan", &[&id], &detail)?;
+    Ok(id)
+}
+
+/// Writes a re-optimised layout over the plan's unlocked part.
+pub fn write_again(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &Placement) -> Result<()> {
+    let saved = p.saved.as_ref().expect("re-optimising a saved plan");
+    let id = &saved.plan.id;
+    for (s, stop) in p.stops.iter().enumerate() {
+        let at = placement.placed[s];
+        let locked = saved.stops.iter().any(|x| x.id == stop.id && x.locked) && at.is_some();
+        rows::place_stop(tx, &stop.id, at.map(|(r, _)| p.runs[r].id.as_str()), at.map_or(0, |a| a.1 as i64), locked)?;
+        for need in &stop.needs {
+            let item = item_of(p, at.map(|a| a.0), need);
+            rows::set_need(tx, id, &need.id, placement.reasons[s], item.as_deref())?;
+        }
+    }
+    rows::touch(tx, stamp, id)?;
+    let served = placement.placed.iter().filter(|x| x.is_some()).count();
+    audit::record(
+        tx,
+        stamp,
+        AuditAction::Update,
+        "plan",
+        &[id],
+        &format!("re-optimised: {served} of {} stops placed", p.stops.len()),
+    )
+}
