@@ -1,6 +1,16 @@
 // Declares the app's own commands in an app manifest so that capabilities/main.json can grant
 // them to the main window only (nothing is allowed by default).
 const COMMANDS: &[&str] = &[
+    "plan_choices",
+    "plan_create",
+    "plan_reoptimise",
+    "plan_cancel",
+    "plans_list",
+    "plan_get",
+    "plan_set_layout",
+    "plan_dispatch",
+    "plan_record_outcome",
+    "plan_discard",
     "startup",
     "open_demo",
     "open_operation",

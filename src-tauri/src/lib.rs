@@ -7,6 +7,7 @@ mod error;
 mod exports;
 mod imports;
 mod menu;
+mod plans;
 mod protection;
 mod region;
 mod session;
@@ -63,6 +64,7 @@ pub fn run() {
                 last_backup: Mutex::new(None),
                 region: Mutex::new(None),
                 region_cancel: Default::default(),
+                plan_cancel: Default::default(),
                 region_generation: Default::default(),
                 e2e_picks: Mutex::new(
                     std::env::var("AIDMAP_E2E_PICK_FILES")
@@ -79,6 +81,16 @@ pub fn run() {
             menu::on_event(app, event.id().as_ref(), &recent);
         })
         .invoke_handler(tauri::generate_handler![
+            plans::plan_choices,
+            plans::plan_create,
+            plans::plan_reoptimise,
+            plans::plan_cancel,
+            plans::plans_list,
+            plans::plan_get,
+            plans::plan_set_layout,
+            plans::plan_dispatch,
+            plans::plan_record_outcome,
+            plans::plan_discard,
             commands::startup,
             commands::open_demo,
             commands::open_operation,

@@ -24,6 +24,8 @@ pub struct AppState {
     pub region_cancel: AtomicBool,
     /// Bumped whenever the region pack changes (the tile server reloads its archive).
     pub region_generation: AtomicU64,
+    /// Set to stop a planning search under way (it keeps the best plan so far).
+    pub plan_cancel: AtomicBool,
     /// Files the end-to-end tests pick instead of the native dialog (`e2e_pick_file`).
     pub e2e_picks: Mutex<Vec<String>>,
 }

@@ -7,4 +7,9 @@ export type ClosureInput = { name: string,
 /**
  * A GeoJSON LineString or Polygon geometry (lon, lat).
  */
-geometry: { type: "LineString" | "Polygon", coordinates: unknown }, active: boolean, };
+geometry: { type: "LineString" | "Polygon", coordinates: unknown }, active: boolean, 
+/**
+ * Passable by high-clearance vehicles only: its roads stay open for routing, and stops
+ * inside it (a Polygon) go only to vehicles with high clearance.
+ */
+high_clearance_only: boolean, };

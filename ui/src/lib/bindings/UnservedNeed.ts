@@ -2,7 +2,11 @@
 import type { Category } from "./Category";
 import type { Urgency } from "./Urgency";
 
-export type UnservedNeed = { lat: number, lon: number, label: string, 
+export type UnservedNeed = { 
+/**
+ * The stop it belongs to (None: left out before planning); put back on a run by layout.
+ */
+stop_id: string | null, lat: number, lon: number, label: string, 
 /**
  * `no_cooler`, `not_stocked` (no chosen depot holds the items), `not_enough_stock`,
  * `no_capacity`, `unreachable`, `outside_every_shift`, `high_clearance`, `not_chosen`

@@ -1,0 +1,92 @@
+//! Planning board commands. A search runs without holding the operation: it is prepared under
+//! the lock, searched outside it (progress as `plan-progress` events, `plan_cancel` keeps the
+//! best so far), and saved under the lock again.
+
+use std::sync::atomic::Ordering;
+
+use aidmap::plan::types::{PlanChoices, PlanInfo, PlanLayout, PlanRequest, PlanView, StopOutcome};
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+
+fn view(state: &AppState, id: &str) -> aidmap::Result<PlanView> {
+    state.with_store(|s| state.with_region(|r| s.plan_view(r, id))?)
+}
+
+fn search(app: &AppHandle, prepared: &aidmap::plan::Prepared) -> aidmap::Result<aidmap::vrp::Solution> {
+    let state = app.state::<AppState>();
+    state.plan_cancel.store(false, Ordering::SeqCst);
+    aidmap::plan::search(prepared, &state.plan_cancel, &mut |p| {
+        let _ = app.emit("plan-progress", p);
+    })
+}
+
+#[tauri::command(async)]
+pub fn plan_choices(state: State<'_, AppState>, request: PlanRequest) -> CmdResult<PlanChoices> {
+    Ok(state.with_store(|s| s.plan_choices(&request))?)
+}
+
+#[tauri::command(async)]
+pub fn plan_create(app: AppHandle, state: State<'_, AppState>, request: PlanRequest) -> CmdResult<PlanView> {
+    let prepared = state.with_store(|s| state.with_region(|r| s.prepare_plan(r, &request))?)?;
+    let solution = search(&app, &prepared)?;
+    let id = state.with_store(|s| s.save_new_plan(&prepared, &solution))?;
+    Ok(view(&state, &id)?)
+}
+
+#[tauri::command(async)]
+pub fn plan_reoptimise(app: AppHandle, state: State<'_, AppState>, id: String, seconds: u32, seed: u64) -> CmdResult<PlanView> {
+    let prepared = state.with_store(|s| state.with_region(|r| s.prepare_reoptimise(r, &id, seconds, seed))?)?;
+    let solution = search(&app, &prepared)?;
+    state.with_store(|s| s.save_reoptimised(&prepared, &solution))?;
+    Ok(view(&state, &id)?)
+}
+
+#[tauri::command(async)]
+pub fn plan_cancel(state: State<'_, AppState>) -> CmdResult<()> {
+    state.plan_cancel.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+#[tauri::command(async)]
+pub fn plans_list(state: State<'_, AppState>) -> CmdResult<Vec<PlanInfo>> {
+    Ok(state.with_store(|s| s.plans())?)
+}
+
+#[tauri::command(async)]
+pub fn plan_get(state: State<'_, AppState>, id: String) -> CmdResult<PlanView> {
+    Ok(view(&state, &id)?)
+}
+
+#[tauri::command(async)]
+pub fn plan_set_layout(state: State<'_, AppState>, id: String, layout: PlanLayout) -> CmdResult<PlanView> {
+    state.with_store(|s| s.set_plan_layout(&id, &layout))?;
+    Ok(view(&state, &id)?)
+}
+
+#[tauri::command(async)]
+pub fn plan_dispatch(state: State<'_, AppState>, id: String) -> CmdResult<PlanView> {
+    state.with_store(|s| s.dispatch_plan(&id))?;
+    Ok(view(&state, &id)?)
+}
+
+#[tauri::command(async)]
+pub fn plan_record_outcome(
+    state: State<'_, AppState>,
+    id: String,
+    stop_id: String,
+    outcome: Option<StopOutcome>,
+) -> CmdResult<PlanView> {
+    state.with_store(|s| s.record_stop_outcome(&id, &stop_id, outcome))?;
+    Ok(view(&state, &id)?)
+}
+
+#[tauri::command(async)]
+pub fn plan_discard(state: State<'_, AppState>, id: String) -> CmdResult<PlanInfo> {
+    state.with_store(|s| {
+        s.discard_plan(&id)?;
+        s.plans()?.into_iter().find(|p| p.id == id).ok_or(aidmap::Error::NotFound("plan"))
+    })
+    .map_err(Into::into)
+}
