@@ -353,3 +353,46 @@ fn the_cli_plans_a_date_saves_the_draft_and_lists_plans() {
     assert_eq!(plans[0]["status"], "draft");
     assert_eq!(plans[0]["day"], "2026-11-26");
 }
+
+#[test]
+fn stops_inside_a_high_clearance_closure_go_only_to_high_clearance_vehicles() {
+    let dir = tempdir();
+    let mut store = demo_store(dir.path());
+    let open = store.needs(Some(NeedStatus::Open)).unwrap();
+    let homes = store.households().unwrap();
+    let home = homes.iter().find(|h| open.iter().any(|n| n.household_id == h.id)).unwrap();
+    let d = 0.0004;
+    let (x, y) = (home.lon, home.lat);
+    let square = serde_json::json!({"type": "Polygon", "coordinates": [[
+        [x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]
+    ]]});
+    let input = aidmap::closure::ClosureInput {
+        name: "Flooded lane".into(),
+        geometry: square,
+        active: true,
+        high_clearance_only: true,
+    };
+    store.create_closure(&input).unwrap();
+    assert!(store.closure_shapes().unwrap().is_empty(), "its roads stay open for routing");
+    let view = plan(&mut store, &request());
+    let high: Vec<String> = store
+        .volunteer_details()
+        .unwrap()
+        .iter()
+        .flat_map(|v| &v.shifts)
+        .filter(|s| {
+            let vehicle = store.vehicles().unwrap().into_iter().find(|v| Some(&v.id) == s.vehicle_id.as_ref());
+            vehicle.is_some_and(|v| v.capabilities.contains(&Capability::HighClearance))
+        })
+        .map(|s| s.id.clone())
+        .collect();
+    let mine = |need: &str| open.iter().any(|n| n.id == need && n.household_id == home.id);
+    for run in &view.runs {
+        if run.stops.iter().flat_map(|s| &s.needs).any(|n| mine(&n.need_id)) {
+            assert!(high.contains(run.shift_id.as_ref().unwrap()), "served by a vehicle without high clearance");
+        }
+    }
+    if high.is_empty() {
+        assert!(view.unserved.iter().filter(|u| mine(&u.need.need_id)).all(|u| u.reason == "high_clearance"));
+    }
+}

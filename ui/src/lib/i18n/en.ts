@@ -1,5 +1,7 @@
 // English: the reference locale. Every key here must exist in every other locale (checked by
 // the type of `Messages` and by i18n.test.ts). `{name}` placeholders are filled by `t()`.
+import { planEn } from "./plan.en";
+
 export const en = {
   "app.name": "Aidmap",
   "app.loading": "Opening operation…",
@@ -324,6 +326,9 @@ export const en = {
   "closure.name": "Name",
   "closure.name_hint": "e.g. Bridge on Rue Grimaldi washed out",
   "closure.save": "Save closure",
+  "closure.high_clearance": "High clearance only",
+  "closure.high_clearance_hint": "Passable by high-clearance vehicles only: roads stay open, stops inside go only to high-clearance vehicles",
+  "closure.high_clearance_badge": "high clearance",
   "closure.discard": "Discard",
   "closure.drawing_hint": "Click points on the map. Double-click, Enter or Finish ends; Esc cancels.",
   "closure.finish": "Finish",
@@ -660,6 +665,7 @@ export const en = {
   "pending.hint": "Click where {name} lives. Esc to cancel.",
   "pending.placed": "{name} placed.",
   "error.unreadable_file": "This file cannot be imported. Nothing was changed.",
+  ...planEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

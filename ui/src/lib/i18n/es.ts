@@ -1,5 +1,6 @@
 // Spanish (neutral, formal register). Keys and `{placeholders}` must match en.ts exactly.
 import type { Messages } from "./en";
+import { planEs } from "./plan.es";
 
 export const es: Messages = {
   "app.name": "Aidmap",
@@ -325,6 +326,9 @@ export const es: Messages = {
   "closure.name": "Nombre",
   "closure.name_hint": "p. ej. Puente de la Rue Grimaldi arrastrado",
   "closure.save": "Guardar corte",
+  "closure.high_clearance": "Solo vehículos altos",
+  "closure.high_clearance_hint": "Solo pasan vehículos de gran altura libre: las calles siguen abiertas y las paradas dentro van solo a esos vehículos",
+  "closure.high_clearance_badge": "vehículo alto",
   "closure.discard": "Descartar",
   "closure.drawing_hint": "Haga clic en el mapa para añadir puntos. Doble clic, Intro o Terminar acaba; Esc cancela.",
   "closure.finish": "Terminar",
@@ -661,4 +665,5 @@ export const es: Messages = {
   "pending.hint": "Haga clic donde vive {name}. Esc para cancelar.",
   "pending.placed": "{name} ubicado.",
   "error.unreadable_file": "Este archivo no se puede importar. No se ha cambiado nada.",
+  ...planEs,
 };

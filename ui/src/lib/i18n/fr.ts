@@ -1,6 +1,7 @@
 // French (formal "vous" register). Keys and `{placeholders}` must match en.ts exactly.
 // Spaces before : ; ? ! are no-break spaces (U+00A0), as French typography requires.
 import type { Messages } from "./en";
+import { planFr } from "./plan.fr";
 
 export const fr: Messages = {
   "app.name": "Aidmap",
@@ -326,6 +327,9 @@ export const fr: Messages = {
   "closure.name": "Nom",
   "closure.name_hint": "p. ex. Pont de la rue Grimaldi emporté",
   "closure.save": "Enregistrer la coupure",
+  "closure.high_clearance": "Véhicules hauts seulement",
+  "closure.high_clearance_hint": "Praticable seulement par des véhicules à garde au sol élevée : les rues restent ouvertes, les arrêts à l’intérieur vont seulement à ces véhicules",
+  "closure.high_clearance_badge": "garde au sol",
   "closure.discard": "Abandonner",
   "closure.drawing_hint": "Cliquez des points sur la carte. Double-clic, Entrée ou Terminer finit ; Échap annule.",
   "closure.finish": "Terminer",
@@ -662,4 +666,5 @@ export const fr: Messages = {
   "pending.hint": "Cliquez là où habite {name}. Échap pour annuler.",
   "pending.placed": "{name} placé.",
   "error.unreadable_file": "Ce fichier ne peut pas être importé. Rien n’a été modifié.",
+  ...planFr,
 };
