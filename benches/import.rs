@@ -17,9 +17,20 @@ use rand::{Rng, SeedableRng};
 
 const HOUSEHOLDS: usize = 100_000;
 const INSTALLATION: &str = "0193a5b0-0000-7000-8000-0000000bench";
-const FIRST: &[&str] = &["Aino", "Eero", "Matti", "Liisa", "Juha", "Sanna", "Mika", "Anna", "Pekka", "Maria", "Olli", "Laura"];
-const LAST: &[&str] =
-    &["Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Hämäläinen", "Laine", "Heikkinen", "Koskinen", "Järvinen", "Lehtonen"];
+const FIRST: &[&str] =
+    &["Aino", "Eero", "Matti", "Liisa", "Juha", "Sanna", "Mika", "Anna", "Pekka", "Maria", "Olli", "Laura"];
+const LAST: &[&str] = &[
+    "Virtanen",
+    "Korhonen",
+    "Mäkinen",
+    "Nieminen",
+    "Hämäläinen",
+    "Laine",
+    "Heikkinen",
+    "Koskinen",
+    "Järvinen",
+    "Lehtonen",
+];
 
 /// `(with coordinates, with addresses)`: the same households twice, so the two imports compare.
 fn sheets(addresses: &[(String, f64, f64)]) -> (String, String) {
@@ -82,7 +93,10 @@ fn main() {
     let report = timed("import with coordinates (no geocoding)", || {
         store.import_table(ImportKind::Households, &sheet, None, "h.csv", None, false).unwrap()
     });
-    println!("    {} created, {} skipped, {} possible duplicates", report.created, report.skipped, report.possible_duplicates);
+    println!(
+        "    {} created, {} skipped, {} possible duplicates",
+        report.created, report.skipped, report.possible_duplicates
+    );
     let pairs = timed("duplicate scan over all households", || store.duplicates().unwrap());
     println!("    {} likely duplicate pairs (about {} entered twice)", pairs.len(), HOUSEHOLDS / 50);
 

@@ -36,7 +36,13 @@ pub fn plan_create(app: AppHandle, state: State<'_, AppState>, request: PlanRequ
 }
 
 #[tauri::command(async)]
-pub fn plan_reoptimise(app: AppHandle, state: State<'_, AppState>, id: String, seconds: u32, seed: u64) -> CmdResult<PlanView> {
+pub fn plan_reoptimise(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    seconds: u32,
+    seed: u64,
+) -> CmdResult<PlanView> {
     let prepared = state.with_store(|s| state.with_region(|r| s.prepare_reoptimise(r, &id, seconds, seed))?)?;
     let solution = search(&app, &prepared)?;
     state.with_store(|s| s.save_reoptimised(&prepared, &solution))?;
@@ -84,9 +90,10 @@ pub fn plan_record_outcome(
 
 #[tauri::command(async)]
 pub fn plan_discard(state: State<'_, AppState>, id: String) -> CmdResult<PlanInfo> {
-    state.with_store(|s| {
-        s.discard_plan(&id)?;
-        s.plans()?.into_iter().find(|p| p.id == id).ok_or(aidmap::Error::NotFound("plan"))
-    })
-    .map_err(Into::into)
+    state
+        .with_store(|s| {
+            s.discard_plan(&id)?;
+            s.plans()?.into_iter().find(|p| p.id == id).ok_or(aidmap::Error::NotFound("plan"))
+        })
+        .map_err(Into::into)
 }
