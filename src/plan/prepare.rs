@@ -284,6 +284,27 @@ pub fn new_plan(store: &Store, region: Option<&RegionPack>, req: &PlanRequest) -
             locked: false,
         });
     }
+    // Needs no chosen run could ever carry are left out before grouping, so that they do not
+    // keep the rest of their household's needs off the runs.
+    let fleet = runs.iter().fold(0, |acc, r| acc | r.skills | problem::stock_skills(ctx.depot_stock(&r.site_id)));
+    let mut left_out: Vec<(Need, &'static str)> = Vec::new();
+    let needs: Vec<Need> = needs
+        .into_iter()
+        .filter(|n| {
+            let item = problem::item_for(&ctx.items, &[], n);
+            let why = if fleet & problem::stocked(n.category) == 0 {
+                Some("not_stocked")
+            } else if fleet & COOLER == 0 && problem::cold_chain(n, item, ctx.households.get(&n.household_id)) {
+                Some("no_cooler")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                left_out.push((n.clone(), why));
+            }
+            why.is_none()
+        })
+        .collect();
     let households: Vec<Household> = ctx.households.values().cloned().collect();
     let (groups, skipped) = problem::group(&households, &needs);
     let stops: Vec<StopDraft> = groups
@@ -298,7 +319,7 @@ pub fn new_plan(store: &Store, region: Option<&RegionPack>, req: &PlanRequest) -
             }
         })
         .collect();
-    let left_out = skipped.into_iter().map(|n| (n.clone(), "household_not_active")).collect();
+    left_out.extend(skipped.into_iter().map(|n| (n.clone(), "household_not_active")));
     let (problem, estimated) = build(&ctx, &req.day, day_start, &runs, &stops, &HashMap::new(), region);
     Ok(Prepared {
         day: req.day.clone(),
