@@ -50,5 +50,7 @@ mod supplies;
 mod upgrade;
 #[path = "core/volunteers.rs"]
 mod volunteers;
+#[path = "core/vrp_engine.rs"]
+mod vrp_engine;
 #[path = "core/vrp_io.rs"]
 mod vrp_io;
