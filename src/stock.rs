@@ -57,6 +57,14 @@ pub struct StockRow {
     pub low: bool,
     /// The earliest expiry among batches received here (a hint; batches are not tracked out).
     pub next_expiry: Option<String>,
+    /// Held for draft supply-run plans loading here (still on hand until dispatched).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[ts(optional = nullable)]
+    pub reserved: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// Open needs of one category against the stock of that category across active sites.
@@ -311,12 +319,14 @@ pub fn levels(conn: &Connection, site_id: &str) -> Result<Vec<StockRow>> {
     )?;
     let found: Vec<(String, f64, Option<String>)> =
         stmt.query_map([site_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let reserved = crate::plan::rows::reserved_at(conn, site_id)?;
     Ok(items
         .into_iter()
         .filter_map(|item| {
             let (_, quantity, next_expiry) = found.iter().find(|f| f.0 == item.id)?.clone();
             let low = item.low_threshold.is_some_and(|t| quantity <= t);
-            Some(StockRow { item, quantity, low, next_expiry })
+            let reserved = reserved.get(&item.id).copied().unwrap_or(0.0);
+            Some(StockRow { item, quantity, low, next_expiry, reserved })
         })
         .collect())
 }

@@ -396,3 +396,15 @@ fn stops_inside_a_high_clearance_closure_go_only_to_high_clearance_vehicles() {
         assert!(view.unserved.iter().filter(|u| mine(&u.need.need_id)).all(|u| u.reason == "high_clearance"));
     }
 }
+
+#[test]
+fn a_draft_shows_as_reserved_in_the_depot_stock_until_dispatched() {
+    let dir = tempdir();
+    let mut store = demo_store(dir.path());
+    let view = plan(&mut store, &request());
+    let s = &view.stock[0];
+    let row = |store: &Store| store.stock(&s.site_id).unwrap().into_iter().find(|r| r.item.id == s.item_id).unwrap();
+    assert!((row(&store).reserved - s.quantity).abs() < 1e-9);
+    store.dispatch_plan(&view.info.id).unwrap();
+    assert_eq!(row(&store).reserved, 0.0, "issued, no longer reserved");
+}

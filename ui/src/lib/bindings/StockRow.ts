@@ -12,4 +12,8 @@ low: boolean,
 /**
  * The earliest expiry among batches received here (a hint; batches are not tracked out).
  */
-next_expiry: string | null, };
+next_expiry: string | null, 
+/**
+ * Held for draft supply-run plans loading here (still on hand until dispatched).
+ */
+reserved?: number, };

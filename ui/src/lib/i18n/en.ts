@@ -424,6 +424,7 @@ export const en = {
   "stock.expiry_short": "Expires",
   "stock.held": "{count} held here",
   "stock.low": "low",
+  "stock.reserved": "{n} reserved for a draft plan",
   "stock.new_item": "New item…",
   "stock.to_site": "To site",
   "stock.reason": "Reason or note",

@@ -424,6 +424,7 @@ export const es: Messages = {
   "stock.expiry_short": "Caduca",
   "stock.held": "{count} aquí",
   "stock.low": "bajo",
+  "stock.reserved": "{n} reservado para un plan en borrador",
   "stock.new_item": "Nuevo artículo…",
   "stock.to_site": "Al sitio",
   "stock.reason": "Motivo o nota",

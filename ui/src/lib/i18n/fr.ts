@@ -425,6 +425,7 @@ export const fr: Messages = {
   "stock.expiry_short": "Périme",
   "stock.held": "{count} ici",
   "stock.low": "bas",
+  "stock.reserved": "{n} réservé pour un plan en brouillon",
   "stock.new_item": "Nouvel article…",
   "stock.to_site": "Vers le site",
   "stock.reason": "Motif ou note",
