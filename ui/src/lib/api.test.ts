@@ -48,6 +48,29 @@ describe("api (the IPC module)", () => {
     expect(received).toEqual({ input });
   });
 
+  it("sends the planning commands with JSON-safe arguments (the seed as a number)", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      return null;
+    });
+    const request = {
+      day: "2026-03-02", day_start: "2026-03-01T23:00:00.000Z", urgencies: [], categories: [], area: null, shift_ids: null,
+      site_ids: ["s1"], seconds: 10, seed: 7n,
+    };
+    await api.planCreate(request);
+    await api.planReoptimise("p1", 20, 9);
+    await api.planRecordOutcome("p1", "s1", "nobody_home");
+    await api.planSetLayout("p1", { runs: [{ run_id: "r1", locked: true, stops: [{ stop_id: "s1", locked: false }] }], removed: ["s2"] });
+    expect(calls).toEqual([
+      { cmd: "plan_create", args: { request: { ...request, seed: 7 } } },
+      { cmd: "plan_reoptimise", args: { id: "p1", seconds: 20, seed: 9 } },
+      { cmd: "plan_record_outcome", args: { id: "p1", stopId: "s1", outcome: "nobody_home" } },
+      { cmd: "plan_set_layout", args: { id: "p1", layout: { runs: [{ run_id: "r1", locked: true, stops: [{ stop_id: "s1", locked: false }] }], removed: ["s2"] } } },
+    ]);
+    expect(() => JSON.stringify(calls)).not.toThrow();
+  });
+
   it("turns a backend {code, message, fields} rejection into an ApiError", async () => {
     mockIPC(() => {
       throw { code: "validation", message: "invalid input: lat is out of range", fields: [{ field: "lat", rule: "out_of_range" }] };

@@ -54,6 +54,12 @@ import type { ShiftInput } from "./bindings/ShiftInput";
 import type { ShiftRow } from "./bindings/ShiftRow";
 import type { Vehicle } from "./bindings/Vehicle";
 import type { VehicleInput } from "./bindings/VehicleInput";
+import type { PlanChoices } from "./bindings/PlanChoices";
+import type { PlanInfo } from "./bindings/PlanInfo";
+import type { PlanLayout } from "./bindings/PlanLayout";
+import type { PlanRequest } from "./bindings/PlanRequest";
+import type { PlanView } from "./bindings/PlanView";
+import type { StopOutcome } from "./bindings/StopOutcome";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -75,6 +81,12 @@ export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (isReport(e)) return new ApiError({ code: e.code, message: e.message, fields: e.fields ?? [] });
   return new ApiError({ code: "internal", message: String(e), fields: [] });
+}
+
+/** A plan request as JSON can carry it: the seed is a 64-bit integer in Rust (`bigint` in the
+ * bindings), which JSON.stringify refuses; seeds the UI makes stay below 2^31. */
+function planRequest(request: PlanRequest): Record<string, unknown> {
+  return { ...request, seed: Number(request.seed) };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -164,6 +176,20 @@ export const api = {
   undoMerge: (id: string) => call<MergeRecord>("undo_merge", { id }),
   pendingRows: () => call<PendingRow[]>("pending_rows"),
   placePending: (id: string, lat: number, lon: number) => call<string>("place_pending", { id, lat, lon }),
+  // Supply-run planning. planCreate and planReoptimise search for up to `seconds`, sending
+  // "plan-progress" events (PlanProgress) meanwhile; planCancel stops them early (they then
+  // resolve with the best plan found so far).
+  planChoices: (request: PlanRequest) => call<PlanChoices>("plan_choices", { request: planRequest(request) }),
+  planCreate: (request: PlanRequest) => call<PlanView>("plan_create", { request: planRequest(request) }),
+  planCancel: () => call<void>("plan_cancel"),
+  plansList: () => call<PlanInfo[]>("plans_list"),
+  planGet: (id: string) => call<PlanView>("plan_get", { id }),
+  planSetLayout: (id: string, layout: PlanLayout) => call<PlanView>("plan_set_layout", { id, layout }),
+  planReoptimise: (id: string, seconds: number, seed: number) => call<PlanView>("plan_reoptimise", { id, seconds, seed }),
+  planDispatch: (id: string) => call<PlanView>("plan_dispatch", { id }),
+  planRecordOutcome: (id: string, stopId: string, outcome: StopOutcome | null) =>
+    call<PlanView>("plan_record_outcome", { id, stopId, outcome }),
+  planDiscard: (id: string) => call<PlanInfo>("plan_discard", { id }),
 };
 
 export type Api = typeof api;

@@ -40,9 +40,10 @@ describe("map layer logic", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.indexOf("area-roads-major")).toBeLessThan(ids.indexOf("household-clusters"));
     expect(ids.indexOf("household-clusters")).toBeLessThan(ids.indexOf("household-points"));
-    // Households are on top of the map, the closures and the sites; only the shape being drawn
-    // is above.
-    expect(ids.slice(-4, -2)).toEqual(CLICKABLE_LAYERS.filter((l) => l.startsWith("household")));
+    // Households are on top of the map, the closures and the sites; only a plan's layers
+    // (plan.test.ts) and the shape being drawn are above.
+    const plan = ids.filter((l) => l.startsWith("plan-"));
+    expect(ids.slice(-4 - plan.length, -2 - plan.length)).toEqual(CLICKABLE_LAYERS.filter((l) => l.startsWith("household")));
     expect(ids.indexOf("closure-lines")).toBeLessThan(ids.indexOf("site-icons"));
     expect(ids.indexOf("site-low-counts")).toBeLessThan(ids.indexOf("household-clusters"));
     expect(ids.slice(-2)).toEqual(["closure-draft-line", "closure-draft-points"]);
@@ -50,7 +51,7 @@ describe("map layer logic", () => {
 
   it("turns closures and the shape being drawn into GeoJSON", () => {
     const closures = closuresToGeoJSON([
-      { id: "c1", name: "Bridge", active: false, updated_at: "", geometry: { type: "LineString", coordinates: [[7.4, 43.7], [7.41, 43.71]] } },
+      { id: "c1", name: "Bridge", active: false, high_clearance_only: false, updated_at: "", geometry: { type: "LineString", coordinates: [[7.4, 43.7], [7.41, 43.71]] } },
     ]);
     expect(closures.features[0].properties).toEqual({ id: "c1", name: "Bridge", active: false });
     const pts: [number, number][] = [[0, 0], [1, 0], [1, 1]];

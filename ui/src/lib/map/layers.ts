@@ -16,6 +16,7 @@ import type { Closure } from "../bindings/Closure";
 import type { Urgency } from "../bindings/Urgency";
 import { basemapLayers, GLYPHS_URL } from "./basemap";
 import { siteLayers } from "./sites";
+import { PLAN_CLICKABLE, planLayers } from "./plan";
 
 export const URGENCIES: Urgency[] = ["critical", "high", "normal", "low"];
 /** Rank used on the map: 0 = critical … 3 = low, 4 = no open need. */
@@ -174,11 +175,12 @@ export function layerStack(opts: { basemap?: boolean } = {}): LayerSpecification
   };
   return [
     ...(opts.basemap ? basemapLayers() : []),
-    buildings, minorRoads, majorRoads, boundaryLine, closureAreas, closureLines, ...siteLayers(), clusters, points, draftLine, draftPoints,
+    buildings, minorRoads, majorRoads, boundaryLine, closureAreas, closureLines, ...siteLayers(), clusters, points, ...planLayers(), draftLine, draftPoints,
   ];
 }
 
-export const CLICKABLE_LAYERS = ["household-clusters", "household-points", "site-icons"];
+/** Layers a click selects something on, in the order clicks look at them. */
+export const CLICKABLE_LAYERS = [...PLAN_CLICKABLE, "household-clusters", "household-points", "site-icons"];
 
 /** The base style: a plain background; sources and layers are added once data arrives. Glyphs
  * for labels ship inside the app (`ui/public/glyphs`, made by `make glyphs`). */
