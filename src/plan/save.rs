@@ -35,23 +35,59 @@ fn reason(p: &Prepared, stop: usize, why: Unserved) -> &'static str {
     }
 }
 
+/// What a stop takes from a run's depot: (item, quantity) per need with an item.
+fn wants(p: &Prepared, stop: usize, run: usize) -> Vec<(String, f64)> {
+    let depot = p.ctx.depot_stock(&p.runs[run].site_id);
+    p.stops[stop]
+        .needs
+        .iter()
+        .filter_map(|need| super::problem::item_for(&p.ctx.items, depot, need).map(|i| (i.id.clone(), need.quantity)))
+        .collect()
+}
+
+type Stock = HashMap<(String, String), f64>;
+
+fn covers(available: &Stock, site: &str, wants: &[(String, f64)]) -> bool {
+    wants.iter().all(|(item, _)| {
+        let total: f64 = wants.iter().filter(|(i, _)| i == item).map(|(_, q)| q).sum();
+        available.get(&(site.to_string(), item.clone())).copied().unwrap_or(0.0) + 1e-9 >= total
+    })
+}
+
+fn take(available: &mut Stock, site: &str, wants: Vec<(String, f64)>) {
+    for (item, q) in wants {
+        *available.entry((site.to_string(), item)).or_default() -= q;
+    }
+}
+
+/// The route's driving time if it respects every rule (capacity, windows, shift, skills).
+fn route_cost(p: &Prepared, vehicle: usize, stops: &[usize]) -> Option<i64> {
+    let solution = Solution { routes: vec![crate::vrp::Route { vehicle, stops: stops.to_vec() }], unserved: vec![] };
+    let e = crate::vrp::evaluate::evaluate(&p.problem, &solution);
+    e.violations.iter().all(|v| v.starts_with("required stop ")).then_some(e.duration)
+}
+
 /// The solution's placement after the stock check: stops are given stock most urgent first
-/// (then in run order); a stop whose items its run's depot can no longer cover is left out with
-/// `not_enough_stock`. `reserved` is what other drafts (and this plan's locked runs) take.
+/// (then in run order); a stop whose items its run's depot can no longer cover is taken off and
+/// offered to the other runs whose depots still can, at the cheapest position that keeps the
+/// run within its rules (the search does not see quantities, only which depot stocks what); what
+/// no run can take is left out with `not_enough_stock`. `reserved` is what other drafts (and
+/// this plan's locked runs) take.
 pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, String), f64>) -> Placement {
     let n = p.stops.len();
-    let mut placed = vec![None; n];
-    let mut reasons = vec![None; n];
-    for (r, route) in solution.routes.iter().enumerate() {
-        let _ = r;
-        for (pos, &s) in route.stops.iter().enumerate() {
-            placed[s] = Some((route.vehicle, pos));
+    let mut routes: Vec<Vec<usize>> = vec![Vec::new(); p.runs.len()];
+    let mut on: Vec<Option<usize>> = vec![None; n];
+    for route in &solution.routes {
+        routes[route.vehicle] = route.stops.clone();
+        for &s in &route.stops {
+            on[s] = Some(route.vehicle);
         }
     }
+    let mut reasons = vec![None; n];
     for &(s, why) in &solution.unserved {
         reasons[s] = Some(reason(p, s, why));
     }
-    let mut available: HashMap<(String, String), f64> = HashMap::new();
+    let mut available: Stock = HashMap::new();
     for (site, rows) in &p.ctx.stock {
         for row in rows {
             let key = (site.clone(), row.item.id.clone());
@@ -59,49 +95,55 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
             available.insert(key, row.quantity - taken);
         }
     }
-    let mut order: Vec<usize> = (0..n).filter(|&s| placed[s].is_some()).collect();
+    let urgency = |s: usize| p.stops[s].needs.iter().map(|x| x.urgency).min();
+    let mut order: Vec<usize> = (0..n).filter(|&s| on[s].is_some()).collect();
     // Locked stops take their stock first (they stay whatever the stock says).
-    order.sort_by_key(|&s| {
-        (p.problem.stops[s].vehicle.is_none(), p.stops[s].needs.iter().map(|x| x.urgency).min(), placed[s])
-    });
+    order.sort_by_key(|&s| (p.problem.stops[s].vehicle.is_none(), urgency(s), on[s]));
+    let mut dropped = Vec::new();
     for s in order {
-        let (run, _) = placed[s].unwrap();
-        let site = &p.runs[run].site_id;
-        let depot = p.ctx.depot_stock(site);
-        let wants: Vec<(String, f64)> = p.stops[s]
-            .needs
-            .iter()
-            .filter_map(|need| {
-                super::problem::item_for(&p.ctx.items, depot, need).map(|i| (i.id.clone(), need.quantity))
-            })
-            .collect();
-        let pinned = p.problem.stops[s].vehicle.is_some();
-        let fits = pinned
-            || wants.iter().all(|(item, q)| {
-                let total: f64 = wants.iter().filter(|(i, _)| i == item).map(|(_, q)| q).sum();
-                let _ = q;
-                available.get(&(site.clone(), item.clone())).copied().unwrap_or(0.0) + 1e-9 >= total
-            });
-        if fits {
-            for (item, q) in wants {
-                *available.entry((site.clone(), item)).or_default() -= q;
-            }
+        let run = on[s].unwrap();
+        let want = wants(p, s, run);
+        if p.problem.stops[s].vehicle.is_some() || covers(&available, &p.runs[run].site_id, &want) {
+            take(&mut available, &p.runs[run].site_id, want);
         } else {
-            placed[s] = None;
-            reasons[s] = Some("not_enough_stock");
+            routes[run].retain(|&x| x != s);
+            on[s] = None;
+            dropped.push(s);
         }
     }
-    // Positions close up over the stops the stock check took out.
-    let mut by_run: Vec<Vec<(usize, usize)>> = vec![Vec::new(); p.runs.len()];
-    for (s, at) in placed.iter().enumerate() {
-        if let Some((run, pos)) = at {
-            by_run[*run].push((*pos, s));
+    // Offer each dropped stop, most urgent first, to the runs whose depots still cover it.
+    dropped.sort_by_key(|&s| urgency(s));
+    for s in dropped {
+        let mut best: Option<(i64, usize, usize)> = None;
+        for run in 0..p.runs.len() {
+            let site = &p.runs[run].site_id;
+            if !p.problem.vehicles[run].skills & p.problem.stops[s].skills != 0 || !covers(&available, site, &wants(p, s, run)) {
+                continue;
+            }
+            let Some(before) = route_cost(p, run, &routes[run]) else { continue };
+            for pos in 0..=routes[run].len() {
+                let mut tried = routes[run].clone();
+                tried.insert(pos, s);
+                if let Some(cost) = route_cost(p, run, &tried) {
+                    if best.is_none_or(|b| cost - before < b.0) {
+                        best = Some((cost - before, run, pos));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, run, pos)) => {
+                take(&mut available, &p.runs[run].site_id, wants(p, s, run));
+                routes[run].insert(pos, s);
+                on[s] = Some(run);
+            }
+            None => reasons[s] = Some("not_enough_stock"),
         }
     }
-    for run in &mut by_run {
-        run.sort();
-        for (new_pos, (_, s)) in run.iter().enumerate() {
-            placed[*s] = Some((placed[*s].unwrap().0, new_pos));
+    let mut placed = vec![None; n];
+    for (run, stops) in routes.iter().enumerate() {
+        for (pos, &s) in stops.iter().enumerate() {
+            placed[s] = Some((run, pos));
         }
     }
     Placement { placed, reasons }
