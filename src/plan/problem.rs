@@ -86,10 +86,13 @@ pub struct StopSpec {
 /// Groups open needs of active households into stops: households within ~15 m of each other (one
 /// building) share one. Returns the groups (household ids, needs) and the needs left out because
 /// their household is not active.
-pub fn group<'n>(households: &[Household], needs: &'n [Need]) -> (Vec<(Vec<String>, Vec<&'n Need>)>, Vec<&'n Need>) {
+/// Households (ids) at one building and their needs.
+pub type Group<'n> = (Vec<String>, Vec<&'n Need>);
+
+pub fn group<'n>(households: &[Household], needs: &'n [Need]) -> (Vec<Group<'n>>, Vec<&'n Need>) {
     let by_id: HashMap<&str, &Household> = households.iter().map(|h| (h.id.as_str(), h)).collect();
     let mut cells: HashMap<(i64, i64), usize> = HashMap::new();
-    let mut groups: Vec<(Vec<String>, Vec<&Need>)> = Vec::new();
+    let mut groups: Vec<Group<'n>> = Vec::new();
     let mut skipped = Vec::new();
     for need in needs {
         let Some(h) = by_id.get(need.household_id.as_str()).filter(|h| h.status == HouseholdStatus::Active) else {

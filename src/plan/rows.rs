@@ -161,6 +161,13 @@ pub fn set_need(
     Ok(())
 }
 
+/// Moves a need to another stop of the plan.
+pub fn move_need(conn: &Connection, plan_id: &str, need_id: &str, stop_id: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE plan_need SET stop_id = ?3 WHERE plan_id = ?1 AND need_id = ?2")?
+        .execute(params![plan_id, need_id, stop_id])?;
+    Ok(())
+}
+
 pub fn set_outcome(conn: &Connection, stamp: &Stamp, stop_id: &str, outcome: Option<StopOutcome>) -> Result<()> {
     conn.execute(
         "UPDATE plan_stop SET outcome = ?2, outcome_at = ?3, outcome_by = ?4 WHERE id = ?1",

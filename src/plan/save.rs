@@ -19,6 +19,9 @@ use crate::vrp::{Solution, Unserved};
 pub struct Placement {
     pub placed: Vec<Option<(usize, usize)>>,
     pub reasons: Vec<Option<&'static str>>,
+    /// Per stop: its needs (indices) its run's depot cannot cover although it covers the others;
+    /// they are split off into a stop of their own, left out with `not_enough_stock`.
+    pub short: Vec<Vec<usize>>,
 }
 
 fn reason(p: &Prepared, stop: usize, why: Unserved) -> &'static str {
@@ -100,12 +103,35 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
     // Locked stops take their stock first (they stay whatever the stock says).
     order.sort_by_key(|&s| (p.problem.stops[s].vehicle.is_none(), urgency(s), on[s]));
     let mut dropped = Vec::new();
+    let mut short = vec![Vec::new(); n];
     for s in order {
         let run = on[s].unwrap();
+        let site = &p.runs[run].site_id;
         let want = wants(p, s, run);
-        if p.problem.stops[s].vehicle.is_some() || covers(&available, &p.runs[run].site_id, &want) {
-            take(&mut available, &p.runs[run].site_id, want);
-        } else {
+        if p.problem.stops[s].vehicle.is_some() || covers(&available, site, &want) {
+            take(&mut available, site, want);
+            continue;
+        }
+        // Hand over what the depot still has, most urgent need first.
+        let depot = p.ctx.depot_stock(site);
+        let mut needs: Vec<usize> = (0..p.stops[s].needs.len()).collect();
+        needs.sort_by_key(|&k| p.stops[s].needs[k].urgency);
+        let mut given = Vec::new();
+        for k in needs {
+            let need = &p.stops[s].needs[k];
+            let want: Vec<(String, f64)> = super::problem::item_for(&p.ctx.items, depot, need)
+                .map(|i| (i.id.clone(), need.quantity))
+                .into_iter()
+                .collect();
+            if covers(&available, site, &want) {
+                take(&mut available, site, want);
+                given.push(k);
+            } else {
+                short[s].push(k);
+            }
+        }
+        if given.is_empty() {
+            short[s].clear();
             routes[run].retain(|&x| x != s);
             on[s] = None;
             dropped.push(s);
@@ -115,9 +141,11 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
     dropped.sort_by_key(|&s| urgency(s));
     for s in dropped {
         let mut best: Option<(i64, usize, usize)> = None;
-        for run in 0..p.runs.len() {
-            let site = &p.runs[run].site_id;
-            if !p.problem.vehicles[run].skills & p.problem.stops[s].skills != 0 || !covers(&available, site, &wants(p, s, run)) {
+        for (run, spec) in p.runs.iter().enumerate() {
+            let site = &spec.site_id;
+            if !p.problem.vehicles[run].skills & p.problem.stops[s].skills != 0
+                || !covers(&available, site, &wants(p, s, run))
+            {
                 continue;
             }
             let Some(before) = route_cost(p, run, &routes[run]) else { continue };
@@ -146,12 +174,36 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
             placed[s] = Some((run, pos));
         }
     }
-    Placement { placed, reasons }
+    Placement { placed, reasons, short }
 }
 
 fn item_of(p: &Prepared, run: Option<usize>, need: &crate::need::Need) -> Option<String> {
     let depot = run.map(|r| p.ctx.depot_stock(&p.runs[r].site_id)).unwrap_or(&[]);
     super::problem::item_for(&p.ctx.items, depot, need).map(|i| i.id.clone())
+}
+
+/// A stop of its own, off every run, for the needs of `stop` its depot could not cover.
+fn split_stop(
+    tx: &Transaction<'_>,
+    plan: &str,
+    stop: &super::prepare::StopDraft,
+    short: &[usize],
+) -> Result<Option<String>> {
+    if short.is_empty() {
+        return Ok(None);
+    }
+    let id = crate::ids::new_id();
+    let row = StopRow {
+        id: id.clone(),
+        run_id: None,
+        position: 0,
+        lat: stop.at.0,
+        lon: stop.at.1,
+        locked: false,
+        outcome: None,
+    };
+    rows::insert_stop(tx, plan, &row)?;
+    Ok(Some(id))
 }
 
 /// Writes a new draft (replacing the day's draft, which becomes discarded); returns its id.
@@ -188,15 +240,21 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
             outcome: None,
         };
         rows::insert_stop(tx, &id, &row)?;
-        for need in &stop.needs {
+        let split = split_stop(tx, &id, stop, &placement.short[s])?;
+        for (k, need) in stop.needs.iter().enumerate() {
+            let short = placement.short[s].contains(&k);
             rows::insert_need(
                 tx,
                 &id,
                 &NeedRow {
                     need_id: need.id.clone(),
                     household_id: need.household_id.clone(),
-                    stop_id: Some(stop.id.clone()),
-                    reason: placement.reasons[s].map(str::to_string),
+                    stop_id: Some(if short { split.clone().unwrap_or_default() } else { stop.id.clone() }),
+                    reason: if short {
+                        Some("not_enough_stock".into())
+                    } else {
+                        placement.reasons[s].map(str::to_string)
+                    },
                     item_id: item_of(p, at.map(|a| a.0), need),
                     quantity: need.quantity,
                 },
@@ -231,9 +289,16 @@ pub fn write_again(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement:
         let at = placement.placed[s];
         let locked = saved.stops.iter().any(|x| x.id == stop.id && x.locked) && at.is_some();
         rows::place_stop(tx, &stop.id, at.map(|(r, _)| p.runs[r].id.as_str()), at.map_or(0, |a| a.1 as i64), locked)?;
-        for need in &stop.needs {
+        let split = split_stop(tx, id, stop, &placement.short[s])?;
+        for (k, need) in stop.needs.iter().enumerate() {
             let item = item_of(p, at.map(|a| a.0), need);
-            rows::set_need(tx, id, &need.id, placement.reasons[s], item.as_deref())?;
+            match &split {
+                Some(other) if placement.short[s].contains(&k) => {
+                    rows::move_need(tx, id, &need.id, other)?;
+                    rows::set_need(tx, id, &need.id, Some("not_enough_stock"), item.as_deref())?;
+                }
+                _ => rows::set_need(tx, id, &need.id, placement.reasons[s], item.as_deref())?,
+            }
         }
     }
     rows::touch(tx, stamp, id)?;
