@@ -85,6 +85,7 @@ bench:
 	cargo bench -p aidmap --bench region
 	cargo bench -p aidmap --bench import
 	cargo bench -p aidmap --bench vrp
+	cargo bench -p aidmap --bench plan
 
 clean:
 	cargo clean

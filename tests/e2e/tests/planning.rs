@@ -15,7 +15,10 @@ async fn set_value(app: &App, css: &str, value: &str) {
 async fn click(app: &App, css: &str) {
     let e = app.wait_css(css).await;
     app.client
-        .execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![serde_json::to_value(&e).unwrap()])
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); return true;",
+            vec![serde_json::to_value(&e).unwrap()],
+        )
         .await
         .unwrap();
     e.click().await.unwrap();
@@ -66,20 +69,48 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     app.wait_css("[data-testid=plan-feasible]").await;
     app.screenshot("plan-review").await;
 
+    // Drag the second stop of the first busy run above its first stop. WebKitWebDriver cannot
+    // perform a native HTML5 drag, so the drag events are dispatched in the page (the real
+    // board's handlers, the real backend); then undo it.
+    let initial = runs(&app).await;
+    let busy: Vec<usize> = (0..initial.len()).filter(|&i| initial[i].len() >= 2).collect();
+    let (a, b) = (busy[0], busy[1]);
+    let (first_stop, second_stop) = (initial[a][0].clone(), initial[a][1].clone());
+    let drag = format!(
+        "(() => {{ const src = document.querySelector(\"[data-stop-id='{second_stop}']\");
+           const dst = document.querySelector(\"[data-stop-id='{first_stop}']\");
+           const dt = new DataTransfer();
+           const box = dst.getBoundingClientRect();
+           const at = {{bubbles: true, cancelable: true, dataTransfer: dt, clientX: box.left + 10, clientY: box.top + 2}};
+           src.dispatchEvent(new DragEvent('dragstart', at));
+           dst.dispatchEvent(new DragEvent('dragover', at));
+           dst.dispatchEvent(new DragEvent('drop', at));
+           src.dispatchEvent(new DragEvent('dragend', at));
+           return true; }})()"
+    );
+    app.client.execute(&drag, vec![]).await.expect("drag");
+    app.wait_js(
+        "dragged above",
+        &format!("document.querySelectorAll('[data-testid=plan-run-card]')[{a}].querySelector('[data-testid=plan-stop]').dataset.stopId === '{second_stop}'"),
+    )
+    .await;
+    let dragged = runs(&app).await;
+    assert_eq!(&dragged[a][..2], &[second_stop.clone(), first_stop.clone()]);
+    click(&app, "[data-testid=plan-undo]").await;
+    app.wait_js(
+        "drag undone",
+        &format!("document.querySelectorAll('[data-testid=plan-run-card]')[{a}].querySelector('[data-testid=plan-stop]').dataset.stopId === '{first_stop}'"),
+    )
+    .await;
+
     // Move the first stop of the first busy run to the end of another busy run.
     let before = runs(&app).await;
-    let busy: Vec<usize> = (0..before.len()).filter(|&i| !before[i].is_empty()).collect();
-    let (a, b) = (busy[0], busy[1]);
+    assert_eq!(before, initial);
     let stop = before[a][0].clone();
     let target_run = app
         .wait_js("run ids", &format!("document.querySelectorAll('[data-testid=plan-run-card]')[{b}].dataset.runId"))
         .await;
-    choose(
-        &app,
-        &format!("[data-stop-id='{stop}'] [data-testid=stop-move-run]"),
-        target_run.as_str().unwrap(),
-    )
-    .await;
+    choose(&app, &format!("[data-stop-id='{stop}'] [data-testid=stop-move-run]"), target_run.as_str().unwrap()).await;
     app.wait_js(
         "the stop in the other run",
         &format!("!!document.querySelectorAll('[data-testid=plan-run-card]')[{b}].querySelector(\"[data-stop-id='{stop}']\")"),
@@ -106,13 +137,21 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
 
     // Lock the moved stop and run a, then re-optimise the rest.
     click(&app, &format!("[data-stop-id='{stop}'] [data-testid=stop-lock]")).await;
-    app.wait_js("stop locked", &format!("document.querySelector(\"[data-stop-id='{stop}']\").dataset.locked === 'true'")).await;
+    app.wait_js(
+        "stop locked",
+        &format!("document.querySelector(\"[data-stop-id='{stop}']\").dataset.locked === 'true'"),
+    )
+    .await;
     let run_a = app
         .wait_js("run a", &format!("document.querySelectorAll('[data-testid=plan-run-card]')[{a}].dataset.runId"))
         .await;
     let run_a = run_a.as_str().unwrap().to_string();
     click(&app, &format!("[data-run-id='{run_a}'] [data-testid=run-lock]")).await;
-    app.wait_js("run locked", &format!("document.querySelector(\"[data-run-id='{run_a}']\").dataset.locked === 'true'")).await;
+    app.wait_js(
+        "run locked",
+        &format!("document.querySelector(\"[data-run-id='{run_a}']\").dataset.locked === 'true'"),
+    )
+    .await;
     let locked_stops = runs(&app).await[a].clone();
     app.screenshot("plan-locked").await;
     click(&app, "[data-testid=plan-reoptimise]").await;
@@ -130,26 +169,52 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     app.wait_css("[data-testid=dispatch-question]").await;
     app.screenshot("plan-dispatch").await;
     click(&app, "[data-testid=confirm-dispatch]").await;
-    app.wait_js("dispatched", "document.querySelector('[data-testid=plan-status]').dataset.status === 'dispatched'").await;
+    app.wait_js("dispatched", "document.querySelector('[data-testid=plan-status]').dataset.status === 'dispatched'")
+        .await;
     let served = runs(&app).await;
     let first = served[b][0].clone();
     let second = served[b][1].clone();
     choose(&app, &format!("[data-stop-id='{first}'] [data-testid=stop-outcome]"), "delivered").await;
-    app.wait_js("outcome saved", &format!("document.querySelector(\"[data-stop-id='{first}']\").dataset.outcome === 'delivered'")).await;
+    app.wait_js(
+        "outcome saved",
+        &format!("document.querySelector(\"[data-stop-id='{first}']\").dataset.outcome === 'delivered'"),
+    )
+    .await;
     choose(&app, &format!("[data-stop-id='{second}'] [data-testid=stop-outcome]"), "nobody_home").await;
-    app.wait_js("outcome saved", &format!("document.querySelector(\"[data-stop-id='{second}']\").dataset.outcome === 'nobody_home'")).await;
+    app.wait_js(
+        "outcome saved",
+        &format!("document.querySelector(\"[data-stop-id='{second}']\").dataset.outcome === 'nobody_home'"),
+    )
+    .await;
     app.screenshot("plan-outcomes").await;
-    let label = app
-        .wait_js("label", &format!("document.querySelector(\"[data-stop-id='{first}']\").dataset.label"))
+    let label =
+        app.wait_js("label", &format!("document.querySelector(\"[data-stop-id='{first}']\").dataset.label")).await;
+    let household = app
+        .wait_js("household", &format!("document.querySelector(\"[data-stop-id='{first}']\").dataset.household"))
         .await;
+    let household = household.as_str().unwrap().to_string();
 
     // Back on the main screen: the delivered household's need, the depot's issued stock.
     click(&app, "[data-testid=close-planning]").await;
     app.wait_css("[data-testid=search]").await.send_keys(label.as_str().unwrap()).await.unwrap();
-    app.wait_js("found", "document.querySelectorAll('[data-testid=household-list] [data-row]').length >= 1").await;
-    app.client.find(Locator::Css("[data-testid=household-list] [data-row]")).await.unwrap().click().await.unwrap();
+    let row = format!("[data-testid=household-list] [data-row][data-id='{household}']");
+    app.wait_js("found", &format!("!!document.querySelector(\"{row}\")")).await;
+    click(&app, &row).await;
+    let shown = format!(
+        "document.querySelector('[data-testid=household-panel]')?.getAttribute('aria-label') === {}",
+        serde_json::to_string(label.as_str().unwrap()).unwrap()
+    );
+    app.wait_js("its panel", &shown).await;
     app.wait_css("[data-testid=need][data-status=delivered]").await;
     click(&app, "[data-testid=tab-sites]").await;
+    let depot_name = serde_json::to_string(depot.as_str().unwrap()).unwrap();
+    app.wait_js(
+        "the depot listed",
+        &format!(
+            "[...document.querySelectorAll('[data-testid=site-row]')].some(r => r.innerText.includes({depot_name}))"
+        ),
+    )
+    .await;
     let rows = app.client.find_all(Locator::Css("[data-testid=site-row]")).await.unwrap();
     let mut found = false;
     for r in rows {
@@ -162,7 +227,7 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     assert!(found, "the run's depot in the sites list");
     app.wait_js(
         "issued and returned",
-        "(() => { const h = document.querySelector('[data-testid=stock-history]').innerText; return h.includes('supply runs of') && h.includes('returned from'); })()",
+        "(() => { const h = document.querySelector('[data-testid=stock-history]')?.innerText ?? ''; return h.includes('supply runs of') && h.includes('returned from'); })()",
     )
     .await;
     app.screenshot("plan-depot-stock").await;
