@@ -154,9 +154,19 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     .await;
     let locked_stops = runs(&app).await[a].clone();
     app.screenshot("plan-locked").await;
+    // A long search, cancelled once it has a solution: the best so far is kept.
+    click(&app, "[data-testid=plan-tab-setup]").await;
+    set_value(&app, "[data-testid=plan-seconds]", "60").await;
+    click(&app, "[data-testid=plan-tab-review]").await;
+    let started = std::time::Instant::now();
     click(&app, "[data-testid=plan-reoptimise]").await;
     app.wait_css("[data-testid=plan-progress]").await;
+    app.wait_js("a best cost", "/[0-9]/.test(document.querySelector('[data-testid=plan-progress]')?.innerText ?? '')").await;
+    app.screenshot("plan-searching").await;
+    // The progress line re-renders every tick, so WebDriver's click can miss the button: click in the page.
+    app.client.execute("document.querySelector('[data-testid=plan-cancel]').click(); return true;", vec![]).await.unwrap();
     app.wait_js("search done", "!document.querySelector('[data-testid=plan-progress]')").await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(40), "cancel ended the 60 s search early");
     let after = runs(&app).await;
     assert_eq!(after[a], locked_stops, "the locked run is as it was");
     assert!(after[b].contains(&stop), "the locked stop stayed on its run");
