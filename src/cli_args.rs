@@ -134,7 +134,9 @@ pub(crate) enum Command {
         json: bool,
     },
     /// Export households, sites with their stock, or volunteers to a CSV or GeoJSON file (personal
-    /// fields only when named in --columns; volunteers' by default). Recorded in the audit log.
+    /// fields only when named in --columns; volunteers' by default); or drivers' route sheets
+    /// (GPX, phone-friendly HTML or CSV, one file per run in the --out folder). Recorded in the
+    /// audit log.
     Export {
         #[arg(value_enum)]
         kind: ExportKindArg,
@@ -148,6 +150,12 @@ pub(crate) enum Command {
         columns: Vec<String>,
         #[arg(long)]
         out: PathBuf,
+        /// Sheets: one run (its id, from `plans list --json` or the board).
+        #[arg(long, conflicts_with = "date")]
+        run: Option<String>,
+        /// Sheets: every run of the date's dispatched plan (else its draft), YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
     },
     /// Likely duplicate households (same phone, same address or within 30 m, similar names).
     Duplicates {
@@ -292,12 +300,16 @@ pub(crate) enum ExportKindArg {
     Households,
     Sites,
     Volunteers,
+    /// Drivers' route sheets of a saved plan's runs (--run or --date; --out is a folder).
+    Sheets,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum ExportFormatArg {
     Csv,
     Geojson,
+    Gpx,
+    Html,
 }
 
 #[derive(Subcommand)]

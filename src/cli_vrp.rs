@@ -104,8 +104,7 @@ pub fn plan(
         .earliest()
         .map(|t| t.to_utc())
         .ok_or(Error::Internal("no local midnight that day".into()))?;
-    let pack_path = aidmap::region::pack_path_for(store.path());
-    let pack = if pack_path.exists() { Some(aidmap::region::RegionPack::open(&pack_path)?) } else { None };
+    let pack = open_pack(store)?;
     let request = aidmap::plan::types::PlanRequest {
         day: date.to_string(),
         day_start: aidmap::store::timestamp(midnight),
@@ -194,4 +193,50 @@ pub fn plans(store: &aidmap::Store, out: &mut impl Write, json: bool) -> Result<
         )?;
     }
     Ok(())
+}
+
+/// `aidmap export sheets`: the route sheets of a run or a date into a folder.
+pub fn sheets(
+    store: &mut aidmap::Store,
+    out: &mut impl Write,
+    format: crate::cli_args::ExportFormatArg,
+    dir: &Path,
+    run: Option<&str>,
+    date: Option<chrono::NaiveDate>,
+) -> Result<(), Error> {
+    use crate::cli_args::ExportFormatArg;
+    use aidmap::sheets::files::{self, SheetFormat, Which};
+    let format = match format {
+        ExportFormatArg::Gpx => SheetFormat::Gpx,
+        ExportFormatArg::Html => SheetFormat::Html,
+        ExportFormatArg::Csv => SheetFormat::Csv,
+        ExportFormatArg::Geojson => return Err(Error::Internal("route sheets export as gpx, html or csv".into())),
+    };
+    let day = date.map(|d| d.to_string());
+    let which = match (run, &day) {
+        (Some(run), _) => Which::Run(run),
+        (None, Some(day)) => Which::Day(day),
+        (None, None) => return Err(Error::Internal("route sheets need --run ID or --date YYYY-MM-DD".into())),
+    };
+    let pack = open_pack(store)?;
+    let sheets = files::sheets(store, pack.as_ref(), &which, &Default::default())?;
+    let written = files::export(store, &sheets, format, dir)?;
+    for path in &written {
+        writeln!(out, "{}", path.display())?;
+    }
+    Ok(())
+}
+
+/// The operation's region pack beside it, with the operation's active closures applied.
+fn open_pack(store: &aidmap::Store) -> Result<Option<aidmap::region::RegionPack>, Error> {
+    let path = aidmap::region::pack_path_for(store.path());
+    if !path.exists() {
+        return Ok(None);
+    }
+    let mut pack = aidmap::region::RegionPack::open(&path)?;
+    let shapes = store.closure_shapes()?;
+    if let Some(router) = pack.router_mut() {
+        router.set_closures(&shapes);
+    }
+    Ok(Some(pack))
 }

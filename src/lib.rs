@@ -25,6 +25,7 @@ pub mod region;
 pub mod retention;
 pub mod rows;
 pub mod settings;
+pub mod sheets;
 pub mod site;
 pub mod stock;
 pub mod store;

@@ -337,16 +337,21 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 json,
             )?;
         }
-        Command::Export { kind, db, format, columns, out: file } => {
+        Command::Export { kind: ExportKindArg::Sheets, db, format, out: dir, run, date, .. } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            cli_vrp::sheets(&mut store, &mut out, format, &dir, run.as_deref(), date)?;
+        }
+        Command::Export { kind, db, format, columns, out: file, .. } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
             let kind = match kind {
                 ExportKindArg::Households => ExportKind::Households,
                 ExportKindArg::Sites => ExportKind::Sites,
-                ExportKindArg::Volunteers => ExportKind::Volunteers,
+                _ => ExportKind::Volunteers,
             };
             let format = match format {
                 ExportFormatArg::Csv => ExportFormat::Csv,
                 ExportFormatArg::Geojson => ExportFormat::Geojson,
+                _ => return Err(Error::Internal("households, sites and volunteers export as csv or geojson".into())),
             };
             let summary = store.export_to(&ExportRequest { kind, format, columns }, &file)?;
             let what = match (kind, format) {

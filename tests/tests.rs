@@ -44,6 +44,8 @@ mod plan;
 mod region;
 #[path = "core/retention.rs"]
 mod retention;
+#[path = "core/sheets.rs"]
+mod sheets;
 #[path = "core/supplies.rs"]
 mod supplies;
 #[path = "core/upgrade.rs"]

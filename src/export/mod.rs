@@ -17,7 +17,7 @@
 //! `rows.rs`, what each kind of record puts in them in `records.rs`.
 
 mod records;
-mod rows;
+pub(crate) mod rows;
 
 use records::{households, sites, volunteers};
 use rows::{Counter, CsvRows, GeojsonRows, Rows};

@@ -25,7 +25,7 @@ impl<W: Write> Write for Counter<W> {
     }
 }
 
-pub(super) fn csv_error(e: csv::Error) -> Error {
+pub(crate) fn csv_error(e: csv::Error) -> Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e.into(),
         other => Error::Internal(format!("csv: {other:?}")),

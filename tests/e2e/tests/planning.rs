@@ -161,10 +161,14 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     let started = std::time::Instant::now();
     click(&app, "[data-testid=plan-reoptimise]").await;
     app.wait_css("[data-testid=plan-progress]").await;
-    app.wait_js("a best cost", "/[0-9]/.test(document.querySelector('[data-testid=plan-progress]')?.innerText ?? '')").await;
+    app.wait_js("a best cost", "/[0-9]/.test(document.querySelector('[data-testid=plan-progress]')?.innerText ?? '')")
+        .await;
     app.screenshot("plan-searching").await;
     // The progress line re-renders every tick, so WebDriver's click can miss the button: click in the page.
-    app.client.execute("document.querySelector('[data-testid=plan-cancel]').click(); return true;", vec![]).await.unwrap();
+    app.client
+        .execute("document.querySelector('[data-testid=plan-cancel]').click(); return true;", vec![])
+        .await
+        .unwrap();
     app.wait_js("search done", "!document.querySelector('[data-testid=plan-progress]')").await;
     assert!(started.elapsed() < std::time::Duration::from_secs(40), "cancel ended the 60 s search early");
     let after = runs(&app).await;

@@ -1,0 +1,44 @@
+//! The stops of a sheet for spreadsheets: one row per stop, every cell formula-escaped.
+
+use std::io::Write;
+
+use super::Sheet;
+use crate::csv_safe::cell;
+use crate::error::Result;
+use crate::export::rows::csv_error;
+
+pub const HEADER: [&str; 11] =
+    ["run", "stop", "eta", "name", "address", "phone", "items", "access_notes", "flags", "lat", "lon"];
+
+pub fn write(sheets: &[Sheet], out: impl Write) -> Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(HEADER).map_err(csv_error)?;
+    for sheet in sheets {
+        for s in &sheet.stops {
+            let items: Vec<String> = s.items.iter().map(|i| i.text()).collect();
+            let mut flags = Vec::new();
+            if s.cold_chain {
+                flags.push("cold chain");
+            }
+            if s.medical_priority {
+                flags.push("medical priority");
+            }
+            w.write_record([
+                cell(&sheet.run_number.to_string()),
+                cell(&s.number.to_string()),
+                cell(&s.eta),
+                cell(&s.alias),
+                cell(&s.address),
+                cell(s.phone.as_deref().unwrap_or("")),
+                cell(&items.join("; ")),
+                cell(s.access_notes.as_deref().unwrap_or("")),
+                cell(&flags.join("; ")),
+                format!("{:.6}", s.lat),
+                format!("{:.6}", s.lon),
+            ])
+            .map_err(csv_error)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Writing sheets to a folder: which plan (a run, or a date's dispatched plan — else its draft),
+//! one file per run (CSV: one file for all), each written under a temporary name and renamed,
+//! recorded in the audit log before it appears (what, how many, never values).
+
+use std::path::{Path, PathBuf};
+
+use super::{file_stem, from_view, Sheet, SheetOptions};
+use crate::audit::{self, AuditAction};
+use crate::error::{Error, Result};
+use crate::plan::types::PlanStatus;
+use crate::region::RegionPack;
+use crate::store::copy::{rename_durably, sibling};
+use crate::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    Gpx,
+    Html,
+    Csv,
+}
+
+impl SheetFormat {
+    pub fn key(self) -> &'static str {
+        match self {
+            SheetFormat::Gpx => "gpx",
+            SheetFormat::Html => "html",
+            SheetFormat::Csv => "csv",
+        }
+    }
+}
+
+/// What to export: one run, or every run of a date.
+pub enum Which<'a> {
+    Run(&'a str),
+    Day(&'a str),
+}
+
+/// The plan and sheets `which` names.
+pub fn sheets(
+    store: &Store,
+    region: Option<&RegionPack>,
+    which: &Which<'_>,
+    options: &SheetOptions,
+) -> Result<Vec<Sheet>> {
+    let plans = store.plans()?;
+    let (plan_id, run) = match which {
+        Which::Run(run) => {
+            let plan: String = store
+                .conn()
+                .query_row("SELECT plan_id FROM plan_run WHERE id = ?1", [run], |r| r.get(0))
+                .map_err(|_| Error::NotFound("run"))?;
+            (plan, Some(*run))
+        }
+        Which::Day(day) => {
+            let pick = |status: PlanStatus| plans.iter().find(|p| p.day == *day && p.status == status);
+            let plan = pick(PlanStatus::Dispatched)
+                .or_else(|| pick(PlanStatus::Completed))
+                .or_else(|| pick(PlanStatus::Draft))
+                .ok_or(Error::NotFound("plan"))?;
+            (plan.id.clone(), None)
+        }
+    };
+    let view = store.plan_view(region, &plan_id)?;
+    from_view(store, &view, run, options)
+}
+
+fn write_one(path: &Path, f: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
+    let tmp = sibling(path, ".part");
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        f(&mut file)?;
+        file.sync_all()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes the sheets into `dir`; returns the files written.
+pub fn export(store: &mut Store, sheets: &[Sheet], format: SheetFormat, dir: &Path) -> Result<Vec<PathBuf>> {
+    if sheets.is_empty() {
+        return Err(Error::NotFound("run"));
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    match format {
+        SheetFormat::Csv => {
+            let name = if sheets.len() == 1 { file_stem(&sheets[0]) } else { format!("{}-runs", sheets[0].day) };
+            let path = dir.join(format!("{name}.csv"));
+            write_one(&path, |f| super::csv::write(sheets, f))?;
+            files.push(path);
+        }
+        SheetFormat::Gpx | SheetFormat::Html => {
+            for sheet in sheets {
+                let path = dir.join(format!("{}.{}", file_stem(sheet), format.key()));
+                write_one(&path, |f| match format {
+                    SheetFormat::Gpx => super::gpx::write(sheet, f),
+                    _ => super::html::write(sheet, f),
+                })?;
+                files.push(path);
+            }
+        }
+    }
+    let stops: usize = sheets.iter().map(|s| s.stops.len()).sum();
+    let detail = format!("route sheets {}: {} runs, {stops} stops", format.key(), sheets.len());
+    let ids: Vec<&str> = sheets.iter().map(|s| s.run_id.as_str()).collect();
+    if !store.read_only() {
+        store.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Export, "plan", &ids, &detail))?;
+    }
+    for path in &files {
+        rename_durably(&sibling(path, ".part"), path)?;
+    }
+    Ok(files)
+}

@@ -1,0 +1,126 @@
+//! A phone-friendly route sheet: one self-contained HTML file per run (inline style and script,
+//! no external requests) with tap-to-call, tap-to-navigate and item checkboxes and outcomes kept
+//! in the page's local storage, so it can be sent by any messenger and used offline.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use super::{links, Sheet};
+use crate::error::Result;
+
+/// Escapes text for HTML content and attribute values (the five characters HTML gives meaning
+/// to; a dependency for this would be larger than the function).
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font:18px/1.4 system-ui,sans-serif;margin:0;padding:12px;background:#f6f7f9;color:#111}
+h1{font-size:22px;margin:0 0 4px}.meta{color:#444;font-size:15px}.destroy{background:#fff3cd;padding:6px 8px;border-radius:6px;font-size:14px;margin:8px 0}
+.legs a{display:inline-block;margin:4px 6px 4px 0;padding:8px 12px;background:#1f5f8b;color:#fff;border-radius:8px;text-decoration:none;font-size:15px}
+.stop{background:#fff;border-radius:10px;padding:12px;margin:12px 0;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+.stop h2{font-size:20px;margin:0}.num{display:inline-block;min-width:1.6em;text-align:center;background:#111;color:#fff;border-radius:50%;margin-right:6px}
+.eta{float:right;font-weight:700}.addr{margin:4px 0}.flag{display:inline-block;background:#e8f0fe;border-radius:4px;padding:0 6px;margin-right:4px;font-size:14px}
+.actions a{display:inline-block;margin:6px 8px 6px 0;padding:10px 14px;border:2px solid #1f5f8b;border-radius:8px;color:#1f5f8b;text-decoration:none;font-weight:600}
+label{display:block;padding:6px 0}input[type=checkbox],input[type=radio]{transform:scale(1.5);margin-right:10px}
+.outcome{border-top:1px solid #ddd;margin-top:8px;padding-top:6px}.outcome label{display:inline-block;margin-right:14px}
+textarea{width:100%;font:inherit;min-height:2.5em;box-sizing:border-box}";
+
+const SCRIPT: &str = "(function(){var k='aidmap-sheet-'+document.body.dataset.run;var s={};try{s=JSON.parse(localStorage.getItem(k)||'{}')}catch(e){}
+document.querySelectorAll('[data-key]').forEach(function(el){var v=s[el.dataset.key];
+if(el.type==='checkbox'||el.type==='radio'){if(v!==undefined)el.checked=(el.type==='radio'?v===el.value:v);}else if(v!==undefined){el.value=v;}
+el.addEventListener('change',function(){s[el.dataset.key]=el.type==='checkbox'?el.checked:el.value;try{localStorage.setItem(k,JSON.stringify(s))}catch(e){}});});})();";
+
+pub fn render(sheet: &Sheet) -> String {
+    let mut h = String::new();
+    let title = format!("Run {} — {}", sheet.run_number, sheet.day);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body data-run=\"{}\">",
+        esc(&title),
+        esc(&sheet.run_id)
+    );
+    let _ = write!(
+        h,
+        "<h1>{}</h1><div class=\"meta\">{} · {} · from {}{}<br>{}–{} · {:.1} km · {} stops</div>",
+        esc(&title),
+        esc(&sheet.driver),
+        esc(&sheet.vehicle),
+        esc(&sheet.depot),
+        if sheet.depot_address.is_empty() { String::new() } else { format!(", {}", esc(&sheet.depot_address)) },
+        esc(&sheet.start),
+        esc(&sheet.end),
+        sheet.distance_km,
+        sheet.stops.len()
+    );
+    let _ = write!(h, "<p class=\"destroy\">Personal information: destroy after {}.</p>", esc(&sheet.destroy_after));
+    h.push_str("<div class=\"legs\">");
+    for leg in links::google(sheet) {
+        let (a, b) = (leg.stops.first().unwrap_or(&0), leg.stops.last().unwrap_or(&0));
+        let _ = write!(h, "<a href=\"{}\">Google Maps: stops {a}–{b}</a>", esc(&leg.url));
+    }
+    h.push_str("</div>");
+    for s in &sheet.stops {
+        let key = |what: &str| esc(&format!("{}-{what}", s.number));
+        let _ = write!(
+            h,
+            "<section class=\"stop\" id=\"stop-{n}\"><h2><span class=\"num\">{n}</span>{alias}<span class=\"eta\">{eta}</span></h2><div class=\"addr\">{addr}</div>",
+            n = s.number,
+            alias = esc(&s.alias),
+            eta = esc(&s.eta),
+            addr = esc(&s.address)
+        );
+        if s.cold_chain {
+            h.push_str("<span class=\"flag\">❄ cold chain</span>");
+        }
+        if s.medical_priority {
+            h.push_str("<span class=\"flag\">✚ medical priority</span>");
+        }
+        if let Some(a) = &s.access_notes {
+            let _ = write!(h, "<p>Access: {}</p>", esc(a));
+        }
+        h.push_str("<div class=\"actions\">");
+        let _ = write!(h, "<a href=\"geo:{:.6},{:.6}\">Navigate</a>", s.lat, s.lon);
+        if let Some(p) = &s.phone {
+            let tel: String = p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+            let _ = write!(h, "<a href=\"tel:{}\">Call {}</a>", esc(&tel), esc(p));
+        }
+        h.push_str("</div>");
+        for (i, item) in s.items.iter().enumerate() {
+            let _ = write!(
+                h,
+                "<label><input type=\"checkbox\" data-key=\"{}\">{}</label>",
+                key(&format!("item{i}")),
+                esc(&item.text())
+            );
+        }
+        h.push_str("<div class=\"outcome\">");
+        for (value, label) in [("delivered", "Delivered"), ("nobody_home", "Nobody home"), ("refused", "Refused")] {
+            let _ = write!(
+                h,
+                "<label><input type=\"radio\" name=\"o{n}\" value=\"{value}\" data-key=\"{}\">{label}</label>",
+                key("outcome"),
+                n = s.number
+            );
+        }
+        let _ = write!(h, "<textarea data-key=\"{}\" placeholder=\"Notes\"></textarea></div></section>", key("notes"));
+    }
+    let _ = write!(h, "<script>{SCRIPT}</script></body></html>");
+    h
+}
+
+pub fn write(sheet: &Sheet, mut out: impl Write) -> Result<()> {
+    out.write_all(render(sheet).as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! Route sheets for drivers: a saved plan's runs as the minimum a driver needs — the household's
+//! first name, the address, the phone only with consent, the items, access notes, and flags
+//! ("cold chain", "medical priority") instead of vulnerabilities in words. Never notes, never
+//! household status fields. Each output format (`gpx`, `csv`, `html`, navigation `links`) renders
+//! a `Sheet`; nothing else in a format module reads the operation.
+
+pub mod csv;
+pub mod files;
+pub mod gpx;
+pub mod html;
+pub mod links;
+
+use chrono::{DateTime, Local, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::plan::types::PlanView;
+use crate::vocab::{ConsentStatus, Vulnerability};
+use crate::Store;
+
+/// Which optional fields go out (the rest never do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetFields {
+    /// The household's phone, only where it gave consent.
+    pub phone: bool,
+    pub access_notes: bool,
+    /// "cold chain" / "medical priority" flags.
+    pub flags: bool,
+}
+
+impl Default for SheetFields {
+    fn default() -> Self {
+        SheetFields { phone: true, access_notes: true, flags: true }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetOptions {
+    pub fields: SheetFields,
+    /// The sheet says "destroy after" this many days after the run's day.
+    pub destroy_after_days: u32,
+}
+
+impl Default for SheetOptions {
+    fn default() -> Self {
+        SheetOptions { fields: SheetFields::default(), destroy_after_days: 3 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SheetItem {
+    pub quantity: f64,
+    pub unit: String,
+    /// The catalogue item's name, else the need's category key.
+    pub name: String,
+    /// Loaded as that catalogue item (quantity counts items), not only requested in `unit`.
+    pub catalogued: bool,
+}
+
+impl SheetItem {
+    /// "3 × Rice 1 kg" for a catalogue item (what is loaded), "2 tarp shelter" otherwise.
+    pub fn text(&self) -> String {
+        if self.catalogued {
+            format!("{} × {}", self.quantity, self.name)
+        } else {
+            format!("{} {} {}", self.quantity, self.unit, self.name)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SheetStop {
+    /// 1-based position in the run.
+    pub number: usize,
+    /// Local `HH:MM`.
+    pub eta: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub address: String,
+    /// The first household's first name.
+    pub alias: String,
+    pub phone: Option<String>,
+    pub access_notes: Option<String>,
+    pub items: Vec<SheetItem>,
+    pub cold_chain: bool,
+    pub medical_priority: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sheet {
+    pub plan_id: String,
+    pub run_id: String,
+    /// "Run 3".
+    pub run_number: usize,
+    pub day: String,
+    /// The driver's first name.
+    pub driver: String,
+    pub vehicle: String,
+    pub depot: String,
+    pub depot_address: String,
+    pub depot_at: (f64, f64),
+    /// Local `HH:MM`.
+    pub start: String,
+    pub end: String,
+    pub distance_km: f64,
+    /// `YYYY-MM-DD`.
+    pub destroy_after: String,
+    pub stops: Vec<SheetStop>,
+    /// The road route (lon, lat) from the depot through the stops and back.
+    pub path: Vec<[f64; 2]>,
+}
+
+fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or("").to_string()
+}
+
+fn local_hm(at: &str) -> String {
+    DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&Local).format("%H:%M").to_string()).unwrap_or_default()
+}
+
+/// The sheets of a plan's runs that have stops (all, or only `run_id`).
+pub fn from_view(store: &Store, view: &PlanView, run_id: Option<&str>, options: &SheetOptions) -> Result<Vec<Sheet>> {
+    let day =
+        NaiveDate::parse_from_str(&view.info.day, "%Y-%m-%d").map_err(|_| Error::Internal("bad plan day".into()))?;
+    let destroy_after = (day + chrono::Days::new(options.destroy_after_days.into())).to_string();
+    let sites = store.sites()?;
+    let mut sheets = Vec::new();
+    let mut number = 0;
+    for run in &view.runs {
+        if run.stops.is_empty() {
+            continue;
+        }
+        number += 1;
+        if run_id.is_some_and(|id| id != run.id) {
+            continue;
+        }
+        let site = sites.iter().find(|s| s.id == run.site_id);
+        let mut stops = Vec::new();
+        for (k, stop) in run.stops.iter().enumerate() {
+            let homes: Vec<_> = {
+                let mut ids: Vec<&str> = stop.needs.iter().map(|n| n.household_id.as_str()).collect();
+                ids.dedup();
+                ids.iter().filter_map(|id| crate::household::get(store.conn(), id).ok()).collect()
+            };
+            let home = homes.first();
+            let consented = |h: &&crate::household::Household| h.consent.status == ConsentStatus::Given;
+            let phone = home
+                .filter(|_| options.fields.phone)
+                .filter(consented)
+                .and_then(|h| h.phones.first())
+                .map(|p| p.original.clone());
+            let access =
+                homes.iter().map(|h| h.access_notes.trim()).filter(|a| !a.is_empty()).collect::<Vec<_>>().join(" / ");
+            let medical = homes.iter().any(|h| {
+                h.vulnerabilities
+                    .iter()
+                    .any(|v| matches!(v, Vulnerability::Oxygen | Vulnerability::Dialysis | Vulnerability::ColdChain))
+            }) || stop.needs.iter().any(|n| n.category == crate::vocab::Category::Medicine);
+            stops.push(SheetStop {
+                number: k + 1,
+                eta: local_hm(&stop.eta),
+                lat: stop.lat,
+                lon: stop.lon,
+                address: stop.address.clone(),
+                alias: home.map(|h| first_name(&h.name)).unwrap_or_default(),
+                phone,
+                access_notes: (options.fields.access_notes && !access.is_empty()).then_some(access),
+                items: stop
+                    .needs
+                    .iter()
+                    .map(|n| SheetItem {
+                        quantity: n.quantity,
+                        unit: n.unit.clone(),
+                        name: n.item_name.clone().unwrap_or_else(|| n.category.key().to_string()),
+                        catalogued: n.item_name.is_some(),
+                    })
+                    .collect(),
+                cold_chain: options.fields.flags && stop.needs.iter().any(|n| n.cold_chain),
+                medical_priority: options.fields.flags && medical,
+            });
+        }
+        sheets.push(Sheet {
+            plan_id: view.info.id.clone(),
+            run_id: run.id.clone(),
+            run_number: number,
+            day: view.info.day.clone(),
+            driver: first_name(&run.driver),
+            vehicle: run.vehicle.clone(),
+            depot: run.site_name.clone(),
+            depot_address: site.map(|s| s.address.clone()).unwrap_or_default(),
+            depot_at: site.map(|s| (s.lat, s.lon)).unwrap_or_default(),
+            start: local_hm(&run.departure),
+            end: local_hm(&run.back),
+            distance_km: (run.distance_m as f64 / 100.0).round() / 10.0,
+            destroy_after: destroy_after.clone(),
+            stops,
+            path: run.path.clone(),
+        });
+    }
+    if run_id.is_some() && sheets.is_empty() {
+        return Err(Error::NotFound("run"));
+    }
+    Ok(sheets)
+}
+
+/// A file name for a sheet: `2026-12-02-run-03-ines`.
+pub fn file_stem(sheet: &Sheet) -> String {
+    let name: String =
+        crate::text::fold(&sheet.driver).chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    format!("{}-run-{:02}-{}", sheet.day, sheet.run_number, name)
+}

@@ -1,0 +1,198 @@
+//! Route sheets for drivers: GPX 1.1 that a GPX library reads back into the same stops in order
+//! and a track along the roads, phone HTML with no external requests, CSV with formulas escaped,
+//! Google legs of at most ten stops, and a sentinel in every field a driver must not get that
+//! appears in no output.
+
+use std::sync::atomic::AtomicBool;
+
+use aidmap::demo::{self, DemoOptions};
+use aidmap::household::HouseholdInput;
+use aidmap::plan::types::{PlanRequest, PlanView};
+use aidmap::sheets::files::{self, SheetFormat, Which};
+use aidmap::sheets::{links, SheetOptions};
+use aidmap::vocab::ConsentStatus;
+use aidmap::Store;
+use chrono::TimeZone;
+
+use crate::util::*;
+
+const SENTINEL: &str = "Qzxsentinel";
+
+fn planned(dir: &std::path::Path, region: Option<&aidmap::region::RegionPack>) -> (Store, PlanView) {
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let mut store = demo::write(
+        &dir.join("demo.aidmap"),
+        &DemoOptions { households: 120, seed: 3, date },
+        "0193a5b0-0000-7000-8000-000000000001",
+    )
+    .unwrap();
+    let day = date + chrono::Days::new(1);
+    let start = chrono::Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN));
+    let request = PlanRequest {
+        day: day.to_string(),
+        day_start: aidmap::store::timestamp(start),
+        urgencies: vec![],
+        categories: vec![],
+        area: None,
+        shift_ids: None,
+        site_ids: None,
+        seconds: 5,
+        seed: 1,
+    };
+    let view = aidmap::plan::create(&mut store, region, &request, Some(30), &AtomicBool::new(false)).unwrap();
+    (store, view)
+}
+
+fn input_of(h: &aidmap::household::Household) -> HouseholdInput {
+    HouseholdInput {
+        name: h.name.clone(),
+        phones: h.phones.iter().map(|p| p.original.clone()).collect(),
+        address: h.address.clone(),
+        lat: h.lat,
+        lon: h.lon,
+        location_source: h.location_source,
+        adults: h.adults,
+        children: h.children,
+        seniors: h.seniors,
+        vulnerabilities: h.vulnerabilities.clone(),
+        languages: h.languages.clone(),
+        access_notes: h.access_notes.clone(),
+        consent: h.consent.clone(),
+        status: h.status,
+        notes: h.notes.clone(),
+    }
+}
+
+fn read_all(paths: &[std::path::PathBuf]) -> String {
+    paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn no_excluded_field_reaches_any_sheet_format() {
+    let dir = tempdir();
+    let (mut store, view) = planned(dir.path(), None);
+    let stop = &view.runs.iter().find(|r| !r.stops.is_empty()).unwrap().stops[0];
+    let id = stop.needs[0].household_id.clone();
+    let h = store.households().unwrap().into_iter().find(|h| h.id == id).unwrap();
+    let mut input = input_of(&h);
+    input.name = format!("Zoë {SENTINEL}surname");
+    input.notes = format!("{SENTINEL}notes");
+    input.phones = vec!["+377 555 98 76 54".into()];
+    input.consent.status = ConsentStatus::Refused;
+    input.consent.basis = Some(aidmap::vocab::LegalBasis::VitalInterest);
+    input.consent.scope = format!("{SENTINEL}scope");
+    input.access_notes = format!("Ring twice {SENTINEL}access");
+    store.update_household(&id, &input).unwrap();
+    let need = aidmap::need::get(store.conn(), &stop.needs[0].need_id).unwrap();
+    let mut need_input = aidmap::need::NeedInput::new(need.category, need.quantity, &need.unit, need.urgency);
+    need_input.notes = format!("{SENTINEL}need");
+    store.update_need(&need.id, &need_input).unwrap();
+
+    let which = Which::Run(&view.runs.iter().find(|r| r.stops.iter().any(|s| s.id == stop.id)).unwrap().id);
+    let mut out = Vec::new();
+    let sheets = files::sheets(&store, None, &which, &SheetOptions::default()).unwrap();
+    for format in [SheetFormat::Gpx, SheetFormat::Html, SheetFormat::Csv] {
+        out.extend(files::export(&mut store, &sheets, format, &dir.path().join("out")).unwrap());
+    }
+    let text = read_all(&out);
+    assert!(text.contains("Zoë"), "the first name goes out");
+    assert!(text.contains(&format!("{SENTINEL}access")), "access notes go out by default");
+    for field in ["surname", "notes", "scope", "need"] {
+        assert!(!text.contains(&format!("{SENTINEL}{field}")), "{field} reached a sheet");
+    }
+    for phone in ["555 98 76 54", "55598765"] {
+        assert!(!text.contains(phone), "a phone without consent reached a sheet");
+    }
+    for v in ["oxygen", "dialysis", "cold_chain", "mobility", "pregnant", "infant"] {
+        assert!(!text.to_lowercase().contains(v), "vulnerability {v} in words");
+    }
+
+    // Access notes switched off: gone too.
+    let mut options = SheetOptions::default();
+    options.fields.access_notes = false;
+    let sheets = files::sheets(&store, None, &which, &options).unwrap();
+    let mut out = Vec::new();
+    for format in [SheetFormat::Gpx, SheetFormat::Html, SheetFormat::Csv] {
+        out.extend(files::export(&mut store, &sheets, format, &dir.path().join("off")).unwrap());
+    }
+    assert!(!read_all(&out).contains(SENTINEL));
+    let log = store.audit(&Default::default(), 50, 0).unwrap();
+    assert!(log.items.iter().any(|e| e.detail.starts_with("route sheets gpx")));
+    assert!(!log.items.iter().any(|e| e.detail.contains(SENTINEL)));
+}
+
+#[test]
+fn gpx_reads_back_with_the_stops_in_order_and_a_track_along_the_roads() {
+    let dir = tempdir();
+    let region = crate::region::open("monaco");
+    let (mut store, view) = planned(dir.path(), Some(&region));
+    let sheets = files::sheets(&store, Some(&region), &Which::Day(&view.info.day), &Default::default()).unwrap();
+    assert_eq!(sheets.len() as u32, view.info.runs);
+    let paths = files::export(&mut store, &sheets, SheetFormat::Gpx, dir.path()).unwrap();
+    for (sheet, path) in sheets.iter().zip(&paths) {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains("http://www.topografix.com/GPX/1/1"), "GPX 1.1 namespace");
+        let lint =
+            std::process::Command::new("xmllint").arg("--noout").arg(path).status().expect("xmllint (libxml2-utils)");
+        assert!(lint.success(), "well-formed XML");
+        let gpx = gpx::read(std::io::BufReader::new(std::fs::File::open(path).unwrap())).unwrap();
+        assert_eq!(gpx.version, gpx::GpxVersion::Gpx11);
+        let names: Vec<String> = gpx.waypoints.iter().map(|w| w.name.clone().unwrap()).collect();
+        let expected: Vec<String> = sheet.stops.iter().map(|s| format!("{}. {}", s.number, s.alias)).collect();
+        assert_eq!(names, expected);
+        for (w, s) in gpx.waypoints.iter().zip(&sheet.stops) {
+            assert!((w.point().y() - s.lat).abs() < 1e-6 && (w.point().x() - s.lon).abs() < 1e-6);
+        }
+        let track = &gpx.tracks[0].segments[0].points;
+        assert!(track.len() > sheet.stops.len() + 2, "the track follows the roads, not straight legs");
+    }
+}
+
+#[test]
+fn html_makes_no_request_and_csv_escapes_formulas() {
+    let dir = tempdir();
+    let (mut store, view) = planned(dir.path(), None);
+    let run = view.runs.iter().find(|r| !r.stops.is_empty()).unwrap();
+    let id = run.stops[0].needs[0].household_id.clone();
+    let h = store.households().unwrap().into_iter().find(|h| h.id == id).unwrap();
+    let mut input = input_of(&h);
+    input.name = "=HYPERLINK(\"x\") Smith".into();
+    store.update_household(&id, &input).unwrap();
+    let sheets = files::sheets(&store, None, &Which::Run(&run.id), &Default::default()).unwrap();
+    let html = files::export(&mut store, &sheets, SheetFormat::Html, dir.path()).unwrap();
+    let text = std::fs::read_to_string(&html[0]).unwrap();
+    for needle in ["src=", "<link", "url(", "@import", "fetch(", "XMLHttpRequest"] {
+        assert!(!text.contains(needle), "{needle} in the HTML");
+    }
+    for (at, _) in text.match_indices("http") {
+        let before = &text[at.saturating_sub(6)..at];
+        assert!(before.ends_with("href=\""), "only links the driver taps: {}", &text[at..at + 40]);
+        assert!(text[at..].starts_with("https://www.google.com/maps/dir/"), "{}", &text[at..at + 40]);
+    }
+    assert!(text.contains("localStorage") && text.contains("geo:"));
+    assert!(!text.contains("<script src"));
+    let csv = files::export(&mut store, &sheets, SheetFormat::Csv, dir.path()).unwrap();
+    let rows = std::fs::read_to_string(&csv[0]).unwrap();
+    assert!(rows.contains("'=HYPERLINK"), "{rows}");
+}
+
+#[test]
+fn google_legs_hold_at_most_ten_stops_and_follow_on() {
+    let dir = tempdir();
+    let (store, view) = planned(dir.path(), None);
+    let mut sheet = files::sheets(&store, None, &Which::Day(&view.info.day), &Default::default()).unwrap().remove(0);
+    let base = sheet.stops[0].clone();
+    sheet.stops = (0..23)
+        .map(|k| aidmap::sheets::SheetStop { number: k + 1, lat: base.lat + k as f64 * 1e-4, ..base.clone() })
+        .collect();
+    let legs = links::google(&sheet);
+    assert_eq!(legs.iter().map(|l| l.stops.len()).collect::<Vec<_>>(), [10, 10, 3]);
+    assert_eq!(legs.iter().flat_map(|l| l.stops.clone()).collect::<Vec<_>>(), (1..=23).collect::<Vec<_>>());
+    // Each leg starts where the last ended.
+    let last_of_first = &sheet.stops[9];
+    assert!(legs[1].url.contains(&format!("origin={:.6},{:.6}", last_of_first.lat, last_of_first.lon)));
+    assert!(legs.iter().all(|l| l.url.matches("%7C").count() <= 8));
+    let per = links::per_stop(&sheet);
+    assert_eq!(per.iter().filter(|l| l.target == "geo").count(), 23);
+    assert!(per.iter().all(|l| !l.url.contains(&base.alias)), "coordinates only in URLs");
+}
