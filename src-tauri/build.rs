@@ -2,6 +2,7 @@
 // them to the main window only (nothing is allowed by default).
 const COMMANDS: &[&str] = &[
     "plan_choices",
+    "export_sheets",
     "plan_create",
     "plan_reoptimise",
     "plan_cancel",

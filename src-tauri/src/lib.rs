@@ -82,6 +82,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             plans::plan_choices,
+            plans::export_sheets,
             plans::plan_create,
             plans::plan_reoptimise,
             plans::plan_cancel,

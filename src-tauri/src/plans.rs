@@ -97,3 +97,31 @@ pub fn plan_discard(state: State<'_, AppState>, id: String) -> CmdResult<PlanInf
         })
         .map_err(Into::into)
 }
+
+/// Route sheets of a plan's runs (all, or `run_id`) into `dir`: `gpx`, `html` or `csv`. Returns
+/// the files written.
+#[tauri::command(async)]
+pub fn export_sheets(
+    state: State<'_, AppState>,
+    plan_id: String,
+    run_id: Option<String>,
+    format: String,
+    dir: std::path::PathBuf,
+) -> CmdResult<Vec<String>> {
+    use aidmap::sheets::files::{self, SheetFormat, Which};
+    let format = match format.as_str() {
+        "gpx" => SheetFormat::Gpx,
+        "html" => SheetFormat::Html,
+        "csv" => SheetFormat::Csv,
+        _ => return Err(aidmap::Error::NotFound("format").into()),
+    };
+    let which = match &run_id {
+        Some(run) => Which::Run(run),
+        None => Which::Plan(&plan_id),
+    };
+    let written = state.with_store(|s| {
+        let sheets = state.with_region(|r| files::sheets(s, r, &which, &Default::default()))??;
+        files::export(s, &sheets, format, &dir)
+    })?;
+    Ok(written.iter().map(|p| p.display().to_string()).collect())
+}

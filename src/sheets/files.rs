@@ -33,6 +33,8 @@ impl SheetFormat {
 pub enum Which<'a> {
     Run(&'a str),
     Day(&'a str),
+    /// Every run of this plan.
+    Plan(&'a str),
 }
 
 /// The plan and sheets `which` names.
@@ -51,6 +53,7 @@ pub fn sheets(
                 .map_err(|_| Error::NotFound("run"))?;
             (plan, Some(*run))
         }
+        Which::Plan(id) => (id.to_string(), None),
         Which::Day(day) => {
             let pick = |status: PlanStatus| plans.iter().find(|p| p.day == *day && p.status == status);
             let plan = pick(PlanStatus::Dispatched)

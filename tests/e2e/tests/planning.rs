@@ -1,6 +1,6 @@
 //! The planning board in the real app, on the demo: plan tomorrow, move a stop to another run,
 //! undo and redo it, lock it and a whole run, re-optimise the rest, dispatch, record outcomes,
-//! and see the need statuses and the depot stock change.
+//! and see the need statuses and the depot stock change; write the drivers' route sheets.
 
 use aidmap_e2e::fantoccini::Locator;
 use aidmap_e2e::App;
@@ -45,7 +45,8 @@ async fn choose(app: &App, css: &str, value: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     let data = tempfile::tempdir().unwrap();
-    let app = App::launch(data.path()).await;
+    let sheets_dir = data.path().join("sheets");
+    let app = App::launch_with(data.path(), &[("AIDMAP_E2E_PICK_FILES", sheets_dir.to_str().unwrap())]).await;
     app.wait_css("[data-testid=demo-badge]").await;
     click(&app, "[data-testid=open-planning]").await;
     app.wait_css("[data-testid=planning-board]").await;
@@ -201,6 +202,17 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     )
     .await;
     app.screenshot("plan-outcomes").await;
+
+    // Route sheets of every run as phone pages, into the folder the picker answers.
+    click(&app, "[data-testid=plan-sheets]").await;
+    app.wait_css("[data-testid=sheets-dialog]").await;
+    app.screenshot("plan-sheets").await;
+    click(&app, "[data-testid=sheets-save]").await;
+    app.wait_css("[data-testid=sheets-written]").await;
+    let pages: Vec<_> = std::fs::read_dir(&sheets_dir).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(pages.len(), served.iter().filter(|r| !r.is_empty()).count(), "one page per run");
+    assert!(pages.iter().all(|p| p.extension().is_some_and(|e| e == "html")));
+    click(&app, "[data-testid=sheets-done]").await;
     let label =
         app.wait_js("label", &format!("document.querySelector(\"[data-stop-id='{first}']\").dataset.label")).await;
     let household = app

@@ -176,6 +176,9 @@ export const api = {
   undoMerge: (id: string) => call<MergeRecord>("undo_merge", { id }),
   pendingRows: () => call<PendingRow[]>("pending_rows"),
   placePending: (id: string, lat: number, lon: number) => call<string>("place_pending", { id, lat, lon }),
+  // Drivers' route sheets of a plan (all runs, or one) written into a folder; returns the files.
+  exportSheets: (planId: string, runId: string | null, format: "gpx" | "html" | "csv", dir: string) =>
+    call<string[]>("export_sheets", { planId, runId, format, dir }),
   // Supply-run planning. planCreate and planReoptimise search for up to `seconds`, sending
   // "plan-progress" events (PlanProgress) meanwhile; planCancel stops them early (they then
   // resolve with the best plan found so far).

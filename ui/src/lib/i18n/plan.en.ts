@@ -201,6 +201,20 @@ export const planEn = {
   "plan.saved.line": "{runs} · {served} served · {unserved} not served",
   "plan.saved.show_discarded": "Show discarded plans ({count})",
   "plan.saved.open": "Open the plan for {day}",
+  "plan.sheets.open": "Route sheets…",
+  "plan.sheets.title": "Route sheets for drivers",
+  "plan.sheets.folder": "Folder for the route sheets",
+  "plan.sheets.format": "Format",
+  "plan.sheets.format_html": "Phone page (HTML): tap to call and navigate, checkboxes",
+  "plan.sheets.format_gpx": "GPX for OsmAnd or Organic Maps",
+  "plan.sheets.format_csv": "CSV for spreadsheets",
+  "plan.sheets.runs": "Runs",
+  "plan.sheets.all_runs": "All {count} runs",
+  "plan.sheets.one_run": "Run {n} — {driver}",
+  "plan.sheets.privacy": "Only what a driver needs goes out: first name, address, phone where the household consented, items, access notes, and cold-chain or medical flags. The export is recorded in the audit log.",
+  "plan.sheets.save": "Choose folder and save",
+  "plan.sheets.written": "{count} files written:",
+  "plan.sheets.done": "Done",
 } as const;
 
 export type PlanKey = keyof typeof planEn;
