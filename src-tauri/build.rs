@@ -3,6 +3,8 @@
 const COMMANDS: &[&str] = &[
     "plan_choices",
     "export_sheets",
+    "sheet_options",
+    "set_sheet_options",
     "plan_create",
     "plan_reoptimise",
     "plan_cancel",

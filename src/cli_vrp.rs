@@ -219,7 +219,8 @@ pub fn sheets(
         (None, None) => return Err(Error::Internal("route sheets need --run ID or --date YYYY-MM-DD".into())),
     };
     let pack = open_pack(store)?;
-    let sheets = files::sheets(store, pack.as_ref(), &which, &Default::default())?;
+    let options = store.sheet_options()?;
+    let sheets = files::sheets(store, pack.as_ref(), &which, &options)?;
     let written = files::export(store, &sheets, format, dir)?;
     for path in &written {
         writeln!(out, "{}", path.display())?;

@@ -102,3 +102,23 @@ pub fn set(conn: &Connection, stamp: &Stamp, value: &OperationSettings) -> Resul
     }
     get(conn)
 }
+
+/// The route sheets' optional fields and "destroy after" days, saved per operation.
+pub fn sheet_options(conn: &Connection) -> Result<crate::sheets::SheetOptions> {
+    read(conn, "sheets")
+}
+
+pub fn set_sheet_options(
+    conn: &Connection,
+    stamp: &Stamp,
+    value: &crate::sheets::SheetOptions,
+) -> Result<crate::sheets::SheetOptions> {
+    let mut c = Checker::default();
+    c.range("destroy_after_days", value.destroy_after_days as f64, 1.0, 90.0);
+    c.finish()?;
+    if sheet_options(conn)? != *value {
+        write(conn, stamp, "sheets", value)?;
+        audit::record(conn, stamp, AuditAction::Settings, "setting", &[], "route sheets")?;
+    }
+    sheet_options(conn)
+}

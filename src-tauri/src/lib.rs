@@ -83,6 +83,8 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             plans::plan_choices,
             plans::export_sheets,
+            plans::sheet_options,
+            plans::set_sheet_options,
             plans::plan_create,
             plans::plan_reoptimise,
             plans::plan_cancel,

@@ -120,8 +120,22 @@ pub fn export_sheets(
         None => Which::Plan(&plan_id),
     };
     let written = state.with_store(|s| {
-        let sheets = state.with_region(|r| files::sheets(s, r, &which, &Default::default()))??;
+        let options = s.sheet_options()?;
+        let sheets = state.with_region(|r| files::sheets(s, r, &which, &options))??;
         files::export(s, &sheets, format, &dir)
     })?;
     Ok(written.iter().map(|p| p.display().to_string()).collect())
+}
+
+#[tauri::command(async)]
+pub fn sheet_options(state: State<'_, AppState>) -> CmdResult<aidmap::sheets::SheetOptions> {
+    Ok(state.with_store(|s| s.sheet_options())?)
+}
+
+#[tauri::command(async)]
+pub fn set_sheet_options(
+    state: State<'_, AppState>,
+    options: aidmap::sheets::SheetOptions,
+) -> CmdResult<aidmap::sheets::SheetOptions> {
+    Ok(state.with_store(|s| s.set_sheet_options(&options))?)
 }

@@ -19,7 +19,8 @@ use crate::vocab::{ConsentStatus, Vulnerability};
 use crate::Store;
 
 /// Which optional fields go out (the rest never do).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SheetFields {
     /// The household's phone, only where it gave consent.
     pub phone: bool,
@@ -34,7 +35,8 @@ impl Default for SheetFields {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SheetOptions {
     pub fields: SheetFields,
     /// The sheet says "destroy after" this many days after the run's day.

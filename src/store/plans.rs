@@ -94,6 +94,14 @@ impl Store {
         self.write(|tx, stamp| edit::record_outcome(tx, stamp, id, stop_id, outcome))
     }
 
+    pub fn sheet_options(&self) -> Result<crate::sheets::SheetOptions> {
+        crate::settings::sheet_options(self.conn())
+    }
+
+    pub fn set_sheet_options(&mut self, options: &crate::sheets::SheetOptions) -> Result<crate::sheets::SheetOptions> {
+        self.write(|tx, stamp| crate::settings::set_sheet_options(tx, stamp, options))
+    }
+
     pub fn discard_plan(&mut self, id: &str) -> Result<()> {
         self.write(|tx, stamp| edit::discard(tx, stamp, id))
     }

@@ -196,3 +196,20 @@ fn google_legs_hold_at_most_ten_stops_and_follow_on() {
     assert_eq!(per.iter().filter(|l| l.target == "geo").count(), 23);
     assert!(per.iter().all(|l| !l.url.contains(&base.alias)), "coordinates only in URLs");
 }
+
+#[test]
+fn field_choices_are_kept_per_operation_and_checked() {
+    let dir = tempdir();
+    let (mut store, view) = planned(dir.path(), None);
+    assert_eq!(store.sheet_options().unwrap(), SheetOptions::default());
+    let mut options = SheetOptions::default();
+    options.fields.phone = false;
+    options.destroy_after_days = 1;
+    store.set_sheet_options(&options).unwrap();
+    assert_eq!(store.sheet_options().unwrap(), options);
+    let sheets = files::sheets(&store, None, &Which::Plan(&view.info.id), &store.sheet_options().unwrap()).unwrap();
+    assert!(sheets.iter().flat_map(|s| &s.stops).all(|s| s.phone.is_none()));
+    assert_eq!(sheets[0].destroy_after, "2026-11-27");
+    options.destroy_after_days = 0;
+    assert!(store.set_sheet_options(&options).is_err());
+}

@@ -206,12 +206,20 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     // Route sheets of every run as phone pages, into the folder the picker answers.
     click(&app, "[data-testid=plan-sheets]").await;
     app.wait_css("[data-testid=sheets-dialog]").await;
+    // No phone numbers on these sheets: the choice is kept for the operation.
+    app.wait_css("[data-testid=sheets-fields]").await;
+    click(&app, "[data-testid=sheets-phone]").await;
+    app.wait_js("phone off", "!document.querySelector('[data-testid=sheets-phone]').checked").await;
     app.screenshot("plan-sheets").await;
     click(&app, "[data-testid=sheets-save]").await;
     app.wait_css("[data-testid=sheets-written]").await;
     let pages: Vec<_> = std::fs::read_dir(&sheets_dir).unwrap().flatten().map(|e| e.path()).collect();
     assert_eq!(pages.len(), served.iter().filter(|r| !r.is_empty()).count(), "one page per run");
     assert!(pages.iter().all(|p| p.extension().is_some_and(|e| e == "html")));
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        assert!(html.contains("geo:") && !html.contains("tel:"), "phones switched off");
+    }
     click(&app, "[data-testid=sheets-done]").await;
     let label =
         app.wait_js("label", &format!("document.querySelector(\"[data-stop-id='{first}']\").dataset.label")).await;

@@ -53,6 +53,7 @@ import type { Shift } from "./bindings/Shift";
 import type { ShiftInput } from "./bindings/ShiftInput";
 import type { ShiftRow } from "./bindings/ShiftRow";
 import type { Vehicle } from "./bindings/Vehicle";
+import type { SheetOptions } from "./bindings/SheetOptions";
 import type { VehicleInput } from "./bindings/VehicleInput";
 import type { PlanChoices } from "./bindings/PlanChoices";
 import type { PlanInfo } from "./bindings/PlanInfo";
@@ -179,6 +180,8 @@ export const api = {
   // Drivers' route sheets of a plan (all runs, or one) written into a folder; returns the files.
   exportSheets: (planId: string, runId: string | null, format: "gpx" | "html" | "csv", dir: string) =>
     call<string[]>("export_sheets", { planId, runId, format, dir }),
+  sheetOptions: () => call<SheetOptions>("sheet_options"),
+  setSheetOptions: (options: SheetOptions) => call<SheetOptions>("set_sheet_options", { options }),
   // Supply-run planning. planCreate and planReoptimise search for up to `seconds`, sending
   // "plan-progress" events (PlanProgress) meanwhile; planCancel stops them early (they then
   // resolve with the best plan found so far).

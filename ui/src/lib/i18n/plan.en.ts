@@ -215,6 +215,13 @@ export const planEn = {
   "plan.sheets.save": "Choose folder and save",
   "plan.sheets.written": "{count} files written:",
   "plan.sheets.done": "Done",
+  "plan.sheets.fields": "What the sheets carry (kept for this operation)",
+  "plan.sheets.always": "Always: stop number and time, first name, address, items with quantities.",
+  "plan.sheets.field_phone": "Phone number, only where the household gave consent",
+  "plan.sheets.field_access": "Access notes (gate codes, stairs, where to knock)",
+  "plan.sheets.field_flags": "“Cold chain” and “medical priority” flags",
+  "plan.sheets.never": "Never: surnames, notes, vulnerabilities in words, consent and status details.",
+  "plan.sheets.destroy_days": "Sheets say “destroy after” this many days",
 } as const;
 
 export type PlanKey = keyof typeof planEn;

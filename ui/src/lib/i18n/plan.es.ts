@@ -217,4 +217,11 @@ export const planEs: PlanMessages = {
   "plan.sheets.save": "Elegir carpeta y guardar",
   "plan.sheets.written": "{count} archivos escritos:",
   "plan.sheets.done": "Hecho",
+  "plan.sheets.fields": "Qué llevan las hojas (se guarda para esta operación)",
+  "plan.sheets.always": "Siempre: número y hora de la parada, nombre de pila, dirección, artículos con cantidades.",
+  "plan.sheets.field_phone": "Teléfono, solo si el hogar dio su consentimiento",
+  "plan.sheets.field_access": "Indicaciones de acceso (códigos, escaleras, dónde llamar)",
+  "plan.sheets.field_flags": "Avisos de «cadena de frío» y «prioridad médica»",
+  "plan.sheets.never": "Nunca: apellidos, notas, vulnerabilidades por escrito, datos de consentimiento o de estado.",
+  "plan.sheets.destroy_days": "Las hojas dicen «destruir después de» estos días",
 };

@@ -217,4 +217,11 @@ export const planFr: PlanMessages = {
   "plan.sheets.save": "Choisir le dossier et enregistrer",
   "plan.sheets.written": "{count} fichiers écrits :",
   "plan.sheets.done": "Terminé",
+  "plan.sheets.fields": "Ce que portent les feuilles (gardé pour cette opération)",
+  "plan.sheets.always": "Toujours : numéro et heure de l’arrêt, prénom, adresse, articles et quantités.",
+  "plan.sheets.field_phone": "Téléphone, seulement si le foyer a consenti",
+  "plan.sheets.field_access": "Consignes d’accès (codes, escaliers, où frapper)",
+  "plan.sheets.field_flags": "Indications « chaîne du froid » et « priorité médicale »",
+  "plan.sheets.never": "Jamais : noms de famille, notes, vulnérabilités en toutes lettres, consentement et statut.",
+  "plan.sheets.destroy_days": "Les feuilles disent « à détruire après » ce nombre de jours",
 };
