@@ -172,6 +172,25 @@ fn main() {
     let t = Instant::now();
     let assigned = store.dispatch_plan(&id).unwrap();
     println!("dispatch: {assigned} needs assigned, stock issued: {:.0} ms", ms(t));
+
+    // Route sheets of every run: one PDF per run and the combined file, as `export sheets` writes.
+    let t = Instant::now();
+    let which = aidmap::sheets::files::Which::Plan(&id);
+    let sheets = aidmap::sheets::files::sheets(&store, None, &which, &Default::default()).unwrap();
+    let packets = ms(t);
+    let out = dir.path().join("sheets");
+    let format = aidmap::sheets::files::SheetFormat::Pdf { paper: aidmap::sheets::pdf::Paper::A4, combined: true };
+    let t = Instant::now();
+    let files = aidmap::sheets::files::export(&mut store, &sheets, format, &out).unwrap();
+    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    println!(
+        "route sheets: {} runs, {} stops: packets {packets:.0} ms, PDFs ({} files, {:.1} MB) {:.0} ms",
+        sheets.len(),
+        sheets.iter().map(|s| s.stops.len()).sum::<usize>(),
+        files.len(),
+        bytes as f64 / 1e6,
+        ms(t)
+    );
 }
 
 fn ms(t: Instant) -> f64 {

@@ -156,6 +156,12 @@ pub(crate) enum Command {
         /// Sheets: every run of the date's dispatched plan (else its draft), YYYY-MM-DD.
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
+        /// Sheets as PDF: paper size, a4 or letter.
+        #[arg(long, default_value = "a4", value_parser = ["a4", "letter"])]
+        paper: String,
+        /// Sheets as PDF: also one file with every run (a page break between runs).
+        #[arg(long)]
+        combined: bool,
     },
     /// Likely duplicate households (same phone, same address or within 30 m, similar names).
     Duplicates {
@@ -310,6 +316,7 @@ pub(crate) enum ExportFormatArg {
     Geojson,
     Gpx,
     Html,
+    Pdf,
 }
 
 #[derive(Subcommand)]

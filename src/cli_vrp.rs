@@ -199,7 +199,7 @@ pub fn plans(store: &aidmap::Store, out: &mut impl Write, json: bool) -> Result<
 pub fn sheets(
     store: &mut aidmap::Store,
     out: &mut impl Write,
-    format: crate::cli_args::ExportFormatArg,
+    (format, paper, combined): (crate::cli_args::ExportFormatArg, aidmap::sheets::pdf::Paper, bool),
     dir: &Path,
     run: Option<&str>,
     date: Option<chrono::NaiveDate>,
@@ -210,7 +210,8 @@ pub fn sheets(
         ExportFormatArg::Gpx => SheetFormat::Gpx,
         ExportFormatArg::Html => SheetFormat::Html,
         ExportFormatArg::Csv => SheetFormat::Csv,
-        ExportFormatArg::Geojson => return Err(Error::Internal("route sheets export as gpx, html or csv".into())),
+        ExportFormatArg::Pdf => SheetFormat::Pdf { paper, combined },
+        ExportFormatArg::Geojson => return Err(Error::Internal("route sheets export as pdf, gpx, html or csv".into())),
     };
     let day = date.map(|d| d.to_string());
     let which = match (run, &day) {

@@ -337,9 +337,11 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 json,
             )?;
         }
-        Command::Export { kind: ExportKindArg::Sheets, db, format, out: dir, run, date, .. } => {
+        Command::Export { kind: ExportKindArg::Sheets, db, format, out: dir, run, date, paper, combined, .. } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
-            cli_vrp::sheets(&mut store, &mut out, format, &dir, run.as_deref(), date)?;
+            let paper =
+                if paper == "letter" { aidmap::sheets::pdf::Paper::Letter } else { aidmap::sheets::pdf::Paper::A4 };
+            cli_vrp::sheets(&mut store, &mut out, (format, paper, combined), &dir, run.as_deref(), date)?;
         }
         Command::Export { kind, db, format, columns, out: file, .. } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

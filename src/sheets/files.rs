@@ -17,6 +17,11 @@ pub enum SheetFormat {
     Gpx,
     Html,
     Csv,
+    /// One PDF per run; `combined`: also one file with every run.
+    Pdf {
+        paper: super::pdf::Paper,
+        combined: bool,
+    },
 }
 
 impl SheetFormat {
@@ -25,6 +30,7 @@ impl SheetFormat {
             SheetFormat::Gpx => "gpx",
             SheetFormat::Html => "html",
             SheetFormat::Csv => "csv",
+            SheetFormat::Pdf { .. } => "pdf",
         }
     }
 }
@@ -94,6 +100,20 @@ pub fn export(store: &mut Store, sheets: &[Sheet], format: SheetFormat, dir: &Pa
             let path = dir.join(format!("{name}.csv"));
             write_one(&path, |f| super::csv::write(sheets, f))?;
             files.push(path);
+        }
+        SheetFormat::Pdf { paper, combined } => {
+            for sheet in sheets {
+                let path = dir.join(format!("{}.pdf", file_stem(sheet)));
+                let bytes = super::pdf::render(std::slice::from_ref(sheet), paper)?;
+                write_one(&path, |f| Ok(std::io::Write::write_all(f, &bytes)?))?;
+                files.push(path);
+            }
+            if combined && sheets.len() > 1 {
+                let path = dir.join(format!("{}-all-runs.pdf", sheets[0].day));
+                let bytes = super::pdf::render(sheets, paper)?;
+                write_one(&path, |f| Ok(std::io::Write::write_all(f, &bytes)?))?;
+                files.push(path);
+            }
         }
         SheetFormat::Gpx | SheetFormat::Html => {
             for sheet in sheets {

@@ -9,6 +9,7 @@ pub mod files;
 pub mod gpx;
 pub mod html;
 pub mod links;
+pub mod pdf;
 
 use chrono::{DateTime, Local, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -18,7 +18,7 @@ use crate::util::*;
 
 const SENTINEL: &str = "Qzxsentinel";
 
-fn planned(dir: &std::path::Path, region: Option<&aidmap::region::RegionPack>) -> (Store, PlanView) {
+pub fn planned(dir: &std::path::Path, region: Option<&aidmap::region::RegionPack>) -> (Store, PlanView) {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let mut store = demo::write(
         &dir.join("demo.aidmap"),
@@ -43,7 +43,7 @@ fn planned(dir: &std::path::Path, region: Option<&aidmap::region::RegionPack>) -
     (store, view)
 }
 
-fn input_of(h: &aidmap::household::Household) -> HouseholdInput {
+pub fn input_of(h: &aidmap::household::Household) -> HouseholdInput {
     HouseholdInput {
         name: h.name.clone(),
         phones: h.phones.iter().map(|p| p.original.clone()).collect(),

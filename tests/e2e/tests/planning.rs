@@ -210,6 +210,7 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     app.wait_css("[data-testid=sheets-fields]").await;
     click(&app, "[data-testid=sheets-phone]").await;
     app.wait_js("phone off", "!document.querySelector('[data-testid=sheets-phone]').checked").await;
+    click(&app, "[data-testid=sheets-format][value=html]").await;
     app.screenshot("plan-sheets").await;
     click(&app, "[data-testid=sheets-save]").await;
     app.wait_css("[data-testid=sheets-written]").await;

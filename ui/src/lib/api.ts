@@ -178,7 +178,7 @@ export const api = {
   pendingRows: () => call<PendingRow[]>("pending_rows"),
   placePending: (id: string, lat: number, lon: number) => call<string>("place_pending", { id, lat, lon }),
   // Drivers' route sheets of a plan (all runs, or one) written into a folder; returns the files.
-  exportSheets: (planId: string, runId: string | null, format: "gpx" | "html" | "csv", dir: string) =>
+  exportSheets: (planId: string, runId: string | null, format: "pdf" | "pdf-letter" | "gpx" | "html" | "csv", dir: string) =>
     call<string[]>("export_sheets", { planId, runId, format, dir }),
   sheetOptions: () => call<SheetOptions>("sheet_options"),
   setSheetOptions: (options: SheetOptions) => call<SheetOptions>("set_sheet_options", { options }),

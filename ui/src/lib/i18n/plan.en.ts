@@ -222,6 +222,8 @@ export const planEn = {
   "plan.sheets.field_flags": "“Cold chain” and “medical priority” flags",
   "plan.sheets.never": "Never: surnames, notes, vulnerabilities in words, consent and status details.",
   "plan.sheets.destroy_days": "Sheets say “destroy after” this many days",
+  "plan.sheets.format_pdf": "PDF to print, A4 (one file per run and one with every run)",
+  "plan.sheets.format_pdf_letter": "PDF to print, US Letter",
 } as const;
 
 export type PlanKey = keyof typeof planEn;

@@ -224,4 +224,6 @@ export const planEs: PlanMessages = {
   "plan.sheets.field_flags": "Avisos de «cadena de frío» y «prioridad médica»",
   "plan.sheets.never": "Nunca: apellidos, notas, vulnerabilidades por escrito, datos de consentimiento o de estado.",
   "plan.sheets.destroy_days": "Las hojas dicen «destruir después de» estos días",
+  "plan.sheets.format_pdf": "PDF para imprimir, A4 (un archivo por ruta y uno con todas)",
+  "plan.sheets.format_pdf_letter": "PDF para imprimir, carta EE. UU.",
 };

@@ -224,4 +224,6 @@ export const planFr: PlanMessages = {
   "plan.sheets.field_flags": "Indications « chaîne du froid » et « priorité médicale »",
   "plan.sheets.never": "Jamais : noms de famille, notes, vulnérabilités en toutes lettres, consentement et statut.",
   "plan.sheets.destroy_days": "Les feuilles disent « à détruire après » ce nombre de jours",
+  "plan.sheets.format_pdf": "PDF à imprimer, A4 (un fichier par tournée et un avec toutes)",
+  "plan.sheets.format_pdf_letter": "PDF à imprimer, lettre US",
 };
