@@ -113,6 +113,8 @@ pub fn export_sheets(
         "gpx" => SheetFormat::Gpx,
         "html" => SheetFormat::Html,
         "csv" => SheetFormat::Csv,
+        "pdf" => SheetFormat::Pdf { paper: aidmap::sheets::pdf::Paper::A4, combined: run_id.is_none() },
+        "pdf-letter" => SheetFormat::Pdf { paper: aidmap::sheets::pdf::Paper::Letter, combined: run_id.is_none() },
         _ => return Err(aidmap::Error::NotFound("format").into()),
     };
     let which = match &run_id {
