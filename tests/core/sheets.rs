@@ -6,7 +6,6 @@
 use std::sync::atomic::AtomicBool;
 
 use aidmap::demo::{self, DemoOptions};
-use aidmap::household::HouseholdInput;
 use aidmap::plan::types::{PlanRequest, PlanView};
 use aidmap::sheets::files::{self, SheetFormat, Which};
 use aidmap::sheets::{links, SheetOptions};
@@ -43,26 +42,6 @@ pub fn planned(dir: &std::path::Path, region: Option<&aidmap::region::RegionPack
     (store, view)
 }
 
-pub fn input_of(h: &aidmap::household::Household) -> HouseholdInput {
-    HouseholdInput {
-        name: h.name.clone(),
-        phones: h.phones.iter().map(|p| p.original.clone()).collect(),
-        address: h.address.clone(),
-        lat: h.lat,
-        lon: h.lon,
-        location_source: h.location_source,
-        adults: h.adults,
-        children: h.children,
-        seniors: h.seniors,
-        vulnerabilities: h.vulnerabilities.clone(),
-        languages: h.languages.clone(),
-        access_notes: h.access_notes.clone(),
-        consent: h.consent.clone(),
-        status: h.status,
-        notes: h.notes.clone(),
-    }
-}
-
 fn read_all(paths: &[std::path::PathBuf]) -> String {
     paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect::<Vec<_>>().join("\n")
 }
@@ -74,7 +53,7 @@ fn no_excluded_field_reaches_any_sheet_format() {
     let stop = &view.runs.iter().find(|r| !r.stops.is_empty()).unwrap().stops[0];
     let id = stop.needs[0].household_id.clone();
     let h = store.households().unwrap().into_iter().find(|h| h.id == id).unwrap();
-    let mut input = input_of(&h);
+    let mut input = aidmap::merge::input_of(&h);
     input.name = format!("Zoë {SENTINEL}surname");
     input.notes = format!("{SENTINEL}notes");
     input.phones = vec!["+377 555 98 76 54".into()];
@@ -155,7 +134,7 @@ fn html_makes_no_request_and_csv_escapes_formulas() {
     let run = view.runs.iter().find(|r| !r.stops.is_empty()).unwrap();
     let id = run.stops[0].needs[0].household_id.clone();
     let h = store.households().unwrap().into_iter().find(|h| h.id == id).unwrap();
-    let mut input = input_of(&h);
+    let mut input = aidmap::merge::input_of(&h);
     input.name = "=HYPERLINK(\"x\") Smith".into();
     store.update_household(&id, &input).unwrap();
     let sheets = files::sheets(&store, None, &Which::Run(&run.id), &Default::default()).unwrap();

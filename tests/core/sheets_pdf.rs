@@ -90,7 +90,7 @@ fn letter_paper_and_no_excluded_field_in_the_pdf() {
     let run = view.runs.iter().find(|r| !r.stops.is_empty()).unwrap();
     let home = run.stops[0].needs[0].household_id.clone();
     let h = store.households().unwrap().into_iter().find(|h| h.id == home).unwrap();
-    let mut input = crate::sheets::input_of(&h);
+    let mut input = aidmap::merge::input_of(&h);
     input.name = "Zoë Qzxsentinelsurname".into();
     input.notes = "Qzxsentinelnotes".into();
     store.update_household(&home, &input).unwrap();
