@@ -75,7 +75,16 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     // board's handlers, the real backend); then undo it.
     let initial = runs(&app).await;
     let busy: Vec<usize> = (0..initial.len()).filter(|&i| initial[i].len() >= 2).collect();
-    let (a, b) = (busy[0], busy[1]);
+    // Two runs loading at one depot where there are (the stop later locked onto run b then
+    // keeps its stock, so the plan can be dispatched whatever the search found).
+    let sites: Vec<String> = serde_json::from_value(
+        app.wait_js("depots", "[...document.querySelectorAll('[data-testid=plan-run-card]')].map(c => c.dataset.site)")
+            .await,
+    )
+    .unwrap();
+    let same =
+        busy.iter().flat_map(|&x| busy.iter().map(move |&y| (x, y))).find(|&(x, y)| x != y && sites[x] == sites[y]);
+    let (a, b) = same.unwrap_or((busy[0], busy[1]));
     let (first_stop, second_stop) = (initial[a][0].clone(), initial[a][1].clone());
     let drag = format!(
         "(() => {{ const src = document.querySelector(\"[data-stop-id='{second_stop}']\");
