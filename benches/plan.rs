@@ -69,17 +69,7 @@ fn main() {
 
     let mut store = aidmap::Store::open(&path, "bench").unwrap();
     let start = chrono::Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN));
-    let request = PlanRequest {
-        day: day.to_string(),
-        day_start: aidmap::store::timestamp(start),
-        urgencies: vec![],
-        categories: vec![],
-        area: None,
-        shift_ids: None,
-        site_ids: None,
-        seconds,
-        seed: 1,
-    };
+    let request = PlanRequest::for_day(day, start, seconds, 1);
     let cancel = AtomicBool::new(false);
 
     let t = Instant::now();

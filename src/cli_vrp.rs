@@ -105,17 +105,7 @@ pub fn plan(
         .map(|t| t.to_utc())
         .ok_or(Error::Internal("no local midnight that day".into()))?;
     let pack = open_pack(store)?;
-    let request = aidmap::plan::types::PlanRequest {
-        day: date.to_string(),
-        day_start: aidmap::store::timestamp(midnight),
-        urgencies: vec![],
-        categories: vec![],
-        area: None,
-        shift_ids: None,
-        site_ids: None,
-        seconds,
-        seed,
-    };
+    let request = aidmap::plan::types::PlanRequest::for_day(date, midnight, seconds, seed);
     let plan = aidmap::plan::create(store, pack.as_ref(), &request, iterations, &AtomicBool::new(false))?;
     if json {
         serde_json::to_writer_pretty(&mut *out, &plan)?;

@@ -62,6 +62,23 @@ pub struct PlanRequest {
     pub seed: u64,
 }
 
+impl PlanRequest {
+    /// Every open need against every shift of `day`, whose local midnight is `day_start`.
+    pub fn for_day(day: chrono::NaiveDate, day_start: chrono::DateTime<chrono::Utc>, seconds: u32, seed: u64) -> Self {
+        PlanRequest {
+            day: day.to_string(),
+            day_start: crate::store::timestamp(day_start),
+            urgencies: vec![],
+            categories: vec![],
+            area: None,
+            shift_ids: None,
+            site_ids: None,
+            seconds,
+            seed,
+        }
+    }
+}
+
 /// A shift of the day as the board offers it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]

@@ -42,17 +42,7 @@ fn demo_store(dir: &std::path::Path) -> Store {
 fn request() -> PlanRequest {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
     let start = chrono::Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN));
-    PlanRequest {
-        day: day.to_string(),
-        day_start: aidmap::store::timestamp(start),
-        urgencies: vec![],
-        categories: vec![],
-        area: None,
-        shift_ids: None,
-        site_ids: None,
-        seconds: 5,
-        seed: 1,
-    }
+    PlanRequest::for_day(day, start, 5, 1)
 }
 
 fn plan(store: &mut Store, req: &PlanRequest) -> PlanView {

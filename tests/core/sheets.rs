@@ -27,17 +27,7 @@ pub fn planned(dir: &std::path::Path, region: Option<&aidmap::region::RegionPack
     .unwrap();
     let day = date + chrono::Days::new(1);
     let start = chrono::Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN));
-    let request = PlanRequest {
-        day: day.to_string(),
-        day_start: aidmap::store::timestamp(start),
-        urgencies: vec![],
-        categories: vec![],
-        area: None,
-        shift_ids: None,
-        site_ids: None,
-        seconds: 5,
-        seed: 1,
-    };
+    let request = PlanRequest::for_day(day, start, 5, 1);
     let view = aidmap::plan::create(&mut store, region, &request, Some(30), &AtomicBool::new(false)).unwrap();
     (store, view)
 }
