@@ -87,6 +87,7 @@ bench:
 	cargo bench -p aidmap --bench import
 	cargo bench -p aidmap --bench vrp
 	cargo bench -p aidmap --bench plan
+	cargo bench -p aidmap --bench sheets
 
 clean:
 	cargo clean

@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "export_sheets",
     "sheet_options",
     "set_sheet_options",
+    "sheet_preview",
     "plan_create",
     "plan_reoptimise",
     "plan_cancel",

@@ -162,6 +162,9 @@ pub(crate) enum Command {
         /// Sheets as PDF: also one file with every run (a page break between runs).
         #[arg(long)]
         combined: bool,
+        /// Sheets: the language of their fixed words, en, es or fr (default: the operation's choice).
+        #[arg(long, value_parser = ["en", "es", "fr"])]
+        language: Option<String>,
     },
     /// Likely duplicate households (same phone, same address or within 30 m, similar names).
     Duplicates {

@@ -189,7 +189,12 @@ pub fn plans(store: &aidmap::Store, out: &mut impl Write, json: bool) -> Result<
 pub fn sheets(
     store: &mut aidmap::Store,
     out: &mut impl Write,
-    (format, paper, combined): (crate::cli_args::ExportFormatArg, aidmap::sheets::pdf::Paper, bool),
+    (format, paper, combined, language): (
+        crate::cli_args::ExportFormatArg,
+        aidmap::sheets::pdf::Paper,
+        bool,
+        Option<aidmap::sheets::SheetLanguage>,
+    ),
     dir: &Path,
     run: Option<&str>,
     date: Option<chrono::NaiveDate>,
@@ -210,7 +215,10 @@ pub fn sheets(
         (None, None) => return Err(Error::Internal("route sheets need --run ID or --date YYYY-MM-DD".into())),
     };
     let pack = open_pack(store)?;
-    let options = store.sheet_options()?;
+    let mut options = store.sheet_options()?;
+    if let Some(language) = language {
+        options.language = language;
+    }
     let sheets = files::sheets(store, pack.as_ref(), &which, &options)?;
     let written = files::export(store, &sheets, format, dir)?;
     for path in &written {

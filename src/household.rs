@@ -50,6 +50,9 @@ pub struct HouseholdInput {
     pub consent: Consent,
     pub status: HouseholdStatus,
     pub notes: String,
+    /// The notes are written for the driver: they go out on route sheets (others never do).
+    #[serde(default)]
+    pub notes_for_driver: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -71,6 +74,9 @@ pub struct Household {
     pub consent: Consent,
     pub status: HouseholdStatus,
     pub notes: String,
+    /// The notes are written for the driver: they go out on route sheets (others never do).
+    #[serde(default)]
+    pub notes_for_driver: bool,
     pub created_at: String,
     pub updated_at: String,
     pub updated_by: String,
@@ -136,6 +142,7 @@ impl HouseholdInput {
             consent: Consent::default(),
             status: HouseholdStatus::Active,
             notes: String::new(),
+            notes_for_driver: false,
         }
     }
 
@@ -229,8 +236,8 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &Househ
         "INSERT INTO household (id, name, phones, phones_search, address, lat, lon, location_source,
             adults, children, seniors, vulnerabilities, languages, access_notes,
             consent_status, consent_date, consent_scope, status, notes, created_at, updated_at, updated_by, search_text,
-            consent_basis)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23)",
+            consent_basis, notes_for_driver)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23, ?24)",
     )?;
     execute_row(&mut stmt, stamp, id, input)?;
     Ok(())
@@ -242,7 +249,8 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &HouseholdInput
         "UPDATE household SET name = ?2, phones = ?3, phones_search = ?4, address = ?5, lat = ?6, lon = ?7,
             location_source = ?8, adults = ?9, children = ?10, seniors = ?11, vulnerabilities = ?12,
             languages = ?13, access_notes = ?14, consent_status = ?15, consent_date = ?16, consent_scope = ?17,
-            status = ?18, notes = ?19, updated_at = ?20, updated_by = ?21, search_text = ?22, consent_basis = ?23
+            status = ?18, notes = ?19, updated_at = ?20, updated_by = ?21, search_text = ?22, consent_basis = ?23,
+            notes_for_driver = ?24
          WHERE id = ?1 AND purged_at IS NULL",
     )?;
     if execute_row(&mut stmt, stamp, id, input)? == 0 {
@@ -251,7 +259,7 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &HouseholdInput
     get(conn, id)
 }
 
-/// Binds a household's columns in the order both INSERT and UPDATE use (?1 … ?23).
+/// Binds a household's columns in the order both INSERT and UPDATE use (?1 … ?24).
 fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &HouseholdInput) -> Result<usize> {
     let c = clean(input);
     Ok(stmt.execute(params![
@@ -278,6 +286,7 @@ fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &Househ
         stamp.by,
         c.search_text,
         input.consent.basis,
+        input.notes_for_driver,
     ])?)
 }
 
@@ -300,7 +309,7 @@ pub fn move_to(conn: &Connection, stamp: &Stamp, id: &str, lat: f64, lon: f64) -
 
 const COLUMNS: &str = "id, name, phones, address, lat, lon, location_source, adults, children, seniors,
     vulnerabilities, languages, access_notes, consent_status, consent_date, consent_scope, status, notes,
-    created_at, updated_at, updated_by, consent_basis";
+    created_at, updated_at, updated_by, consent_basis, notes_for_driver";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(Household, [String; 3])> {
     let json: [String; 3] = [r.get(2)?, r.get(10)?, r.get(11)?];
@@ -322,6 +331,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(Household, [String; 3])> {
             consent: Consent { status: r.get(13)?, date: r.get(14)?, scope: r.get(15)?, basis: r.get(21)? },
             status: r.get(16)?,
             notes: r.get(17)?,
+            notes_for_driver: r.get(22)?,
             created_at: r.get(18)?,
             updated_at: r.get(19)?,
             updated_by: r.get(20)?,
@@ -446,5 +456,6 @@ pub fn changed_fields(before: &Household, after: &Household) -> String {
     check("consent", before.consent != after.consent);
     check("status", before.status != after.status);
     check("notes", before.notes != after.notes);
+    check("notes_for_driver", before.notes_for_driver != after.notes_for_driver);
     out.join(", ")
 }

@@ -337,11 +337,15 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 json,
             )?;
         }
-        Command::Export { kind: ExportKindArg::Sheets, db, format, out: dir, run, date, paper, combined, .. } => {
+        Command::Export {
+            kind: ExportKindArg::Sheets, db, format, out: dir, run, date, paper, combined, language, ..
+        } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
             let paper =
                 if paper == "letter" { aidmap::sheets::pdf::Paper::Letter } else { aidmap::sheets::pdf::Paper::A4 };
-            cli_vrp::sheets(&mut store, &mut out, (format, paper, combined), &dir, run.as_deref(), date)?;
+            let language = language.and_then(|l| serde_json::from_value(serde_json::Value::String(l)).ok());
+            let sheet = (format, paper, combined, language);
+            cli_vrp::sheets(&mut store, &mut out, sheet, &dir, run.as_deref(), date)?;
         }
         Command::Export { kind, db, format, columns, out: file, .. } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

@@ -65,6 +65,7 @@ pub fn input_of(h: &Household) -> HouseholdInput {
         consent: h.consent.clone(),
         status: h.status,
         notes: h.notes.clone(),
+        notes_for_driver: h.notes_for_driver,
     }
 }
 
@@ -106,6 +107,7 @@ fn combined(kept: &Household, other: &Household, take: &[String]) -> HouseholdIn
     }
     if has("notes") {
         out.notes = from.notes.clone();
+        out.notes_for_driver = from.notes_for_driver;
     }
     if has("status") {
         out.status = from.status;

@@ -21,6 +21,9 @@ pub struct NeedInput {
     /// `YYYY-MM-DD`, optional.
     pub wanted_by: Option<String>,
     pub notes: String,
+    /// The notes are written for the driver: they go out on route sheets (others never do).
+    #[serde(default)]
+    pub notes_for_driver: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -36,6 +39,9 @@ pub struct Need {
     pub wanted_by: Option<String>,
     pub status: NeedStatus,
     pub notes: String,
+    /// The notes are written for the driver: they go out on route sheets (others never do).
+    #[serde(default)]
+    pub notes_for_driver: bool,
     pub created_at: String,
     pub updated_at: String,
     pub updated_by: String,
@@ -51,6 +57,7 @@ impl NeedInput {
             requested_at: None,
             wanted_by: None,
             notes: String::new(),
+            notes_for_driver: false,
         }
     }
 
@@ -100,8 +107,8 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, household_id: 
     let requested_at = opt(&input.requested_at).map(|at| utc(&at)).unwrap_or_else(|| stamp.now.clone());
     conn.prepare_cached(
         "INSERT INTO need (id, household_id, category, quantity, unit, urgency, requested_at, wanted_by, status, notes,
-                           created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9, ?10, ?10, ?11)",
+                           created_at, updated_at, updated_by, notes_for_driver)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9, ?10, ?10, ?11, ?12)",
     )?
     .execute(params![
         id,
@@ -114,7 +121,8 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, household_id: 
         opt(&input.wanted_by),
         input.notes.trim(),
         stamp.now,
-        stamp.by
+        stamp.by,
+        input.notes_for_driver
     ])?;
     Ok(())
 }
@@ -125,7 +133,7 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &NeedInput) -> 
     let requested_at = opt(&input.requested_at).map(|at| utc(&at)).unwrap_or(current.requested_at);
     let changed = conn.execute(
         "UPDATE need SET category = ?2, quantity = ?3, unit = ?4, urgency = ?5, requested_at = ?6, wanted_by = ?7,
-                         notes = ?8, updated_at = ?9, updated_by = ?10
+                         notes = ?8, updated_at = ?9, updated_by = ?10, notes_for_driver = ?11
          WHERE id = ?1 AND purged_at IS NULL",
         params![
             id,
@@ -137,7 +145,8 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &NeedInput) -> 
             opt(&input.wanted_by),
             input.notes.trim(),
             stamp.now,
-            stamp.by
+            stamp.by,
+            input.notes_for_driver
         ],
     )?;
     if changed == 0 {
@@ -163,7 +172,7 @@ pub fn set_status(conn: &Connection, stamp: &Stamp, id: &str, status: NeedStatus
 }
 
 const COLUMNS: &str = "id, household_id, category, quantity, unit, urgency, requested_at, wanted_by, status, notes,
-    created_at, updated_at, updated_by";
+    created_at, updated_at, updated_by, notes_for_driver";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Need> {
     Ok(Need {
@@ -180,6 +189,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Need> {
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
         updated_by: r.get(12)?,
+        notes_for_driver: r.get(13)?,
     })
 }
 

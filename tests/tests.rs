@@ -46,6 +46,8 @@ mod region;
 mod retention;
 #[path = "core/sheets.rs"]
 mod sheets;
+#[path = "core/sheets_content.rs"]
+mod sheets_content;
 #[path = "core/sheets_pdf.rs"]
 mod sheets_pdf;
 #[path = "core/supplies.rs"]

@@ -85,6 +85,7 @@ pub fn run() {
             plans::export_sheets,
             plans::sheet_options,
             plans::set_sheet_options,
+            plans::sheet_preview,
             plans::plan_create,
             plans::plan_reoptimise,
             plans::plan_cancel,

@@ -141,3 +141,16 @@ pub fn set_sheet_options(
 ) -> CmdResult<aidmap::sheets::SheetOptions> {
     Ok(state.with_store(|s| s.set_sheet_options(&options))?)
 }
+
+/// One stop of the plan exactly as the sheets would carry it with the operation's options.
+#[tauri::command(async)]
+pub fn sheet_preview(
+    state: State<'_, AppState>,
+    plan_id: String,
+) -> CmdResult<Option<aidmap::sheets::SheetPreview>> {
+    let preview = state.with_store(|s| {
+        let options = s.sheet_options()?;
+        state.with_region(|r| aidmap::sheets::files::preview(s, r, &plan_id, &options))?
+    })?;
+    Ok(preview)
+}

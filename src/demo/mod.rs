@@ -192,6 +192,7 @@ fn household_input(rng: &mut ChaCha8Rng, a: &osm::Address, unit: usize, date: Na
         },
         status: if rng.gen_bool(0.03) { HouseholdStatus::Closed } else { HouseholdStatus::Active },
         notes: String::new(),
+        notes_for_driver: false,
     }
 }
 
@@ -246,6 +247,7 @@ fn need_input(rng: &mut ChaCha8Rng, date: NaiveDate, cold_chain: bool) -> (NeedI
         requested_at: Some(timestamp(requested)),
         wanted_by,
         notes: note.into(),
+        notes_for_driver: false,
     };
     (input, status)
 }

@@ -7,8 +7,21 @@ use crate::csv_safe::cell;
 use crate::error::Result;
 use crate::export::rows::csv_error;
 
-pub const HEADER: [&str; 11] =
-    ["run", "stop", "eta", "name", "address", "phone", "items", "access_notes", "flags", "lat", "lon"];
+pub const HEADER: [&str; 13] = [
+    "run",
+    "stop",
+    "eta",
+    "name",
+    "address",
+    "cross_street",
+    "phone",
+    "items",
+    "access_notes",
+    "driver_notes",
+    "flags",
+    "lat",
+    "lon",
+];
 
 pub fn write(sheets: &[Sheet], out: impl Write) -> Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
@@ -16,12 +29,13 @@ pub fn write(sheets: &[Sheet], out: impl Write) -> Result<()> {
     for sheet in sheets {
         for s in &sheet.stops {
             let items: Vec<String> = s.items.iter().map(|i| i.text()).collect();
+            let words = super::Words::of(sheet.language);
             let mut flags = Vec::new();
             if s.cold_chain {
-                flags.push("cold chain");
+                flags.push(words.cold_chain);
             }
             if s.medical_priority {
-                flags.push("medical priority");
+                flags.push(words.medical_priority);
             }
             w.write_record([
                 cell(&sheet.run_number.to_string()),
@@ -29,9 +43,11 @@ pub fn write(sheets: &[Sheet], out: impl Write) -> Result<()> {
                 cell(&s.eta),
                 cell(&s.alias),
                 cell(&s.address),
+                cell(s.cross_street.as_deref().unwrap_or("")),
                 cell(s.phone.as_deref().unwrap_or("")),
                 cell(&items.join("; ")),
                 cell(s.access_notes.as_deref().unwrap_or("")),
+                cell(s.driver_notes.as_deref().unwrap_or("")),
                 cell(&flags.join("; ")),
                 format!("{:.6}", s.lat),
                 format!("{:.6}", s.lon),

@@ -70,7 +70,67 @@ pub fn sheets(
         }
     };
     let view = store.plan_view(region, &plan_id)?;
-    from_view(store, &view, run, options)
+    let streets = region.and_then(|r| r.router()).map(super::cross::Streets::new);
+    let mut sheets = from_view(store, &view, run, options, streets.as_ref())?;
+    if let Some(pack) = region {
+        add_basemap(pack, &mut sheets)?;
+    }
+    Ok(sheets)
+}
+
+/// One stop as the sheets would carry it with `options`, for the export dialog's preview: the
+/// stop of the plan with the most optional fields filled, so the toggles show their effect.
+pub fn preview(
+    store: &Store,
+    region: Option<&RegionPack>,
+    plan_id: &str,
+    options: &SheetOptions,
+) -> Result<Option<super::SheetPreview>> {
+    let view = store.plan_view(region, plan_id)?;
+    let streets = region.and_then(|r| r.router()).map(super::cross::Streets::new);
+    let all = SheetOptions { fields: super::SheetFields { phone: true, access_notes: true, flags: true, driver_notes: true }, ..options.clone() };
+    let richest = |sheets: &[Sheet]| -> Option<(usize, usize)> {
+        let filled = |s: &super::SheetStop| {
+            [s.phone.is_some(), s.access_notes.is_some(), s.driver_notes.is_some(), s.cold_chain || s.medical_priority]
+                .iter()
+                .filter(|b| **b)
+                .count()
+        };
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (i, sheet) in sheets.iter().enumerate() {
+            for (k, stop) in sheet.stops.iter().enumerate() {
+                if best.is_none_or(|b| filled(stop) > b.2) {
+                    best = Some((i, k, filled(stop)));
+                }
+            }
+        }
+        best.map(|(i, k, _)| (i, k))
+    };
+    // The stop is picked with every field on, so switching one off shows it gone.
+    let full = from_view(store, &view, None, &all, streets.as_ref())?;
+    let Some((i, k)) = richest(&full) else { return Ok(None) };
+    let sheets = from_view(store, &view, Some(&full[i].run_id), options, streets.as_ref())?;
+    let sheet = &sheets[0];
+    Ok(Some(super::SheetPreview {
+        title: super::Words::of(options.language).title(sheet.run_number, &sheet.day),
+        driver: sheet.driver.clone(),
+        destroy: super::Words::of(options.language).destroy(&sheet.destroy_after),
+        stop: sheet.stops[k].clone(),
+    }))
+}
+
+/// Puts the basemap under each sheet's map, where the pack has one (a damaged basemap leaves
+/// the map without it rather than failing the export).
+fn add_basemap(pack: &RegionPack, sheets: &mut [Sheet]) -> Result<()> {
+    let Some(archive) = pack.basemap()? else { return Ok(()) };
+    let info = pack.info();
+    let boxes: Vec<_> = sheets.iter().map(super::pdf::map::world_box).collect();
+    if let Ok(tiles) = super::basemap::shapes(archive, info.min_zoom, info.max_zoom, &boxes) {
+        for (sheet, tiles) in sheets.iter_mut().zip(tiles) {
+            sheet.basemap = tiles;
+        }
+    }
+    Ok(())
 }
 
 fn write_one(path: &Path, f: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {

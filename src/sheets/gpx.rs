@@ -27,7 +27,7 @@ pub fn write(sheet: &Sheet, out: impl Write) -> Result<()> {
     let mut segment = TrackSegment::new();
     segment.points = sheet.path.iter().map(|p| point(p[1], p[0])).collect();
     let mut track = Track::new();
-    track.name = Some(format!("Run {} — {}", sheet.run_number, sheet.day));
+    track.name = Some(super::Words::of(sheet.language).title(sheet.run_number, &sheet.day));
     track.segments = vec![segment];
     let gpx = Gpx {
         version: GpxVersion::Gpx11,

@@ -34,7 +34,8 @@ h1{font-size:22px;margin:0 0 4px}.meta{color:#444;font-size:15px}.destroy{backgr
 .actions a{display:inline-block;margin:6px 8px 6px 0;padding:10px 14px;border:2px solid #1f5f8b;border-radius:8px;color:#1f5f8b;text-decoration:none;font-weight:600}
 label{display:block;padding:6px 0}input[type=checkbox],input[type=radio]{transform:scale(1.5);margin-right:10px}
 .outcome{border-top:1px solid #ddd;margin-top:8px;padding-top:6px}.outcome label{display:inline-block;margin-right:14px}
-textarea{width:100%;font:inherit;min-height:2.5em;box-sizing:border-box}";
+textarea{width:100%;font:inherit;min-height:2.5em;box-sizing:border-box}.near{color:#444;font-size:15px}
+.apps{font-size:14px;color:#444}.apps a{color:#1f5f8b;margin-right:8px}";
 
 const SCRIPT: &str = "(function(){var k='aidmap-sheet-'+document.body.dataset.run;var s={};try{s=JSON.parse(localStorage.getItem(k)||'{}')}catch(e){}
 document.querySelectorAll('[data-key]').forEach(function(el){var v=s[el.dataset.key];
@@ -42,33 +43,37 @@ if(el.type==='checkbox'||el.type==='radio'){if(v!==undefined)el.checked=(el.type
 el.addEventListener('change',function(){s[el.dataset.key]=el.type==='checkbox'?el.checked:el.value;try{localStorage.setItem(k,JSON.stringify(s))}catch(e){}});});})();";
 
 pub fn render(sheet: &Sheet) -> String {
+    let w = super::Words::of(sheet.language);
     let mut h = String::new();
-    let title = format!("Run {} — {}", sheet.run_number, sheet.day);
+    let title = w.title(sheet.run_number, &sheet.day);
     let _ = write!(
         h,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{}</title><style>{STYLE}</style></head><body data-run=\"{}\">",
+        sheet.language.code(),
         esc(&title),
         esc(&sheet.run_id)
     );
     let _ = write!(
         h,
-        "<h1>{}</h1><div class=\"meta\">{} · {} · from {}{}<br>{}–{} · {:.1} km · {} stops</div>",
+        "<h1>{}</h1><div class=\"meta\">{} · {} · {}: {}{}<br>{}–{} · {:.1} km · {} {}</div>",
         esc(&title),
         esc(&sheet.driver),
         esc(&sheet.vehicle),
+        w.loads_at,
         esc(&sheet.depot),
         if sheet.depot_address.is_empty() { String::new() } else { format!(", {}", esc(&sheet.depot_address)) },
         esc(&sheet.start),
         esc(&sheet.end),
         sheet.distance_km,
-        sheet.stops.len()
+        sheet.stops.len(),
+        w.stops
     );
-    let _ = write!(h, "<p class=\"destroy\">Personal information: destroy after {}.</p>", esc(&sheet.destroy_after));
+    let _ = write!(h, "<p class=\"destroy\">{}</p>", esc(&w.destroy(&sheet.destroy_after)));
     h.push_str("<div class=\"legs\">");
     for leg in links::google(sheet) {
         let (a, b) = (leg.stops.first().unwrap_or(&0), leg.stops.last().unwrap_or(&0));
-        let _ = write!(h, "<a href=\"{}\">Google Maps: stops {a}–{b}</a>", esc(&leg.url));
+        let _ = write!(h, "<a href=\"{}\">{} {a}–{b}</a>", esc(&leg.url), w.google_stops);
     }
     h.push_str("</div>");
     for s in &sheet.stops {
@@ -81,20 +86,31 @@ pub fn render(sheet: &Sheet) -> String {
             eta = esc(&s.eta),
             addr = esc(&s.address)
         );
+        if let Some(c) = &s.cross_street {
+            let _ = write!(h, "<div class=\"near\">{} {}</div>", w.near, esc(c));
+        }
         if s.cold_chain {
-            h.push_str("<span class=\"flag\">❄ cold chain</span>");
+            let _ = write!(h, "<span class=\"flag\">❄ {}</span>", w.cold_chain);
         }
         if s.medical_priority {
-            h.push_str("<span class=\"flag\">✚ medical priority</span>");
+            let _ = write!(h, "<span class=\"flag\">✚ {}</span>", w.medical_priority);
         }
         if let Some(a) = &s.access_notes {
-            let _ = write!(h, "<p>Access: {}</p>", esc(a));
+            let _ = write!(h, "<p>{}: {}</p>", w.access, esc(a));
+        }
+        if let Some(n) = &s.driver_notes {
+            let _ = write!(h, "<p>{}: {}</p>", w.for_driver, esc(n));
         }
         h.push_str("<div class=\"actions\">");
-        let _ = write!(h, "<a href=\"geo:{:.6},{:.6}\">Navigate</a>", s.lat, s.lon);
+        let _ = write!(h, "<a href=\"geo:{:.6},{:.6}\">{}</a>", s.lat, s.lon, w.navigate);
         if let Some(p) = &s.phone {
             let tel: String = p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-            let _ = write!(h, "<a href=\"tel:{}\">Call {}</a>", esc(&tel), esc(p));
+            let _ = write!(h, "<a href=\"tel:{}\">{} {}</a>", esc(&tel), w.call, esc(p));
+        }
+        h.push_str("</div><div class=\"apps\">");
+        let _ = write!(h, "{} ", w.open_in);
+        for leg in links::for_stop(s) {
+            let _ = write!(h, "<a href=\"{}\">{}</a> ", esc(&leg.url), links::app_name(leg.target));
         }
         h.push_str("</div>");
         for (i, item) in s.items.iter().enumerate() {
@@ -106,7 +122,7 @@ pub fn render(sheet: &Sheet) -> String {
             );
         }
         h.push_str("<div class=\"outcome\">");
-        for (value, label) in [("delivered", "Delivered"), ("nobody_home", "Nobody home"), ("refused", "Refused")] {
+        for (value, label) in [("delivered", w.delivered), ("nobody_home", w.nobody_home), ("refused", w.refused)] {
             let _ = write!(
                 h,
                 "<label><input type=\"radio\" name=\"o{n}\" value=\"{value}\" data-key=\"{}\">{label}</label>",
@@ -114,7 +130,12 @@ pub fn render(sheet: &Sheet) -> String {
                 n = s.number
             );
         }
-        let _ = write!(h, "<textarea data-key=\"{}\" placeholder=\"Notes\"></textarea></div></section>", key("notes"));
+        let _ = write!(
+            h,
+            "<textarea data-key=\"{}\" placeholder=\"{}\"></textarea></div></section>",
+            key("notes"),
+            w.notes
+        );
     }
     let _ = write!(h, "<script>{SCRIPT}</script></body></html>");
     h

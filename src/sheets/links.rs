@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::Sheet;
+use super::{Sheet, SheetStop};
 
 /// Google Maps takes nine waypoints and a destination.
 pub const GOOGLE_LEG: usize = 10;
@@ -44,20 +44,29 @@ pub fn google(sheet: &Sheet) -> Vec<Leg> {
     legs
 }
 
+/// A stop's links for the targets that take one destination.
+pub fn for_stop(s: &SheetStop) -> Vec<Leg> {
+    let p = at(s.lat, s.lon);
+    vec![
+        Leg { target: "apple", stops: vec![s.number], url: format!("https://maps.apple.com/?daddr={p}&dirflg=d") },
+        Leg { target: "organic", stops: vec![s.number], url: format!("om://route?dll={p}&type=vehicle") },
+        Leg { target: "geo", stops: vec![s.number], url: format!("geo:{p}") },
+    ]
+}
+
+/// The app a link opens, as its users know it.
+pub fn app_name(target: &str) -> &'static str {
+    match target {
+        "google" => "Google Maps",
+        "apple" => "Apple Maps",
+        "organic" => "Organic Maps",
+        _ => "OsmAnd (geo:)",
+    }
+}
+
 /// One link per stop for the targets that take one destination.
 pub fn per_stop(sheet: &Sheet) -> Vec<Leg> {
-    let mut legs = Vec::new();
-    for s in &sheet.stops {
-        let p = at(s.lat, s.lon);
-        legs.push(Leg {
-            target: "apple",
-            stops: vec![s.number],
-            url: format!("https://maps.apple.com/?daddr={p}&dirflg=d"),
-        });
-        legs.push(Leg { target: "organic", stops: vec![s.number], url: format!("om://route?dll={p}&type=vehicle") });
-        legs.push(Leg { target: "geo", stops: vec![s.number], url: format!("geo:{p}") });
-    }
-    legs
+    sheet.stops.iter().flat_map(for_stop).collect()
 }
 
 pub fn all(sheet: &Sheet) -> Vec<Leg> {

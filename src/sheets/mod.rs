@@ -1,18 +1,26 @@
 //! Route sheets for drivers: a saved plan's runs as the minimum a driver needs — the household's
 //! first name, the address, the phone only with consent, the items, access notes, and flags
-//! ("cold chain", "medical priority") instead of vulnerabilities in words. Never notes, never
-//! household status fields. Each output format (`gpx`, `csv`, `html`, navigation `links`) renders
-//! a `Sheet`; nothing else in a format module reads the operation.
+//! ("cold chain", "medical priority") instead of vulnerabilities in words, the cross street, and
+//! only the notes a coordinator marked "for the driver"; never other notes, never household
+//! status fields. Each output format (`gpx`, `csv`, `html`, `pdf`, navigation `links`) renders a
+//! `Sheet`; nothing else in a format module reads the operation.
 
+pub mod basemap;
+pub mod cross;
 pub mod csv;
 pub mod files;
 pub mod gpx;
 pub mod html;
 pub mod links;
 pub mod pdf;
+pub mod words;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Local, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+pub use words::{SheetLanguage, Words};
 
 use crate::error::{Error, Result};
 use crate::plan::types::PlanView;
@@ -28,11 +36,18 @@ pub struct SheetFields {
     pub access_notes: bool,
     /// "cold chain" / "medical priority" flags.
     pub flags: bool,
+    /// Household and need notes marked "for the driver" (unmarked notes never go out).
+    #[serde(default = "yes")]
+    pub driver_notes: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for SheetFields {
     fn default() -> Self {
-        SheetFields { phone: true, access_notes: true, flags: true }
+        SheetFields { phone: true, access_notes: true, flags: true, driver_notes: true }
     }
 }
 
@@ -42,19 +57,23 @@ pub struct SheetOptions {
     pub fields: SheetFields,
     /// The sheet says "destroy after" this many days after the run's day.
     pub destroy_after_days: u32,
+    /// The language of the sheets' fixed words.
+    #[serde(default)]
+    pub language: SheetLanguage,
 }
 
 impl Default for SheetOptions {
     fn default() -> Self {
-        SheetOptions { fields: SheetFields::default(), destroy_after_days: 3 }
+        SheetOptions { fields: SheetFields::default(), destroy_after_days: 3, language: SheetLanguage::En }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SheetItem {
     pub quantity: f64,
     pub unit: String,
-    /// The catalogue item's name, else the need's category key.
+    /// The catalogue item's name, else the need's category in the sheet's language.
     pub name: String,
     /// Loaded as that catalogue item (quantity counts items), not only requested in `unit`.
     pub catalogued: bool,
@@ -71,7 +90,8 @@ impl SheetItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SheetStop {
     /// 1-based position in the run.
     pub number: usize,
@@ -80,6 +100,8 @@ pub struct SheetStop {
     pub lat: f64,
     pub lon: f64,
     pub address: String,
+    /// The nearest street meeting the stop's own street (from the region pack's roads).
+    pub cross_street: Option<String>,
     /// The first household's first name.
     pub alias: String,
     pub phone: Option<String>,
@@ -87,6 +109,8 @@ pub struct SheetStop {
     pub items: Vec<SheetItem>,
     pub cold_chain: bool,
     pub medical_priority: bool,
+    /// Household and need notes marked "for the driver", joined.
+    pub driver_notes: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,6 +135,22 @@ pub struct Sheet {
     pub stops: Vec<SheetStop>,
     /// The road route (lon, lat) from the depot through the stops and back.
     pub path: Vec<[f64; 2]>,
+    pub language: SheetLanguage,
+    /// The basemap under the route, per tile (empty without a region pack's basemap).
+    #[serde(skip)]
+    pub basemap: Vec<Arc<Vec<basemap::Shape>>>,
+}
+
+/// What the export dialog shows: one stop exactly as the sheets carry it.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SheetPreview {
+    /// "Run 2 — 2026-12-02", in the sheet's language.
+    pub title: String,
+    pub driver: String,
+    /// The "destroy after" line.
+    pub destroy: String,
+    pub stop: SheetStop,
 }
 
 fn first_name(name: &str) -> String {
@@ -121,8 +161,16 @@ fn local_hm(at: &str) -> String {
     DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&Local).format("%H:%M").to_string()).unwrap_or_default()
 }
 
-/// The sheets of a plan's runs that have stops (all, or only `run_id`).
-pub fn from_view(store: &Store, view: &PlanView, run_id: Option<&str>, options: &SheetOptions) -> Result<Vec<Sheet>> {
+/// The sheets of a plan's runs that have stops (all, or only `run_id`); cross streets from
+/// `streets` where there is a road graph.
+pub fn from_view(
+    store: &Store,
+    view: &PlanView,
+    run_id: Option<&str>,
+    options: &SheetOptions,
+    streets: Option<&cross::Streets<'_>>,
+) -> Result<Vec<Sheet>> {
+    let words = Words::of(options.language);
     let day =
         NaiveDate::parse_from_str(&view.info.day, "%Y-%m-%d").map_err(|_| Error::Internal("bad plan day".into()))?;
     let destroy_after = (day + chrono::Days::new(options.destroy_after_days.into())).to_string();
@@ -159,12 +207,26 @@ pub fn from_view(store: &Store, view: &PlanView, run_id: Option<&str>, options: 
                     .iter()
                     .any(|v| matches!(v, Vulnerability::Oxygen | Vulnerability::Dialysis | Vulnerability::ColdChain))
             }) || stop.needs.iter().any(|n| n.category == crate::vocab::Category::Medicine);
+            let mut notes: Vec<String> = Vec::new();
+            if options.fields.driver_notes {
+                notes.extend(homes.iter().filter(|h| h.notes_for_driver).map(|h| h.notes.trim().to_string()));
+                for n in &stop.needs {
+                    if let Ok(need) = crate::need::get(store.conn(), &n.need_id) {
+                        if need.notes_for_driver {
+                            notes.push(need.notes.trim().to_string());
+                        }
+                    }
+                }
+                notes.retain(|n| !n.is_empty());
+                notes.dedup();
+            }
             stops.push(SheetStop {
                 number: k + 1,
                 eta: local_hm(&stop.eta),
                 lat: stop.lat,
                 lon: stop.lon,
                 address: stop.address.clone(),
+                cross_street: streets.and_then(|s| s.cross_street(stop.lat, stop.lon, &stop.address)),
                 alias: home.map(|h| first_name(&h.name)).unwrap_or_default(),
                 phone,
                 access_notes: (options.fields.access_notes && !access.is_empty()).then_some(access),
@@ -174,12 +236,13 @@ pub fn from_view(store: &Store, view: &PlanView, run_id: Option<&str>, options: 
                     .map(|n| SheetItem {
                         quantity: n.quantity,
                         unit: n.unit.clone(),
-                        name: n.item_name.clone().unwrap_or_else(|| n.category.key().to_string()),
+                        name: n.item_name.clone().unwrap_or_else(|| words.category(n.category).to_string()),
                         catalogued: n.item_name.is_some(),
                     })
                     .collect(),
                 cold_chain: options.fields.flags && stop.needs.iter().any(|n| n.cold_chain),
                 medical_priority: options.fields.flags && medical,
+                driver_notes: (!notes.is_empty()).then(|| notes.join(" / ")),
             });
         }
         sheets.push(Sheet {
@@ -198,6 +261,8 @@ pub fn from_view(store: &Store, view: &PlanView, run_id: Option<&str>, options: 
             destroy_after: destroy_after.clone(),
             stops,
             path: run.path.clone(),
+            language: options.language,
+            basemap: Vec::new(),
         });
     }
     if run_id.is_some() && sheets.is_empty() {

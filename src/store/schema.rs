@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, sql: include_str!("../../migrations/0005_supplies_volunteers.sql"), after: None },
     Migration { version: 6, sql: include_str!("../../migrations/0006_imports_merges.sql"), after: None },
     Migration { version: 7, sql: include_str!("../../migrations/0007_plans.sql"), after: None },
+    Migration { version: 8, sql: include_str!("../../migrations/0008_driver_notes.sql"), after: None },
 ];
 
 pub fn latest_version() -> u32 {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::util::*;
 
-const HOUSEHOLD_FIELDS: [&str; 19] = [
+const HOUSEHOLD_FIELDS: [&str; 20] = [
     "id",
     "name",
     "phones",
@@ -26,6 +26,7 @@ const HOUSEHOLD_FIELDS: [&str; 19] = [
     "consent",
     "status",
     "notes",
+    "notes_for_driver",
     "created_at",
     "updated_at",
     "updated_by",

@@ -342,6 +342,18 @@ fn the_cli_plans_a_date_saves_the_draft_and_lists_plans() {
     assert_eq!(plans.as_array().unwrap().len(), 1);
     assert_eq!(plans[0]["status"], "draft");
     assert_eq!(plans[0]["day"], "2026-11-26");
+
+    // The day's sheets, in Spanish whatever the operation's choice.
+    let sheets = dir.path().join("sheets");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aidmap"))
+        .args(["export", "sheets", "--db", db.to_str().unwrap(), "--date", "2026-11-26", "--format", "html"])
+        .args(["--language", "es", "--out", sheets.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string();
+    let page = std::fs::read_to_string(first).unwrap();
+    assert!(page.contains("<html lang=\"es\"") && page.contains("nadie en casa"));
 }
 
 #[test]

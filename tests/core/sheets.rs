@@ -136,9 +136,10 @@ fn html_makes_no_request_and_csv_escapes_formulas() {
     for (at, _) in text.match_indices("http") {
         let before = &text[at.saturating_sub(6)..at];
         assert!(before.ends_with("href=\""), "only links the driver taps: {}", &text[at..at + 40]);
-        assert!(text[at..].starts_with("https://www.google.com/maps/dir/"), "{}", &text[at..at + 40]);
+        let allowed = ["https://www.google.com/maps/dir/", "https://maps.apple.com/?daddr="];
+        assert!(allowed.iter().any(|a| text[at..].starts_with(a)), "{}", &text[at..at + 40]);
     }
-    assert!(text.contains("localStorage") && text.contains("geo:"));
+    assert!(text.contains("localStorage") && text.contains("geo:") && text.contains("om://route?dll="));
     assert!(!text.contains("<script src"));
     let csv = files::export(&mut store, &sheets, SheetFormat::Csv, dir.path()).unwrap();
     let rows = std::fs::read_to_string(&csv[0]).unwrap();

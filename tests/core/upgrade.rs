@@ -3,7 +3,8 @@
 //! JSON beside it by that release's CLI. Add one fixture per new schema version. (Version 4's
 //! also holds one road closure, added with sqlite3 in the shape the schema-4 app writes, since
 //! that release's CLI could not draw one. Version 6's holds a Spanish households sheet and a
-//! French volunteers sheet imported by its CLI, with rows waiting to be placed on the map.)
+//! French volunteers sheet imported by its CLI, with rows waiting to be placed on the map.
+//! Version 7's holds a draft plan of supply runs made by its CLI's `plan`.)
 
 use aidmap::household::Household;
 use aidmap::need::Need;
@@ -100,6 +101,20 @@ fn a_version_6_file_upgrades_without_loss_of_its_imports_or_rows_waiting_to_be_p
     let volunteers: serde_json::Value = expected("operation-v6.volunteers.json");
     assert_eq!(json(&store.volunteer_details().unwrap()), volunteers, "every volunteer, vehicle and shift");
     assert_eq!(store.pending_rows().unwrap().len(), 4, "the imported rows still waiting to be placed");
+}
+
+#[test]
+fn a_version_7_file_upgrades_without_loss_of_its_plan() {
+    upgrades_without_loss(7);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(7, dir.path()), INSTALLATION).unwrap();
+    let json = |v: &dyn erased::Ser| serde_json::from_str::<serde_json::Value>(&v.json()).unwrap();
+    let plans = store.plans().unwrap();
+    assert_eq!(json(&plans), expected::<serde_json::Value>("operation-v7.plans.json"), "the plan, as listed");
+    let view = store.plan_view(None, &plans[0].id).unwrap();
+    assert_eq!(view.runs.iter().map(|r| r.stops.len()).sum::<usize>(), 90, "every stop of every run");
+    let households = store.households().unwrap();
+    assert!(households.iter().all(|h| !h.notes_for_driver), "no note was written for drivers before schema 8");
 }
 
 /// Serialises any of the lists above for comparison with the fixture's JSON.

@@ -82,6 +82,7 @@ pub fn alice() -> HouseholdInput {
         },
         status: HouseholdStatus::Active,
         notes: String::new(),
+        notes_for_driver: false,
     }
 }
 

@@ -17,7 +17,7 @@ describe("api (the IPC module)", () => {
     const page = await api.searchHouseholds("rue", 50, 100);
     expect(page.total).toBe(1);
     await api.addNeed("h1", {
-      category: "water", quantity: 6, unit: "L", urgency: "high", requested_at: null, wanted_by: null, notes: "",
+      category: "water", quantity: 6, unit: "L", urgency: "high", requested_at: null, wanted_by: null, notes: "", notes_for_driver: false,
     });
     await api.moveHousehold("h1", 43.7, 7.4);
     expect(calls).toEqual([
@@ -26,7 +26,7 @@ describe("api (the IPC module)", () => {
         cmd: "add_need",
         args: {
           householdId: "h1",
-          input: { category: "water", quantity: 6, unit: "L", urgency: "high", requested_at: null, wanted_by: null, notes: "" },
+          input: { category: "water", quantity: 6, unit: "L", urgency: "high", requested_at: null, wanted_by: null, notes: "", notes_for_driver: false },
         },
       },
       { cmd: "move_household", args: { id: "h1", lat: 43.7, lon: 7.4 } },
@@ -41,7 +41,7 @@ describe("api (the IPC module)", () => {
     });
     const input: HouseholdInput = {
       name: "A", phones: ["+377 1"], address: "", lat: 1, lon: 2, location_source: "pin", adults: 1, children: 0,
-      seniors: 0, vulnerabilities: ["oxygen"], languages: ["fr"], access_notes: "", status: "active", notes: "",
+      seniors: 0, vulnerabilities: ["oxygen"], languages: ["fr"], access_notes: "", status: "active", notes: "", notes_for_driver: true,
       consent: { status: "given", date: "2026-11-25", scope: "all", basis: "consent" },
     };
     await api.createHousehold(input);

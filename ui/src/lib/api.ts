@@ -54,6 +54,7 @@ import type { ShiftInput } from "./bindings/ShiftInput";
 import type { ShiftRow } from "./bindings/ShiftRow";
 import type { Vehicle } from "./bindings/Vehicle";
 import type { SheetOptions } from "./bindings/SheetOptions";
+import type { SheetPreview } from "./bindings/SheetPreview";
 import type { VehicleInput } from "./bindings/VehicleInput";
 import type { PlanChoices } from "./bindings/PlanChoices";
 import type { PlanInfo } from "./bindings/PlanInfo";
@@ -182,6 +183,8 @@ export const api = {
     call<string[]>("export_sheets", { planId, runId, format, dir }),
   sheetOptions: () => call<SheetOptions>("sheet_options"),
   setSheetOptions: (options: SheetOptions) => call<SheetOptions>("set_sheet_options", { options }),
+  // One stop of the plan exactly as the sheets would carry it now (null: no stops).
+  sheetPreview: (planId: string) => call<SheetPreview | null>("sheet_preview", { planId }),
   // Supply-run planning. planCreate and planReoptimise search for up to `seconds`, sending
   // "plan-progress" events (PlanProgress) meanwhile; planCancel stops them early (they then
   // resolve with the best plan found so far).

@@ -29,6 +29,7 @@ export function emptyHousehold(lat: number, lon: number, source: HouseholdInput[
     name: "", phones: [], address: "", lat, lon, location_source: source,
     adults: 1, children: 0, seniors: 0, vulnerabilities: [], languages: [], access_notes: "",
     consent: { status: "unknown", date: null, scope: "", basis: null }, status: "active", notes: "",
+    notes_for_driver: false,
   };
 }
 
@@ -38,17 +39,19 @@ export function toInput(h: Household): HouseholdInput {
     location_source: h.location_source, adults: h.adults, children: h.children, seniors: h.seniors,
     vulnerabilities: [...h.vulnerabilities], languages: [...h.languages], access_notes: h.access_notes,
     consent: { ...h.consent }, status: h.status, notes: h.notes,
+    notes_for_driver: h.notes_for_driver,
   };
 }
 
 export function emptyNeed(category: Category = "water"): NeedInput {
-  return { category, quantity: 1, unit: DEFAULT_UNITS[category], urgency: "normal", requested_at: null, wanted_by: null, notes: "" };
+  return { category, quantity: 1, unit: DEFAULT_UNITS[category], urgency: "normal", requested_at: null, wanted_by: null, notes: "", notes_for_driver: false };
 }
 
 export function needToInput(n: Need): NeedInput {
   return {
     category: n.category, quantity: n.quantity, unit: n.unit, urgency: n.urgency,
     requested_at: n.requested_at, wanted_by: n.wanted_by, notes: n.notes,
+    notes_for_driver: n.notes_for_driver,
   };
 }
 

@@ -5,4 +5,8 @@ import type { LocationSource } from "./LocationSource";
 import type { Phone } from "./Phone";
 import type { Vulnerability } from "./Vulnerability";
 
-export type Household = { id: string, name: string, phones: Array<Phone>, address: string, lat: number, lon: number, location_source: LocationSource, adults: number, children: number, seniors: number, vulnerabilities: Array<Vulnerability>, languages: Array<string>, access_notes: string, consent: Consent, status: HouseholdStatus, notes: string, created_at: string, updated_at: string, updated_by: string, };
+export type Household = { id: string, name: string, phones: Array<Phone>, address: string, lat: number, lon: number, location_source: LocationSource, adults: number, children: number, seniors: number, vulnerabilities: Array<Vulnerability>, languages: Array<string>, access_notes: string, consent: Consent, status: HouseholdStatus, notes: string, 
+/**
+ * The notes are written for the driver: they go out on route sheets (others never do).
+ */
+notes_for_driver: boolean, created_at: string, updated_at: string, updated_by: string, };

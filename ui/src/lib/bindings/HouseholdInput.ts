@@ -11,4 +11,8 @@ export type HouseholdInput = { name: string,
 /**
  * As typed; normalised copies are derived.
  */
-phones: Array<string>, address: string, lat: number, lon: number, location_source: LocationSource, adults: number, children: number, seniors: number, vulnerabilities: Array<Vulnerability>, languages: Array<string>, access_notes: string, consent: Consent, status: HouseholdStatus, notes: string, };
+phones: Array<string>, address: string, lat: number, lon: number, location_source: LocationSource, adults: number, children: number, seniors: number, vulnerabilities: Array<Vulnerability>, languages: Array<string>, access_notes: string, consent: Consent, status: HouseholdStatus, notes: string, 
+/**
+ * The notes are written for the driver: they go out on route sheets (others never do).
+ */
+notes_for_driver: boolean, };

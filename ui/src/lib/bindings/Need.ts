@@ -3,4 +3,8 @@ import type { Category } from "./Category";
 import type { NeedStatus } from "./NeedStatus";
 import type { Urgency } from "./Urgency";
 
-export type Need = { id: string, household_id: string, category: Category, quantity: number, unit: string, urgency: Urgency, requested_at: string, wanted_by: string | null, status: NeedStatus, notes: string, created_at: string, updated_at: string, updated_by: string, };
+export type Need = { id: string, household_id: string, category: Category, quantity: number, unit: string, urgency: Urgency, requested_at: string, wanted_by: string | null, status: NeedStatus, notes: string, 
+/**
+ * The notes are written for the driver: they go out on route sheets (others never do).
+ */
+notes_for_driver: boolean, created_at: string, updated_at: string, updated_by: string, };

@@ -10,4 +10,8 @@ requested_at: string | null,
 /**
  * `YYYY-MM-DD`, optional.
  */
-wanted_by: string | null, notes: string, };
+wanted_by: string | null, notes: string, 
+/**
+ * The notes are written for the driver: they go out on route sheets (others never do).
+ */
+notes_for_driver: boolean, };

@@ -11,4 +11,8 @@ phone: boolean, access_notes: boolean,
 /**
  * "cold chain" / "medical priority" flags.
  */
-flags: boolean, };
+flags: boolean, 
+/**
+ * Household and need notes marked "for the driver" (unmarked notes never go out).
+ */
+driver_notes: boolean, };

@@ -1,5 +1,6 @@
 // English: the reference locale. Every key here must exist in every other locale (checked by
 // the type of `Messages` and by i18n.test.ts). `{name}` placeholders are filled by `t()`.
+import { formsEn } from "./forms.en";
 import { planEn } from "./plan.en";
 
 export const en = {
@@ -667,6 +668,7 @@ export const en = {
   "pending.placed": "{name} placed.",
   "error.unreadable_file": "This file cannot be imported. Nothing was changed.",
   ...planEn,
+  ...formsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

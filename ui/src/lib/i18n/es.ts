@@ -1,5 +1,6 @@
 // Spanish (neutral, formal register). Keys and `{placeholders}` must match en.ts exactly.
 import type { Messages } from "./en";
+import { formsEs } from "./forms.es";
 import { planEs } from "./plan.es";
 
 export const es: Messages = {
@@ -667,4 +668,5 @@ export const es: Messages = {
   "pending.placed": "{name} ubicado.",
   "error.unreadable_file": "Este archivo no se puede importar. No se ha cambiado nada.",
   ...planEs,
+  ...formsEs,
 };

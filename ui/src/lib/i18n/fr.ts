@@ -1,6 +1,7 @@
 // French (formal "vous" register). Keys and `{placeholders}` must match en.ts exactly.
 // Spaces before : ; ? ! are no-break spaces (U+00A0), as French typography requires.
 import type { Messages } from "./en";
+import { formsFr } from "./forms.fr";
 import { planFr } from "./plan.fr";
 
 export const fr: Messages = {
@@ -668,4 +669,5 @@ export const fr: Messages = {
   "pending.placed": "{name} placé.",
   "error.unreadable_file": "Ce fichier ne peut pas être importé. Rien n’a été modifié.",
   ...planFr,
+  ...formsFr,
 };
