@@ -162,15 +162,25 @@ pub fn export(store: &mut Store, sheets: &[Sheet], format: SheetFormat, dir: &Pa
             files.push(path);
         }
         SheetFormat::Pdf { paper, combined } => {
-            for sheet in sheets {
+            // Rendering is the slow part: the runs' files on every core, the combined file
+            // beside them (it renders every run again: krilla cannot join documents).
+            use rayon::prelude::*;
+            let (singles, all) = rayon::join(
+                || {
+                    sheets
+                        .par_iter()
+                        .map(|s| super::pdf::render(std::slice::from_ref(s), paper))
+                        .collect::<Result<Vec<_>>>()
+                },
+                || (combined && sheets.len() > 1).then(|| super::pdf::render(sheets, paper)).transpose(),
+            );
+            for (sheet, bytes) in sheets.iter().zip(singles?) {
                 let path = dir.join(format!("{}.pdf", file_stem(sheet)));
-                let bytes = super::pdf::render(std::slice::from_ref(sheet), paper)?;
                 write_one(&path, |f| Ok(std::io::Write::write_all(f, &bytes)?))?;
                 files.push(path);
             }
-            if combined && sheets.len() > 1 {
+            if let Some(bytes) = all? {
                 let path = dir.join(format!("{}-all-runs.pdf", sheets[0].day));
-                let bytes = super::pdf::render(sheets, paper)?;
                 write_one(&path, |f| Ok(std::io::Write::write_all(f, &bytes)?))?;
                 files.push(path);
             }

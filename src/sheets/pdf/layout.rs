@@ -36,11 +36,21 @@ fn qr(x: f32, y: f32, size: f32, data: &str) -> Result<Op> {
     let quiet = 4;
     let cell = size / (n + 2 * quiet) as f32;
     let colors = code.to_colors();
+    // One rectangle per horizontal run of dark modules (a third of the drawing of one per module).
     let mut rects = Vec::new();
-    for (i, c) in colors.iter().enumerate() {
-        if *c == qrcode::Color::Dark {
-            let (cx, cy) = ((i % n + quiet) as f32, (i / n + quiet) as f32);
-            rects.push((x + cx * cell, y + cy * cell, cell, cell));
+    for (row, line) in colors.chunks(n).enumerate() {
+        let mut col = 0;
+        while col < n {
+            if line[col] != qrcode::Color::Dark {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while col < n && line[col] == qrcode::Color::Dark {
+                col += 1;
+            }
+            let (cx, cy) = ((start + quiet) as f32, (row + quiet) as f32);
+            rects.push((x + cx * cell, y + cy * cell, (col - start) as f32 * cell, cell));
         }
     }
     Ok(Op::Rects { rects, color: (0, 0, 0) })
@@ -137,10 +147,11 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Result<Vec<Vec<Op>>> {
         }
         ops.push(qr(x, y, q, &leg.url)?);
         let (a, b) = (leg.stops[0], *leg.stops.last().unwrap_or(&0));
-        ops.push(text(x + 4.0, y + q + 10.0, 8.0, false, format!("{} {a}–{b}", w.google_stops)));
+        ops.push(text(x + 6.0, y + q + 4.0, 8.0, true, "Google Maps"));
+        ops.push(text(x + 6.0, y + q + 14.0, 8.0, false, format!("{} {a}–{b}", w.stops)));
     }
     if !legs.is_empty() {
-        y += q + 22.0;
+        y += q + 26.0;
     }
 
     let title = w.title(sheet.run_number, &sheet.day);

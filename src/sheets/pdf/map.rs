@@ -57,25 +57,36 @@ fn style(layer: Layer) -> ((u8, u8, u8), f32) {
     }
 }
 
-/// A tile's (or every tile's) shapes of one layer as page paths; points closer than half a point
-/// to the last one kept are dropped (a tile's detail is finer than print shows).
+/// The page's map frame: (x0, y0, x1, y1).
+type Frame = (f32, f32, f32, f32);
+
+/// A tile's (or every tile's) shapes of one layer as page paths, made no finer than print
+/// shows, since the PDF's size is mostly its map: points rounded to a tenth of a point and
+/// dropped within 0.8 pt of the last one kept, parts wholly outside the frame left out, and
+/// areas smaller than 1.5 pt across (a shed at city scale) too.
 fn page_paths<'a>(
     tiles: impl Iterator<Item = &'a Vec<Shape>>,
     layer: Layer,
     at: &dyn Fn((f64, f64)) -> (f32, f32),
+    frame: Frame,
 ) -> Vec<Vec<(f32, f32)>> {
     let mut paths = Vec::new();
     for tile in tiles {
         for shape in tile.iter().filter(|s| s.layer == layer) {
             for part in &shape.parts {
                 let mut path: Vec<(f32, f32)> = Vec::with_capacity(part.len());
+                let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
                 for &p in part {
-                    let q = at(p);
-                    if path.last().is_none_or(|l: &(f32, f32)| (l.0 - q.0).abs() + (l.1 - q.1).abs() > 0.5) {
+                    let (x, y) = at(p);
+                    let q = ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
+                    (x0, y0, x1, y1) = (x0.min(q.0), y0.min(q.1), x1.max(q.0), y1.max(q.1));
+                    if path.last().is_none_or(|l: &(f32, f32)| (l.0 - q.0).abs() + (l.1 - q.1).abs() > 0.8) {
                         path.push(q);
                     }
                 }
-                if path.len() >= 2 {
+                let outside = x1 < frame.0 || y1 < frame.1 || x0 > frame.2 || y0 > frame.3;
+                let tiny = layer.is_area() && x1 - x0 < 1.5 && y1 - y0 < 1.5;
+                if path.len() >= 2 && !outside && !tiny {
                     paths.push(path);
                 }
             }
@@ -87,19 +98,19 @@ fn page_paths<'a>(
 /// The basemap, layer by layer. Areas are filled tile by tile: neighbouring tiles overlap by
 /// their buffer, and one even-odd path over both would leave the overlap empty. Lines are
 /// stroked all at once, so a tile's road casing never crosses its neighbour's road.
-fn basemap(sheet: &Sheet, at: &dyn Fn((f64, f64)) -> (f32, f32), ops: &mut Vec<Op>) {
+fn basemap(sheet: &Sheet, at: &dyn Fn((f64, f64)) -> (f32, f32), frame: Frame, ops: &mut Vec<Op>) {
     for layer in ORDER {
         let (color, width) = style(layer);
         if layer.is_area() {
             for tile in &sheet.basemap {
-                let paths = page_paths(std::iter::once(tile.as_ref()), layer, at);
+                let paths = page_paths(std::iter::once(tile.as_ref()), layer, at, frame);
                 if !paths.is_empty() {
                     ops.push(Op::Shapes { paths, fill: Some(color), stroke: None });
                 }
             }
             continue;
         }
-        let paths = page_paths(sheet.basemap.iter().map(|t| t.as_ref()), layer, at);
+        let paths = page_paths(sheet.basemap.iter().map(|t| t.as_ref()), layer, at, frame);
         if paths.is_empty() {
             continue;
         }
@@ -123,7 +134,7 @@ pub(super) fn map(sheet: &Sheet, (bx, by, bw, bh): (f32, f32, f32, f32), ops: &m
         (bx + bw / 2.0 + ((x - cx) * scale) as f32, by + bh / 2.0 + ((y - cy) * scale) as f32)
     };
     ops.push(Op::Clip { x: bx, y: by, w: bw, h: bh });
-    basemap(sheet, &at, ops);
+    basemap(sheet, &at, (bx, by, bx + bw, by + bh), ops);
     let route: Vec<(f32, f32)> = sheet.path.iter().map(|p| at(mercator(p[1], p[0]))).collect();
     if route.len() >= 2 {
         ops.push(Op::Line { points: route.clone(), width: 5.0, color: (255, 255, 255) });

@@ -38,6 +38,16 @@ async fn demo_add_household_and_need_then_restart() {
     form.find(Locator::Css("input[name=name]")).await.unwrap().send_keys(NAME).await.unwrap();
     form.find(Locator::Css("input[name=phones]")).await.unwrap().send_keys("+377 555 99 88 77").await.unwrap();
     form.find(Locator::Css("input[name=address]")).await.unwrap().send_keys("1 Place du Palais").await.unwrap();
+    // A note written for the driver, marked so it goes on route sheets.
+    let notes = form.find(Locator::Css("textarea[name=notes]")).await.unwrap();
+    app.client
+        .execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![serde_json::to_value(&notes).unwrap()])
+        .await
+        .unwrap();
+    notes.send_keys("Blue door, side entrance").await.unwrap();
+    app.wait_css("[data-testid=household-notes-for-driver]").await;
+    app.client.execute("document.querySelector('[data-testid=household-notes-for-driver]').click(); return true;", vec![]).await.unwrap();
+    app.wait_js("marked", "document.querySelector('[data-testid=household-notes-for-driver]').checked").await;
     app.wait_css("[data-testid=household-submit]").await.click().await.unwrap();
     let title = app.wait_css("[data-testid=household-panel] h2").await;
     assert_eq!(title.text().await.unwrap(), NAME);
@@ -78,6 +88,8 @@ async fn demo_add_household_and_need_then_restart() {
     assert_eq!(found.total, 1);
     let detail = store.household(&found.items[0].id).unwrap();
     assert_eq!(detail.household.phones[0].normalized, "+377555998877");
+    assert_eq!(detail.household.notes, "Blue door, side entrance");
+    assert!(detail.household.notes_for_driver, "the notes were marked for the driver");
     assert_eq!(detail.needs.len(), 1);
     assert_eq!(detail.needs[0].quantity, 2.0);
     assert_eq!(detail.needs[0].status, NeedStatus::Open);

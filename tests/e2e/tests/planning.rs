@@ -217,19 +217,50 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     app.wait_css("[data-testid=sheets-dialog]").await;
     // No phone numbers on these sheets: the choice is kept for the operation.
     app.wait_css("[data-testid=sheets-fields]").await;
+    // The preview shows one stop as it goes out: it follows each choice.
+    app.wait_css("[data-testid=sheets-preview] [data-line=address]").await;
     click(&app, "[data-testid=sheets-phone]").await;
     app.wait_js("phone off", "!document.querySelector('[data-testid=sheets-phone]').checked").await;
+    app.wait_js("no phone in the preview", "!document.querySelector('[data-testid=sheets-preview] [data-line=phone]')").await;
+    // Sheets in Spanish for these drivers.
+    choose(&app, "[data-testid=sheets-language]", "es").await;
+    app.wait_js(
+        "Spanish preview",
+        "document.querySelector('[data-testid=sheets-preview] [data-line=title]')?.textContent.trim().startsWith('Ruta ')",
+    )
+    .await;
     click(&app, "[data-testid=sheets-format][value=html]").await;
     app.screenshot("plan-sheets").await;
     click(&app, "[data-testid=sheets-save]").await;
     app.wait_css("[data-testid=sheets-written]").await;
     let pages: Vec<_> = std::fs::read_dir(&sheets_dir).unwrap().flatten().map(|e| e.path()).collect();
-    assert_eq!(pages.len(), served.iter().filter(|r| !r.is_empty()).count(), "one page per run");
+    let with_stops = served.iter().filter(|r| !r.is_empty()).count();
+    assert_eq!(pages.len(), with_stops, "one page per run");
     assert!(pages.iter().all(|p| p.extension().is_some_and(|e| e == "html")));
     for page in &pages {
         let html = std::fs::read_to_string(page).unwrap();
         assert!(html.contains("geo:") && !html.contains("tel:"), "phones switched off");
+        assert!(html.contains("<html lang=\"es\"") && html.contains("nadie en casa"), "in Spanish");
     }
+    click(&app, "[data-testid=sheets-done]").await;
+
+    // "Print all runs": one PDF per run and one with every run, into the same folder.
+    click(&app, "[data-testid=plan-sheets]").await;
+    app.wait_css("[data-testid=sheets-dialog]").await;
+    click(&app, "[data-testid=sheets-format][value=pdf]").await;
+    click(&app, "[data-testid=sheets-save]").await;
+    app.wait_css("[data-testid=sheets-written]").await;
+    let pdfs: Vec<_> = std::fs::read_dir(&sheets_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), with_stops + usize::from(with_stops > 1), "a PDF per run and the combined one");
+    let all = pdfs.iter().find(|p| p.to_string_lossy().ends_with("all-runs.pdf")).or(pdfs.first()).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(all).arg("-").output().expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Ruta 1") && text.contains("entregado"), "the printed sheets are in Spanish");
     click(&app, "[data-testid=sheets-done]").await;
     let label =
         app.wait_js("label", &format!("document.querySelector(\"[data-stop-id='{first}']\").dataset.label")).await;
