@@ -70,6 +70,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(created.consent, consent);
         assert_eq!(created.status, input.status);
         assert_eq!(created.notes, input.notes.trim());
+        assert_eq!(created.notes_for_driver, input.notes_for_driver);
 
         let detail = match store.household(&created.id) {
             Ok(d) => d,

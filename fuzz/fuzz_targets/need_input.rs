@@ -77,6 +77,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(need.wanted_by, opt(&input.wanted_by));
         assert_eq!(need.status, NeedStatus::Open);
         assert_eq!(need.notes, input.notes.trim());
+        assert_eq!(need.notes_for_driver, input.notes_for_driver);
 
         let detail = match store.household(household_id) {
             Ok(d) => d,

@@ -24,6 +24,12 @@ async fn click(app: &App, css: &str) {
     e.click().await.unwrap();
 }
 
+async fn js_click(app: &App, css: &str) {
+    app.wait_css(css).await;
+    let js = format!("document.querySelector(\"{css}\").click(); return true;");
+    app.client.execute(&js, vec![]).await.expect("click");
+}
+
 /// The stop ids of each run card, in order.
 async fn runs(app: &App) -> Vec<Vec<String>> {
     let v = app
@@ -46,7 +52,9 @@ async fn choose(app: &App, css: &str, value: &str) {
 async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     let data = tempfile::tempdir().unwrap();
     let sheets_dir = data.path().join("sheets");
-    let app = App::launch_with(data.path(), &[("AIDMAP_E2E_PICK_FILES", sheets_dir.to_str().unwrap())]).await;
+    // The folder picker is answered twice: phone pages, then PDFs.
+    let picks = format!("{0}\n{0}", sheets_dir.display());
+    let app = App::launch_with(data.path(), &[("AIDMAP_E2E_PICK_FILES", picks.as_str())]).await;
     app.wait_css("[data-testid=demo-badge]").await;
     click(&app, "[data-testid=open-planning]").await;
     app.wait_css("[data-testid=planning-board]").await;
@@ -219,7 +227,8 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     app.wait_css("[data-testid=sheets-fields]").await;
     // The preview shows one stop as it goes out: it follows each choice.
     app.wait_css("[data-testid=sheets-preview] [data-line=address]").await;
-    click(&app, "[data-testid=sheets-phone]").await;
+    // Script clicks in this dialog: it lays out again each time the preview arrives.
+    js_click(&app, "[data-testid=sheets-phone]").await;
     app.wait_js("phone off", "!document.querySelector('[data-testid=sheets-phone]').checked").await;
     app.wait_js("no phone in the preview", "!document.querySelector('[data-testid=sheets-preview] [data-line=phone]')").await;
     // Sheets in Spanish for these drivers.
@@ -229,7 +238,7 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
         "document.querySelector('[data-testid=sheets-preview] [data-line=title]')?.textContent.trim().startsWith('Ruta ')",
     )
     .await;
-    click(&app, "[data-testid=sheets-format][value=html]").await;
+    js_click(&app, "[data-testid=sheets-format][value=html]").await;
     app.screenshot("plan-sheets").await;
     click(&app, "[data-testid=sheets-save]").await;
     app.wait_css("[data-testid=sheets-written]").await;
@@ -247,7 +256,7 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     // "Print all runs": one PDF per run and one with every run, into the same folder.
     click(&app, "[data-testid=plan-sheets]").await;
     app.wait_css("[data-testid=sheets-dialog]").await;
-    click(&app, "[data-testid=sheets-format][value=pdf]").await;
+    js_click(&app, "[data-testid=sheets-format][value=pdf]").await;
     click(&app, "[data-testid=sheets-save]").await;
     app.wait_css("[data-testid=sheets-written]").await;
     let pdfs: Vec<_> = std::fs::read_dir(&sheets_dir)

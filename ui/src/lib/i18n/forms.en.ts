@@ -3,7 +3,7 @@
 export const formsEn = {
   "field.notes_for_driver": "Notes are for the driver: print them on route sheets",
   "field.notes_for_driver_hint": "Unmarked notes never leave the app.",
-  "household.notes_for_driver": "For the driver",
+  "household.notes_for_driver": "For the driver: printed on route sheets",
 } as const;
 
 export type FormsKey = keyof typeof formsEn;

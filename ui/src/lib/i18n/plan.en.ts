@@ -213,6 +213,7 @@ export const planEn = {
   "plan.sheets.one_run": "Run {n} — {driver}",
   "plan.sheets.privacy": "Only what a driver needs goes out: first name, address and the nearest cross street, phone where the household consented, items, access notes, notes marked for the driver, and cold-chain or medical flags. The export is recorded in the audit log.",
   "plan.sheets.save": "Choose folder and save",
+  "plan.sheets.writing": "Writing the route sheets… (a day of PDFs takes some seconds)",
   "plan.sheets.written": "{count} files written:",
   "plan.sheets.done": "Done",
   "plan.sheets.fields": "What the sheets carry (kept for this operation)",

@@ -215,6 +215,7 @@ export const planEs: PlanMessages = {
   "plan.sheets.one_run": "Ruta {n} — {driver}",
   "plan.sheets.privacy": "Solo sale lo que necesita el conductor: nombre de pila, dirección y la calle transversal más cercana, teléfono si el hogar dio su consentimiento, artículos, indicaciones de acceso, notas marcadas para el conductor y avisos de cadena de frío o prioridad médica. La exportación queda en el registro de auditoría.",
   "plan.sheets.save": "Elegir carpeta y guardar",
+  "plan.sheets.writing": "Escribiendo las hojas de ruta… (los PDF de un día tardan unos segundos)",
   "plan.sheets.written": "{count} archivos escritos:",
   "plan.sheets.done": "Hecho",
   "plan.sheets.fields": "Qué llevan las hojas (se guarda para esta operación)",

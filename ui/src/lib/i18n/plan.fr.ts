@@ -215,6 +215,7 @@ export const planFr: PlanMessages = {
   "plan.sheets.one_run": "Tournée {n} — {driver}",
   "plan.sheets.privacy": "Seul ce dont le chauffeur a besoin sort : prénom, adresse et rue transversale la plus proche, téléphone si le foyer a consenti, articles, consignes d’accès, notes cochées pour le chauffeur et indications chaîne du froid ou priorité médicale. L’export est inscrit au journal d’audit.",
   "plan.sheets.save": "Choisir le dossier et enregistrer",
+  "plan.sheets.writing": "Écriture des feuilles de route… (les PDF d’une journée prennent quelques secondes)",
   "plan.sheets.written": "{count} fichiers écrits :",
   "plan.sheets.done": "Terminé",
   "plan.sheets.fields": "Ce que portent les feuilles (gardé pour cette opération)",
