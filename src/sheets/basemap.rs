@@ -65,24 +65,31 @@ fn layer_of(layer: &str, kind: &str) -> Option<Layer> {
 /// The zoom for a box: about `TILES_ACROSS` tiles over its longer side, within the archive's
 /// zooms, and at most `MAX_TILES` tiles.
 fn zoom_for(b: WorldBox, min_zoom: u8, max_zoom: u8) -> u8 {
+    let (lo, hi) = (min_zoom.min(max_zoom), max_zoom.max(min_zoom));
     let span = (b.2 - b.0).max(b.3 - b.1).max(1e-9);
-    let mut z = (TILES_ACROSS / span).log2().floor().clamp(min_zoom as f64, max_zoom as f64) as u8;
-    while z > min_zoom && tiles_in(b, z).len() > MAX_TILES {
+    let wanted = (TILES_ACROSS / span).log2().floor();
+    let mut z = if wanted.is_finite() { wanted.clamp(lo as f64, hi as f64) as u8 } else { lo };
+    while z > lo && count_in(b, z) > MAX_TILES {
         z -= 1;
     }
     z
 }
 
-fn tiles_in(b: WorldBox, z: u8) -> Vec<(u32, u32)> {
+/// The tile range (x0, y0, x1, y1) covering a box at zoom `z`.
+fn range(b: WorldBox, z: u8) -> (u32, u32, u32, u32) {
     let n = 1u32 << z;
     let cell = |v: f64| ((v.clamp(0.0, 1.0) * n as f64).floor() as u32).min(n - 1);
-    let mut out = Vec::new();
-    for y in cell(b.1)..=cell(b.3) {
-        for x in cell(b.0)..=cell(b.2) {
-            out.push((x, y));
-        }
-    }
-    out
+    (cell(b.0), cell(b.1), cell(b.2), cell(b.3))
+}
+
+fn count_in(b: WorldBox, z: u8) -> usize {
+    let (x0, y0, x1, y1) = range(b, z);
+    (x1.saturating_sub(x0) as usize + 1) * (y1.saturating_sub(y0) as usize + 1)
+}
+
+fn tiles_in(b: WorldBox, z: u8) -> Vec<(u32, u32)> {
+    let (x0, y0, x1, y1) = range(b, z);
+    (y0..=y1).flat_map(|y| (x0..=x1).map(move |x| (x, y))).collect()
 }
 
 /// A tile's shapes in world units.
@@ -140,14 +147,21 @@ pub fn shapes(archive: Vec<u8>, min_zoom: u8, max_zoom: u8, boxes: &[WorldBox]) 
             for &b in boxes {
                 let z = zoom_for(b, min_zoom, max_zoom);
                 let mut tiles = Vec::new();
+                if count_in(b, z) > MAX_TILES {
+                    // Too wide a run even at the archive's least zoom (a stop far out): the
+                    // map is drawn without a basemap rather than from hundreds of tiles.
+                    out.push(tiles);
+                    continue;
+                }
                 for (x, y) in tiles_in(b, z) {
                     if let Some(shapes) = cache.get(&(z, x, y)) {
                         tiles.push(shapes.clone());
                         continue;
                     }
-                    let shapes = match basemap.tile(z, x, y).await? {
-                        Some(bytes) => Arc::new(decode(bytes, z, x, y)?),
-                        None => Arc::new(Vec::new()),
+                    // A tile that cannot be read or decoded is left blank, not the whole map.
+                    let shapes = match basemap.tile(z, x, y).await {
+                        Ok(Some(bytes)) => Arc::new(decode(bytes, z, x, y).unwrap_or_default()),
+                        _ => Arc::new(Vec::new()),
                     };
                     cache.insert((z, x, y), shapes.clone());
                     tiles.push(shapes);

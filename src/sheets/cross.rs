@@ -67,7 +67,13 @@ impl<'a> Streets<'a> {
                 *counts.entry(name).or_default() += 1;
             }
         }
-        if let Some(named) = counts.keys().find(|n| address.contains(&fold(n))) {
+        // The longest name the address holds ("Avenue de la Costa" over "Costa"), then by
+        // name, so the choice never depends on the map's iteration order.
+        let named = counts
+            .keys()
+            .filter(|n| address.contains(&fold(n)))
+            .max_by(|a, b| a.chars().count().cmp(&b.chars().count()).then(b.cmp(a)));
+        if let Some(named) = named {
             return Some(named.to_string());
         }
         counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(n, _)| n.to_string())
@@ -86,13 +92,17 @@ impl<'a> Streets<'a> {
                 continue;
             }
             let mut along = Vec::new();
+            let mut crossing: Option<&str> = None;
             for &(m, arc) in self.around(n) {
                 let name = self.name(arc);
                 if name == own {
                     along.push((m, arc));
                 } else if !name.is_empty() && !folded_address.contains(&fold(name)) {
-                    return Some(name.to_string());
+                    crossing = Some(crossing.map_or(name, |c| c.min(name)));
                 }
+            }
+            if let Some(name) = crossing {
+                return Some(name.to_string());
             }
             for (m, arc) in along {
                 let nd = d + u64::from(g.length_m[arc as usize]);

@@ -147,13 +147,42 @@ fn write_one(path: &Path, f: impl FnOnce(&mut std::fs::File) -> Result<()>) -> R
     result
 }
 
-/// Writes the sheets into `dir`; returns the files written.
+/// Writes the sheets into `dir`; returns the files written. All or nothing: every file is
+/// written under a temporary name first, the export is recorded in the audit log, then the
+/// files are renamed; any failure on the way (a render, a full disk, the log) removes what this
+/// export wrote, so no half set of sheets with personal data is left behind.
 pub fn export(store: &mut Store, sheets: &[Sheet], format: SheetFormat, dir: &Path) -> Result<Vec<PathBuf>> {
     if sheets.is_empty() {
         return Err(Error::NotFound("run"));
     }
     std::fs::create_dir_all(dir)?;
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut renamed = 0;
+    let result = (|| {
+        write_parts(sheets, format, dir, &mut files)?;
+        let stops: usize = sheets.iter().map(|s| s.stops.len()).sum();
+        let detail = format!("route sheets {}: {} runs, {stops} stops", format.key(), sheets.len());
+        let ids: Vec<&str> = sheets.iter().map(|s| s.run_id.as_str()).collect();
+        if !store.read_only() {
+            store.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Export, "plan", &ids, &detail))?;
+        }
+        for path in &files {
+            rename_durably(&sibling(path, ".part"), path)?;
+            renamed += 1;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (k, path) in files.iter().enumerate() {
+            let _ = std::fs::remove_file(if k < renamed { path.clone() } else { sibling(path, ".part") });
+        }
+    }
+    result.map(|()| files)
+}
+
+/// Every file of the export under its temporary name; `files` gets each final name as its
+/// temporary file is complete.
+fn write_parts(sheets: &[Sheet], format: SheetFormat, dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     match format {
         SheetFormat::Csv => {
             let name = if sheets.len() == 1 { file_stem(&sheets[0]) } else { format!("{}-runs", sheets[0].day) };
@@ -163,7 +192,8 @@ pub fn export(store: &mut Store, sheets: &[Sheet], format: SheetFormat, dir: &Pa
         }
         SheetFormat::Pdf { paper, combined } => {
             // Rendering is the slow part: the runs' files on every core, the combined file
-            // beside them (it renders every run again: krilla cannot join documents).
+            // beside them (it renders every run again: krilla cannot join documents). All are
+            // rendered before any is written.
             use rayon::prelude::*;
             let (singles, all) = rayon::join(
                 || {
@@ -174,13 +204,11 @@ pub fn export(store: &mut Store, sheets: &[Sheet], format: SheetFormat, dir: &Pa
                 },
                 || (combined && sheets.len() > 1).then(|| super::pdf::render(sheets, paper)).transpose(),
             );
-            for (sheet, bytes) in sheets.iter().zip(singles?) {
-                let path = dir.join(format!("{}.pdf", file_stem(sheet)));
-                write_one(&path, |f| Ok(std::io::Write::write_all(f, &bytes)?))?;
-                files.push(path);
-            }
-            if let Some(bytes) = all? {
-                let path = dir.join(format!("{}-all-runs.pdf", sheets[0].day));
+            let (singles, all) = (singles?, all?);
+            let names = sheets.iter().map(|s| format!("{}.pdf", file_stem(s)));
+            let all = all.map(|bytes| (format!("{}-all-runs.pdf", sheets[0].day), bytes));
+            for (name, bytes) in names.zip(singles).chain(all) {
+                let path = dir.join(name);
                 write_one(&path, |f| Ok(std::io::Write::write_all(f, &bytes)?))?;
                 files.push(path);
             }
@@ -196,14 +224,5 @@ pub fn export(store: &mut Store, sheets: &[Sheet], format: SheetFormat, dir: &Pa
             }
         }
     }
-    let stops: usize = sheets.iter().map(|s| s.stops.len()).sum();
-    let detail = format!("route sheets {}: {} runs, {stops} stops", format.key(), sheets.len());
-    let ids: Vec<&str> = sheets.iter().map(|s| s.run_id.as_str()).collect();
-    if !store.read_only() {
-        store.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Export, "plan", &ids, &detail))?;
-    }
-    for path in &files {
-        rename_durably(&sibling(path, ".part"), path)?;
-    }
-    Ok(files)
+    Ok(())
 }

@@ -189,8 +189,9 @@ pub fn from_view(
         let mut stops = Vec::new();
         for (k, stop) in run.stops.iter().enumerate() {
             let homes: Vec<_> = {
-                let mut ids: Vec<&str> = stop.needs.iter().map(|n| n.household_id.as_str()).collect();
-                ids.dedup();
+                let mut seen = std::collections::HashSet::new();
+                let ids: Vec<&str> =
+                    stop.needs.iter().map(|n| n.household_id.as_str()).filter(|id| seen.insert(*id)).collect();
                 ids.iter().filter_map(|id| crate::household::get(store.conn(), id).ok()).collect()
             };
             let home = homes.first();
@@ -217,8 +218,8 @@ pub fn from_view(
                         }
                     }
                 }
-                notes.retain(|n| !n.is_empty());
-                notes.dedup();
+                let mut seen = std::collections::HashSet::new();
+                notes.retain(|n| !n.is_empty() && seen.insert(n.clone()));
             }
             stops.push(SheetStop {
                 number: k + 1,

@@ -182,3 +182,53 @@ fn the_preview_shows_one_stop_as_the_options_send_it() {
     assert!(bare.stop.phone.is_none() && bare.stop.access_notes.is_none() && !bare.stop.cold_chain);
     assert!(bare.title.starts_with("Ruta "));
 }
+
+#[test]
+fn a_failed_export_leaves_no_file_of_it_behind() {
+    let dir = tempdir();
+    let (mut store, view) = crate::sheets::planned(dir.path(), None);
+    let sheets = files::sheets(&store, None, &Which::Plan(&view.info.id), &Default::default()).unwrap();
+    assert!(sheets.len() >= 3, "the demo day has three runs or more");
+    let out = dir.path().join("out");
+    // The third file cannot be made: its temporary name is taken by a folder.
+    let blocked = out.join(format!("{}.html.part", aidmap::sheets::file_stem(&sheets[2])));
+    std::fs::create_dir_all(&blocked).unwrap();
+    assert!(files::export(&mut store, &sheets, SheetFormat::Html, &out).is_err());
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(left, vec![blocked], "the two files written before the failure are gone");
+}
+
+#[test]
+fn long_stops_break_between_their_lines_and_every_google_leg_gets_a_code() {
+    let dir = tempdir();
+    let (mut store, view) = crate::sheets::planned(dir.path(), None);
+    let mut sheet = files::sheets(&store, None, &Which::Plan(&view.info.id), &Default::default()).unwrap().remove(0);
+    // 45 stops: five Google legs, more than one row of codes.
+    let first = sheet.stops[0].clone();
+    sheet.stops = (0..45).map(|n| aidmap::sheets::SheetStop { number: n + 1, ..sheet.stops[n % sheet.stops.len()].clone() }).collect();
+    // The first stop: 60 items and a note longer than a page, with a word longer than a line.
+    let item = first.items[0].clone();
+    sheet.stops[0].items = (0..60).map(|k| aidmap::sheets::SheetItem { name: format!("Item{k:02}"), ..item.clone() }).collect();
+    sheet.stops[0].driver_notes = Some(format!("{} {}", "x".repeat(300), "Lorem ipsum dolor. ".repeat(150)));
+    let written =
+        files::export(&mut store, std::slice::from_ref(&sheet), SheetFormat::Pdf { paper: Paper::A4, combined: false }, dir.path())
+            .unwrap();
+    let text = pdftotext(&written[0]);
+    assert!(text.contains("Item59") && text.contains("(continued)"), "the block goes on over the page");
+    assert!(text.contains("stops 41–45"), "the fifth leg's code is on the sheet");
+    let info = Command::new("pdfinfo").arg(&written[0]).output().unwrap();
+    let pages: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    assert!(pages >= 8, "{pages} pages");
+    // Nothing is drawn below the page: every line of text lies inside the paper (bounding boxes).
+    let bbox = Command::new("pdftotext").args(["-bbox"]).arg(&written[0]).arg("-").output().unwrap();
+    let html = String::from_utf8_lossy(&bbox.stdout);
+    let bottoms: Vec<f64> =
+        html.split("yMax=\"").skip(1).map(|r| r.split('"').next().unwrap().parse::<f64>().unwrap()).collect();
+    assert!(bottoms.len() > 500, "{} words found", bottoms.len());
+    for ymax in bottoms {
+        assert!(ymax <= 842.0 - 20.0, "text at y {ymax} runs off the page");
+    }
+}
