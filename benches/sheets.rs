@@ -41,7 +41,8 @@ fn main() {
     println!("demo of 3,000 households planned on the roads in {:.1} s", t.elapsed().as_secs_f64());
 
     let t = Instant::now();
-    let planned = files::sheets(&store, Some(&region), &Which::Plan(&view.info.id), &Default::default()).unwrap();
+    let mut planned = files::sheets(&store, Some(&region), &Which::Plan(&view.info.id), &Default::default()).unwrap();
+    files::add_basemap(&region, &mut planned).unwrap();
     let planned_stops: usize = planned.iter().map(|s| s.stops.len()).sum();
     println!(
         "packets of the planned day ({} runs, {planned_stops} stops; cross streets, basemap): {:.0} ms",

@@ -219,8 +219,7 @@ pub fn sheets(
     if let Some(language) = language {
         options.language = language;
     }
-    let sheets = files::sheets(store, pack.as_ref(), &which, &options)?;
-    let written = files::export(store, &sheets, format, dir)?;
+    let written = files::write(store, pack.as_ref(), &which, &options, format, dir)?;
     for path in &written {
         writeln!(out, "{}", path.display())?;
     }

@@ -123,8 +123,7 @@ pub fn export_sheets(
     };
     let written = state.with_store(|s| {
         let options = s.sheet_options()?;
-        let sheets = state.with_region(|r| files::sheets(s, r, &which, &options))??;
-        files::export(s, &sheets, format, &dir)
+        state.with_region(|r| files::write(s, r, &which, &options, format, &dir))?
     })?;
     Ok(written.iter().map(|p| p.display().to_string()).collect())
 }

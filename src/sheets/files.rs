@@ -71,11 +71,25 @@ pub fn sheets(
     };
     let view = store.plan_view(region, &plan_id)?;
     let streets = region.and_then(|r| r.router()).map(super::cross::Streets::new);
-    let mut sheets = from_view(store, &view, run, options, streets.as_ref())?;
-    if let Some(pack) = region {
-        add_basemap(pack, &mut sheets)?;
+    from_view(store, &view, run, options, streets.as_ref())
+}
+
+/// What the app and the CLI call: the sheets `which` names, with the basemap under their maps
+/// when they are PDFs (no other format draws a map, so no tile is decoded for them), written
+/// into `dir`.
+pub fn write(
+    store: &mut Store,
+    region: Option<&RegionPack>,
+    which: &Which<'_>,
+    options: &SheetOptions,
+    format: SheetFormat,
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    let mut list = sheets(store, region, which, options)?;
+    if let (Some(pack), SheetFormat::Pdf { .. }) = (region, format) {
+        add_basemap(pack, &mut list)?;
     }
-    Ok(sheets)
+    export(store, &list, format, dir)
 }
 
 /// One stop as the sheets would carry it with `options`, for the export dialog's preview: the
@@ -121,7 +135,7 @@ pub fn preview(
 
 /// Puts the basemap under each sheet's map, where the pack has one (a damaged basemap leaves
 /// the map without it rather than failing the export).
-fn add_basemap(pack: &RegionPack, sheets: &mut [Sheet]) -> Result<()> {
+pub fn add_basemap(pack: &RegionPack, sheets: &mut [Sheet]) -> Result<()> {
     let Some(archive) = pack.basemap()? else { return Ok(()) };
     let info = pack.info();
     let boxes: Vec<_> = sheets.iter().map(super::pdf::map::world_box).collect();

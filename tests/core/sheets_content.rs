@@ -130,7 +130,9 @@ fn the_pdf_map_draws_the_region_basemap_under_the_route() {
     let region = crate::region::open("monaco");
     let (mut store, view) = crate::sheets::planned(dir.path(), Some(&region));
     let which = Which::Plan(&view.info.id);
-    let with = files::sheets(&store, Some(&region), &which, &Default::default()).unwrap();
+    let mut with = files::sheets(&store, Some(&region), &which, &Default::default()).unwrap();
+    assert!(with.iter().all(|s| s.basemap.is_empty()), "no tile is decoded until a PDF asks for the map");
+    files::add_basemap(&region, &mut with).unwrap();
     let sheet = with.iter().max_by_key(|s| s.stops.len()).unwrap();
     let layers: std::collections::HashSet<_> = sheet.basemap.iter().flat_map(|t| t.iter().map(|s| s.layer)).collect();
     use aidmap::sheets::basemap::Layer;

@@ -23,10 +23,11 @@ fn a_pdf_sheet_lists_every_stop_in_order_and_its_qr_codes_decode() {
     let dir = tempdir();
     let region = crate::region::open("monaco");
     let (mut store, view) = crate::sheets::planned(dir.path(), Some(&region));
-    let sheets = files::sheets(&store, Some(&region), &Which::Plan(&view.info.id), &Default::default()).unwrap();
+    let which = Which::Plan(&view.info.id);
+    let sheets = files::sheets(&store, Some(&region), &which, &Default::default()).unwrap();
     let format = SheetFormat::Pdf { paper: Paper::A4, combined: true };
     let started = std::time::Instant::now();
-    let written = files::export(&mut store, &sheets, format, dir.path()).unwrap();
+    let written = files::write(&mut store, Some(&region), &which, &Default::default(), format, dir.path()).unwrap();
     eprintln!("{} runs to PDF in {:?}", sheets.len(), started.elapsed());
     assert_eq!(written.len(), sheets.len() + usize::from(sheets.len() > 1), "one per run and the combined file");
 
