@@ -29,6 +29,7 @@ pub enum ErrorCode {
     NotARegion,
     NotABasemap,
     UnreadableFile,
+    NotEnoughStock,
     Internal,
 }
 
@@ -113,6 +114,9 @@ pub enum Error {
     /// A routing solution file that does not fit its instance.
     #[error("this routing solution cannot be read: {0}")]
     InvalidSolution(String),
+    /// A depot holds less than a plan's loads take (catalogue item and site names only).
+    #[error("not enough {item} at {site}: {wanted} needed, {on_hand} on hand; nothing was changed")]
+    NotEnoughStock { item: String, site: String, wanted: f64, on_hand: f64 },
     #[error("cancelled; nothing was changed")]
     Cancelled,
     #[error("this operation is not encrypted")]
@@ -185,6 +189,7 @@ impl Error {
             Error::Io(_) | Error::DiskError => ErrorCode::Io,
             Error::DiskFull => ErrorCode::DiskFull,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::NotEnoughStock { .. } => ErrorCode::NotEnoughStock,
             Error::NotARegion => ErrorCode::NotARegion,
             Error::NotABasemap(_) => ErrorCode::NotABasemap,
             Error::UnreadableFile(_) | Error::InvalidInstance(_) | Error::InvalidSolution(_) => {

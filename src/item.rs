@@ -23,6 +23,15 @@ pub struct ItemInput {
     pub cold_chain: bool,
     /// Below this quantity at a site, the item shows as low there.
     pub low_threshold: Option<f64>,
+    /// What one unit holds, as a measure ("1.5" + "L") used to convert needs asked in that
+    /// unit, or a description alone ("family of 4, 3 days", amount None).
+    #[serde(default)]
+    pub contents_amount: Option<f64>,
+    #[serde(default)]
+    pub contents_unit: String,
+    /// Insulin, oxygen, prescription medicine: never substituted automatically.
+    #[serde(default)]
+    pub medical: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -36,6 +45,21 @@ pub struct Item {
     pub volume_l: f64,
     pub cold_chain: bool,
     pub low_threshold: Option<f64>,
+    #[serde(default)]
+    pub contents_amount: Option<f64>,
+    #[serde(default)]
+    pub contents_unit: String,
+    #[serde(default)]
+    pub medical: bool,
+}
+
+impl Item {
+    /// "Water 1.5 L" with its contents when they are a measure: what one unit holds.
+    pub fn contents(&self) -> Option<(f64, &str)> {
+        self.contents_amount
+            .filter(|a| *a > 0.0 && !self.contents_unit.trim().is_empty())
+            .map(|a| (a, self.contents_unit.trim()))
+    }
 }
 
 impl ItemInput {
@@ -48,7 +72,17 @@ impl ItemInput {
             volume_l,
             cold_chain: false,
             low_threshold: None,
+            contents_amount: None,
+            contents_unit: String::new(),
+            medical: false,
         }
+    }
+
+    /// With contents: one unit holds `amount` `unit` (1.5 L).
+    pub fn with_contents(mut self, amount: Option<f64>, unit: &str) -> Self {
+        self.contents_amount = amount;
+        self.contents_unit = unit.into();
+        self
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -62,11 +96,20 @@ impl ItemInput {
         if let Some(t) = self.low_threshold {
             c.range("low_threshold", t, 0.0, 1e9);
         }
+        if let Some(a) = self.contents_amount {
+            if !a.is_finite() || a <= 0.0 {
+                c.fail("contents_amount", Rule::MustBePositive);
+            } else if self.contents_unit.trim().is_empty() {
+                c.fail("contents_unit", Rule::Required);
+            }
+        }
+        c.max_len("contents_unit", &self.contents_unit, 60);
         c.finish()
     }
 }
 
-const COLUMNS: &str = "id, name, category, unit, weight_kg, volume_l, cold_chain, low_threshold";
+const COLUMNS: &str =
+    "id, name, category, unit, weight_kg, volume_l, cold_chain, low_threshold, contents_amount, contents_unit, medical";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
@@ -78,6 +121,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         volume_l: r.get(5)?,
         cold_chain: r.get(6)?,
         low_threshold: r.get(7)?,
+        contents_amount: r.get(8)?,
+        contents_unit: r.get(9)?,
+        medical: r.get(10)?,
     })
 }
 
@@ -109,11 +155,13 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result
     }
     conn.execute(
         "INSERT INTO item (id, name, category, unit, weight_kg, volume_l, cold_chain, low_threshold,
-                           created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
+                           created_at, updated_at, updated_by, contents_amount, contents_unit, medical)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, unit = excluded.unit,
              weight_kg = excluded.weight_kg, volume_l = excluded.volume_l, cold_chain = excluded.cold_chain,
-             low_threshold = excluded.low_threshold, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+             low_threshold = excluded.low_threshold, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+             contents_amount = excluded.contents_amount, contents_unit = excluded.contents_unit,
+             medical = excluded.medical",
         params![
             id,
             input.name.trim(),
@@ -124,7 +172,10 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result
             input.cold_chain,
             input.low_threshold,
             stamp.now,
-            stamp.by
+            stamp.by,
+            input.contents_amount,
+            input.contents_unit.trim(),
+            input.medical
         ],
     )?;
     Ok(())

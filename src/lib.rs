@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod catalogue;
 pub mod closure;
 pub mod csv_safe;
 pub mod demo;

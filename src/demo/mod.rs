@@ -109,6 +109,9 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
         }
     }
     let (sites, volunteers) = supplies::populate(conn, stamp, &mut rng, opts.date)?;
+    // Its own random stream, so the households, sites and volunteers above stay as they were.
+    let mut rules_rng = ChaCha8Rng::seed_from_u64(opts.seed ^ 0x5EED_CA7A);
+    supplies::catalogue_rules(conn, stamp, &mut rules_rng, opts.date)?;
     let detail = format!(
         "demo operation generated: {} fictional households, {sites} supply sites, {volunteers} volunteers",
         opts.households
@@ -220,7 +223,7 @@ fn need_input(rng: &mut ChaCha8Rng, date: NaiveDate, cold_chain: bool) -> (NeedI
         Category::Food => (rng.gen_range(1..=3) as f64, "parcel", ""),
         Category::Hygiene => (1.0, "kit", ""),
         Category::BabySupplies => (rng.gen_range(1..=2) as f64, "pack", "Diapers size 3 and formula"),
-        Category::Medicine if cold_chain => (1.0, "box", "Insulin — keep cold"),
+        Category::Medicine if cold_chain => (1.0, "pack", "Insulin — keep cold"),
         Category::Medicine => (1.0, "box", "Prescription refill"),
         Category::Cleaning => (1.0, "kit", "Mud clean-up"),
         Category::Shelter => (rng.gen_range(1..=2) as f64, "tarp", "Roof leaking"),
@@ -241,6 +244,7 @@ fn need_input(rng: &mut ChaCha8Rng, date: NaiveDate, cold_chain: bool) -> (NeedI
     );
     let input = NeedInput {
         category,
+        item_id: None,
         quantity,
         unit: unit.into(),
         urgency,

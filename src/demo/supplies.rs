@@ -35,7 +35,7 @@ const ITEMS: &[ItemSpec] = &[
     ("Hygiene kit", Category::Hygiene, "kit", 1.2, 3.0, false, 10.0, (5, 30)),
     ("Cleaning kit (bucket, bleach, gloves)", Category::Cleaning, "kit", 3.5, 15.0, false, 5.0, (3, 18)),
     ("Fuel can 10 L", Category::Fuel, "can", 9.2, 11.5, false, 4.0, (0, 6)),
-    ("Tarpaulin 4×6 m", Category::Shelter, "sheet", 2.8, 6.0, false, 5.0, (2, 14)),
+    ("Tarpaulin 4×6 m", Category::Shelter, "tarp", 2.8, 6.0, false, 5.0, (2, 14)),
     ("Blanket", Category::Shelter, "blanket", 1.5, 8.0, false, 10.0, (6, 30)),
 ];
 
@@ -213,4 +213,114 @@ pub fn populate(conn: &Connection, stamp: &Stamp, rng: &mut ChaCha8Rng, date: Na
         }
     }
     Ok((sites.len(), 25))
+}
+
+/// The demo catalogue's rules (schema 9): contents of the measured items, medical items, a
+/// prescription bag and pasta with their stock, category defaults (none for medicine),
+/// substitution groups (water by litres, rice for pasta), the food parcel as a kit, and the
+/// demo's medicine needs naming their item. Other needs name only their category, as intake
+/// often hears them; "other" needs (a phone charger) wait for an item in the "to match" queue.
+pub fn catalogue_rules(conn: &Connection, stamp: &Stamp, rng: &mut ChaCha8Rng, date: NaiveDate) -> Result<()> {
+    use crate::catalogue::{SubstitutionBasis, SubstitutionGroup};
+    let at = Utc.from_utc_datetime(&date.and_hms_opt(7, 30, 0).expect("valid time"));
+    let id_of = |name: &str| -> Result<String> {
+        Ok(conn.query_row("SELECT id FROM item WHERE name = ?1", [name], |r| r.get(0))?)
+    };
+    let contents: &[(&str, f64, &str, bool)] = &[
+        ("Water 1.5 L", 1.5, "L", false),
+        ("Water jerrycan 10 L", 10.0, "L", false),
+        ("Rice 1 kg", 1.0, "kg", false),
+        ("Fuel can 10 L", 10.0, "L", false),
+        ("Nappies (pack of 40)", 40.0, "nappies", false),
+        ("Infant formula 800 g", 0.8, "kg", false),
+        ("Insulin cooler pack", 0.0, "", true),
+        ("First-aid kit", 0.0, "", false),
+    ];
+    for &(name, amount, unit, medical) in contents {
+        conn.execute(
+            "UPDATE item SET contents_amount = ?2, contents_unit = ?3, medical = ?4 WHERE name = ?1",
+            rusqlite::params![name, (amount > 0.0).then_some(amount), unit, medical],
+        )?;
+    }
+    conn.execute(
+        "UPDATE item SET contents_unit = 'family of 4, 3 days' WHERE name = 'Food parcel (family, 3 days)'",
+        [],
+    )?;
+    let new_items = [
+        ItemInput { medical: true, ..ItemInput::new("Prescription medicine bag", Category::Medicine, "box", 0.3, 1.0) },
+        ItemInput::new("Pasta 1 kg", Category::Food, "bag", 1.0, 1.8).with_contents(Some(1.0), "kg"),
+    ];
+    let sites: Vec<String> = crate::rows::all(conn, "SELECT id FROM site ORDER BY name", [], |r| r.get(0))?;
+    for input in &new_items {
+        let item = crate::item::insert_with_id(conn, stamp, &seeded_id(rng, at), input)?;
+        for site in &sites {
+            let quantity = rng.gen_range(0..=12) as f64;
+            if quantity == 0.0 {
+                continue;
+            }
+            let change = StockChange::Receive {
+                site_id: site.clone(),
+                item_id: item.id.clone(),
+                quantity,
+                expiry: Some((date + Duration::days(rng.gen_range(30..300))).format("%Y-%m-%d").to_string()),
+                reason: "donation".into(),
+            };
+            crate::stock::apply_with_ids(conn, stamp, &change, &mut || seeded_id(rng, at))?;
+        }
+    }
+    let defaults: &[(Category, &str)] = &[
+        (Category::Water, "Water 1.5 L"),
+        (Category::Food, "Food parcel (family, 3 days)"),
+        (Category::BabySupplies, "Nappies (pack of 40)"),
+        (Category::Hygiene, "Hygiene kit"),
+        (Category::Cleaning, "Cleaning kit (bucket, bleach, gloves)"),
+        (Category::Fuel, "Fuel can 10 L"),
+        (Category::Shelter, "Tarpaulin 4×6 m"),
+    ];
+    for &(category, name) in defaults {
+        conn.execute(
+            "INSERT INTO category_default (category, item_id, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![category, id_of(name)?, stamp.now, stamp.by],
+        )?;
+    }
+    let groups = [
+        ("Water by litres", SubstitutionBasis::Contents, ["Water 1.5 L", "Water jerrycan 10 L"]),
+        ("Rice or pasta", SubstitutionBasis::Unit, ["Rice 1 kg", "Pasta 1 kg"]),
+    ];
+    for (name, basis, items) in groups {
+        let group = SubstitutionGroup {
+            id: seeded_id(rng, at),
+            name: name.into(),
+            basis,
+            items: items.iter().map(|i| id_of(i)).collect::<Result<_>>()?,
+        };
+        conn.execute(
+            "INSERT INTO substitution_group (id, name, basis, created_at, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+            rusqlite::params![group.id, group.name, basis.key(), stamp.now, stamp.by],
+        )?;
+        for (pos, item) in group.items.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO substitution_member (group_id, item_id, position) VALUES (?1, ?2, ?3)",
+                rusqlite::params![group.id, item, pos as i64],
+            )?;
+        }
+    }
+    let parcel = id_of("Food parcel (family, 3 days)")?;
+    let parts = [("Rice 1 kg", 3.0), ("Pasta 1 kg", 2.0), ("Canned vegetables", 6.0)];
+    for (name, quantity) in parts {
+        conn.execute(
+            "INSERT INTO kit_component (kit_id, component_id, quantity) VALUES (?1, ?2, ?3)",
+            rusqlite::params![parcel, id_of(name)?, quantity],
+        )?;
+    }
+    // Medicine needs name their item: insulin for the cold-chain ones, else a prescription bag.
+    conn.execute(
+        "UPDATE need SET item_id = ?1 WHERE category = 'medicine' AND notes LIKE 'Insulin%'",
+        [id_of("Insulin cooler pack")?],
+    )?;
+    conn.execute(
+        "UPDATE need SET item_id = ?1 WHERE category = 'medicine' AND item_id IS NULL",
+        [id_of("Prescription medicine bag")?],
+    )?;
+    Ok(())
 }

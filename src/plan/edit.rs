@@ -57,26 +57,31 @@ pub fn set_layout(tx: &Transaction<'_>, stamp: &Stamp, id: &str, layout: &PlanLa
     for stop in &layout.removed {
         rows::place_stop(tx, stop, None, 0, false)?;
     }
-    // A stop put on a run by hand has no "why not served" any more; one taken off shows as removed.
+    // A stop put on a run by hand has no "why not served" any more; one taken off shows as
+    // removed. Its loads keep their items: only the depot they are drawn from follows the run
+    // (the view shows `not_stocked` where that depot lacks an item; nothing is swapped).
     for n in &saved.needs {
         let Some(stop) = n.stop_id.as_deref() else { continue };
-        let on_run = layout.runs.iter().any(|r| r.stops.iter().any(|s| s.stop_id == stop));
-        if on_run || layout.removed.iter().any(|s| s == stop) {
+        let on = layout.runs.iter().find(|r| r.stops.iter().any(|s| s.stop_id == stop));
+        if on.is_some() || layout.removed.iter().any(|s| s == stop) {
             let was_placed = saved.stops.iter().any(|s| s.id == stop && s.run_id.is_some());
-            let reason = if on_run || was_placed { None } else { n.reason.as_deref() };
-            rows::set_need(tx, id, &n.need_id, reason, n.item_id.as_deref())?;
+            let reason = if on.is_some() || was_placed { None } else { n.reason.as_deref() };
+            let site = on.and_then(|r| saved.runs.iter().find(|x| x.id == r.run_id)).map(|r| r.site_id.as_str());
+            rows::set_need(tx, id, &n.need_id, reason, site)?;
         }
     }
     rows::touch(tx, stamp, id)?;
     audit::record(tx, stamp, AuditAction::Update, "plan", &[id], "layout edited")
 }
 
-/// Draft → dispatched: the items each run carries are issued from its depot (refused, changing
-/// nothing, when a depot has too little), the needs on runs become assigned.
+/// Draft → dispatched: exactly the stored loads are issued from each run's depot (refused whole,
+/// changing nothing, when a depot has too little of an item, naming it), the needs on runs
+/// become assigned, and each substitution is recorded in the need's history.
 pub fn dispatch(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<usize> {
     let saved = draft(tx, id)?;
     let mut issue: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut assigned = 0;
+    let mut substituted = 0;
     for run in &saved.runs {
         for stop in saved.stops_of(&run.id) {
             for n in saved.needs_of(&stop.id) {
@@ -86,34 +91,52 @@ pub fn dispatch(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<usize> 
                 }
                 crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Assigned)?;
                 assigned += 1;
-                if let Some(item) = &n.item_id {
-                    *issue.entry((run.site_id.clone(), item.clone())).or_default() += n.quantity;
+                let Some(item) = &n.item_id else { continue };
+                *issue.entry((run.site_id.clone(), item.clone())).or_default() += n.quantity;
+                if let Some(own) = &n.substitute_for {
+                    substituted += 1;
+                    let name = |i: &str| crate::item::get(tx, i).map(|x| x.name).unwrap_or_default();
+                    let detail = format!("loaded {} × {} instead of {}", n.quantity, name(item), name(own));
+                    audit::record(tx, stamp, AuditAction::Update, "need", &[&n.need_id, id], &detail)?;
                 }
             }
         }
     }
     let reason = format!("supply runs of {}", saved.plan.day);
     for ((site_id, item_id), quantity) in issue {
+        let on_hand = crate::stock::level(tx, &site_id, &item_id)?;
+        if quantity > on_hand + 1e-9 {
+            return Err(Error::NotEnoughStock {
+                item: crate::item::get(tx, &item_id)?.name,
+                site: crate::site::get(tx, &site_id)?.name,
+                wanted: quantity,
+                on_hand,
+            });
+        }
         let change = StockChange::Issue { site_id, item_id, quantity, reason: reason.clone() };
-        crate::stock::apply_with_ids(tx, stamp, &change, &mut crate::ids::new_id).map_err(|e| match e {
-            Error::Validation(_) => refused("stock", Rule::OutOfRange),
-            other => other,
-        })?;
+        crate::stock::apply_with_ids(tx, stamp, &change, &mut crate::ids::new_id)?;
     }
     rows::set_status(tx, stamp, id, PlanStatus::Dispatched)?;
-    audit::record(tx, stamp, AuditAction::Update, "plan", &[id], &format!("dispatched: {assigned} needs assigned"))?;
+    let detail = format!("dispatched: {assigned} needs assigned, {substituted} substituted");
+    audit::record(tx, stamp, AuditAction::Update, "plan", &[id], &detail)?;
     Ok(assigned)
 }
 
 /// Records what happened at a stop of a dispatched plan (None clears a mistaken entry and undoes
-/// its effects). Delivered: the needs are delivered. Otherwise they are open again, and for
-/// nobody home / refused / unsafe the items go back to the run's depot.
+/// its effects exactly). `delivered` says, per item, how much was handed over when not all of it
+/// (the default is everything loaded for delivered and partly, nothing otherwise); it is shared
+/// among the stop's loads of that item in need order.
+///
+/// Per need: all of its load handed over → delivered; some → open again with the remainder (in
+/// its own item's units) as its quantity; none → open again. What was loaded and not handed over
+/// goes back to the run's depot.
 pub fn record_outcome(
     tx: &Transaction<'_>,
     stamp: &Stamp,
     id: &str,
     stop_id: &str,
     outcome: Option<StopOutcome>,
+    delivered: &[(String, f64)],
 ) -> Result<()> {
     let saved = rows::load(tx, id)?;
     if !matches!(saved.plan.status, PlanStatus::Dispatched | PlanStatus::Completed) {
@@ -122,48 +145,96 @@ pub fn record_outcome(
     let stop = saved.stops.iter().find(|s| s.id == stop_id).ok_or(Error::NotFound("stop"))?;
     let run =
         stop.run_id.as_deref().and_then(|r| saved.runs.iter().find(|x| x.id == r)).ok_or(Error::NotFound("run"))?;
-    if stop.outcome == outcome {
+    let loads: Vec<&rows::NeedRow> = saved.needs_of(stop_id).collect();
+    for (item, q) in delivered {
+        let carried: f64 = loads.iter().filter(|n| n.item_id.as_deref() == Some(item)).map(|n| n.quantity).sum();
+        if !q.is_finite() || *q < 0.0 || *q > carried + 1e-9 || outcome != Some(StopOutcome::Partly) {
+            return Err(refused("delivered", Rule::OutOfRange));
+        }
+    }
+    if stop.outcome == outcome && delivered.is_empty() {
         return Ok(());
     }
-    let returns = |o: Option<StopOutcome>| {
-        matches!(o, Some(StopOutcome::NobodyHome | StopOutcome::Refused | StopOutcome::Unsafe))
-    };
-    let reason = format!("returned from a supply run of {}", saved.plan.day);
-    for n in saved.needs_of(stop_id) {
-        let Ok(need) = crate::need::get(tx, &n.need_id) else { continue };
-        // Undo the earlier outcome's effect on stock, then apply the new one.
-        if let Some(item) = &n.item_id {
-            if returns(stop.outcome) && !returns(outcome) {
-                let change = StockChange::Issue {
-                    site_id: run.site_id.clone(),
-                    item_id: item.clone(),
-                    quantity: n.quantity,
-                    reason: "outcome corrected".into(),
-                };
-                crate::stock::apply_with_ids(tx, stamp, &change, &mut crate::ids::new_id)
-                    .map_err(|_| refused("stock", Rule::OutOfRange))?;
-            } else if returns(outcome) && !returns(stop.outcome) {
-                let change = StockChange::Receive {
-                    site_id: run.site_id.clone(),
-                    item_id: item.clone(),
-                    quantity: n.quantity,
-                    expiry: None,
-                    reason: reason.clone(),
-                };
-                crate::stock::apply_with_ids(tx, stamp, &change, &mut crate::ids::new_id)?;
+    let site = run.site_id.clone();
+    let move_stock = |item: &str, quantity: f64, back: bool, why: &str| -> Result<()> {
+        if quantity <= 1e-9 {
+            return Ok(());
+        }
+        let change = if back {
+            StockChange::Receive {
+                site_id: site.clone(),
+                item_id: item.into(),
+                quantity,
+                expiry: None,
+                reason: why.into(),
             }
-        }
-        let next = match outcome {
-            Some(StopOutcome::Delivered) => NeedStatus::Delivered,
-            Some(_) => NeedStatus::Open,
-            None => NeedStatus::Assigned,
+        } else {
+            StockChange::Issue { site_id: site.clone(), item_id: item.into(), quantity, reason: why.into() }
         };
-        // Delivered → assigned is not a need transition; go through open.
-        if need.status == NeedStatus::Delivered && next == NeedStatus::Assigned {
-            crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Open)?;
+        crate::stock::apply_with_ids(tx, stamp, &change, &mut crate::ids::new_id)
+            .map(|_| ())
+            .map_err(|_| refused("stock", Rule::OutOfRange))
+    };
+    // 1. Undo the earlier outcome: returned items are issued again, needs back to assigned with
+    //    their quantity as asked.
+    if stop.outcome.is_some() {
+        for n in &loads {
+            let Ok(need) = crate::need::get(tx, &n.need_id) else { continue };
+            // Plans recorded before schema 9 kept no amounts: delivered and partly kept everything.
+            let kept = matches!(stop.outcome, Some(StopOutcome::Delivered | StopOutcome::Partly));
+            let handed = n.delivered.unwrap_or(if kept { n.quantity } else { 0.0 });
+            if let Some(item) = &n.item_id {
+                move_stock(item, n.quantity - handed, false, "outcome corrected")?;
+            }
+            if let (Some(q), Some(u)) = (n.asked_quantity, n.asked_unit.as_deref()) {
+                if need.quantity != q || need.unit != u {
+                    crate::need::set_quantity(tx, stamp, &n.need_id, q, u)?;
+                }
+            }
+            if need.status == NeedStatus::Delivered {
+                crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Open)?;
+            }
+            if crate::need::get(tx, &n.need_id)?.status != NeedStatus::Assigned {
+                crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Assigned)?;
+            }
+            rows::set_delivered(tx, id, &n.need_id, None)?;
         }
-        if need.status != next {
-            crate::need::set_status(tx, stamp, &n.need_id, next)?;
+    }
+    // 2. Apply the new one.
+    if let Some(outcome) = outcome {
+        let mut left: BTreeMap<&str, f64> = delivered.iter().map(|(i, q)| (i.as_str(), *q)).collect();
+        let reason = format!("returned from a supply run of {}", saved.plan.day);
+        for n in &loads {
+            let Ok(need) = crate::need::get(tx, &n.need_id) else { continue };
+            let handed = match (outcome, n.item_id.as_deref()) {
+                (StopOutcome::Delivered, _) => n.quantity,
+                (StopOutcome::Partly, Some(item)) => match left.get_mut(item) {
+                    Some(rest) => {
+                        let h = rest.min(n.quantity);
+                        *rest -= h;
+                        h
+                    }
+                    None => n.quantity,
+                },
+                (StopOutcome::Partly, None) => n.quantity,
+                _ => 0.0,
+            };
+            if let Some(item) = &n.item_id {
+                move_stock(item, n.quantity - handed, true, &reason)?;
+            }
+            rows::set_delivered(tx, id, &n.need_id, Some(handed))?;
+            if handed + 1e-9 >= n.quantity {
+                crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Delivered)?;
+                continue;
+            }
+            crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Open)?;
+            if handed > 0.0 {
+                // The remainder, in the need's own item units (a substitute's share converted back).
+                let own_total = need.item_quantity.unwrap_or(n.quantity);
+                let remaining = (own_total * (n.quantity - handed) / n.quantity - 1e-9).ceil().max(1.0);
+                let unit = need.item_unit.clone().unwrap_or_else(|| need.unit.clone());
+                crate::need::set_quantity(tx, stamp, &n.need_id, remaining, &unit)?;
+            }
         }
     }
     rows::set_outcome(tx, stamp, stop_id, outcome)?;

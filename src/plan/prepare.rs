@@ -10,6 +10,7 @@ use geo::{Contains, Point, Polygon};
 use super::problem::{self, RunSpec, StopSpec, COOLER, HIGH_CLEARANCE};
 use super::rows::{self, RunRow, Saved};
 use super::types::{PlanChoices, PlanRequest, ShiftChoice};
+use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::household::Household;
 use crate::item::Item;
@@ -24,13 +25,15 @@ use crate::Store;
 
 /// The operation's catalogue, depots and households as planning reads them.
 pub struct Context {
-    pub items: Vec<Item>,
+    pub catalogue: Catalogue,
     pub sites: HashMap<String, Site>,
     /// Stock on hand per active site.
     pub stock: HashMap<String, Vec<StockRow>>,
     pub households: HashMap<String, Household>,
     /// Polygons of active "high clearance only" closures.
     pub rough: Vec<Polygon<f64>>,
+    /// On hand per (site, item), from `stock`.
+    pub levels: HashMap<(String, String), f64>,
 }
 
 impl Context {
@@ -50,8 +53,15 @@ impl Context {
             .filter(|c| c.active && c.high_clearance_only)
             .filter_map(|c| polygon(&c.geometry))
             .collect();
+        let levels = stock
+            .iter()
+            .flat_map(|(site, rows): (&String, &Vec<StockRow>)| {
+                rows.iter().map(move |r| ((site.clone(), r.item.id.clone()), r.quantity))
+            })
+            .collect();
         Ok(Context {
-            items: store.items()?,
+            levels,
+            catalogue: Catalogue::read(store.conn())?,
             sites,
             stock,
             households: match only {
@@ -70,7 +80,27 @@ impl Context {
     }
 
     pub fn item(&self, id: Option<&str>) -> Option<&Item> {
-        id.and_then(|id| self.items.iter().find(|i| i.id == id))
+        id.and_then(|id| self.catalogue.item(id))
+    }
+
+    /// Quantity of `item` on hand at `site` (0 when it has none).
+    pub fn on_hand(&self, site: &str, item: &str) -> f64 {
+        self.levels.get(&(site.to_string(), item.to_string())).copied().unwrap_or(0.0).max(0.0)
+    }
+
+    /// The depot has the need's item, or an allowed substitute, in stock at all.
+    pub fn stocks(&self, site: &str, need: &Need) -> bool {
+        let (Some(item), Some(q)) = (need.item_id.as_deref(), need.item_quantity) else { return false };
+        self.catalogue.choose(item, q, &|i| self.on_hand(site, i)).is_some()
+    }
+
+    /// The depot holds enough of the need's item, or of an allowed substitute, for this need
+    /// alone (other needs may still take it first: the stock check when saving decides).
+    pub fn can_supply(&self, site: &str, need: &Need) -> bool {
+        let (Some(item), Some(q)) = (need.item_id.as_deref(), need.item_quantity) else { return false };
+        self.catalogue
+            .choose(item, q, &|i| self.on_hand(site, i))
+            .is_some_and(|c| self.on_hand(site, &c.item) + 1e-9 >= c.quantity)
     }
 
     pub fn needs_high_clearance(&self, at: (f64, f64)) -> bool {
@@ -78,14 +108,19 @@ impl Context {
         self.rough.iter().any(|poly| poly.contains(&p))
     }
 
-    /// A stop's spec for a run loading at `site_id` (items chosen from that depot's stock).
-    pub fn stop_spec(&self, at: (f64, f64), needs: &[&Need], site_id: Option<&str>, latest: i64) -> StopSpec {
-        let depot = site_id.map(|s| self.depot_stock(s)).unwrap_or(&[]);
-        let loaded: Vec<(&Need, Option<&Item>, bool)> = needs
+    /// A need needs the cold chain: its item does, or it is medicine for a household that does.
+    pub fn cold_chain(&self, need: &Need, item: Option<&Item>) -> bool {
+        problem::cold_chain(need, item, self.households.get(&need.household_id))
+    }
+
+    /// A stop's spec as the search sees it: each need as its own item (substitutes are chosen
+    /// when the plan is saved, against the depot's quantities).
+    pub fn stop_spec(&self, at: (f64, f64), needs: &[&Need], latest: i64) -> StopSpec {
+        let loaded: Vec<(&Need, Option<(&Item, f64)>, bool)> = needs
             .iter()
             .map(|n| {
-                let item = problem::item_for(&self.items, depot, n);
-                (*n, item, problem::cold_chain(n, item, self.households.get(&n.household_id)))
+                let item = self.item(n.item_id.as_deref());
+                (*n, item.zip(n.item_quantity), self.cold_chain(n, item))
             })
             .collect();
         problem::stop_spec(at, &loaded, self.needs_high_clearance(at), latest)
@@ -285,16 +320,28 @@ pub fn new_plan(store: &Store, region: Option<&RegionPack>, req: &PlanRequest) -
         });
     }
     // Needs no chosen run could ever carry are left out before grouping, so that they do not
-    // keep the rest of their household's needs off the runs.
-    let fleet = runs.iter().fold(0, |acc, r| acc | r.skills | problem::stock_skills(ctx.depot_stock(&r.site_id)));
+    // keep the rest of their household's needs off the runs: no item yet, a unit that does not
+    // convert, an item no chosen depot stocks (nor a substitute), cold chain without a cooler.
+    let depots: Vec<&str> = {
+        let mut d: Vec<&str> = runs.iter().map(|r| r.site_id.as_str()).collect();
+        d.sort();
+        d.dedup();
+        d
+    };
+    let fleet = runs.iter().fold(0, |acc, r| acc | r.skills);
     let mut left_out: Vec<(Need, &'static str)> = Vec::new();
     let needs: Vec<Need> = needs
         .into_iter()
         .filter(|n| {
-            let item = problem::item_for(&ctx.items, &[], n);
-            let why = if fleet & problem::stocked(n.category) == 0 {
+            let why = if n.item_id.is_none() {
+                Some("item_not_chosen")
+            } else if n.item_quantity.is_none() {
+                Some("unit_not_convertible")
+            } else if !depots.iter().any(|d| ctx.stocks(d, n)) {
                 Some("not_stocked")
-            } else if fleet & COOLER == 0 && problem::cold_chain(n, item, ctx.households.get(&n.household_id)) {
+            } else if !depots.iter().any(|d| ctx.can_supply(d, n)) {
+                Some("not_enough_stock")
+            } else if fleet & COOLER == 0 && ctx.cold_chain(n, ctx.item(n.item_id.as_deref())) {
                 Some("no_cooler")
             } else {
                 None
@@ -307,18 +354,20 @@ pub fn new_plan(store: &Store, region: Option<&RegionPack>, req: &PlanRequest) -
         .collect();
     let households: Vec<Household> = ctx.households.values().cloned().collect();
     let (groups, skipped) = problem::group(&households, &needs);
-    let stops: Vec<StopDraft> = groups
-        .into_iter()
-        .map(|(homes, needs)| {
-            let h = &ctx.households[&homes[0]];
-            StopDraft {
-                id: crate::ids::new_id(),
-                at: (h.lat, h.lon),
-                households: homes,
-                needs: needs.into_iter().cloned().collect(),
+    let mut stops: Vec<StopDraft> = Vec::new();
+    for (homes, needs) in groups {
+        let h = &ctx.households[&homes[0]];
+        let at = (h.lat, h.lon);
+        for part in split_by_depot(&ctx, &depots, needs.into_iter().cloned().collect()) {
+            let mut households: Vec<String> = Vec::new();
+            for n in &part {
+                if !households.contains(&n.household_id) {
+                    households.push(n.household_id.clone());
+                }
             }
-        })
-        .collect();
+            stops.push(StopDraft { id: crate::ids::new_id(), at, households, needs: part });
+        }
+    }
     left_out.extend(skipped.into_iter().map(|n| (n.clone(), "household_not_active")));
     let (problem, estimated) = build(&ctx, &req.day, day_start, &runs, &stops, &HashMap::new(), region);
     Ok(Prepared {
@@ -333,6 +382,25 @@ pub fn new_plan(store: &Store, region: Option<&RegionPack>, req: &PlanRequest) -
         estimated,
         ctx,
     })
+}
+
+/// A building's needs as stops that one depot can each supply: needs most urgent first join the
+/// first part whose common depots still include one stocking them, else start a new part (a
+/// household asking for water stocked only at one depot and insulin only at another is two stops).
+fn split_by_depot(ctx: &Context, depots: &[&str], mut needs: Vec<Need>) -> Vec<Vec<Need>> {
+    needs.sort_by(|a, b| (a.urgency, &a.id).cmp(&(b.urgency, &b.id)));
+    let mut parts: Vec<(Vec<&str>, Vec<Need>)> = Vec::new();
+    for n in needs {
+        let can: Vec<&str> = depots.iter().copied().filter(|d| ctx.can_supply(d, &n)).collect();
+        match parts.iter_mut().find(|(common, _)| common.iter().any(|d| can.contains(d))) {
+            Some((common, list)) => {
+                common.retain(|d| can.contains(d));
+                list.push(n);
+            }
+            None => parts.push((can, vec![n])),
+        }
+    }
+    parts.into_iter().map(|(_, list)| list).collect()
 }
 
 /// The engine's problem for these runs and stops; `pins` keeps a stop (id) on a run (index).
@@ -355,17 +423,25 @@ fn build(
                 shift: (offset(day_start, &r.starts_at), offset(day_start, &r.ends_at)),
                 capacity_kg: r.capacity_kg,
                 capacity_l: r.capacity_l,
-                skills: r.skills | problem::stock_skills(ctx.depot_stock(&r.site_id)),
+                skills: r.skills,
             }
         })
         .collect();
+    let mut depots: Vec<&str> = runs.iter().map(|r| r.site_id.as_str()).collect();
+    depots.sort();
+    depots.dedup();
     let stop_specs: Vec<StopSpec> = stops
         .iter()
         .map(|s| {
             let needs: Vec<&Need> = s.needs.iter().collect();
             let pinned = pins.get(&s.id).copied();
-            let site = pinned.map(|r| runs[r].site_id.as_str());
-            let spec = ctx.stop_spec(s.at, &needs, site, latest(day, &needs));
+            let mut spec = ctx.stop_spec(s.at, &needs, latest(day, &needs));
+            // Only runs whose depot stocks every item of the stop (or an allowed substitute).
+            // (Checked per depot, not per run: a day has far fewer depots than runs.)
+            let ok: Vec<&str> = depots.iter().copied().filter(|d| needs.iter().all(|n| ctx.can_supply(d, n))).collect();
+            spec.allowed = Some(
+                runs.iter().enumerate().filter(|(_, r)| ok.contains(&r.site_id.as_str())).map(|(i, _)| i).collect(),
+            );
             // A stop locked to a run stays on it even where the run breaks a rule (the board
             // shows the violation): the dispatcher's word overrides the skills.
             match pinned {
@@ -409,6 +485,7 @@ pub fn saved_plan(
             .iter()
             .filter(|n| n.stop_id.as_deref() == Some(s.id.as_str()))
             .filter_map(|n| current.get(&n.need_id).filter(|c| c.status == NeedStatus::Open).cloned())
+            .filter(|n| n.item_id.is_some() && n.item_quantity.is_some())
             .collect();
         if needs.is_empty() {
             continue;

@@ -2,11 +2,12 @@
 //! (one per driver shift with a vehicle and a depot) become the engine's stops and vehicles, and
 //! the matrix comes from the region pack's roads (or straight-line estimates without one).
 //!
-//! Loads have three dimensions: kilograms and litres (a need's quantity times its item's weight
-//! and volume per unit) and parcels (one per need). Skills carry three rules: a cold-chain need
-//! goes only in a vehicle with a cooler, a stop inside a "high clearance only" closure only in a
-//! high-clearance vehicle, and a stop's items must be stocked at the run's depot (one skill bit
-//! per category stocked there).
+//! Loads have three dimensions: kilograms and litres (a need's quantity in item units times its
+//! item's weight and volume per unit) and parcels (one per need). Skills carry two rules: a
+//! cold-chain need goes only in a vehicle with a cooler, a stop inside a "high clearance only"
+//! closure only in a high-clearance vehicle. Which runs may carry a stop's items is a list per
+//! stop (the runs whose depot stocks each item or an allowed substitute), not skill bits: the
+//! catalogue may hold hundreds of items.
 
 use std::collections::HashMap;
 
@@ -14,7 +15,6 @@ use crate::household::Household;
 use crate::item::Item;
 use crate::need::Need;
 use crate::region::RegionPack;
-use crate::stock::StockRow;
 use crate::vocab::{Category, HouseholdStatus, Urgency, Vulnerability};
 use crate::vrp::model::{Problem, Stop, Vehicle, UNREACHABLE};
 
@@ -22,30 +22,6 @@ use crate::vrp::model::{Problem, Stop, Vehicle, UNREACHABLE};
 pub const COOLER: u64 = 1;
 /// Skill bit of a high-clearance vehicle.
 pub const HIGH_CLEARANCE: u64 = 2;
-
-/// Skill bit of "its depot stocks this category".
-pub fn stocked(c: Category) -> u64 {
-    1 << (2 + c as u64)
-}
-
-/// Skill bits a depot's stock gives its runs.
-pub fn stock_skills(stock: &[StockRow]) -> u64 {
-    stock.iter().filter(|s| s.quantity > 0.0).fold(0, |acc, s| acc | stocked(s.item.category))
-}
-
-/// The catalogue item a need is loaded as: its category's item in stock at the depot (one with
-/// the need's unit first), else the catalogue's item of its category (unit first).
-pub fn item_for<'i>(items: &'i [Item], depot: &[StockRow], need: &Need) -> Option<&'i Item> {
-    let stocked = |i: &&Item| depot.iter().any(|s| s.item.id == i.id && s.quantity > 0.0);
-    let unit = |i: &&Item| i.unit.eq_ignore_ascii_case(&need.unit);
-    let of_category = || items.iter().filter(|i| i.category == need.category);
-    of_category()
-        .filter(stocked)
-        .find(unit)
-        .or_else(|| of_category().find(stocked))
-        .or_else(|| of_category().find(unit))
-        .or_else(|| of_category().next())
-}
 
 /// A need needs the cold chain: its item does, or it is medicine for a household that does.
 pub fn cold_chain(need: &Need, item: Option<&Item>, home: Option<&Household>) -> bool {
@@ -63,7 +39,7 @@ pub struct RunSpec {
     pub shift: (i64, i64),
     pub capacity_kg: f64,
     pub capacity_l: f64,
-    /// Cooler and high-clearance bits plus the depot's stocked categories.
+    /// Cooler and high-clearance bits.
     pub skills: u64,
 }
 
@@ -75,12 +51,14 @@ pub struct StopSpec {
     pub litres: f64,
     pub needs: usize,
     pub urgency: Urgency,
-    /// Cooler, high clearance and stocked-category bits the stop needs.
+    /// Cooler and high-clearance bits the stop needs.
     pub skills: u64,
     /// Latest start, seconds after the day's midnight.
     pub latest: i64,
     /// Only this run (index) may serve it.
     pub pinned: Option<usize>,
+    /// Only these runs (indices) may: their depots stock every item of the stop (or a substitute).
+    pub allowed: Option<Vec<usize>>,
 }
 
 /// Groups open needs of active households into stops: households within ~15 m of each other (one
@@ -112,23 +90,23 @@ pub fn group<'n>(households: &[Household], needs: &'n [Need]) -> (Vec<Group<'n>>
     (groups, skipped)
 }
 
-/// A stop's load and skills from its needs (kg and litres from each need's item).
+/// A stop's load and skills from its needs: each with the item and quantity (item units) it is
+/// loaded as, and whether it needs the cold chain.
 pub fn stop_spec(
     at: (f64, f64),
-    needs: &[(&Need, Option<&Item>, bool)],
+    needs: &[(&Need, Option<(&Item, f64)>, bool)],
     high_clearance: bool,
     latest: i64,
 ) -> StopSpec {
     let (mut kg, mut litres, mut skills) = (0f64, 0f64, if high_clearance { HIGH_CLEARANCE } else { 0 });
-    for (need, item, cold) in needs {
-        if let Some(item) = item {
-            kg += need.quantity * item.weight_kg;
-            litres += need.quantity * item.volume_l;
+    for (_, load, cold) in needs {
+        if let Some((item, quantity)) = load {
+            kg += quantity * item.weight_kg;
+            litres += quantity * item.volume_l;
         }
         if *cold {
             skills |= COOLER;
         }
-        skills |= stocked(need.category);
     }
     StopSpec {
         at,
@@ -139,6 +117,7 @@ pub fn stop_spec(
         skills,
         latest,
         pinned: None,
+        allowed: None,
     }
 }
 
@@ -191,6 +170,7 @@ pub fn assemble(runs: &[RunSpec], stops: &[StopSpec], region: Option<&RegionPack
                 penalty: if required { 0 } else { LOW_PENALTY },
                 skills: s.skills,
                 vehicle: s.pinned,
+                allowed: if s.pinned.is_some() { None } else { s.allowed.clone() },
             }
         })
         .collect();

@@ -56,8 +56,19 @@ pub struct NeedRow {
     pub household_id: String,
     pub stop_id: Option<String>,
     pub reason: Option<String>,
+    /// The load: what the need is loaded as (item units), from which depot, and the need's own
+    /// item when this is a substitute. Stored when the plan is saved; never recomputed.
     pub item_id: Option<String>,
     pub quantity: f64,
+    pub substitute_for: Option<String>,
+    pub site_id: Option<String>,
+    /// The need as asked when planned ("18" "L").
+    pub asked_quantity: Option<f64>,
+    pub asked_unit: Option<String>,
+    /// Handed over, once the stop has an outcome.
+    pub delivered: Option<f64>,
+    /// Of its own item, what the depots lacked (`not_enough_stock`).
+    pub missing: Option<f64>,
 }
 
 /// A saved plan, whole.
@@ -129,10 +140,55 @@ pub fn insert_stop(conn: &Connection, plan_id: &str, s: &StopRow) -> Result<()> 
 
 pub fn insert_need(conn: &Connection, plan_id: &str, n: &NeedRow) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO plan_need (plan_id, need_id, household_id, stop_id, reason, item_id, quantity)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO plan_need (plan_id, need_id, household_id, stop_id, reason, item_id, quantity, substitute_for,
+                                site_id, asked_quantity, asked_unit, delivered, missing)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
-    .execute(params![plan_id, n.need_id, n.household_id, n.stop_id, n.reason, n.item_id, n.quantity])?;
+    .execute(params![
+        plan_id,
+        n.need_id,
+        n.household_id,
+        n.stop_id,
+        n.reason,
+        n.item_id,
+        n.quantity,
+        n.substitute_for,
+        n.site_id,
+        n.asked_quantity,
+        n.asked_unit,
+        n.delivered,
+        n.missing
+    ])?;
+    Ok(())
+}
+
+/// Rewrites a need's stop, reason and load (re-optimising).
+pub fn set_load(conn: &Connection, plan_id: &str, n: &NeedRow) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE plan_need SET stop_id = ?3, reason = ?4, item_id = ?5, quantity = ?6, substitute_for = ?7,
+                              site_id = ?8, asked_quantity = ?9, asked_unit = ?10, missing = ?11
+         WHERE plan_id = ?1 AND need_id = ?2",
+    )?
+    .execute(params![
+        plan_id,
+        n.need_id,
+        n.stop_id,
+        n.reason,
+        n.item_id,
+        n.quantity,
+        n.substitute_for,
+        n.site_id,
+        n.asked_quantity,
+        n.asked_unit,
+        n.missing
+    ])?;
+    Ok(())
+}
+
+/// Records what was handed over of a need's load (None: the outcome was cleared).
+pub fn set_delivered(conn: &Connection, plan_id: &str, need_id: &str, delivered: Option<f64>) -> Result<()> {
+    conn.prepare_cached("UPDATE plan_need SET delivered = ?3 WHERE plan_id = ?1 AND need_id = ?2")?
+        .execute(params![plan_id, need_id, delivered])?;
     Ok(())
 }
 
@@ -148,16 +204,17 @@ pub fn set_run_locked(conn: &Connection, id: &str, locked: bool) -> Result<()> {
     Ok(())
 }
 
-/// Sets why a stop's needs are not served (None: they are), and what each need is loaded as.
+/// Sets why a need is not served (None: it is) and the depot its load comes from; the load's
+/// item and quantity stay as they were decided.
 pub fn set_need(
     conn: &Connection,
     plan_id: &str,
     need_id: &str,
     reason: Option<&str>,
-    item_id: Option<&str>,
+    site_id: Option<&str>,
 ) -> Result<()> {
-    conn.prepare_cached("UPDATE plan_need SET reason = ?3, item_id = ?4 WHERE plan_id = ?1 AND need_id = ?2")?
-        .execute(params![plan_id, need_id, reason, item_id])?;
+    conn.prepare_cached("UPDATE plan_need SET reason = ?3, site_id = ?4 WHERE plan_id = ?1 AND need_id = ?2")?
+        .execute(params![plan_id, need_id, reason, site_id])?;
     Ok(())
 }
 
@@ -263,8 +320,9 @@ pub fn load(conn: &Connection, id: &str) -> Result<Saved> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     stops.sort_by_key(|s| (s.run_id.as_deref().and_then(|r| order.get(r)).copied().unwrap_or(i64::MAX), s.position));
     let mut stmt = conn.prepare(
-        "SELECT need_id, household_id, stop_id, reason, item_id, quantity FROM plan_need WHERE plan_id = ?1
-         ORDER BY need_id",
+        "SELECT need_id, household_id, stop_id, reason, item_id, quantity, substitute_for, site_id, asked_quantity,
+                asked_unit, delivered, missing
+         FROM plan_need WHERE plan_id = ?1 ORDER BY need_id",
     )?;
     let needs = stmt
         .query_map([id], |r| {
@@ -275,6 +333,12 @@ pub fn load(conn: &Connection, id: &str) -> Result<Saved> {
                 reason: r.get(3)?,
                 item_id: r.get(4)?,
                 quantity: r.get(5)?,
+                substitute_for: r.get(6)?,
+                site_id: r.get(7)?,
+                asked_quantity: r.get(8)?,
+                asked_unit: r.get(9)?,
+                delivered: r.get(10)?,
+                missing: r.get(11)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

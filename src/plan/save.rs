@@ -11,7 +11,9 @@ use super::problem::{COOLER, HIGH_CLEARANCE};
 use super::rows::{self, NeedRow, StopRow};
 use super::types::PlanStatus;
 use crate::audit::{self, AuditAction};
+use crate::catalogue::Choice;
 use crate::error::Result;
+use crate::need::Need;
 use crate::store::Stamp;
 use crate::vrp::{Solution, Unserved};
 
@@ -19,9 +21,12 @@ use crate::vrp::{Solution, Unserved};
 pub struct Placement {
     pub placed: Vec<Option<(usize, usize)>>,
     pub reasons: Vec<Option<&'static str>>,
-    /// Per stop: its needs (indices) its run's depot cannot cover although it covers the others;
-    /// they are split off into a stop of their own, left out with `not_enough_stock`.
-    pub short: Vec<Vec<usize>>,
+    /// Per stop, per need: what it is loaded as (None: not on a run).
+    pub loads: Vec<Vec<Option<Choice>>>,
+    /// Per stop: its needs (indices) its run's depot cannot cover although it covers the others
+    /// (split off into a stop of their own, left out with `not_enough_stock`), or every need of
+    /// a stop no depot could supply, with the quantity of its own item missing.
+    pub short: Vec<Vec<(usize, f64)>>,
 }
 
 fn reason(p: &Prepared, stop: usize, why: Unserved) -> &'static str {
@@ -38,28 +43,48 @@ fn reason(p: &Prepared, stop: usize, why: Unserved) -> &'static str {
     }
 }
 
-/// What a stop takes from a run's depot: (item, quantity) per need with an item.
-fn wants(p: &Prepared, stop: usize, run: usize) -> Vec<(String, f64)> {
-    let depot = p.ctx.depot_stock(&p.runs[run].site_id);
-    p.stops[stop]
-        .needs
-        .iter()
-        .filter_map(|need| super::problem::item_for(&p.ctx.items, depot, need).map(|i| (i.id.clone(), need.quantity)))
-        .collect()
-}
-
+/// Stock still available per (site, item).
 type Stock = HashMap<(String, String), f64>;
 
-fn covers(available: &Stock, site: &str, wants: &[(String, f64)]) -> bool {
-    wants.iter().all(|(item, _)| {
-        let total: f64 = wants.iter().filter(|(i, _)| i == item).map(|(_, q)| q).sum();
-        available.get(&(site.to_string(), item.clone())).copied().unwrap_or(0.0) + 1e-9 >= total
-    })
+/// What a need is loaded as when nothing is chosen for it: its own item and quantity.
+pub fn own(need: &Need) -> Choice {
+    Choice {
+        item: need.item_id.clone().unwrap_or_default(),
+        quantity: need.item_quantity.unwrap_or(need.quantity),
+        substitute_for: None,
+    }
 }
 
-fn take(available: &mut Stock, site: &str, wants: Vec<(String, f64)>) {
-    for (item, q) in wants {
-        *available.entry((site.to_string(), item)).or_default() -= q;
+/// What run `run`'s depot can give each need of stop `s` from `available`, most urgent need
+/// first: the item, or a substitute the catalogue allows, with enough on hand — or the quantity
+/// of its own item missing. Nothing is taken.
+fn supply(p: &Prepared, s: usize, run: usize, available: &Stock) -> Vec<Result<Choice, f64>> {
+    let site = &p.runs[run].site_id;
+    let needs = &p.stops[s].needs;
+    let mut order: Vec<usize> = (0..needs.len()).collect();
+    order.sort_by_key(|&k| needs[k].urgency);
+    let mut taken: HashMap<String, f64> = HashMap::new();
+    let mut out: Vec<Result<Choice, f64>> = vec![Err(0.0); needs.len()];
+    for k in order {
+        let need = &needs[k];
+        let left = |i: &str| {
+            available.get(&(site.clone(), i.to_string())).copied().unwrap_or(0.0) - taken.get(i).copied().unwrap_or(0.0)
+        };
+        let mine = own(need);
+        out[k] = match p.ctx.catalogue.choose(&mine.item, mine.quantity, &|i| left(i).max(0.0)) {
+            Some(c) if left(&c.item) + 1e-9 >= c.quantity => {
+                *taken.entry(c.item.clone()).or_default() += c.quantity;
+                Ok(c)
+            }
+            _ => Err((mine.quantity - left(&mine.item).max(0.0)).max(0.0)),
+        };
+    }
+    out
+}
+
+fn take(available: &mut Stock, site: &str, choices: &[&Choice]) {
+    for c in choices {
+        *available.entry((site.to_string(), c.item.clone())).or_default() -= c.quantity;
     }
 }
 
@@ -71,11 +96,12 @@ fn route_cost(p: &Prepared, vehicle: usize, stops: &[usize]) -> Option<i64> {
 }
 
 /// The solution's placement after the stock check: stops are given stock most urgent first
-/// (then in run order); a stop whose items its run's depot can no longer cover is taken off and
-/// offered to the other runs whose depots still can, at the cheapest position that keeps the
-/// run within its rules (the search does not see quantities, only which depot stocks what); what
-/// no run can take is left out with `not_enough_stock`. `reserved` is what other drafts (and
-/// this plan's locked runs) take.
+/// (then in run order), each need its item — or a substitute the catalogue allows — from what
+/// its run's depot still has; a stop its depot cannot supply at all is taken off and offered to
+/// the other runs whose depots still can, at the cheapest position that keeps the run within its
+/// rules (the search does not see quantities, only which depots stock what); what no run can
+/// take is left out with `not_enough_stock`. `reserved` is what other drafts (and this plan's
+/// locked runs) take. The loads chosen here are what the plan stores.
 pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, String), f64>) -> Placement {
     let n = p.stops.len();
     let mut routes: Vec<Vec<usize>> = vec![Vec::new(); p.runs.len()];
@@ -98,74 +124,85 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
             available.insert(key, row.quantity - taken);
         }
     }
+    let mut loads: Vec<Vec<Option<Choice>>> = p.stops.iter().map(|s| vec![None; s.needs.len()]).collect();
     let urgency = |s: usize| p.stops[s].needs.iter().map(|x| x.urgency).min();
     let mut order: Vec<usize> = (0..n).filter(|&s| on[s].is_some()).collect();
     // Locked stops take their stock first (they stay whatever the stock says).
     order.sort_by_key(|&s| (p.problem.stops[s].vehicle.is_none(), urgency(s), on[s]));
     let mut dropped = Vec::new();
-    let mut short = vec![Vec::new(); n];
+    let mut short: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     for s in order {
         let run = on[s].unwrap();
-        let site = &p.runs[run].site_id;
-        let want = wants(p, s, run);
-        if p.problem.stops[s].vehicle.is_some() || covers(&available, site, &want) {
-            take(&mut available, site, want);
+        let site = p.runs[run].site_id.clone();
+        let given = supply(p, s, run, &available);
+        if p.problem.stops[s].vehicle.is_some() {
+            // Locked: its needs go as they can; what the depot lacks shows as a violation.
+            for (k, g) in given.into_iter().enumerate() {
+                loads[s][k] = Some(g.unwrap_or_else(|_| own(&p.stops[s].needs[k])));
+            }
+            take(&mut available, &site, &loads[s].iter().flatten().collect::<Vec<_>>());
             continue;
         }
-        // Hand over what the depot still has, most urgent need first.
-        let depot = p.ctx.depot_stock(site);
-        let mut needs: Vec<usize> = (0..p.stops[s].needs.len()).collect();
-        needs.sort_by_key(|&k| p.stops[s].needs[k].urgency);
-        let mut given = Vec::new();
-        for k in needs {
-            let need = &p.stops[s].needs[k];
-            let want: Vec<(String, f64)> = super::problem::item_for(&p.ctx.items, depot, need)
-                .map(|i| (i.id.clone(), need.quantity))
-                .into_iter()
-                .collect();
-            if covers(&available, site, &want) {
-                take(&mut available, site, want);
-                given.push(k);
-            } else {
-                short[s].push(k);
-            }
-        }
-        if given.is_empty() {
-            short[s].clear();
+        if given.iter().all(|g| g.is_err()) {
             routes[run].retain(|&x| x != s);
             on[s] = None;
             dropped.push(s);
+            continue;
         }
+        for (k, g) in given.into_iter().enumerate() {
+            match g {
+                Ok(c) => loads[s][k] = Some(c),
+                Err(missing) => short[s].push((k, missing)),
+            }
+        }
+        take(&mut available, &site, &loads[s].iter().flatten().collect::<Vec<_>>());
     }
-    // Offer each dropped stop, most urgent first, to the runs whose depots still cover it.
+    // Offer each dropped stop, most urgent first, to the runs whose depots still supply it whole.
     dropped.sort_by_key(|&s| urgency(s));
     for s in dropped {
-        let mut best: Option<(i64, usize, usize)> = None;
-        for (run, spec) in p.runs.iter().enumerate() {
-            let site = &spec.site_id;
-            if !p.problem.vehicles[run].skills & p.problem.stops[s].skills != 0
-                || !covers(&available, site, &wants(p, s, run))
-            {
+        let mut best: Option<(i64, usize, usize, Vec<Choice>)> = None;
+        let mut supplied = false;
+        for run in 0..p.runs.len() {
+            if !p.problem.stops[s].servable_by(run, &p.problem.vehicles[run]) {
                 continue;
             }
+            let Ok(choices) = supply(p, s, run, &available).into_iter().collect::<Result<Vec<Choice>, f64>>() else {
+                continue;
+            };
+            supplied = true;
             let Some(before) = route_cost(p, run, &routes[run]) else { continue };
             for pos in 0..=routes[run].len() {
                 let mut tried = routes[run].clone();
                 tried.insert(pos, s);
                 if let Some(cost) = route_cost(p, run, &tried) {
-                    if best.is_none_or(|b| cost - before < b.0) {
-                        best = Some((cost - before, run, pos));
+                    if best.as_ref().is_none_or(|b| cost - before < b.0) {
+                        best = Some((cost - before, run, pos, choices.clone()));
                     }
                 }
             }
         }
         match best {
-            Some((_, run, pos)) => {
-                take(&mut available, &p.runs[run].site_id, wants(p, s, run));
+            Some((_, run, pos, choices)) => {
+                take(&mut available, &p.runs[run].site_id, &choices.iter().collect::<Vec<_>>());
+                loads[s] = choices.into_iter().map(Some).collect();
                 routes[run].insert(pos, s);
                 on[s] = Some(run);
             }
-            None => reasons[s] = Some("not_enough_stock"),
+            // A depot could still supply it, but no run has room or time for it.
+            None if supplied => reasons[s] = Some("no_capacity"),
+            None => {
+                reasons[s] = Some("not_enough_stock");
+                // What is missing: each need's own item against the best-stocked chosen depot.
+                for (k, need) in p.stops[s].needs.iter().enumerate() {
+                    let mine = own(need);
+                    let most = p
+                        .runs
+                        .iter()
+                        .map(|r| available.get(&(r.site_id.clone(), mine.item.clone())).copied().unwrap_or(0.0))
+                        .fold(0.0f64, f64::max);
+                    short[s].push((k, (mine.quantity - most).max(0.0)));
+                }
+            }
         }
     }
     let mut placed = vec![None; n];
@@ -174,12 +211,35 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
             placed[s] = Some((run, pos));
         }
     }
-    Placement { placed, reasons, short }
+    Placement { placed, reasons, loads, short }
 }
 
-fn item_of(p: &Prepared, run: Option<usize>, need: &crate::need::Need) -> Option<String> {
-    let depot = run.map(|r| p.ctx.depot_stock(&p.runs[r].site_id)).unwrap_or(&[]);
-    super::problem::item_for(&p.ctx.items, depot, need).map(|i| i.id.clone())
+/// The stored row of need `k` of stop `s`: its load (item, quantity, depot, substitution) when
+/// on a run, else its own item with why not and how much was missing.
+fn need_row(p: &Prepared, placement: &Placement, s: usize, k: usize, stop_id: String) -> NeedRow {
+    let need = &p.stops[s].needs[k];
+    let at = placement.placed[s];
+    let missing = placement.short[s].iter().find(|(i, _)| *i == k).map(|(_, m)| *m);
+    let split_off = at.is_some() && missing.is_some();
+    let load = match (&placement.loads[s][k], split_off) {
+        (Some(c), false) => c.clone(),
+        _ => own(need),
+    };
+    let reason = if split_off { Some("not_enough_stock".into()) } else { placement.reasons[s].map(str::to_string) };
+    NeedRow {
+        need_id: need.id.clone(),
+        household_id: need.household_id.clone(),
+        stop_id: Some(stop_id),
+        site_id: at.filter(|_| !split_off).map(|(r, _)| p.runs[r].site_id.clone()),
+        reason,
+        item_id: Some(load.item).filter(|i| !i.is_empty()),
+        quantity: load.quantity,
+        substitute_for: load.substitute_for,
+        asked_quantity: Some(need.quantity),
+        asked_unit: Some(need.unit.clone()),
+        delivered: None,
+        missing: if at.is_none() || split_off { missing } else { None },
+    }
 }
 
 /// A stop of its own, off every run, for the needs of `stop` its depot could not cover.
@@ -187,9 +247,10 @@ fn split_stop(
     tx: &Transaction<'_>,
     plan: &str,
     stop: &super::prepare::StopDraft,
-    short: &[usize],
+    short: &[(usize, f64)],
+    placed: bool,
 ) -> Result<Option<String>> {
-    if short.is_empty() {
+    if short.is_empty() || !placed {
         return Ok(None);
     }
     let id = crate::ids::new_id();
@@ -240,25 +301,14 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
             outcome: None,
         };
         rows::insert_stop(tx, &id, &row)?;
-        let split = split_stop(tx, &id, stop, &placement.short[s])?;
-        for (k, need) in stop.needs.iter().enumerate() {
-            let short = placement.short[s].contains(&k);
-            rows::insert_need(
-                tx,
-                &id,
-                &NeedRow {
-                    need_id: need.id.clone(),
-                    household_id: need.household_id.clone(),
-                    stop_id: Some(if short { split.clone().unwrap_or_default() } else { stop.id.clone() }),
-                    reason: if short {
-                        Some("not_enough_stock".into())
-                    } else {
-                        placement.reasons[s].map(str::to_string)
-                    },
-                    item_id: item_of(p, at.map(|a| a.0), need),
-                    quantity: need.quantity,
-                },
-            )?;
+        let split = split_stop(tx, &id, stop, &placement.short[s], at.is_some())?;
+        for k in 0..stop.needs.len() {
+            let short = placement.short[s].iter().any(|(i, _)| *i == k);
+            let home = match (&split, short) {
+                (Some(other), true) => other.clone(),
+                _ => stop.id.clone(),
+            };
+            rows::insert_need(tx, &id, &need_row(p, placement, s, k, home))?;
         }
     }
     for (need, why) in &p.left_out {
@@ -270,8 +320,18 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
                 household_id: need.household_id.clone(),
                 stop_id: None,
                 reason: Some(why.to_string()),
-                item_id: None,
-                quantity: need.quantity,
+                item_id: need.item_id.clone(),
+                quantity: need.item_quantity.unwrap_or(need.quantity),
+                substitute_for: None,
+                site_id: None,
+                asked_quantity: Some(need.quantity),
+                asked_unit: Some(need.unit.clone()),
+                delivered: None,
+                missing: (*why == "not_enough_stock").then(|| {
+                    let mine = own(need);
+                    let most = p.runs.iter().map(|r| p.ctx.on_hand(&r.site_id, &mine.item)).fold(0.0f64, f64::max);
+                    (mine.quantity - most).max(0.0)
+                }),
             },
         )?;
     }
@@ -289,16 +349,14 @@ pub fn write_again(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement:
         let at = placement.placed[s];
         let locked = saved.stops.iter().any(|x| x.id == stop.id && x.locked) && at.is_some();
         rows::place_stop(tx, &stop.id, at.map(|(r, _)| p.runs[r].id.as_str()), at.map_or(0, |a| a.1 as i64), locked)?;
-        let split = split_stop(tx, id, stop, &placement.short[s])?;
-        for (k, need) in stop.needs.iter().enumerate() {
-            let item = item_of(p, at.map(|a| a.0), need);
-            match &split {
-                Some(other) if placement.short[s].contains(&k) => {
-                    rows::move_need(tx, id, &need.id, other)?;
-                    rows::set_need(tx, id, &need.id, Some("not_enough_stock"), item.as_deref())?;
-                }
-                _ => rows::set_need(tx, id, &need.id, placement.reasons[s], item.as_deref())?,
-            }
+        let split = split_stop(tx, id, stop, &placement.short[s], at.is_some())?;
+        for k in 0..stop.needs.len() {
+            let short = placement.short[s].iter().any(|(i, _)| *i == k);
+            let home = match (&split, short) {
+                (Some(other), true) => other.clone(),
+                _ => stop.id.clone(),
+            };
+            rows::set_load(tx, id, &need_row(p, placement, s, k, home))?;
         }
     }
     rows::touch(tx, stamp, id)?;

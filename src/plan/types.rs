@@ -173,12 +173,39 @@ pub struct PlanNeed {
     pub household_id: String,
     pub category: Category,
     pub urgency: Urgency,
+    /// The need as asked when planned ("18" "L").
     pub quantity: f64,
     pub unit: String,
-    /// The catalogue item it is loaded as, if any.
+    /// The catalogue item it is loaded as (on a run), or asks for (unserved), if any.
     pub item_id: Option<String>,
     pub item_name: Option<String>,
     pub cold_chain: bool,
+    /// Of its item, what the depots lacked (`not_enough_stock`).
+    pub missing: Option<f64>,
+}
+
+/// What one need is loaded as, stored when the plan was saved: the board, dispatch, the sheets
+/// and the outcomes all read these; nothing recomputes them from stock that has moved since.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PlanLoad {
+    pub need_id: String,
+    pub item_id: String,
+    pub item_name: String,
+    /// In the item's units.
+    pub quantity: f64,
+    /// The item's unit ("bottle").
+    pub unit: String,
+    /// The need's own item when this is a substitute (a catalogue rule allowed it).
+    pub substitute_for: Option<String>,
+    pub substitute_for_name: Option<String>,
+    /// The need as asked when it was in another unit: "18 L" for 12 × Water 1.5 L.
+    pub asked: Option<String>,
+    pub kg: f64,
+    pub litres: f64,
+    pub cold_chain: bool,
+    /// Handed over, once the stop has an outcome.
+    pub delivered: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -192,6 +219,8 @@ pub struct PlanStop {
     pub address: String,
     pub households: u32,
     pub needs: Vec<PlanNeed>,
+    /// One per need, in the order of `needs`.
+    pub loads: Vec<PlanLoad>,
     pub locked: bool,
     /// When service starts (RFC 3339), by the plan's road times.
     pub eta: String,
@@ -238,10 +267,12 @@ pub struct UnservedNeed {
     pub lat: f64,
     pub lon: f64,
     pub label: String,
-    /// `no_cooler`, `not_stocked` (no chosen depot holds the items), `not_enough_stock`,
-    /// `no_capacity`, `unreachable`, `outside_every_shift`, `high_clearance`, `not_chosen`
-    /// (the fleet is full, or skipping a low-priority need is cheaper), `removed` (taken off a
-    /// run by hand).
+    /// `item_not_chosen` (no item named and no category default), `unit_not_convertible` (its
+    /// unit is neither the item's unit nor its contents unit), `no_cooler`, `not_stocked` (no
+    /// chosen depot holds the item or an allowed substitute), `not_enough_stock` (`missing`
+    /// says how much), `no_capacity`, `unreachable`, `outside_every_shift`, `high_clearance`,
+    /// `not_chosen` (the fleet is full, or skipping a low-priority need is cheaper), `removed`
+    /// (taken off a run by hand).
     pub reason: String,
 }
 

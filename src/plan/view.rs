@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::prepare::{offset, Context};
-use super::problem::{self, COOLER, HIGH_CLEARANCE};
+use super::problem::{self, HIGH_CLEARANCE};
 use super::rows::{self, Saved};
 use super::types::*;
 use crate::error::Result;
@@ -80,11 +80,40 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
             household_id: row.household_id.clone(),
             category: need.category,
             urgency: need.urgency,
-            quantity: row.quantity,
-            unit: need.unit.clone(),
+            quantity: row.asked_quantity.unwrap_or(need.quantity),
+            unit: row.asked_unit.clone().unwrap_or_else(|| need.unit.clone()),
             item_id: item.map(|i| i.id.clone()),
             item_name: item.map(|i| i.name.clone()),
             cold_chain: problem::cold_chain(need, item, ctx.households.get(&row.household_id)),
+            missing: row.missing,
+        })
+    };
+    // The stored load, as shown: weights from the catalogue, the asked quantity when converted.
+    let plan_load = |row: &rows::NeedRow, need: &PlanNeed| -> Option<PlanLoad> {
+        let item = ctx.item(row.item_id.as_deref())?;
+        let own = row.substitute_for.as_deref().and_then(|i| ctx.item(Some(i)));
+        let asked = match (row.asked_quantity, row.asked_unit.as_deref()) {
+            (Some(q), Some(u))
+                if crate::catalogue::unit_key(u) != crate::catalogue::unit_key(&own.unwrap_or(item).unit)
+                    || own.is_some() =>
+            {
+                Some(format!("{} {}", crate::sheets::number(q), u))
+            }
+            _ => None,
+        };
+        Some(PlanLoad {
+            need_id: row.need_id.clone(),
+            item_id: item.id.clone(),
+            item_name: item.name.clone(),
+            quantity: row.quantity,
+            unit: item.unit.clone(),
+            substitute_for: own.map(|i| i.id.clone()),
+            substitute_for_name: own.map(|i| i.name.clone()),
+            asked,
+            kg: row.quantity * item.weight_kg,
+            litres: row.quantity * item.volume_l,
+            cold_chain: need.cold_chain,
+            delivered: row.delivered,
         })
     };
     let label = |household_id: &str| -> (String, String) {
@@ -100,17 +129,17 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
         let end_at = end_site.map(|s| (s.lat, s.lon)).unwrap_or(depot_at);
         let (shift_start, shift_end) = (offset(day_start, &run.starts_at), offset(day_start, &run.ends_at));
         let stops: Vec<&rows::StopRow> = saved.stops_of(&run.id).collect();
-        let depot = ctx.depot_stock(&run.site_id);
         let mut violations = Vec::new();
         let mut path: Vec<[f64; 2]> = vec![[depot_at.1, depot_at.0]];
         let (mut t, mut drive, mut dist, mut prev) = (shift_start.max(0) as f64, 0f64, 0f64, depot_at);
         let mut planned = Vec::new();
         let mut total = [0f64; 3];
         for stop in &stops {
-            let rows: Vec<&rows::NeedRow> = saved.needs_of(&stop.id).collect();
+            let rows: Vec<&rows::NeedRow> =
+                saved.needs_of(&stop.id).filter(|r| needs.contains_key(&r.need_id)).collect();
             let pn: Vec<PlanNeed> = rows.iter().filter_map(|r| plan_need(r)).collect();
+            let loads: Vec<PlanLoad> = rows.iter().zip(&pn).filter_map(|(r, n)| plan_load(r, n)).collect();
             let full: Vec<&Need> = rows.iter().filter_map(|r| needs.get(&r.need_id)).collect();
-            let spec = ctx.stop_spec((stop.lat, stop.lon), &full, Some(&run.site_id), 2 * 86_400);
             let l = leg(region, prev, (stop.lat, stop.lon));
             if !l.reachable {
                 violations.push(Violation { kind: "unreachable".into(), stop_id: Some(stop.id.clone()) });
@@ -127,28 +156,23 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
             if t > latest {
                 violations.push(Violation { kind: "late".into(), stop_id: Some(stop.id.clone()) });
             }
-            if spec.skills & COOLER != 0 && run.skills & COOLER == 0 {
+            if pn.iter().any(|n| n.cold_chain) && run.skills & problem::COOLER == 0 {
                 violations.push(Violation { kind: "no_cooler".into(), stop_id: Some(stop.id.clone()) });
             }
-            if spec.skills & HIGH_CLEARANCE != 0 && run.skills & HIGH_CLEARANCE == 0 {
+            if ctx.needs_high_clearance((stop.lat, stop.lon)) && run.skills & HIGH_CLEARANCE == 0 {
                 violations.push(Violation { kind: "high_clearance".into(), stop_id: Some(stop.id.clone()) });
             }
-            if draft {
-                let unstocked = pn.iter().any(|n| {
-                    n.item_id.as_ref().is_none_or(|i| !depot.iter().any(|s| &s.item.id == i && s.quantity > 0.0))
-                });
-                if unstocked {
-                    violations.push(Violation { kind: "not_stocked".into(), stop_id: Some(stop.id.clone()) });
-                }
+            // Only a draft is checked against stock: once dispatched, the loads have left.
+            if draft && (loads.len() < pn.len() || loads.iter().any(|l| ctx.on_hand(&run.site_id, &l.item_id) <= 0.0)) {
+                violations.push(Violation { kind: "not_stocked".into(), stop_id: Some(stop.id.clone()) });
             }
-            for n in &pn {
-                if let Some(item) = &n.item_id {
-                    *taken.entry((run.site_id.clone(), item.clone())).or_default() += n.quantity;
-                }
+            for l in &loads {
+                *taken.entry((run.site_id.clone(), l.item_id.clone())).or_default() += l.quantity;
             }
+            let spec = (loads.iter().map(|l| l.kg).sum::<f64>(), loads.iter().map(|l| l.litres).sum::<f64>());
             let eta = t.round() as i64;
             t += problem::service_s(full.len()) as f64;
-            let load = [spec.kg, spec.litres, full.len() as f64];
+            let load = [spec.0, spec.1, full.len() as f64];
             for d in 0..3 {
                 total[d] += load[d];
             }
@@ -163,6 +187,7 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
                     address,
                     households: households.len() as u32,
                     needs: pn,
+                    loads,
                     locked: stop.locked,
                     eta: at(day_start, eta),
                     load_after: [0.0; 3],
@@ -241,7 +266,7 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
     if draft {
         for s in stock.iter().filter(|s| s.quantity > s.on_hand - s.reserved_elsewhere + 1e-9) {
             for run in runs.iter_mut().filter(|r| r.site_id == s.site_id && !r.stops.is_empty()) {
-                let uses = run.stops.iter().flat_map(|x| &x.needs).any(|n| n.item_id.as_ref() == Some(&s.item_id));
+                let uses = run.stops.iter().flat_map(|x| &x.loads).any(|l| l.item_id == s.item_id);
                 if uses && !run.violations.iter().any(|v| v.kind == "not_stocked" && v.stop_id.is_none()) {
                     run.violations.push(Violation { kind: "not_stocked".into(), stop_id: None });
                 }
@@ -251,7 +276,7 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
 
     let placed: HashSet<&str> = saved.stops.iter().filter(|s| s.run_id.is_some()).map(|s| s.id.as_str()).collect();
     let stop_at: HashMap<&str, (f64, f64)> = saved.stops.iter().map(|s| (s.id.as_str(), (s.lat, s.lon))).collect();
-    let unserved: Vec<UnservedNeed> = saved
+    let mut unserved: Vec<UnservedNeed> = saved
         .needs
         .iter()
         .filter(|n| n.stop_id.as_deref().is_none_or(|s| !placed.contains(s)))
@@ -274,6 +299,8 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
             })
         })
         .collect();
+    // Critical first: the board lists them at the top of its review.
+    unserved.sort_by_key(|u| u.need.urgency);
     let feasible = runs.iter().all(|r| r.violations.is_empty());
     let info = PlanInfo {
         id: saved.plan.id.clone(),

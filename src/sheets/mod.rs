@@ -77,16 +77,29 @@ pub struct SheetItem {
     pub name: String,
     /// Loaded as that catalogue item (quantity counts items), not only requested in `unit`.
     pub catalogued: bool,
+    /// In the sheet's language, after the item: the quantity as asked when converted ("(18 L)")
+    /// and the item it stands in for ("— instead of Water 5 L").
+    pub note: String,
 }
 
 impl SheetItem {
-    /// "3 × Rice 1 kg" for a catalogue item (what is loaded), "2 tarp shelter" otherwise.
+    /// "12 × Water 1.5 L (18 L)" for a catalogue item (what is loaded), "2 tarp shelter" otherwise.
     pub fn text(&self) -> String {
         if self.catalogued {
-            format!("{} × {}", self.quantity, self.name)
+            format!("{} × {}{}", number(self.quantity), self.name, self.note)
         } else {
-            format!("{} {} {}", self.quantity, self.unit, self.name)
+            format!("{} {} {}{}", number(self.quantity), self.unit, self.name, self.note)
         }
+    }
+}
+
+/// A quantity as people write it: "12", "1.5", never "12.0".
+pub fn number(x: f64) -> String {
+    let r = (x * 1000.0).round() / 1000.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
     }
 }
 
@@ -231,14 +244,34 @@ pub fn from_view(
                 alias: home.map(|h| first_name(&h.name)).unwrap_or_default(),
                 phone,
                 access_notes: (options.fields.access_notes && !access.is_empty()).then_some(access),
+                // Exactly the stored loads (a need without one, from an old plan, as asked).
                 items: stop
                     .needs
                     .iter()
-                    .map(|n| SheetItem {
-                        quantity: n.quantity,
-                        unit: n.unit.clone(),
-                        name: n.item_name.clone().unwrap_or_else(|| words.category(n.category).to_string()),
-                        catalogued: n.item_name.is_some(),
+                    .map(|n| match stop.loads.iter().find(|l| l.need_id == n.need_id) {
+                        Some(l) => {
+                            let mut note = String::new();
+                            if let Some(asked) = &l.asked {
+                                note.push_str(&format!(" ({asked})"));
+                            }
+                            if let Some(own) = &l.substitute_for_name {
+                                note.push_str(&format!(" — {} {own}", words.instead_of));
+                            }
+                            SheetItem {
+                                quantity: l.quantity,
+                                unit: l.unit.clone(),
+                                name: l.item_name.clone(),
+                                catalogued: true,
+                                note,
+                            }
+                        }
+                        None => SheetItem {
+                            quantity: n.quantity,
+                            unit: n.unit.clone(),
+                            name: words.category(n.category).to_string(),
+                            catalogued: false,
+                            note: String::new(),
+                        },
                     })
                     .collect(),
                 cold_chain: options.fields.flags && stop.needs.iter().any(|n| n.cold_chain),

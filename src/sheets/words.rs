@@ -55,6 +55,12 @@ pub struct Words {
     pub google_stops: &'static str,
     /// Per-stop links line: "Open in".
     pub open_in: &'static str,
+    /// "— instead of Water 5 L": a substitute the catalogue allowed.
+    pub instead_of: &'static str,
+    /// Packing lists: title, "to load", "kits to pack from".
+    pub packing: &'static str,
+    pub to_load: &'static str,
+    pub unpacked_kits: &'static str,
     /// Category names, for needs not loaded as a catalogue item.
     categories: [&'static str; 9],
 }
@@ -68,6 +74,10 @@ const EN: Words = Words {
     back: "back",
     stops: "stops",
     destroy_after: "Personal information: destroy this sheet after",
+    instead_of: "instead of",
+    packing: "Packing list",
+    to_load: "to load",
+    unpacked_kits: "not packed as kits: load their components",
     continued: "continued",
     phone: "Phone",
     access: "Access",
@@ -95,6 +105,10 @@ const ES: Words = Words {
     back: "regreso",
     stops: "paradas",
     destroy_after: "Datos personales: destruya esta hoja después del",
+    instead_of: "en lugar de",
+    packing: "Lista de carga",
+    to_load: "a cargar",
+    unpacked_kits: "kits sin armar: cargar sus componentes",
     continued: "continuación",
     phone: "Teléfono",
     access: "Acceso",
@@ -132,6 +146,10 @@ const FR: Words = Words {
     back: "retour",
     stops: "arrêts",
     destroy_after: "Données personnelles : détruire cette feuille après le",
+    instead_of: "au lieu de",
+    packing: "Liste de chargement",
+    to_load: "à charger",
+    unpacked_kits: "kits non préparés : charger leurs composants",
     continued: "suite",
     phone: "Téléphone",
     access: "Accès",
@@ -147,7 +165,17 @@ const FR: Words = Words {
     call: "Appeler",
     google_stops: "Google Maps : arrêts",
     open_in: "Ouvrir dans",
-    categories: ["eau", "nourriture", "articles pour bébé", "médicaments", "hygiène", "nettoyage", "carburant", "abri", "autre"],
+    categories: [
+        "eau",
+        "nourriture",
+        "articles pour bébé",
+        "médicaments",
+        "hygiène",
+        "nettoyage",
+        "carburant",
+        "abri",
+        "autre",
+    ],
 };
 
 impl Words {

@@ -91,7 +91,18 @@ impl Store {
     }
 
     pub fn record_stop_outcome(&mut self, id: &str, stop_id: &str, outcome: Option<StopOutcome>) -> Result<()> {
-        self.write(|tx, stamp| edit::record_outcome(tx, stamp, id, stop_id, outcome))
+        self.write(|tx, stamp| edit::record_outcome(tx, stamp, id, stop_id, outcome, &[]))
+    }
+
+    /// A stop's outcome with what was handed over per item (`partly`).
+    pub fn record_stop_outcome_with(
+        &mut self,
+        id: &str,
+        stop_id: &str,
+        outcome: Option<StopOutcome>,
+        delivered: &[(String, f64)],
+    ) -> Result<()> {
+        self.write(|tx, stamp| edit::record_outcome(tx, stamp, id, stop_id, outcome, delivered))
     }
 
     pub fn sheet_options(&self) -> Result<crate::sheets::SheetOptions> {

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, sql: include_str!("../../migrations/0006_imports_merges.sql"), after: None },
     Migration { version: 7, sql: include_str!("../../migrations/0007_plans.sql"), after: None },
     Migration { version: 8, sql: include_str!("../../migrations/0008_driver_notes.sql"), after: None },
+    Migration {
+        version: 9,
+        sql: include_str!("../../migrations/0009_need_items.sql"),
+        after: Some(crate::catalogue::assign_items_on_upgrade),
+    },
 ];
 
 pub fn latest_version() -> u32 {

@@ -116,6 +116,9 @@ pub fn evaluate(problem: &Problem, solution: &Solution) -> Evaluation {
             if stop.vehicle.is_some_and(|v| v != route.vehicle) {
                 violations.push(format!("{label}: stop {} is locked to another vehicle", stop.id));
             }
+            if stop.allowed.as_ref().is_some_and(|a| !a.contains(&route.vehicle)) {
+                violations.push(format!("{label}: stop {} is not allowed on this vehicle", stop.id));
+            }
             stops.push(s);
         }
         if stops.is_empty() {

@@ -30,6 +30,19 @@ pub struct Stop {
     /// Only this vehicle (index) may serve it: a stop the dispatcher locked to a run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vehicle: Option<usize>,
+    /// Only these vehicles (indices) may serve it, when set: e.g. the runs whose depot stocks
+    /// its items. Per-stop lists keep the skill bits few however many items the catalogue has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<usize>>,
+}
+
+impl Stop {
+    /// Vehicle `v` has the skills, and is the pinned one and among the allowed ones if any.
+    pub fn servable_by(&self, v: usize, vehicle: &Vehicle) -> bool {
+        self.skills & vehicle.skills == self.skills
+            && self.vehicle.is_none_or(|p| p == v)
+            && self.allowed.as_ref().is_none_or(|a| a.contains(&v))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -89,11 +89,13 @@ fn fresh_schema_equals_migration_one_upgraded() {
     let expected = schema_of(fresh.conn());
     let expected_tables = [
         "audit",
+        "category_default",
         "closure",
         "duplicate_dismissal",
         "household",
         "import_record",
         "item",
+        "kit_component",
         "merge_record",
         "need",
         "operation",
@@ -109,6 +111,8 @@ fn fresh_schema_equals_migration_one_upgraded() {
         "site",
         "stock_level",
         "stock_movement",
+        "substitution_group",
+        "substitution_member",
         "vehicle",
         "volunteer",
     ];

@@ -15,7 +15,9 @@ use chrono::TimeZone;
 
 use crate::util::*;
 
-const REASONS: [&str; 10] = [
+const REASONS: [&str; 12] = [
+    "item_not_chosen",
+    "unit_not_convertible",
     "no_cooler",
     "not_stocked",
     "not_enough_stock",

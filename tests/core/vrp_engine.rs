@@ -43,6 +43,7 @@ fn problem(
             penalty: if optional[k] { 60 } else { 0 },
             skills: skills[k],
             vehicle: None,
+            allowed: None,
         })
         .collect();
     let vehicles = (0..depots)

@@ -173,6 +173,7 @@ fn tiny() -> Problem {
         penalty: 500,
         skills: if k == 3 { 0b10 } else { 0 },
         vehicle: None,
+        allowed: None,
     };
     Problem {
         name: "tiny".into(),

@@ -36,6 +36,8 @@ pub struct Data {
     pub skilled: bool,
     /// Per client: the only vehicle allowed to serve it.
     pub pinned: Vec<Option<u32>>,
+    /// Per client: the vehicles allowed to serve it, as a bit set over vehicle indices.
+    pub allowed: Vec<Option<Vec<u64>>>,
 }
 
 /// Neighbourhood size (PyVRP and HGS-CVRP use 20–40).
@@ -63,11 +65,40 @@ impl Data {
                 dur: Dur { duration: s.service, time_warp: 0, early: s.tw.0, late: s.tw.1 },
             })
             .collect();
-        let mut profiles: Vec<(Vec<i64>, (i64, i64), usize, usize, u64, i64, i64, i64, i64)> = Vec::new();
+        let words = p.vehicles.len().div_ceil(64).max(1);
+        let allowed: Vec<Option<Vec<u64>>> = p
+            .stops
+            .iter()
+            .map(|s| {
+                s.allowed.as_ref().map(|list| {
+                    let mut bits = vec![0u64; words];
+                    for &v in list.iter().filter(|&&v| v < p.vehicles.len()) {
+                        bits[v / 64] |= 1 << (v % 64);
+                    }
+                    bits
+                })
+            })
+            .collect();
+        // Vehicles are interchangeable only if the same stops allow them: a signature of which
+        // restricted stops allow each vehicle joins the profile key.
+        let signature = |v: usize| -> u64 {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for (i, a) in allowed.iter().enumerate() {
+                if let Some(bits) = a {
+                    if bits[v / 64] >> (v % 64) & 1 == 1 {
+                        i.hash(&mut h);
+                    }
+                }
+            }
+            h.finish()
+        };
+        let mut profiles: Vec<(Vec<i64>, (i64, i64), usize, usize, u64, i64, i64, i64, i64, u64)> = Vec::new();
         let vehicles = p
             .vehicles
             .iter()
-            .map(|v| {
+            .enumerate()
+            .map(|(index, v)| {
                 let key = (
                     v.capacity.clone(),
                     v.shift,
@@ -78,6 +109,7 @@ impl Data {
                     v.fixed_cost,
                     v.cost_per_metre,
                     v.cost_per_second,
+                    signature(index),
                 );
                 let profile = profiles.iter().position(|k| *k == key).unwrap_or_else(|| {
                     profiles.push(key);
@@ -114,8 +146,9 @@ impl Data {
             vehicles,
             neighbours: vec![],
             active,
-            skilled: p.stops.iter().any(|s| s.skills != 0 || s.vehicle.is_some()),
+            skilled: p.stops.iter().any(|s| s.skills != 0 || s.vehicle.is_some() || s.allowed.is_some()),
             pinned: p.stops.iter().map(|s| s.vehicle.map(|v| v as u32)).collect(),
+            allowed,
         };
         data.neighbours = data.granular(NEIGHBOURS);
         data
@@ -151,7 +184,9 @@ impl Data {
 
     pub fn can_serve(&self, v: usize, client: usize) -> bool {
         let need = self.skills[client];
-        need & self.vehicles[v].skills == need && self.pinned[client].is_none_or(|p| p as usize == v)
+        need & self.vehicles[v].skills == need
+            && self.pinned[client].is_none_or(|p| p as usize == v)
+            && self.allowed[client].as_ref().is_none_or(|bits| bits[v / 64] >> (v % 64) & 1 == 1)
     }
 
     /// Proximity of `j` following `i` (Vidal et al. 2013): the travel cost plus the waiting and

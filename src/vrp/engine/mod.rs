@@ -61,13 +61,7 @@ const PENALTY_START: i64 = 10;
 /// Why a stop cannot be served by any vehicle even on its own, if so.
 fn alone(p: &Problem, stop: usize) -> Option<Unserved> {
     let s = &p.stops[stop];
-    let skilled: Vec<_> = p
-        .vehicles
-        .iter()
-        .enumerate()
-        .filter(|(i, v)| s.skills & v.skills == s.skills && s.vehicle.is_none_or(|p| p == *i))
-        .map(|(_, v)| v)
-        .collect();
+    let skilled: Vec<_> = p.vehicles.iter().enumerate().filter(|(i, v)| s.servable_by(*i, v)).map(|(_, v)| v).collect();
     if skilled.is_empty() {
         return Some(Unserved::SkillMissing);
     }

@@ -38,6 +38,7 @@ fn square(n: usize, vehicles: usize, capacity: i64, windows: bool, seed: u64) ->
                 penalty: 0,
                 skills: 0,
                 vehicle: None,
+                allowed: None,
             }
         })
         .collect();

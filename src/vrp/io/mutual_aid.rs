@@ -171,6 +171,7 @@ pub fn to_problem(instance: &Instance, name: &str) -> Result<Problem> {
             penalty: s.penalty,
             skills: 0,
             vehicle: None,
+            allowed: None,
         });
     }
     let mut driver_ids = std::collections::HashSet::new();

@@ -277,6 +277,7 @@ pub(super) fn vrptw(
                 penalty: 0,
                 skills: 0,
                 vehicle: None,
+                allowed: None,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -321,6 +322,7 @@ pub(super) fn cvrp(
             penalty: 0,
             skills: 0,
             vehicle: None,
+            allowed: None,
         })
         .collect();
     checked(Problem {

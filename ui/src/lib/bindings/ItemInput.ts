@@ -9,4 +9,13 @@ unit: string, weight_kg: number, volume_l: number, cold_chain: boolean,
 /**
  * Below this quantity at a site, the item shows as low there.
  */
-low_threshold: number | null, };
+low_threshold: number | null, 
+/**
+ * What one unit holds, as a measure ("1.5" + "L") used to convert needs asked in that
+ * unit, or a description alone ("family of 4, 3 days", amount None).
+ */
+contents_amount: number | null, contents_unit: string, 
+/**
+ * Insulin, oxygen, prescription medicine: never substituted automatically.
+ */
+medical: boolean, };

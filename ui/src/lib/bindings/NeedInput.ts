@@ -2,7 +2,12 @@
 import type { Category } from "./Category";
 import type { Urgency } from "./Urgency";
 
-export type NeedInput = { category: Category, quantity: number, unit: string, urgency: Urgency, 
+export type NeedInput = { category: Category, 
+/**
+ * The catalogue item asked for (of `category`); None: only the category (its default item
+ * applies, or the need waits for one).
+ */
+item_id: string | null, quantity: number, unit: string, urgency: Urgency, 
 /**
  * RFC 3339; `null` means now.
  */

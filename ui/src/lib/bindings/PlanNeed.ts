@@ -2,8 +2,16 @@
 import type { Category } from "./Category";
 import type { Urgency } from "./Urgency";
 
-export type PlanNeed = { need_id: string, household_id: string, category: Category, urgency: Urgency, quantity: number, unit: string, 
+export type PlanNeed = { need_id: string, household_id: string, category: Category, urgency: Urgency, 
 /**
- * The catalogue item it is loaded as, if any.
+ * The need as asked when planned ("18" "L").
  */
-item_id: string | null, item_name: string | null, cold_chain: boolean, };
+quantity: number, unit: string, 
+/**
+ * The catalogue item it is loaded as (on a run), or asks for (unserved), if any.
+ */
+item_id: string | null, item_name: string | null, cold_chain: boolean, 
+/**
+ * Of its item, what the depots lacked (`not_enough_stock`).
+ */
+missing: number | null, };

@@ -8,4 +8,9 @@ name: string,
 /**
  * Loaded as that catalogue item (quantity counts items), not only requested in `unit`.
  */
-catalogued: boolean, };
+catalogued: boolean, 
+/**
+ * In the sheet's language, after the item: the quantity as asked when converted ("(18 L)")
+ * and the item it stands in for ("— instead of Water 5 L").
+ */
+note: string, };

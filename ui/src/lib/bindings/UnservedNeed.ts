@@ -8,13 +8,23 @@ export type UnservedNeed = {
  */
 stop_id: string | null, lat: number, lon: number, label: string, 
 /**
- * `no_cooler`, `not_stocked` (no chosen depot holds the items), `not_enough_stock`,
- * `no_capacity`, `unreachable`, `outside_every_shift`, `high_clearance`, `not_chosen`
- * (the fleet is full, or skipping a low-priority need is cheaper), `removed` (taken off a
- * run by hand).
+ * `item_not_chosen` (no item named and no category default), `unit_not_convertible` (its
+ * unit is neither the item's unit nor its contents unit), `no_cooler`, `not_stocked` (no
+ * chosen depot holds the item or an allowed substitute), `not_enough_stock` (`missing`
+ * says how much), `no_capacity`, `unreachable`, `outside_every_shift`, `high_clearance`,
+ * `not_chosen` (the fleet is full, or skipping a low-priority need is cheaper), `removed`
+ * (taken off a run by hand).
  */
-reason: string, need_id: string, household_id: string, category: Category, urgency: Urgency, quantity: number, unit: string, 
+reason: string, need_id: string, household_id: string, category: Category, urgency: Urgency, 
 /**
- * The catalogue item it is loaded as, if any.
+ * The need as asked when planned ("18" "L").
  */
-item_id: string | null, item_name: string | null, cold_chain: boolean, };
+quantity: number, unit: string, 
+/**
+ * The catalogue item it is loaded as (on a run), or asks for (unserved), if any.
+ */
+item_id: string | null, item_name: string | null, cold_chain: boolean, 
+/**
+ * Of its item, what the depots lacked (`not_enough_stock`).
+ */
+missing: number | null, };
