@@ -53,7 +53,9 @@ fn write_csv<const N: usize>(
     let mut w = csv::Writer::from_writer(out);
     w.write_record(header).map_err(csv_error)?;
     for row in rows {
-        w.write_record(row.iter().map(|c| csv_safe::cell(c))).map_err(csv_error)?;
+        // Numbers (coordinates, counts) stay numbers; every other cell is formula-safe, phones too.
+        let cell = |c: &String| if c.parse::<f64>().is_ok() && !c.starts_with('+') { c.clone() } else { csv_safe::cell(c) };
+        w.write_record(row.iter().map(cell)).map_err(csv_error)?;
     }
     w.flush()?;
     Ok(())

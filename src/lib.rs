@@ -19,6 +19,7 @@ pub mod item;
 pub mod merge;
 pub mod need;
 pub mod operation;
+pub mod packing;
 pub mod phone;
 pub mod plan;
 pub mod recent;

@@ -27,6 +27,9 @@ pub enum StockChange {
     Issue { site_id: String, item_id: String, quantity: f64, reason: String },
     /// A stock-take: the quantity found; the movement is the difference to the recorded level.
     Count { site_id: String, item_id: String, counted: f64, reason: String },
+    /// Packers made up `kits` kits from their components: the components are issued and the
+    /// kits received, as movements sharing one id (refused whole if a component is short).
+    PackKits { site_id: String, kit_id: String, kits: f64, reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -115,6 +118,10 @@ impl StockChange {
                 c.range("counted", *counted, 0.0, 1e9);
                 c.max_len("reason", reason, MAX_SHORT);
             }
+            StockChange::PackKits { kits, reason, .. } => {
+                positive(&mut c, "kits", *kits);
+                c.max_len("reason", reason, MAX_SHORT);
+            }
         }
         c.finish()
     }
@@ -184,6 +191,7 @@ pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<V
         StockChange::Count { site_id, item_id, counted, .. } => {
             (vec![site_id, item_id], format!("counted {counted} ({:+})", movements[0].quantity))
         }
+        StockChange::PackKits { site_id, kit_id, kits, .. } => (vec![site_id, kit_id], format!("packed {kits} kits")),
     };
     let ids: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
     audit::record(conn, stamp, AuditAction::Update, "stock", &ids, &detail)?;
@@ -271,6 +279,33 @@ pub fn apply_with_ids(
                 transfer_id: None,
             };
             vec![record(conn, stamp, m, new_id)?]
+        }
+        StockChange::PackKits { site_id, kit_id, kits, reason } => {
+            exists(site_id, kit_id)?;
+            let parts = crate::catalogue::rules(conn)?.kits.into_iter().find(|(k, _)| k == kit_id).map(|(_, c)| c);
+            let parts = parts.filter(|p| !p.is_empty()).ok_or_else(|| too_much("kit_id"))?;
+            for p in &parts {
+                if p.quantity * kits > level(conn, site_id, &p.item_id)? + 1e-9 {
+                    return Err(too_much("kits"));
+                }
+            }
+            let batch = new_id();
+            let leg = |kind, item_id, quantity| NewMovement {
+                kind,
+                site_id,
+                item_id,
+                quantity,
+                counted: None,
+                expiry: None,
+                reason,
+                transfer_id: Some(&batch),
+            };
+            let mut ids = Vec::new();
+            for p in &parts {
+                ids.push(record(conn, stamp, leg(MovementKind::Issued, &p.item_id, -p.quantity * kits), new_id)?);
+            }
+            ids.push(record(conn, stamp, leg(MovementKind::Received, kit_id, *kits), new_id)?);
+            ids
         }
     };
     ids.iter().map(|id| movement(conn, id)).collect()

@@ -83,9 +83,19 @@ pub fn plan_record_outcome(
     id: String,
     stop_id: String,
     outcome: Option<StopOutcome>,
+    delivered: Option<Vec<(String, f64)>>,
 ) -> CmdResult<PlanView> {
-    state.with_store(|s| s.record_stop_outcome(&id, &stop_id, outcome))?;
+    let delivered = delivered.unwrap_or_default();
+    state.with_store(|s| s.record_stop_outcome_with(&id, &stop_id, outcome, &delivered))?;
     Ok(view(&state, &id)?)
+}
+
+#[tauri::command(async)]
+pub fn need_plan_states(
+    state: State<'_, AppState>,
+    household_id: String,
+) -> CmdResult<Vec<aidmap::plan::state::NeedPlanState>> {
+    Ok(state.with_store(|s| s.need_plan_states(&household_id))?)
 }
 
 #[tauri::command(async)]
@@ -152,4 +162,22 @@ pub fn sheet_preview(
         state.with_region(|r| aidmap::sheets::files::preview(s, r, &plan_id, &options))?
     })?;
     Ok(preview)
+}
+
+/// The plan's packing list for the depots (`csv` or `pdf`) into `dir`; returns the file written.
+#[tauri::command(async)]
+pub fn export_packing(
+    state: State<'_, AppState>,
+    plan_id: String,
+    format: String,
+    dir: std::path::PathBuf,
+) -> CmdResult<Vec<String>> {
+    use aidmap::packing::{self, PackingFormat};
+    let format = match format.as_str() {
+        "csv" => PackingFormat::Csv,
+        "pdf" => PackingFormat::Pdf,
+        _ => return Err(aidmap::Error::NotFound("format").into()),
+    };
+    let path = state.with_store(|s| packing::export(s, &plan_id, format, &dir))?;
+    Ok(vec![path.display().to_string()])
 }

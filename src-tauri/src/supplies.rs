@@ -1,7 +1,10 @@
 //! Supplies and people commands: the item catalogue, sites and stock, volunteers, shifts and
 //! vehicles. One call into the core each.
 
+use aidmap::catalogue::{CatalogueRules, KitComponent, SubstitutionGroup};
 use aidmap::item::{Item, ItemInput};
+use aidmap::need::Need;
+use aidmap::vocab::Category;
 use aidmap::site::{Site, SiteInput, SitePin};
 use aidmap::stock::{Movement, Shortage, StockChange, StockRow};
 use aidmap::vehicle::{Vehicle, VehicleInput};
@@ -119,4 +122,54 @@ pub fn create_vehicle(state: State<'_, AppState>, input: VehicleInput) -> CmdRes
 #[tauri::command(async)]
 pub fn update_vehicle(state: State<'_, AppState>, id: String, input: VehicleInput) -> CmdResult<Vehicle> {
     Ok(state.with_store(|s| s.update_vehicle(&id, &input))?)
+}
+
+#[tauri::command(async)]
+pub fn catalogue_rules(state: State<'_, AppState>) -> CmdResult<CatalogueRules> {
+    Ok(state.with_store(|s| s.catalogue_rules())?)
+}
+
+#[tauri::command(async)]
+pub fn set_category_default(
+    state: State<'_, AppState>,
+    category: Category,
+    item_id: Option<String>,
+) -> CmdResult<CatalogueRules> {
+    Ok(state.with_store(|s| {
+        s.set_category_default(category, item_id.as_deref())?;
+        s.catalogue_rules()
+    })?)
+}
+
+#[tauri::command(async)]
+pub fn save_substitution_group(state: State<'_, AppState>, group: SubstitutionGroup) -> CmdResult<CatalogueRules> {
+    Ok(state.with_store(|s| {
+        s.save_substitution_group(&group)?;
+        s.catalogue_rules()
+    })?)
+}
+
+#[tauri::command(async)]
+pub fn delete_substitution_group(state: State<'_, AppState>, id: String) -> CmdResult<CatalogueRules> {
+    Ok(state.with_store(|s| {
+        s.delete_substitution_group(&id)?;
+        s.catalogue_rules()
+    })?)
+}
+
+#[tauri::command(async)]
+pub fn set_kit(
+    state: State<'_, AppState>,
+    kit_id: String,
+    components: Vec<KitComponent>,
+) -> CmdResult<CatalogueRules> {
+    Ok(state.with_store(|s| {
+        s.set_kit(&kit_id, &components)?;
+        s.catalogue_rules()
+    })?)
+}
+
+#[tauri::command(async)]
+pub fn needs_to_match(state: State<'_, AppState>) -> CmdResult<Vec<Need>> {
+    Ok(state.with_store(|s| s.needs_to_match())?)
 }

@@ -60,7 +60,9 @@ impl<'a> CsvRows<'a> {
     }
 
     pub(super) fn row(&mut self, cells: &[Value]) -> Result<()> {
-        self.w.write_record(cells.iter().map(|v| crate::csv_safe::cell(&text(v)))).map_err(csv_error)
+        // Numbers (coordinates, counts) stay numbers; every text cell is formula-safe.
+        let cell = |v: &Value| if v.is_number() { text(v) } else { crate::csv_safe::cell(&text(v)) };
+        self.w.write_record(cells.iter().map(cell)).map_err(csv_error)
     }
 }
 

@@ -12,6 +12,7 @@ pub mod prepare;
 pub mod problem;
 pub mod rows;
 pub mod save;
+pub mod state;
 pub mod types;
 pub mod view;
 

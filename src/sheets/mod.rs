@@ -170,6 +170,17 @@ fn first_name(name: &str) -> String {
     name.split_whitespace().next().unwrap_or("").to_string()
 }
 
+/// A driver as sheets and packing lists name them: first name and surname initial ("Inès H."),
+/// so that two drivers called Inès are told apart, on paper and in file names.
+pub fn driver_label(name: &str) -> String {
+    let mut words = name.split_whitespace();
+    let first = words.next().unwrap_or("").to_string();
+    match words.last().and_then(|w| w.chars().next()) {
+        Some(c) => format!("{first} {}.", c.to_uppercase()),
+        None => first,
+    }
+}
+
 fn local_hm(at: &str) -> String {
     DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&Local).format("%H:%M").to_string()).unwrap_or_default()
 }
@@ -284,7 +295,7 @@ pub fn from_view(
             run_id: run.id.clone(),
             run_number: number,
             day: view.info.day.clone(),
-            driver: first_name(&run.driver),
+            driver: driver_label(&run.driver),
             vehicle: run.vehicle.clone(),
             depot: run.site_name.clone(),
             depot_address: site.map(|s| s.address.clone()).unwrap_or_default(),
@@ -305,9 +316,10 @@ pub fn from_view(
     Ok(sheets)
 }
 
-/// A file name for a sheet: `2026-12-02-run-03-ines`.
+/// A file name for a sheet: `2026-12-02-run-03-ines-h`.
 pub fn file_stem(sheet: &Sheet) -> String {
-    let name: String =
-        crate::text::fold(&sheet.driver).chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let folded: String =
+        crate::text::fold(&sheet.driver).chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let name = folded.split_whitespace().collect::<Vec<_>>().join("-");
     format!("{}-run-{:02}-{}", sheet.day, sheet.run_number, name)
 }

@@ -23,6 +23,37 @@ impl Store {
         self.write(|tx, stamp| crate::item::update(tx, stamp, id, input))
     }
 
+    pub fn catalogue_rules(&self) -> Result<crate::catalogue::CatalogueRules> {
+        crate::catalogue::rules(self.conn())
+    }
+
+    /// Sets or clears a category's default item (never for medicine); needs already on a saved
+    /// plan keep what the plan loaded.
+    pub fn set_category_default(&mut self, category: crate::vocab::Category, item_id: Option<&str>) -> Result<()> {
+        self.write(|tx, stamp| crate::catalogue::set_default(tx, stamp, category, item_id))
+    }
+
+    pub fn save_substitution_group(&mut self, group: &crate::catalogue::SubstitutionGroup) -> Result<String> {
+        self.write(|tx, stamp| crate::catalogue::save_group(tx, stamp, group))
+    }
+
+    pub fn delete_substitution_group(&mut self, id: &str) -> Result<()> {
+        self.write(|tx, stamp| crate::catalogue::delete_group(tx, stamp, id))
+    }
+
+    pub fn set_kit(&mut self, kit_id: &str, components: &[crate::catalogue::KitComponent]) -> Result<()> {
+        self.write(|tx, stamp| crate::catalogue::set_kit(tx, stamp, kit_id, components))
+    }
+
+    /// Open needs waiting for an item ("to match"): none named and no category default, or a
+    /// unit that does not convert to their item. Never planned until someone picks one.
+    pub fn needs_to_match(&self) -> Result<Vec<crate::need::Need>> {
+        Ok(crate::need::list(self.conn(), Some(crate::vocab::NeedStatus::Open))?
+            .into_iter()
+            .filter(|n| n.item_id.is_none() || n.item_quantity.is_none())
+            .collect())
+    }
+
     pub fn sites(&self) -> Result<Vec<Site>> {
         crate::site::list(self.conn())
     }

@@ -24,8 +24,8 @@ use krilla::Document;
 use super::Sheet;
 use crate::error::{Error, Result};
 
-static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+pub(crate) static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {

@@ -37,6 +37,11 @@ import type { MergeRequest } from "./bindings/MergeRequest";
 import type { MergeRecord } from "./bindings/MergeRecord";
 import type { PendingRow } from "./bindings/PendingRow";
 import type { Item } from "./bindings/Item";
+import type { Category } from "./bindings/Category";
+import type { CatalogueRules } from "./bindings/CatalogueRules";
+import type { SubstitutionGroup } from "./bindings/SubstitutionGroup";
+import type { KitComponent } from "./bindings/KitComponent";
+import type { NeedPlanState } from "./bindings/NeedPlanState";
 import type { ItemInput } from "./bindings/ItemInput";
 import type { Site } from "./bindings/Site";
 import type { SiteInput } from "./bindings/SiteInput";
@@ -196,8 +201,22 @@ export const api = {
   planSetLayout: (id: string, layout: PlanLayout) => call<PlanView>("plan_set_layout", { id, layout }),
   planReoptimise: (id: string, seconds: number, seed: number) => call<PlanView>("plan_reoptimise", { id, seconds, seed }),
   planDispatch: (id: string) => call<PlanView>("plan_dispatch", { id }),
-  planRecordOutcome: (id: string, stopId: string, outcome: StopOutcome | null) =>
-    call<PlanView>("plan_record_outcome", { id, stopId, outcome }),
+  // `delivered`: per item id, how much was handed over (partly); default everything loaded.
+  planRecordOutcome: (id: string, stopId: string, outcome: StopOutcome | null, delivered: [string, number][] | null = null) =>
+    call<PlanView>("plan_record_outcome", { id, stopId, outcome, delivered }),
+  // Where each need of a household stands in planning (on run N of a day, or why not served).
+  needPlanStates: (householdId: string) => call<NeedPlanState[]>("need_plan_states", { householdId }),
+  // The depots' packing list of a plan (csv or pdf) into a folder; returns the file written.
+  exportPacking: (planId: string, format: "csv" | "pdf", dir: string) =>
+    call<string[]>("export_packing", { planId, format, dir }),
+  // Catalogue rules: category defaults, substitution groups, kits; needs waiting for an item.
+  catalogueRules: () => call<CatalogueRules>("catalogue_rules"),
+  setCategoryDefault: (category: Category, itemId: string | null) =>
+    call<CatalogueRules>("set_category_default", { category, itemId }),
+  saveSubstitutionGroup: (group: SubstitutionGroup) => call<CatalogueRules>("save_substitution_group", { group }),
+  deleteSubstitutionGroup: (id: string) => call<CatalogueRules>("delete_substitution_group", { id }),
+  setKit: (kitId: string, components: KitComponent[]) => call<CatalogueRules>("set_kit", { kitId, components }),
+  needsToMatch: () => call<Need[]>("needs_to_match"),
   planDiscard: (id: string) => call<PlanInfo>("plan_discard", { id }),
 };
 

@@ -3,4 +3,4 @@
 /**
  * A change the user records.
  */
-export type StockChange = { "kind": "receive", site_id: string, item_id: string, quantity: number, expiry: string | null, reason: string, } | { "kind": "transfer", from_site_id: string, to_site_id: string, item_id: string, quantity: number, reason: string, } | { "kind": "issue", site_id: string, item_id: string, quantity: number, reason: string, } | { "kind": "count", site_id: string, item_id: string, counted: number, reason: string, };
+export type StockChange = { "kind": "receive", site_id: string, item_id: string, quantity: number, expiry: string | null, reason: string, } | { "kind": "transfer", from_site_id: string, to_site_id: string, item_id: string, quantity: number, reason: string, } | { "kind": "issue", site_id: string, item_id: string, quantity: number, reason: string, } | { "kind": "count", site_id: string, item_id: string, counted: number, reason: string, } | { "kind": "pack_kits", site_id: string, kit_id: string, kits: number, reason: string, };
