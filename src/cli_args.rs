@@ -57,6 +57,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: NeedsAction,
     },
+    /// The item catalogue (with contents, medical mark, category defaults).
+    Items {
+        #[command(subcommand)]
+        action: ListAction,
+    },
     /// Write a consistent, verified copy of an operation (encrypted like the original).
     Backup {
         #[arg(long)]
@@ -236,6 +241,40 @@ pub(crate) enum PlansAction {
         #[arg(long)]
         json: bool,
     },
+    /// A plan as the board shows it, with every stop's loads (the day's dispatched plan, else
+    /// its draft, with --date).
+    Show {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, conflicts_with = "date")]
+        plan: Option<String>,
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dispatch a draft: its stored loads are issued from the depots, its needs assigned.
+    Dispatch {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        plan: String,
+    },
+    /// Record what happened at a stop of a dispatched plan.
+    Outcome {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        plan: String,
+        /// The stop: its number in the plan (runs in order, 1-based) or its id.
+        #[arg(long)]
+        stop: String,
+        #[arg(long, value_parser = ["delivered", "partly", "nobody_home", "refused", "unsafe", "clear"])]
+        outcome: String,
+        /// What was handed over of an item (partly), ITEM=QTY with the item's name or id; repeatable.
+        #[arg(long)]
+        delivered: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -250,6 +289,28 @@ pub(crate) enum ListAction {
 
 #[derive(Subcommand)]
 pub(crate) enum NeedsAction {
+    /// Add an open need for a catalogue item to a household.
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        household: String,
+        /// The item's name or id.
+        #[arg(long)]
+        item: String,
+        #[arg(long)]
+        quantity: f64,
+        /// The item's unit (default) or its contents unit ("L" for 1.5 L bottles).
+        #[arg(long)]
+        unit: Option<String>,
+        /// critical, high, normal or low
+        #[arg(long, default_value = "normal", value_parser = ["critical", "high", "normal", "low"])]
+        urgency: String,
+        #[arg(long)]
+        wanted_by: Option<chrono::NaiveDate>,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
     List {
         #[arg(long)]
         db: PathBuf,
@@ -311,6 +372,8 @@ pub(crate) enum ExportKindArg {
     Volunteers,
     /// Drivers' route sheets of a saved plan's runs (--run or --date; --out is a folder).
     Sheets,
+    /// The depots' packing list of a date's plan (--date; csv or pdf; --out is a folder).
+    Packing,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

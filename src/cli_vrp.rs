@@ -227,7 +227,7 @@ pub fn sheets(
 }
 
 /// The operation's region pack beside it, with the operation's active closures applied.
-fn open_pack(store: &aidmap::Store) -> Result<Option<aidmap::region::RegionPack>, Error> {
+pub(crate) fn open_pack(store: &aidmap::Store) -> Result<Option<aidmap::region::RegionPack>, Error> {
     let path = aidmap::region::pack_path_for(store.path());
     if !path.exists() {
         return Ok(None);

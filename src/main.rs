@@ -13,6 +13,7 @@ use clap::Parser;
 
 mod cli_args;
 mod cli_import;
+mod cli_items;
 mod cli_io;
 mod cli_vrp;
 use cli_args::*;
@@ -150,9 +151,28 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             let needs = store.needs(status)?;
             audit_export(&mut store, "need", "needs list", needs.len())?;
             match format {
-                Format::Json => write_json(&mut out, &needs)?,
+                Format::Json => write_json(&mut out, &cli_items::needs_with_plans(&store, needs)?)?,
                 Format::Csv => needs_csv(&mut out, &needs)?,
             }
+        }
+        Command::Needs {
+            action: NeedsAction::Add { db, household, item, quantity, unit, urgency, wanted_by, notes },
+        } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            let need = cli_items::NewNeed {
+                household: &household,
+                item: &item,
+                quantity,
+                unit: unit.as_deref(),
+                urgency: &urgency,
+                wanted_by,
+                notes: &notes,
+            };
+            cli_items::add_need(&mut store, &mut out, need)?;
+        }
+        Command::Items { action: ListAction::List { db, format } } => {
+            let store = ctx.open(&db, OpenMode::ReadOnly)?;
+            cli_items::items(&store, &mut out, matches!(format, Format::Csv))?;
         }
         Command::Backup { db, out: file } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
@@ -347,6 +367,15 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             let sheet = (format, paper, combined, language);
             cli_vrp::sheets(&mut store, &mut out, sheet, &dir, run.as_deref(), date)?;
         }
+        Command::Export { kind: ExportKindArg::Packing, db, format, out: dir, date, .. } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            let pdf = match format {
+                ExportFormatArg::Pdf => true,
+                ExportFormatArg::Csv => false,
+                _ => return Err(Error::Internal("packing lists export as pdf or csv".into())),
+            };
+            cli_items::packing(&mut store, &mut out, date, pdf, &dir)?;
+        }
         Command::Export { kind, db, format, columns, out: file, .. } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
             let kind = match kind {
@@ -386,6 +415,21 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         Command::Plans { action: PlansAction::List { db, json } } => {
             let store = ctx.open(&db, OpenMode::ReadOnly)?;
             cli_vrp::plans(&store, &mut out, json)?;
+        }
+        Command::Plans { action: PlansAction::Show { db, plan, date, json } } => {
+            let store = ctx.open(&db, OpenMode::ReadOnly)?;
+            let id = cli_items::plan_id(&store, plan.as_deref(), date)?;
+            let pack = cli_vrp::open_pack(&store)?;
+            cli_items::show(&store.plan_view(pack.as_ref(), &id)?, &mut out, json)?;
+        }
+        Command::Plans { action: PlansAction::Dispatch { db, plan } } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            let assigned = store.dispatch_plan(&plan)?;
+            writeln!(out, "dispatched {plan}: {assigned} needs assigned")?;
+        }
+        Command::Plans { action: PlansAction::Outcome { db, plan, stop, outcome, delivered } } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            cli_items::outcome(&mut store, &mut out, &plan, &stop, &outcome, &delivered)?;
         }
         Command::Vrp { action: VrpAction::Generate { stops, seed, out: file } } => {
             cli_vrp::generate(&mut out, stops, seed, &file)?;
