@@ -34,6 +34,10 @@ mod households;
 mod import;
 #[path = "core/import_supplies.rs"]
 mod import_supplies;
+#[path = "core/items.rs"]
+mod items;
+#[path = "core/loads.rs"]
+mod loads;
 #[path = "core/migrations.rs"]
 mod migrations;
 #[path = "core/needs.rs"]

@@ -161,7 +161,7 @@ fn households_list_as_csv() {
         assert_eq!(record.len(), header.len());
         let lat: f64 = record[lat].parse().expect("lat is a number");
         assert!((43.7..43.8).contains(&lat));
-        assert!(record[2].starts_with("+377"), "phones are not escaped as formulas: {:?}", &record[2]);
+        assert!(record[2].starts_with("'+377"), "phones are written as text, never as formulas: {:?}", &record[2]);
     }
 }
 

@@ -130,7 +130,7 @@ fn default_exports_leave_out_every_personal_field() {
     assert_eq!(header, personal);
     let row = rows.iter().find(|r| r[0] == h.id).unwrap();
     assert_eq!(row[1], format!("{SENTINEL} name"));
-    assert_eq!(row[2], SENTINEL_PHONE);
+    assert_eq!(row[2], format!("'{SENTINEL_PHONE}"), "a phone is written as text");
     assert_eq!(row[3], format!("{SENTINEL} address"));
     assert_eq!(row[4], format!("{SENTINEL} notes"));
     assert_eq!(row[5], format!("{SENTINEL} access"));
@@ -166,8 +166,8 @@ fn csv_cells_that_look_like_formulas_are_escaped() {
     let (_, rows) = csv_rows(&csv);
     assert_eq!(rows[0][0], "'=HYPERLINK(\"http://evil.example\",\"click\")");
     assert_eq!(rows[0][1], "'@SUM(A1:A9)");
-    assert_eq!(rows[0][2], "-2+3", "number-like cells cannot carry a formula");
-    assert_eq!(rows[0][3], "+377 93 15 20 00", "phone numbers stay as typed");
+    assert_eq!(rows[0][2], "'-2+3", "a leading minus is a formula to spreadsheets");
+    assert_eq!(rows[0][3], "'+377 93 15 20 00", "phones are text: a spreadsheet reads +377… as a formula");
     // GeoJSON is data, not a spreadsheet: the value as it is.
     let (geojson, _) = export(&store, &request(ExportKind::Households, ExportFormat::Geojson, &["name"]));
     assert_eq!(features(&geojson)[0]["properties"]["name"], input.name.as_str());
@@ -340,7 +340,7 @@ fn volunteers_export_with_vehicles_and_next_shifts() {
         ]
     );
     let row = rows.iter().find(|r| r[0] == ana.id).unwrap();
-    assert_eq!(row[1..4], ["Ana Driver", "+377 600 00 01", "driver; packer"]);
+    assert_eq!(row[1..4], ["Ana Driver", "'+377 600 00 01", "driver; packer"]);
     assert_eq!(row[4..], ["fr; en", "true", "van; car", "800; 300", "3000; 400", "high_clearance; cooler", "2"]);
     let row = rows.iter().find(|r| r[0] == ben.id).unwrap();
     assert_eq!(row[6..], ["", "", "", "", "0"]);
