@@ -75,6 +75,10 @@ pub struct Router {
 }
 
 const LAT_SCALE: f64 = 111_195.0;
+/// Speed on a snap leg (from a point to its road node: a drive, a yard, the last metres on
+/// foot), metres per second: 10 km/h.
+pub const SNAP_SPEED_MS: f64 = 10.0 / 3.6;
+
 /// A point farther than this from every road is outside the region: unreachable, not snapped.
 pub const MAX_SNAP_M: f64 = 1_000.0;
 
@@ -177,7 +181,9 @@ impl Router {
 
     /// Durations (fastest route) and distances (shortest route) between every pair of points.
     /// Distances are the length of the shortest road route, which can be shorter than the
-    /// length of the fastest one; both are road-only (from snapped point to snapped point).
+    /// length of the fastest one. Both include the snap legs, as OSRM does: from each point to
+    /// the road node it snapped to, at `SNAP_SPEED_MS` — so two households 100 m apart whose
+    /// nodes are 6 m apart are never 6 m apart by road. A point to itself is 0.
     pub fn table(&self, sources: &[(f64, f64)], targets: &[(f64, f64)]) -> Table {
         let snap_all = |pts: &[(f64, f64)]| -> Vec<Snap> {
             pts.iter()
@@ -198,15 +204,25 @@ impl Router {
             )
         };
         let usable = |i: usize, j: usize| s[i].distance_m.is_finite() && t[j].distance_m.is_finite();
-        let cell = |v: u32, per: f64, ok: bool| (ok && v < INF_WEIGHT).then(|| v as f64 / per);
-        let rows = |m: &[u32], scale: f64| -> Vec<Vec<Option<f64>>> {
+        let same = |i: usize, j: usize| sources[i] == targets[j];
+        // Snap legs: metres (distances) or seconds (durations) added to the road part.
+        let legs = |i: usize, j: usize, per_metre: f64| (s[i].distance_m + t[j].distance_m) * per_metre;
+        let cell = |v: u32, per: f64, ok: bool, extra: f64| (ok && v < INF_WEIGHT).then(|| v as f64 / per + extra);
+        let rows = |m: &[u32], scale: f64, per_metre: f64| -> Vec<Vec<Option<f64>>> {
             (0..s.len())
-                .map(|i| (0..t.len()).map(|j| cell(m[i * t.len() + j], scale, usable(i, j))).collect())
+                .map(|i| {
+                    (0..t.len())
+                        .map(|j| match same(i, j) && usable(i, j) {
+                            true => Some(0.0),
+                            false => cell(m[i * t.len() + j], scale, usable(i, j), legs(i, j, per_metre)),
+                        })
+                        .collect()
+                })
                 .collect()
         };
         let mut snaps = s.clone();
         snaps.extend(t.iter().copied());
-        Table { durations_s: rows(&times, 10.0), distances_m: rows(&lengths, 1.0), snaps }
+        Table { durations_s: rows(&times, 10.0, 1.0 / SNAP_SPEED_MS), distances_m: rows(&lengths, 1.0, 1.0), snaps }
     }
 
     /// The fastest route between two points, with its geometry.
@@ -223,8 +239,11 @@ impl Router {
             time += self.graph.time_ds[arc] as u64;
             length += self.graph.length_m[arc] as u64;
         }
-        let points = nodes.iter().map(|&n| (self.graph.lat[n as usize], self.graph.lon[n as usize])).collect();
-        Some(Path { duration_s: time as f64 / 10.0, distance_m: length as f64, points })
+        let mut points = vec![from];
+        points.extend(nodes.iter().map(|&n| (self.graph.lat[n as usize], self.graph.lon[n as usize])));
+        points.push(to);
+        let legs = a.distance_m + b.distance_m;
+        Some(Path { duration_s: time as f64 / 10.0 + legs / SNAP_SPEED_MS, distance_m: length as f64 + legs, points })
     }
 
     /// Test oracle: plain Dijkstra on the same graph and closures; travel time in deciseconds.
