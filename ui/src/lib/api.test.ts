@@ -17,7 +17,7 @@ describe("api (the IPC module)", () => {
     const page = await api.searchHouseholds("rue", 50, 100);
     expect(page.total).toBe(1);
     await api.addNeed("h1", {
-      category: "water", quantity: 6, unit: "L", urgency: "high", requested_at: null, wanted_by: null, notes: "", notes_for_driver: false,
+      category: "water", item_id: null, quantity: 6, unit: "L", urgency: "high", requested_at: null, wanted_by: null, notes: "", notes_for_driver: false,
     });
     await api.moveHousehold("h1", 43.7, 7.4);
     expect(calls).toEqual([
@@ -26,7 +26,7 @@ describe("api (the IPC module)", () => {
         cmd: "add_need",
         args: {
           householdId: "h1",
-          input: { category: "water", quantity: 6, unit: "L", urgency: "high", requested_at: null, wanted_by: null, notes: "", notes_for_driver: false },
+          input: { category: "water", item_id: null, quantity: 6, unit: "L", urgency: "high", requested_at: null, wanted_by: null, notes: "", notes_for_driver: false },
         },
       },
       { cmd: "move_household", args: { id: "h1", lat: 43.7, lon: 7.4 } },
@@ -65,7 +65,7 @@ describe("api (the IPC module)", () => {
     expect(calls).toEqual([
       { cmd: "plan_create", args: { request: { ...request, seed: 7 } } },
       { cmd: "plan_reoptimise", args: { id: "p1", seconds: 20, seed: 9 } },
-      { cmd: "plan_record_outcome", args: { id: "p1", stopId: "s1", outcome: "nobody_home" } },
+      { cmd: "plan_record_outcome", args: { id: "p1", stopId: "s1", outcome: "nobody_home", delivered: null } },
       { cmd: "plan_set_layout", args: { id: "p1", layout: { runs: [{ run_id: "r1", locked: true, stops: [{ stop_id: "s1", locked: false }] }], removed: ["s2"] } } },
     ]);
     expect(() => JSON.stringify(calls)).not.toThrow();

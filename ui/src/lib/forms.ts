@@ -4,7 +4,6 @@ import type { Category } from "./bindings/Category";
 import type { FieldError } from "./bindings/FieldError";
 import type { Household } from "./bindings/Household";
 import type { HouseholdInput } from "./bindings/HouseholdInput";
-import type { Need } from "./bindings/Need";
 import type { NeedInput } from "./bindings/NeedInput";
 import type { NeedStatus } from "./bindings/NeedStatus";
 import type { Vulnerability } from "./bindings/Vulnerability";
@@ -44,16 +43,14 @@ export function toInput(h: Household): HouseholdInput {
 }
 
 export function emptyNeed(category: Category = "water"): NeedInput {
-  return { category, quantity: 1, unit: DEFAULT_UNITS[category], urgency: "normal", requested_at: null, wanted_by: null, notes: "", notes_for_driver: false };
-}
-
-export function needToInput(n: Need): NeedInput {
   return {
-    category: n.category, quantity: n.quantity, unit: n.unit, urgency: n.urgency,
-    requested_at: n.requested_at, wanted_by: n.wanted_by, notes: n.notes,
-    notes_for_driver: n.notes_for_driver,
+    category, item_id: null, quantity: 1, unit: DEFAULT_UNITS[category], urgency: "normal", requested_at: null,
+    wanted_by: null, notes: "", notes_for_driver: false,
   };
 }
+
+/** A stored need as its input again (it keeps naming its item only when it named one). */
+export { needToInput } from "./catalogue/needs";
 
 /** "a; b , c" → ["a", "b", "c"] */
 export function splitList(text: string, separators = /[;,]/): string[] {

@@ -1,5 +1,7 @@
 // The planning board against a mocked backend: it opens the day's draft, sends each hand edit
-// as a whole layout (and undoes it), asks before dispatching, and plans with progress.
+// as a whole layout (and undoes it), shows the stored loads and substitutions, asks before
+// dispatching, records outcomes (partly with amounts), exports the packing list, and plans
+// with progress.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
@@ -8,7 +10,7 @@ import type { PlanLayout } from "../../lib/bindings/PlanLayout";
 import type { PlanStop } from "../../lib/bindings/PlanStop";
 import type { PlanView } from "../../lib/bindings/PlanView";
 import { setLanguage } from "../../lib/i18n/index.svelte";
-import { view as fixture, stop } from "../../lib/plan/fixture";
+import { load, need, view as fixture, stop } from "../../lib/plan/fixture";
 import PlanBoard from "./PlanBoard.svelte";
 
 beforeAll(() => {
@@ -31,7 +33,7 @@ afterEach(async () => {
 });
 
 /** A backend holding one draft: layouts rearrange its stops (d starts removed by hand). */
-function backend(start: PlanView = fixture()) {
+function backend(start: PlanView = fixture(), extra: (cmd: string, args: Record<string, unknown>) => unknown = () => null) {
   let current = structuredClone(start);
   const stops = new Map<string, PlanStop>([...current.runs.flatMap((r) => r.stops), stop("d", 7.45, 43.76)].map((s) => [s.id, s]));
   const calls: { cmd: string; args: Record<string, unknown> }[] = [];
@@ -61,7 +63,7 @@ function backend(start: PlanView = fixture()) {
         case "plan_record_outcome":
           return current;
       }
-      return null;
+      return extra(cmd, a);
     },
     { shouldMockEvents: true },
   );
@@ -179,7 +181,158 @@ describe("planning board", () => {
     const outcome = screen.getAllByTestId("stop-outcome")[0] as HTMLSelectElement;
     outcome.value = "nobody_home";
     await fireEvent.change(outcome);
-    await waitFor(() => expect(b.calls.find((c) => c.cmd === "plan_record_outcome")?.args).toEqual({ id: "p1", stopId: "a", outcome: "nobody_home" }));
+    await waitFor(() =>
+      expect(b.calls.find((c) => c.cmd === "plan_record_outcome")?.args).toEqual({ id: "p1", stopId: "a", outcome: "nobody_home", delivered: null }),
+    );
+  });
+
+  it("shows each stop's loads exactly, every substitution, and critical needs left out first", async () => {
+    const v = fixture();
+    v.runs[0].stops[0] = stop("a", 7.43, 43.74, {
+      needs: [need("n-a1", { quantity: 18, unit: "L", item_name: "Water 1.5 L" }), need("n-a2", { cold_chain: true, category: "medicine" })],
+      loads: [
+        load("n-a1", { item_id: "i-w15", item_name: "Water 1.5 L", quantity: 12, asked: "18 L" }),
+        load("n-a2", { item_id: "i-ins", item_name: "Insulin pen", quantity: 1, unit: "pen", cold_chain: true }),
+      ],
+    });
+    v.runs[1].stops[0].loads = [
+      load("n-c", { item_id: "i-can", item_name: "Water jerrycan 10 L", quantity: 2, substitute_for: "i-w5", substitute_for_name: "Water 5 L", asked: "18 L" }),
+    ];
+    v.unserved = [
+      { ...need("n-x", { urgency: "critical", item_name: "Water 1.5 L", missing: 4 }), stop_id: null, lat: 0, lon: 0, label: "Home x", reason: "not_enough_stock" },
+      ...Array.from({ length: 3 }, (_, i) => ({
+        ...need(`n-f${i}`, { category: "food" as const, item_id: null, item_name: null }), stop_id: null, lat: 0, lon: 0, label: `Home f${i}`, reason: "item_not_chosen",
+      })),
+      ...v.unserved,
+    ];
+    backend(v);
+    mount();
+    await screen.findByTestId("plan-review");
+    const loads = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-stop-id="${id}"] [data-testid=stop-load]`)];
+    expect(loads("a").map((l) => l.textContent!.replace(/\s+/g, " ").trim())).toEqual(["12 × Water 1.5 L (18 L)", "1 × Insulin pen ❄"]);
+    const sub = loads("c")[0];
+    expect(sub.dataset.substituteFor).toBe("i-w5");
+    const mark = sub.querySelector<HTMLElement>("[data-testid=stop-load-substitute]")!;
+    expect(mark.textContent).toContain("⇄ instead of Water 5 L");
+    expect(mark.title).toBe("A catalogue substitution rule allowed Water jerrycan 10 L in place of Water 5 L");
+    // The review says every substitution, and the critical need left out comes first, with why.
+    expect(screen.getByTestId("plan-substitutions").textContent).toContain("1 substitution:");
+    expect(screen.getByTestId("plan-substitution").textContent).toContain("Water jerrycan 10 L instead of Water 5 L ×1");
+    const critical = screen.getByTestId("plan-critical-unserved");
+    expect(critical.compareDocumentPosition(screen.getAllByTestId("plan-run-card")[0]) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(critical.textContent).toContain("Critical needs not on a run");
+    expect(critical.querySelector("[data-testid=unserved-why]")!.textContent).toBe("Not enough Water 1.5 L: 4 missing");
+    expect(screen.getByTestId("plan-waiting-item").textContent).toContain("3 needs wait for an item: set a default for Food");
+    expect(screen.getAllByTestId("unserved-need").map((u) => u.dataset.reason)).toEqual([
+      "removed", "item_not_chosen", "item_not_chosen", "item_not_chosen", "not_enough_stock", "not_chosen",
+    ]);
+    // Dispatch lists the substitutions and what each depot issues.
+    await fireEvent.click(screen.getByTestId("plan-dispatch"));
+    const dialog = screen.getByTestId("confirm-dispatch-dialog");
+    expect(dialog.querySelector("[data-testid=plan-substitution]")!.textContent).toContain("Water jerrycan 10 L instead of Water 5 L");
+    expect([...dialog.querySelectorAll("[data-testid=dispatch-line]")].map((l) => l.textContent!.replace(/\s+/g, " ").trim())).toEqual([
+      "1 × Insulin pen ❄", "6 × Water", "12 × Water 1.5 L", "2 × Water jerrycan 10 L ⇄ 1 as a substitute",
+    ]);
+  });
+
+  it("asks how much was handed over for a partly delivered stop, and shows it after", async () => {
+    const v = fixture();
+    v.info.status = "dispatched";
+    v.runs[0].stops[0] = stop("a", 7.43, 43.74, {
+      needs: [need("n-a1"), need("n-a2"), need("n-a3")],
+      loads: [
+        load("n-a1", { item_id: "i-w15", item_name: "Water 1.5 L", quantity: 12 }),
+        load("n-a2", { item_id: "i-w15", item_name: "Water 1.5 L", quantity: 4 }),
+        load("n-a3", { item_id: "i-rice", item_name: "Rice", unit: "bag", quantity: 2 }),
+      ],
+    });
+    const b = backend(v);
+    mount();
+    await screen.findByTestId("plan-review");
+    const outcome = inStop("a", "stop-outcome") as HTMLSelectElement;
+    // Esc cancels: nothing recorded, the list shows no outcome still.
+    outcome.value = "partly";
+    await fireEvent.change(outcome);
+    let dialog = await screen.findByTestId("partly-dialog");
+    expect(outcome.value).toBe("");
+    await fireEvent(dialog, new Event("cancel", { cancelable: true }));
+    await waitFor(() => expect(screen.queryByTestId("partly-dialog")).toBeNull());
+    expect(b.calls.some((c) => c.cmd === "plan_record_outcome")).toBe(false);
+    // One amount per item, everything loaded to start with; out of range cannot be recorded.
+    outcome.value = "partly";
+    await fireEvent.change(outcome);
+    dialog = await screen.findByTestId("partly-dialog");
+    const amounts = screen.getAllByTestId("partly-amount") as HTMLInputElement[];
+    expect(amounts.map((a) => [a.value, a.max])).toEqual([["16", "16"], ["2", "2"]]);
+    await fireEvent.input(amounts[0], { target: { value: "17" } });
+    expect((screen.getByTestId("partly-confirm") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(amounts[0], { target: { value: "10" } });
+    await fireEvent.input(amounts[1], { target: { value: "0" } });
+    expect((screen.getByTestId("partly-confirm") as HTMLButtonElement).disabled).toBe(false);
+    // Enter in an amount records it.
+    await fireEvent.submit(dialog.querySelector("form")!);
+    await waitFor(() =>
+      expect(b.calls.find((c) => c.cmd === "plan_record_outcome")?.args).toEqual({
+        id: "p1", stopId: "a", outcome: "partly", delivered: [["i-w15", 10], ["i-rice", 0]],
+      }),
+    );
+    expect(screen.queryByTestId("partly-dialog")).toBeNull();
+  });
+
+  it("shows handed-over amounts where they differ from what was loaded", async () => {
+    const v = fixture();
+    v.info.status = "dispatched";
+    v.runs[0].stops[0] = stop("a", 7.43, 43.74, {
+      outcome: "partly",
+      needs: [need("n-a1"), need("n-a2")],
+      loads: [load("n-a1", { item_name: "Water 1.5 L", quantity: 12, delivered: 8 }), load("n-a2", { item_id: "i-rice", item_name: "Rice", quantity: 2, delivered: 2 })],
+    });
+    backend(v);
+    mount();
+    await screen.findByTestId("plan-review");
+    expect([...document.querySelectorAll('[data-stop-id="a"] [data-testid=stop-load-delivered]')].map((e) => e.textContent)).toEqual([
+      "8 of 12 handed over",
+    ]);
+    // Correcting the amounts starts from what was recorded.
+    await fireEvent.click(inStop("a", "stop-partly-amounts"));
+    await screen.findByTestId("partly-dialog");
+    expect((screen.getAllByTestId("partly-amount") as HTMLInputElement[]).map((a) => a.value)).toEqual(["8", "2"]);
+  });
+
+  it("says which item a depot lacks when dispatch is refused", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "plans_list") return [fixture().info];
+      if (cmd === "plan_choices") return { needs: 5, households: 4, in_other_drafts: 0, shifts: [], depots: [], existing_draft: "p1" };
+      if (cmd === "plan_get") return fixture();
+      if (cmd === "plan_dispatch") {
+        return Promise.reject({ code: "not_enough_stock", message: "not enough Water 1.5 L at Main depot: 20 needed, 12 on hand; nothing was changed", fields: [] });
+      }
+      return null;
+    });
+    mount();
+    await screen.findByTestId("plan-review");
+    await fireEvent.click(screen.getByTestId("plan-dispatch"));
+    await fireEvent.click(screen.getByTestId("confirm-dispatch"));
+    const error = await screen.findByTestId("plan-error");
+    expect(error.textContent).toContain("Dispatch refused, nothing was issued: not enough Water 1.5 L at Main depot: 20 needed, 12 on hand");
+  });
+
+  it("writes the packing list into the picked folder", async () => {
+    const b = backend(fixture(), (cmd, a) => {
+      if (cmd === "e2e_pick_file") return "/tmp/packing";
+      if (cmd === "export_packing") return [`${a.dir}/2026-03-02-packing.${a.format}`];
+      return null;
+    });
+    mount();
+    await screen.findByTestId("plan-review");
+    await fireEvent.click(screen.getByTestId("plan-packing"));
+    await screen.findByTestId("packing-dialog");
+    const csv = screen.getAllByTestId("packing-format").find((r) => (r as HTMLInputElement).value === "csv")!;
+    await fireEvent.click(csv);
+    await fireEvent.click(screen.getByTestId("packing-save"));
+    await screen.findByTestId("packing-written");
+    expect(b.calls.find((c) => c.cmd === "export_packing")?.args).toEqual({ planId: "p1", format: "csv", dir: "/tmp/packing" });
+    expect(screen.getByTestId("packing-dialog").textContent).toContain("/tmp/packing/2026-03-02-packing.csv");
   });
 
   it("plans a day with progress, and Esc cancels keeping the best so far", async () => {

@@ -73,7 +73,7 @@ export const en = {
   "field.consent.scope": "Consent scope",
   "field.status": "Status",
   "field.notes": "Notes",
-  "field.category": "Item",
+  "field.category": "Category",
   "field.quantity": "Quantity",
   "field.unit": "Unit",
   "field.urgency": "Urgency",

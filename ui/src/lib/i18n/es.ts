@@ -73,7 +73,7 @@ export const es: Messages = {
   "field.consent.scope": "Alcance del consentimiento",
   "field.status": "Estado",
   "field.notes": "Notas",
-  "field.category": "Artículo",
+  "field.category": "Categoría",
   "field.quantity": "Cantidad",
   "field.unit": "Unidad",
   "field.urgency": "Urgencia",

@@ -74,7 +74,7 @@ export const fr: Messages = {
   "field.consent.scope": "Portée du consentement",
   "field.status": "Statut",
   "field.notes": "Notes",
-  "field.category": "Article",
+  "field.category": "Catégorie",
   "field.quantity": "Quantité",
   "field.unit": "Unité",
   "field.urgency": "Urgence",

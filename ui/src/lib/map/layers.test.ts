@@ -77,7 +77,8 @@ describe("map layer logic", () => {
   it("derives a pin from a household's open needs only", () => {
     const need = (urgency: Need["urgency"], status: Need["status"]): Need => ({
       id: urgency + status, household_id: "h", category: "water", quantity: 1, unit: "L", urgency,
-      requested_at: "", wanted_by: null, status, notes: "", notes_for_driver: false, created_at: "", updated_at: "", updated_by: "",
+      requested_at: "", wanted_by: null, status, notes: "", notes_for_driver: false, item_id: null, item_name: null,
+      item_source: "none", item_quantity: null, item_unit: null, created_at: "", updated_at: "", updated_by: "",
     });
     const d = { household: { id: "h", lat: 1, lon: 2 }, needs: [need("critical", "delivered"), need("low", "open"), need("high", "open")] };
     expect(pinFromDetail(d as unknown as HouseholdDetail)).toEqual({ id: "h", lat: 1, lon: 2, urgency: "high", open_needs: 2 });

@@ -19,7 +19,7 @@ export const PLAN_CATEGORIES: Category[] = ["water", "food", "baby_supplies", "m
 export const OUTCOMES: StopOutcome[] = ["delivered", "partly", "nobody_home", "refused", "unsafe"];
 /** Why a need was left out, in the order the board lists them (most actionable first). */
 export const UNSERVED_REASONS = [
-  "removed", "not_enough_stock", "not_stocked", "no_cooler", "high_clearance", "no_capacity", "outside_every_shift",
+  "removed", "item_not_chosen", "unit_not_convertible", "not_enough_stock", "not_stocked", "no_cooler", "high_clearance", "no_capacity", "outside_every_shift",
   "unreachable", "not_chosen", "household_not_active",
 ] as const;
 export const VIOLATIONS = ["late", "over_capacity", "after_shift", "no_cooler", "not_stocked", "high_clearance", "unreachable"] as const;

@@ -1,6 +1,7 @@
 // A small plan view for the unit tests of the board's pure modules (two runs, one unserved need
 // removed by hand, one not chosen). The 64-bit fields arrive as JSON numbers at run time,
 // whatever ts-rs says (bigint): so they are numbers here too.
+import type { PlanLoad } from "../bindings/PlanLoad";
 import type { PlanNeed } from "../bindings/PlanNeed";
 import type { PlanRun } from "../bindings/PlanRun";
 import type { PlanStop } from "../bindings/PlanStop";
@@ -9,13 +10,23 @@ import type { PlanView } from "../bindings/PlanView";
 export function need(id: string, extra: Partial<PlanNeed> = {}): PlanNeed {
   return {
     need_id: id, household_id: `h-${id}`, category: "water", urgency: "normal", quantity: 6, unit: "L",
-    item_id: "i-water", item_name: "Water", cold_chain: false, ...extra,
+    item_id: "i-water", item_name: "Water", cold_chain: false, missing: null, ...extra,
   };
 }
 
-export function stop(id: string, lon: number, lat: number, extra: Partial<PlanStop> = {}): PlanStop {
+/** What a need is loaded as: by default 6 × Water (its own item, asked in its unit). */
+export function load(needId: string, extra: Partial<PlanLoad> = {}): PlanLoad {
   return {
-    id, lat, lon, label: `Stop ${id}`, address: `${id} Rue`, households: 1, needs: [need(`n-${id}`)], locked: false,
+    need_id: needId, item_id: "i-water", item_name: "Water", quantity: 6, unit: "bottle", substitute_for: null,
+    substitute_for_name: null, asked: null, kg: 6, litres: 6, cold_chain: false, delivered: null, ...extra,
+  };
+}
+
+/** A stop; its loads follow its needs (one each, as `load`) unless given. */
+export function stop(id: string, lon: number, lat: number, extra: Partial<PlanStop> = {}): PlanStop {
+  const needs = extra.needs ?? [need(`n-${id}`)];
+  return {
+    id, lat, lon, label: `Stop ${id}`, address: `${id} Rue`, households: 1, needs, loads: needs.map((n) => load(n.need_id)), locked: false,
     eta: "2026-03-02T09:30:00Z", load_after: [10, 5, 1], outcome: null, ...extra,
   };
 }

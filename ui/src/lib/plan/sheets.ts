@@ -5,12 +5,15 @@ import type { SheetLanguage } from "../bindings/SheetLanguage";
 import type { SheetPreview } from "../bindings/SheetPreview";
 import type { MessageKey } from "../i18n/en";
 import { catalogues, format } from "../i18n/index.svelte";
+import { number } from "./loads";
 
 export const SHEET_LANGUAGES: SheetLanguage[] = ["en", "es", "fr"];
 
-/** "3 × Rice 1 kg" for a catalogue item (what is loaded), "2 tarp shelter" otherwise (as the core). */
+/** As the core's `SheetItem::text`: "12 × Water 1.5 L (18 L)" for a catalogue item (what is
+ * loaded, with the note the core wrote in the sheets' language), "2 tarp shelter" otherwise. */
 export function itemText(item: SheetItem): string {
-  return item.catalogued ? `${item.quantity} × ${item.name}` : `${item.quantity} ${item.unit} ${item.name}`;
+  const q = number(item.quantity);
+  return item.catalogued ? `${q} × ${item.name}${item.note}` : `${q} ${item.unit} ${item.name}${item.note}`;
 }
 
 export type PreviewLineKind = "title" | "driver" | "stop" | "address" | "near" | "phone" | "access" | "note" | "flags" | "item" | "destroy";
