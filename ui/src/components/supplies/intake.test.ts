@@ -155,7 +155,7 @@ describe("need list", () => {
     ];
     render(NeedList, { detail: detail({ needs }), readOnly: false, onchanged: () => {} });
     const rows = screen.getAllByTestId("need");
-    expect(rows[0].querySelector("[data-testid=need-item]")?.textContent).toBe("12 × Water 1.5 L");
+    expect(rows[0].querySelector("[data-testid=need-item-line]")?.textContent).toBe("12 × Water 1.5 L");
     expect(rows[0].textContent).toContain("(18 L)");
     expect(rows[1].querySelector("[data-testid=need-by-default]")?.textContent).toBe("by default");
     expect(rows[1].textContent).not.toContain("(4 parcel)");
