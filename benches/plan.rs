@@ -1,4 +1,5 @@
-//! Planning a day at the operation's design size: `cargo bench -p aidmap --bench plan -- [SECONDS] [DRIVERS]`.
+//! Planning a day at the operation's design size:
+//! `cargo bench -p aidmap --bench plan -- [SECONDS] [DRIVERS] [ITEMS]`.
 //!
 //! A plain binary (no harness). It writes a demo operation of 100,000 households, keeps 2,000
 //! open needs (the rest delivered), gives the planning day DRIVERS shifts (default 200, copies
@@ -6,6 +7,12 @@
 //! into a problem, the search (SECONDS, default 10), the stock check and save, showing the plan,
 //! one hand edit (layout + view), re-optimising, and dispatching. Straight-line estimates (no
 //! region pack: the demo area's pack is only the Monaco fixture, see the region bench).
+//!
+//! The catalogue is filled up to ITEMS items (default 300) across the categories; each depot
+//! stocks about half of the added items, and a third of the open needs (not medicine) name one
+//! of them, so planning must check stock item by item. (The item part is plain SQL on columns
+//! every schema since 5 has, so the same bench runs against older releases for comparison; the
+//! needs name items only where the schema has `need.item_id`.)
 
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -18,6 +25,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let seconds: u32 = args.first().and_then(|a| a.parse().ok()).unwrap_or(10);
     let drivers: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(200);
+    let catalogue: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(300);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.aidmap");
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
@@ -59,12 +67,35 @@ fn main() {
         )
         .unwrap();
     }
+    let have: usize = conn.query_row("SELECT count(*) FROM item", [], |r| r.get::<_, i64>(0)).unwrap() as usize;
+    const CATEGORIES: [&str; 8] = ["water", "food", "baby_supplies", "hygiene", "cleaning", "fuel", "shelter", "other"];
+    for k in have..catalogue {
+        conn.execute(
+            "INSERT INTO item (id, name, category, unit, weight_kg, volume_l, cold_chain, low_threshold,
+                               created_at, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, 'unit', ?4, ?4, 0, NULL, 'bench', 'bench', 'bench')",
+            rusqlite::params![format!("bench-item-{k:04}"), format!("Bench item {k}"), CATEGORIES[k % 8], 0.5 + (k % 5) as f64],
+        )
+        .unwrap();
+    }
+    let named = conn.prepare("SELECT 1 FROM pragma_table_info('need') WHERE name = 'item_id'").unwrap().exists([]).unwrap();
+    if named {
+        conn.execute_batch(
+            "UPDATE need SET unit = 'unit', item_id = (SELECT i.id FROM item i WHERE i.category = need.category
+                 AND i.id LIKE 'bench-item-%' ORDER BY i.id LIMIT 1 OFFSET (need.rowid % 30))
+             WHERE status = 'open' AND rowid % 3 = 0 AND category NOT IN ('medicine');",
+        )
+        .unwrap();
+    }
+    // Every demo item at every depot; each added item at about half of them.
     conn.execute_batch(
         "INSERT INTO stock_movement (id, at, kind, site_id, item_id, quantity, reason, recorded_by)
          SELECT 'bench-' || s.id || '-' || i.id, '2026-11-25T00:00:00.000Z', 'received', s.id, i.id, 100000, 'bench', 'bench'
-         FROM site s, item i;",
+         FROM site s, item i
+         WHERE i.id NOT LIKE 'bench-item-%' OR (unicode(substr(s.id, -1)) + CAST(substr(i.id, 12) AS INTEGER)) % 2 = 0;",
     )
     .unwrap();
+    println!("catalogue: {} items{}", catalogue.max(have), if named { ", a third of the open needs name one" } else { "" });
     drop(conn);
 
     let mut store = aidmap::Store::open(&path, "bench").unwrap();

@@ -4,7 +4,10 @@
 //! also holds one road closure, added with sqlite3 in the shape the schema-4 app writes, since
 //! that release's CLI could not draw one. Version 6's holds a Spanish households sheet and a
 //! French volunteers sheet imported by its CLI, with rows waiting to be placed on the map.
-//! Version 7's holds a draft plan of supply runs made by its CLI's `plan`.)
+//! Version 7's holds a draft plan of supply runs made by its CLI's `plan`. Version 9's holds
+//! needs naming catalogue items and a dispatched plan with its stored loads and one outcome,
+//! made by its CLI's `demo`, `plan`, `plans dispatch` and `plans outcome`, with the plan as
+//! `plans show --json` printed it.)
 
 use aidmap::household::Household;
 use aidmap::need::Need;
@@ -49,6 +52,7 @@ fn upgrades_without_loss(version: u32) {
         n
     };
     let upgraded: Vec<Need> = store.needs(None).unwrap().into_iter().map(as_before).collect();
+    let needs: Vec<Need> = needs.into_iter().map(as_before).collect();
     assert_eq!(upgraded, needs, "every need, every field");
     assert_intact(&store);
 }
@@ -125,6 +129,22 @@ fn a_version_7_file_upgrades_without_loss_of_its_plan() {
     assert_eq!(view.runs.iter().map(|r| r.stops.len()).sum::<usize>(), 90, "every stop of every run");
     let households = store.households().unwrap();
     assert!(households.iter().all(|h| !h.notes_for_driver), "no note was written for drivers before schema 8");
+}
+
+#[test]
+fn a_version_9_file_keeps_its_needs_items_and_its_dispatched_plan_loads() {
+    // (Today the latest schema: this pins what it holds; the next schema upgrades it.)
+    upgrades_without_loss(9);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(9, dir.path()), INSTALLATION).unwrap();
+    let needs: Vec<Need> = expected("operation-v9.needs.json");
+    assert_eq!(store.needs(None).unwrap(), needs, "every need with its item, as this release wrote it");
+    let plan: serde_json::Value = expected("operation-v9.plan.json");
+    let id = plan["info"]["id"].as_str().unwrap();
+    let view = serde_json::to_value(store.plan_view(None, id).unwrap()).unwrap();
+    assert_eq!(view["runs"], plan["runs"], "every run, stop and load");
+    assert_eq!(view["unserved"], plan["unserved"]);
+    assert_eq!(view["info"]["status"], "dispatched");
 }
 
 /// The JSON of a list without the item fields schema 9 added (contents, medical), which older
