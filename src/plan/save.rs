@@ -96,7 +96,7 @@ fn route_cost(p: &Prepared, vehicle: usize, stops: &[usize]) -> Option<i64> {
 }
 
 /// The solution's placement after the stock check: stops are given stock most urgent first
-/// (then in run order), each need its item — or a substitute the catalogue allows — from what
+/// (then the longest waiting, then in run order), each need its item — or a substitute the catalogue allows — from what
 /// its run's depot still has; a stop its depot cannot supply at all is taken off and offered to
 /// the other runs whose depots still can, at the cheapest position that keeps the run within its
 /// rules (the search does not see quantities, only which depots stock what); what no run can
@@ -126,9 +126,12 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
     }
     let mut loads: Vec<Vec<Option<Choice>>> = p.stops.iter().map(|s| vec![None; s.needs.len()]).collect();
     let urgency = |s: usize| p.stops[s].needs.iter().map(|x| x.urgency).min();
+    // Of equally urgent stops, the one asked earliest first: short stock goes to those who
+    // have waited longest.
+    let asked = |s: usize| p.stops[s].needs.iter().map(|x| x.requested_at.as_str()).min().unwrap_or("");
     let mut order: Vec<usize> = (0..n).filter(|&s| on[s].is_some()).collect();
     // Locked stops take their stock first (they stay whatever the stock says).
-    order.sort_by_key(|&s| (p.problem.stops[s].vehicle.is_none(), urgency(s), on[s]));
+    order.sort_by_key(|&s| (p.problem.stops[s].vehicle.is_none(), urgency(s), asked(s), on[s]));
     let mut dropped = Vec::new();
     let mut short: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     for s in order {
@@ -157,8 +160,9 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
         }
         take(&mut available, &site, &loads[s].iter().flatten().collect::<Vec<_>>());
     }
-    // Offer each dropped stop, most urgent first, to the runs whose depots still supply it whole.
-    dropped.sort_by_key(|&s| urgency(s));
+    // Offer each dropped stop, most urgent (then longest waiting) first, to the runs whose
+    // depots still supply it whole.
+    dropped.sort_by_key(|&s| (urgency(s), asked(s)));
     for s in dropped {
         let mut best: Option<(i64, usize, usize, Vec<Choice>)> = None;
         let mut supplied = false;

@@ -81,6 +81,23 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
         (h.id, n.id)
     };
 
+    // The demo is short of insulin on purpose (the oldest requests get it first): a delivery
+    // arrived at every depot, recorded beside the open app as a second process may.
+    {
+        let mut store = Store::open(&data.path().join("demo.aidmap"), "e2e-writer").unwrap();
+        let insulin = store.items().unwrap().into_iter().find(|i| i.name == "Insulin cooler pack").unwrap().id;
+        for site in store.sites().unwrap() {
+            let change = aidmap::stock::StockChange::Receive {
+                site_id: site.id,
+                item_id: insulin.clone(),
+                quantity: 30.0,
+                expiry: None,
+                reason: "pharmacy delivery".into(),
+            };
+            store.change_stock(&change).unwrap();
+        }
+    }
+
     // Plan tomorrow.
     app.wait_css("[data-testid=open-planning]").await.click().await.unwrap();
     app.wait_css("[data-testid=plan-setup]").await;
