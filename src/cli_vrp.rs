@@ -129,7 +129,7 @@ pub fn plan(
         info.drive_s / 60,
         if info.estimated { " (straight-line estimates: no region pack)" } else { "" }
     )?;
-    for (i, run) in plan.runs.iter().filter(|r| !r.stops.is_empty()).enumerate() {
+    for (i, run) in plan.runs.iter().enumerate().filter(|(_, r)| !r.stops.is_empty()) {
         writeln!(
             out,
             "run {}: {} ({}) from {}, {} stops, {}–{}, {:.1} km, load {:.0} kg / {:.0} L / {:.0} parcels{}",

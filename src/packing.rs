@@ -207,7 +207,7 @@ pub fn write_pdf(list: &PackingList, language: SheetLanguage) -> Result<Vec<u8>>
             }
         }
         lines.push((String::new(), 8.0, false, 0.0));
-        lines.push((format!("{} ({})", d.site_name, w.to_load), 13.0, true, 0.0));
+        lines.push((w.to_load.to_string(), 13.0, true, 0.0));
         for l in &d.totals {
             lines.push((format!("{} × {} ({})", number(l.quantity), l.item_name, l.unit), 11.0, false, 12.0));
         }

@@ -58,6 +58,13 @@ fuzz_target!(|data: &[u8]| {
             assert!(refused.is_err(), "the store saved a need that fails validation ({e:?}): {input:?}");
             return;
         }
+        // The fuzz operation has an empty catalogue: a need naming an item is refused on that field.
+        if opt(&input.item_id).is_some() {
+            match store.add_need(household_id, &input) {
+                Err(aidmap::Error::Validation(f)) if f.iter().any(|f| f.field == "item_id") => return,
+                other => panic!("a need naming an unknown item must be refused on item_id: {other:?}\ninput: {input:?}"),
+            }
+        }
         let need = match store.add_need(household_id, &input) {
             Ok(n) => n,
             Err(e) => panic!("the store refused a valid need: {e:?}\ninput: {input:?}"),
@@ -78,6 +85,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(need.status, NeedStatus::Open);
         assert_eq!(need.notes, input.notes.trim());
         assert_eq!(need.notes_for_driver, input.notes_for_driver);
+        assert_eq!(need.item_source, aidmap::catalogue::ItemSource::None, "no item, no default: it waits");
 
         let detail = match store.household(household_id) {
             Ok(d) => d,

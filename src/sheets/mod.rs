@@ -200,12 +200,13 @@ pub fn from_view(
     let destroy_after = (day + chrono::Days::new(options.destroy_after_days.into())).to_string();
     let sites = store.sites()?;
     let mut sheets = Vec::new();
-    let mut number = 0;
-    for run in &view.runs {
+    // Runs keep the number the board gives them (their place in the plan), also when some
+    // have no stops: "run 5" on a sheet is run 5 on the board and in the packing list.
+    for (index, run) in view.runs.iter().enumerate() {
+        let number = index + 1;
         if run.stops.is_empty() {
             continue;
         }
-        number += 1;
         if run_id.is_some_and(|id| id != run.id) {
             continue;
         }

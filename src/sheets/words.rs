@@ -57,7 +57,7 @@ pub struct Words {
     pub open_in: &'static str,
     /// "— instead of Water 5 L": a substitute the catalogue allowed.
     pub instead_of: &'static str,
-    /// Packing lists: title, "to load", "kits to pack from".
+    /// Packing lists: title, the depot's total over its runs, kits to make up from components.
     pub packing: &'static str,
     pub to_load: &'static str,
     pub unpacked_kits: &'static str,
@@ -76,7 +76,7 @@ const EN: Words = Words {
     destroy_after: "Personal information: destroy this sheet after",
     instead_of: "instead of",
     packing: "Packing list",
-    to_load: "to load",
+    to_load: "All runs together",
     unpacked_kits: "not packed as kits: load their components",
     continued: "continued",
     phone: "Phone",
@@ -107,7 +107,7 @@ const ES: Words = Words {
     destroy_after: "Datos personales: destruya esta hoja después del",
     instead_of: "en lugar de",
     packing: "Lista de carga",
-    to_load: "a cargar",
+    to_load: "Todas las rutas juntas",
     unpacked_kits: "kits sin armar: cargar sus componentes",
     continued: "continuación",
     phone: "Teléfono",
@@ -148,7 +148,7 @@ const FR: Words = Words {
     destroy_after: "Données personnelles : détruire cette feuille après le",
     instead_of: "au lieu de",
     packing: "Liste de chargement",
-    to_load: "à charger",
+    to_load: "Toutes les tournées ensemble",
     unpacked_kits: "kits non préparés : charger leurs composants",
     continued: "suite",
     phone: "Téléphone",
