@@ -180,5 +180,22 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     assert_eq!((after.quantity, after.unit.as_str()), (1.0, "pack"), "the remainder stays open");
     assert!(!plan_state.is_empty());
     app.screenshot("plan-partly-recorded").await;
+
+    // Her panel: the open remainder, and where her need stands.
+    js_click(&app, "[data-testid=close-planning]").await;
+    app.wait_js("her need open again", "[...document.querySelectorAll('[data-testid=need]')].some(n => n.dataset.status === 'open')").await;
+    app.screenshot("household-need-states").await;
+
+    // The catalogue: its items, and the needs waiting for one (the demo's "other" requests).
+    js_click(&app, "[data-testid=tab-sites]").await;
+    app.wait_js("some wait for an item", "Number(document.querySelector('[data-testid=catalogue-button]')?.dataset.toMatch) > 0").await;
+    js_click(&app, "[data-testid=catalogue-button]").await;
+    app.wait_css("[data-testid=catalogue-tab-items]").await;
+    app.screenshot("catalogue-items").await;
+    js_click(&app, "[data-testid=catalogue-tab-groups]").await;
+    app.screenshot("catalogue-groups").await;
+    js_click(&app, "[data-testid=catalogue-tab-match]").await;
+    app.screenshot("catalogue-to-match").await;
+    js_click(&app, "[data-testid=catalogue-close]").await;
     app.quit().await;
 }
