@@ -184,6 +184,8 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     // Her panel: the open remainder, and where her need stands.
     js_click(&app, "[data-testid=close-planning]").await;
     app.wait_js("her need open again", "[...document.querySelectorAll('[data-testid=need]')].some(n => n.dataset.status === 'open')").await;
+    app.wait_js("the remainder shown", "(document.querySelector('[data-testid=need-item-line]')?.innerText ?? '').startsWith('1 ×')").await;
+    app.wait_js("its plan state shown", "!!document.querySelector('[data-testid=need-plan]')").await;
     app.screenshot("household-need-states").await;
 
     // The catalogue: its items, and the needs waiting for one (the demo's "other" requests).
