@@ -79,6 +79,11 @@ pub fn set_layout(tx: &Transaction<'_>, stamp: &Stamp, id: &str, layout: &PlanLa
 /// become assigned, and each substitution is recorded in the need's history.
 pub fn dispatch(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<usize> {
     let saved = draft(tx, id)?;
+    // A draft saved before needs named items (schema 8 and older) chose its items by category
+    // and quantity as typed: it is never dispatched as it is, only planned again.
+    if saved.needs.iter().any(|n| n.stop_id.is_some() && n.asked_quantity.is_none()) {
+        return Err(refused("plan", Rule::NotAllowed));
+    }
     let mut issue: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut assigned = 0;
     let mut substituted = 0;

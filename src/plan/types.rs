@@ -160,7 +160,7 @@ impl StopOutcome {
 pub struct Violation {
     /// `late` (after the stop's window), `over_capacity`, `after_shift` (back after the shift
     /// ends), `no_cooler`, `not_stocked` (the run's depot lacks the items), `high_clearance`,
-    /// `unreachable`.
+    /// `unreachable`, `replan` (a draft saved before needs named items: plan the day again).
     pub kind: String,
     /// The stop it concerns, if one.
     pub stop_id: Option<String>,

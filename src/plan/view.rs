@@ -162,6 +162,10 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
             if ctx.needs_high_clearance((stop.lat, stop.lon)) && run.skills & HIGH_CLEARANCE == 0 {
                 violations.push(Violation { kind: "high_clearance".into(), stop_id: Some(stop.id.clone()) });
             }
+            // A draft saved before schema 9 chose its items by category: it must be planned again.
+            if draft && rows.iter().any(|r| r.asked_quantity.is_none()) {
+                violations.push(Violation { kind: "replan".into(), stop_id: Some(stop.id.clone()) });
+            }
             // Only a draft is checked against stock: once dispatched, the loads have left.
             if draft && (loads.len() < pn.len() || loads.iter().any(|l| ctx.on_hand(&run.site_id, &l.item_id) <= 0.0)) {
                 violations.push(Violation { kind: "not_stocked".into(), stop_id: Some(stop.id.clone()) });

@@ -81,12 +81,15 @@ fn load_texts(view: &PlanView) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The plan's JSON without what dispatch legitimately changes: its status, and the stock on hand
-/// now (the loads have left the depots).
+/// The plan's JSON without what dispatch legitimately changes: its status, and each depot's
+/// stock on hand now (the loads have left the depots; what the plan takes stays).
 fn facts(view: &PlanView) -> serde_json::Value {
     let mut v = serde_json::to_value(view).unwrap();
     v["info"]["status"] = serde_json::Value::Null;
-    v["stock"] = serde_json::Value::Null;
+    for s in v["stock"].as_array_mut().unwrap() {
+        s["on_hand"] = serde_json::Value::Null;
+        s["reserved_elsewhere"] = serde_json::Value::Null;
+    }
     v
 }
 

@@ -127,6 +127,12 @@ fn a_version_7_file_upgrades_without_loss_of_its_plan() {
     assert_eq!(json(&plans), expected::<serde_json::Value>("operation-v7.plans.json"), "the plan, as listed");
     let view = store.plan_view(None, &plans[0].id).unwrap();
     assert_eq!(view.runs.iter().map(|r| r.stops.len()).sum::<usize>(), 90, "every stop of every run");
+    // Its items were chosen by category before schema 9: the board says to plan again, and it
+    // is never dispatched as it is.
+    assert!(view.runs.iter().flat_map(|r| &r.violations).any(|v| v.kind == "replan"));
+    assert!(!view.feasible);
+    let mut store = store;
+    assert!(store.dispatch_plan(&plans[0].id).is_err(), "an old draft is planned again, not dispatched");
     let households = store.households().unwrap();
     assert!(households.iter().all(|h| !h.notes_for_driver), "no note was written for drivers before schema 8");
 }

@@ -164,6 +164,7 @@ export const planEn = {
   "plan.violation.not_stocked": "The run's depot does not hold these items",
   "plan.violation.high_clearance": "Needs a high-clearance vehicle",
   "plan.violation.unreachable": "Cannot be reached by road",
+  "plan.violation.replan": "Planned before needs named their items: plan this day again",
   "plan.violation.at_stop": "stop {n}",
 
   "plan.unserved.title": "Not on any run",

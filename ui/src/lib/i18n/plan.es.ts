@@ -166,6 +166,7 @@ export const planEs: PlanMessages = {
   "plan.violation.not_stocked": "El depósito de la ruta no tiene estos artículos",
   "plan.violation.high_clearance": "Necesita un vehículo todoterreno",
   "plan.violation.unreachable": "No se puede llegar por carretera",
+  "plan.violation.replan": "Planificado antes de que las necesidades nombraran su artículo: vuelva a planificar este día",
   "plan.violation.at_stop": "parada {n}",
 
   "plan.unserved.title": "Fuera de todas las rutas",

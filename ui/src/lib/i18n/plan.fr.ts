@@ -166,6 +166,7 @@ export const planFr: PlanMessages = {
   "plan.violation.not_stocked": "Le dépôt de la tournée n’a pas ces articles",
   "plan.violation.high_clearance": "Demande un véhicule tout-terrain",
   "plan.violation.unreachable": "Inaccessible par la route",
+  "plan.violation.replan": "Planifié avant que les besoins nomment leur article : replanifiez cette journée",
   "plan.violation.at_stop": "arrêt {n}",
 
   "plan.unserved.title": "Sur aucune tournée",
