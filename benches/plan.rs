@@ -80,12 +80,23 @@ fn main() {
     }
     let named = conn.prepare("SELECT 1 FROM pragma_table_info('need') WHERE name = 'item_id'").unwrap().exists([]).unwrap();
     if named {
-        conn.execute_batch(
-            "UPDATE need SET unit = 'unit', item_id = (SELECT i.id FROM item i WHERE i.category = need.category
-                 AND i.id LIKE 'bench-item-%' ORDER BY i.id LIMIT 1 OFFSET (need.rowid % 30))
-             WHERE status = 'open' AND rowid % 3 = 0 AND category NOT IN ('medicine');",
-        )
-        .unwrap();
+        let mut of_category: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        let mut stmt = conn.prepare("SELECT id, category FROM item WHERE id LIKE 'bench-item-%' ORDER BY id").unwrap();
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap() {
+            let (id, category) = row.unwrap();
+            of_category.entry(category).or_default().push(id);
+        }
+        drop(stmt);
+        let mut stmt =
+            conn.prepare("SELECT id, category FROM need WHERE status = 'open' AND category <> 'medicine' ORDER BY id").unwrap();
+        let open: Vec<(String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        drop(stmt);
+        for (k, (id, category)) in open.iter().enumerate().filter(|(k, _)| k % 3 == 0) {
+            let Some(items) = of_category.get(category) else { continue };
+            let item = &items[k / 3 % items.len()];
+            conn.execute("UPDATE need SET item_id = ?2, unit = 'unit' WHERE id = ?1", [id, item]).unwrap();
+        }
     }
     // Every demo item at every depot; each added item at about half of them.
     conn.execute_batch(
