@@ -4,12 +4,16 @@
 -- what was handed over.
 --
 -- Nothing is guessed on upgrade: a need gets an item only when its category has a single item,
--- or its unit is exactly one item's unit (the Rust step after this file); the others use their
--- category's default once the coordinator sets one, or wait in the "to match" queue.
+-- or its unit is exactly one item's unit (the Rust step after this file), and never a medicine
+-- need (it must name its item); the others use their category's default once the coordinator
+-- sets one, or wait in the "to match" queue.
 
 ALTER TABLE item ADD COLUMN contents_amount REAL CHECK (contents_amount IS NULL OR contents_amount > 0);
 ALTER TABLE item ADD COLUMN contents_unit   TEXT NOT NULL DEFAULT '';  -- "L", "kg", "nappies", "family of 4, 3 days"
 ALTER TABLE item ADD COLUMN medical         INTEGER NOT NULL DEFAULT 0 CHECK (medical IN (0, 1));
+-- Medicine items of older files are medical until the coordinator says otherwise: never
+-- substituted, never a default.
+UPDATE item SET medical = 1 WHERE category = 'medicine';
 
 -- The item a need that names only its category is loaded as. Medicine has none (see the core).
 CREATE TABLE category_default (

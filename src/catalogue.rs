@@ -394,7 +394,8 @@ pub fn default_of(conn: &Connection, category: Category) -> Result<Option<String
 }
 
 /// Upgrade step of schema 9: a need gets an item only when its category has exactly one item,
-/// or its unit is exactly one item's unit (of its category). Nothing else is guessed.
+/// or its unit is exactly one item's unit (of its category); medicine needs never (they must
+/// name their item). Nothing else is guessed.
 pub fn assign_items_on_upgrade(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     let items = crate::item::list(tx)?;
     let needs: Vec<(String, Category, String)> = crate::rows::all(
@@ -405,7 +406,11 @@ pub fn assign_items_on_upgrade(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     )?;
     let mut stmt = tx.prepare("UPDATE need SET item_id = ?2 WHERE id = ?1")?;
     for (id, category, unit) in needs {
-        let of: Vec<&Item> = items.iter().filter(|i| i.category == category).collect();
+        // A medicine need names its item: someone who knows picks it, never a unit match.
+        if needs_named_item(category) {
+            continue;
+        }
+        let of: Vec<&Item> = items.iter().filter(|i| i.category == category && !i.medical).collect();
         let by_unit: Vec<&&Item> = of.iter().filter(|i| unit_key(&i.unit) == unit_key(&unit)).collect();
         let chosen = match (of.as_slice(), by_unit.as_slice()) {
             ([one], _) => Some(one.id.as_str()),

@@ -114,9 +114,10 @@ pub enum Error {
     /// A routing solution file that does not fit its instance.
     #[error("this routing solution cannot be read: {0}")]
     InvalidSolution(String),
-    /// A depot holds less than a plan's loads take (catalogue item and site names only).
-    #[error("not enough {item} at {site}: {wanted} needed, {on_hand} on hand; nothing was changed")]
-    NotEnoughStock { item: String, site: String, wanted: f64, on_hand: f64 },
+    /// A depot holds less than a plan's loads take: the catalogue item, the run (number) whose
+    /// depot it is, and the quantities — no site or personal name.
+    #[error("not enough {item} at the depot of run {run}: {wanted} needed, {on_hand} on hand; nothing was changed")]
+    NotEnoughStock { item: String, run: usize, wanted: f64, on_hand: f64 },
     #[error("cancelled; nothing was changed")]
     Cancelled,
     #[error("this operation is not encrypted")]

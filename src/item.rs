@@ -198,6 +198,15 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemIn
 pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<Item> {
     get(conn, id)?;
     save(conn, stamp, id, input)?;
+    // A default item that becomes medical or moves to another category stops being the default
+    // (needs naming only their category must not be loaded as medicine).
+    let cleared = conn.execute(
+        "DELETE FROM category_default WHERE item_id = ?1 AND (category <> ?2 OR ?3)",
+        params![id, input.category, input.medical],
+    )?;
+    if cleared > 0 {
+        audit::record(conn, stamp, AuditAction::Update, "category_default", &[id], "cleared: the item changed")?;
+    }
     audit::record(conn, stamp, AuditAction::Update, "item", &[id], "")?;
     get(conn, id)
 }

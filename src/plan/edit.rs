@@ -81,7 +81,10 @@ pub fn dispatch(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<usize> 
     let saved = draft(tx, id)?;
     // A draft saved before needs named items (schema 8 and older) chose its items by category
     // and quantity as typed: it is never dispatched as it is, only planned again.
-    if saved.needs.iter().any(|n| n.stop_id.is_some() && n.asked_quantity.is_none()) {
+    let on_run = |stop: &Option<String>| {
+        stop.as_deref().is_some_and(|s| saved.stops.iter().any(|x| x.id == s && x.run_id.is_some()))
+    };
+    if saved.needs.iter().any(|n| on_run(&n.stop_id) && n.asked_quantity.is_none()) {
         return Err(refused("plan", Rule::NotAllowed));
     }
     let mut issue: BTreeMap<(String, String), f64> = BTreeMap::new();
@@ -111,9 +114,11 @@ pub fn dispatch(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<usize> 
     for ((site_id, item_id), quantity) in issue {
         let on_hand = crate::stock::level(tx, &site_id, &item_id)?;
         if quantity > on_hand + 1e-9 {
+            // Named by the first run loading there (site names can name a person's garage).
+            let run = saved.runs.iter().position(|r| r.site_id == site_id).map_or(0, |k| k + 1);
             return Err(Error::NotEnoughStock {
                 item: crate::item::get(tx, &item_id)?.name,
-                site: crate::site::get(tx, &site_id)?.name,
+                run,
                 wanted: quantity,
                 on_hand,
             });
@@ -151,6 +156,10 @@ pub fn record_outcome(
     let run =
         stop.run_id.as_deref().and_then(|r| saved.runs.iter().find(|x| x.id == r)).ok_or(Error::NotFound("run"))?;
     let loads: Vec<&rows::NeedRow> = saved.needs_of(stop_id).collect();
+    // "Partly" says how much of each item was handed over; without amounts it says nothing.
+    if outcome == Some(StopOutcome::Partly) && delivered.is_empty() && loads.iter().any(|n| n.item_id.is_some()) {
+        return Err(refused("delivered", Rule::Required));
+    }
     for (item, q) in delivered {
         let carried: f64 = loads.iter().filter(|n| n.item_id.as_deref() == Some(item)).map(|n| n.quantity).sum();
         if !q.is_finite() || *q < 0.0 || *q > carried + 1e-9 || outcome != Some(StopOutcome::Partly) {
@@ -180,6 +189,15 @@ pub fn record_outcome(
             .map(|_| ())
             .map_err(|_| refused("stock", Rule::OutOfRange))
     };
+    // An outcome is corrected only while its needs have not moved on to a later plan: undoing
+    // it then would issue their items twice (and overwrite what that plan decided).
+    if stop.outcome.is_some() {
+        for n in &loads {
+            if rows::in_later_plan(tx, id, &n.need_id)? {
+                return Err(refused("outcome", Rule::NotAllowed));
+            }
+        }
+    }
     // 1. Undo the earlier outcome: returned items are issued again, needs back to assigned with
     //    their quantity as asked.
     if stop.outcome.is_some() {
@@ -234,6 +252,11 @@ pub fn record_outcome(
             }
             crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Open)?;
             if handed > 0.0 {
+                // Plans dispatched before schema 9 kept no "as asked": keep it now, so clearing
+                // this outcome restores the need exactly.
+                if n.asked_quantity.is_none() {
+                    rows::set_asked(tx, id, &n.need_id, need.quantity, &need.unit)?;
+                }
                 // The remainder, in the need's own item units (a substitute's share converted back).
                 let own_total = need.item_quantity.unwrap_or(n.quantity);
                 let remaining = (own_total * (n.quantity - handed) / n.quantity - 1e-9).ceil().max(1.0);

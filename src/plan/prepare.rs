@@ -153,6 +153,10 @@ pub struct Prepared {
     pub stops: Vec<StopDraft>,
     /// Needs left out before the search, with why (`household_not_active`).
     pub left_out: Vec<(Need, &'static str)>,
+    /// Re-optimising: needs of the saved plan taken off their stops (closed since, or without
+    /// an item now), with why; and stops left with no need, taken off their runs.
+    pub dropped: Vec<(String, &'static str)>,
+    pub emptied: Vec<String>,
     pub problem: Problem,
     pub estimated: bool,
     pub ctx: Context,
@@ -378,6 +382,8 @@ pub fn new_plan(store: &Store, region: Option<&RegionPack>, req: &PlanRequest) -
         runs,
         stops,
         left_out,
+        dropped: Vec::new(),
+        emptied: Vec::new(),
         problem,
         estimated,
         ctx,
@@ -476,18 +482,33 @@ pub fn saved_plan(
     let mut pins = HashMap::new();
     let mut stops = Vec::new();
     let current: HashMap<String, Need> = store.needs(None)?.into_iter().map(|n| (n.id.clone(), n)).collect();
+    let (mut dropped, mut emptied) = (Vec::new(), Vec::new());
     for s in &saved.stops {
         if s.run_id.as_deref().is_some_and(|r| locked_runs.contains(r)) {
             continue;
         }
-        let needs: Vec<Need> = saved
-            .needs
-            .iter()
-            .filter(|n| n.stop_id.as_deref() == Some(s.id.as_str()))
-            .filter_map(|n| current.get(&n.need_id).filter(|c| c.status == NeedStatus::Open).cloned())
-            .filter(|n| n.item_id.is_some() && n.item_quantity.is_some())
-            .collect();
+        // Needs closed since, or without an item now (a default cleared), leave the stop: they
+        // are not placed again with a load nobody checked.
+        let mut needs: Vec<Need> = Vec::new();
+        for row in saved.needs.iter().filter(|n| n.stop_id.as_deref() == Some(s.id.as_str())) {
+            let why = match current.get(&row.need_id) {
+                Some(c) if c.status != NeedStatus::Open => Some("removed"),
+                Some(c) if c.item_id.is_none() => Some("item_not_chosen"),
+                Some(c) if c.item_quantity.is_none() => Some("unit_not_convertible"),
+                Some(c) => {
+                    needs.push(c.clone());
+                    None
+                }
+                None => Some("removed"),
+            };
+            if let Some(why) = why {
+                dropped.push((row.need_id.clone(), why));
+            }
+        }
         if needs.is_empty() {
+            if s.run_id.is_some() {
+                emptied.push(s.id.clone());
+            }
             continue;
         }
         if s.locked {
@@ -508,6 +529,8 @@ pub fn saved_plan(
         runs,
         stops,
         left_out: Vec::new(),
+        dropped,
+        emptied,
         problem,
         estimated,
         ctx,

@@ -185,6 +185,32 @@ pub fn set_load(conn: &Connection, plan_id: &str, n: &NeedRow) -> Result<()> {
     Ok(())
 }
 
+/// Keeps the need as it was asked (plans saved before schema 9 did not).
+pub fn set_asked(conn: &Connection, plan_id: &str, need_id: &str, quantity: f64, unit: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE plan_need SET asked_quantity = ?3, asked_unit = ?4 WHERE plan_id = ?1 AND need_id = ?2")?
+        .execute(params![plan_id, need_id, quantity, unit])?;
+    Ok(())
+}
+
+/// The need is also in a plan made after `plan_id` that is not discarded.
+pub fn in_later_plan(conn: &Connection, plan_id: &str, need_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM plan_need n JOIN plan p ON p.id = n.plan_id, plan this
+                            WHERE this.id = ?1 AND n.need_id = ?2 AND p.id <> this.id
+                              AND p.status <> 'discarded' AND p.created_at > this.created_at)",
+        )?
+        .query_row(params![plan_id, need_id], |r| r.get(0))?)
+}
+
+/// Takes a need off its stop: not served, for `reason`, with no depot (re-optimising found it
+/// closed, or without an item).
+pub fn unplace_need(conn: &Connection, plan_id: &str, need_id: &str, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE plan_need SET stop_id = NULL, reason = ?3, site_id = NULL WHERE plan_id = ?1 AND need_id = ?2")?
+        .execute(params![plan_id, need_id, reason])?;
+    Ok(())
+}
+
 /// Records what was handed over of a need's load (None: the outcome was cleared).
 pub fn set_delivered(conn: &Connection, plan_id: &str, need_id: &str, delivered: Option<f64>) -> Result<()> {
     conn.prepare_cached("UPDATE plan_need SET delivered = ?3 WHERE plan_id = ?1 AND need_id = ?2")?

@@ -88,11 +88,47 @@ fn take(available: &mut Stock, site: &str, choices: &[&Choice]) {
     }
 }
 
-/// The route's driving time if it respects every rule (capacity, windows, shift, skills).
+/// The route's driving time if it respects every rule (skills and allowed runs, capacity,
+/// windows, shift end, roads), else None. One pass over the route, no allocation: the stock
+/// check tries every position of every run for each stop it re-offers, inside the write
+/// transaction (the full evaluator scans every stop of the problem each time — measured at
+/// minutes with hundreds of re-offered stops).
 fn route_cost(p: &Prepared, vehicle: usize, stops: &[usize]) -> Option<i64> {
-    let solution = Solution { routes: vec![crate::vrp::Route { vehicle, stops: stops.to_vec() }], unserved: vec![] };
-    let e = crate::vrp::evaluate::evaluate(&p.problem, &solution);
-    e.violations.iter().all(|v| v.starts_with("required stop ")).then_some(e.duration)
+    let pr = &p.problem;
+    let v = &pr.vehicles[vehicle];
+    let mut load = [0i64; 3];
+    for &s in stops {
+        let stop = &pr.stops[s];
+        if !stop.servable_by(vehicle, v) {
+            return None;
+        }
+        for (k, d) in stop.demand.iter().enumerate().take(3) {
+            load[k] += d;
+        }
+    }
+    if load.iter().zip(&v.capacity).any(|(l, c)| l > c) {
+        return None;
+    }
+    let (mut t, mut at, mut driving) = (v.shift.0, v.start, 0i64);
+    for &s in stops {
+        let stop = &pr.stops[s];
+        let leg = pr.duration(at, stop.location);
+        if leg >= crate::vrp::model::UNREACHABLE {
+            return None;
+        }
+        driving += leg;
+        let start = (t + leg).max(stop.tw.0);
+        if start > stop.tw.1 {
+            return None;
+        }
+        t = start + stop.service;
+        at = stop.location;
+    }
+    let back = pr.duration(at, v.end);
+    if back >= crate::vrp::model::UNREACHABLE || t + back > v.shift.1 {
+        return None;
+    }
+    Some(driving + back)
 }
 
 /// The solution's placement after the stock check: stops are given stock most urgent first
@@ -163,6 +199,8 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
     // Offer each dropped stop, most urgent (then longest waiting) first, to the runs whose
     // depots still supply it whole.
     dropped.sort_by_key(|&s| (urgency(s), asked(s)));
+    // Each run's cost as it stands, recomputed only when a stop is inserted into it.
+    let mut before_cost: HashMap<usize, Option<i64>> = HashMap::new();
     for s in dropped {
         let mut best: Option<(i64, usize, usize, Vec<Choice>)> = None;
         let mut supplied = false;
@@ -174,7 +212,8 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
                 continue;
             };
             supplied = true;
-            let Some(before) = route_cost(p, run, &routes[run]) else { continue };
+            let before = *before_cost.entry(run).or_insert_with(|| route_cost(p, run, &routes[run]));
+            let Some(before) = before else { continue };
             for pos in 0..=routes[run].len() {
                 let mut tried = routes[run].clone();
                 tried.insert(pos, s);
@@ -190,6 +229,7 @@ pub fn place(p: &Prepared, solution: &Solution, reserved: &HashMap<(String, Stri
                 take(&mut available, &p.runs[run].site_id, &choices.iter().collect::<Vec<_>>());
                 loads[s] = choices.into_iter().map(Some).collect();
                 routes[run].insert(pos, s);
+                before_cost.remove(&run);
                 on[s] = Some(run);
             }
             // A depot could still supply it, but no run has room or time for it.
@@ -362,6 +402,12 @@ pub fn write_again(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement:
             };
             rows::set_load(tx, id, &need_row(p, placement, s, k, home))?;
         }
+    }
+    for stop in &p.emptied {
+        rows::place_stop(tx, stop, None, 0, false)?;
+    }
+    for (need, why) in &p.dropped {
+        rows::unplace_need(tx, id, need, why)?;
     }
     rows::touch(tx, stamp, id)?;
     let served = placement.placed.iter().filter(|x| x.is_some()).count();

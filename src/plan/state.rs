@@ -67,7 +67,8 @@ fn sentence(s: &NeedPlanState) -> String {
 /// `only` limits it to some needs.
 pub fn of_needs(conn: &Connection, only: Option<&[String]>) -> Result<HashMap<String, NeedPlanState>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT n.need_id, p.id, p.day, p.status, r.position, r.driver, n.reason, i.name, n.quantity, i.unit,
+        "SELECT n.need_id, p.id, p.day, p.status, r.position, r.driver, n.reason, i.name, n.quantity,
+                CASE WHEN n.reason = 'unit_not_convertible' THEN n.asked_unit ELSE i.unit END,
                 sr.name,
                 n.missing, s.run_id IS NOT NULL
          FROM plan_need n JOIN plan p ON p.id = n.plan_id

@@ -301,3 +301,54 @@ fn drivers_with_one_first_name_get_distinct_sheet_names_and_phones_are_text_in_c
     assert_eq!(aidmap::sheets::driver_label("Cher"), "Cher");
     assert_eq!(aidmap::csv_safe::cell("+377 555 01 02"), "'+377 555 01 02");
 }
+
+#[test]
+fn partly_needs_amounts_and_an_outcome_is_not_corrected_once_its_needs_moved_on() {
+    let dir = tempdir();
+    let mut store = demo_store(dir.path(), 3, 60);
+    let view = plan(&mut store, &request(26));
+    store.dispatch_plan(&view.info.id).unwrap();
+    let stop = view.runs.iter().flat_map(|r| &r.stops).next().unwrap().clone();
+    let err = store.record_stop_outcome(&view.info.id, &stop.id, Some(StopOutcome::Partly)).unwrap_err();
+    assert!(matches!(&err, aidmap::Error::Validation(f) if f[0].field == "delivered"), "{err:?}");
+    // Nobody home: the needs are open again and planned the next day…
+    store.record_stop_outcome(&view.info.id, &stop.id, Some(StopOutcome::NobodyHome)).unwrap();
+    let movements = rows(&store, "stock_movement");
+    plan(&mut store, &request(27));
+    // …so correcting the first outcome would issue their items twice: refused, nothing moves.
+    let err = store.record_stop_outcome(&view.info.id, &stop.id, Some(StopOutcome::Delivered)).unwrap_err();
+    assert!(matches!(&err, aidmap::Error::Validation(f) if f[0].field == "outcome"), "{err:?}");
+    assert_eq!(rows(&store, "stock_movement"), movements);
+}
+
+#[test]
+fn re_optimising_after_a_default_is_cleared_takes_those_needs_off_the_runs() {
+    let dir = tempdir();
+    let mut store = demo_store(dir.path(), 3, 120);
+    let view = plan(&mut store, &request(26));
+    let water: Vec<String> = view
+        .runs
+        .iter()
+        .flat_map(|r| &r.stops)
+        .flat_map(|s| &s.needs)
+        .filter(|n| n.category == aidmap::vocab::Category::Water)
+        .map(|n| n.need_id.clone())
+        .collect();
+    assert!(!water.is_empty());
+    store.set_category_default(aidmap::vocab::Category::Water, None).unwrap();
+    let again = aidmap::plan::reoptimise(&mut store, None, &view.info.id, 5, 2, Some(30), &AtomicBool::new(false)).unwrap();
+    let on_runs: Vec<&str> = again.runs.iter().flat_map(|r| &r.stops).flat_map(|s| &s.needs).map(|n| n.need_id.as_str()).collect();
+    for id in &water {
+        let named = store.needs(None).unwrap().into_iter().find(|n| &n.id == id).unwrap().item_source;
+        if named == aidmap::catalogue::ItemSource::None {
+            assert!(!on_runs.contains(&id.as_str()), "a need without an item stays on no run");
+            let u = again.unserved.iter().find(|u| &u.need.need_id == id).expect("listed as not served");
+            assert_eq!(u.reason, "item_not_chosen");
+        }
+    }
+    assert!(again.runs.iter().flat_map(|r| &r.stops).all(|s| !s.needs.is_empty()), "no empty stop left on a run");
+    // Loads on runs are still exactly what was decided for each need still there.
+    for s in again.runs.iter().flat_map(|r| &r.stops) {
+        assert_eq!(s.loads.len(), s.needs.len());
+    }
+}

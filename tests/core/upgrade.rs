@@ -198,6 +198,8 @@ fn a_version_7_file_gets_items_for_its_needs_only_where_nothing_is_guessed() {
         assert_eq!(n.item_id, expected, "{} {} {}", n.quantity, n.unit, n.category.key());
         assert_eq!(n.item_source, if expected.is_some() { ItemSource::Named } else { ItemSource::None });
     }
+    // Medicine items of an older file are medical: never a default, never substituted.
+    assert!(items.iter().filter(|i| i.category.key() == "medicine").all(|i| i.medical));
     // Fuel asked in litres of a can whose contents an old catalogue never said: no conversion.
     assert!(needs.iter().filter(|n| n.category.key() == "fuel").all(|n| n.item_quantity.is_none()));
     assert!(needs.iter().filter(|n| n.unit == "parcel").all(|n| n.item_quantity == Some(n.quantity)));
