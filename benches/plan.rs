@@ -135,9 +135,14 @@ fn main() {
     );
     let t = Instant::now();
     let mut best = Vec::new();
-    let solution = aidmap::plan::search(&prepared, &cancel, &mut |p| best.push((p.elapsed_ms, p.best_cost))).unwrap();
+    let mut iterations = 0;
+    let solution = aidmap::plan::search(&prepared, &cancel, &mut |p| {
+        iterations = p.iterations;
+        best.push((p.elapsed_ms, p.best_cost))
+    })
+    .unwrap();
     println!(
-        "search: {:.1} s, {} stops served, {} unserved; best cost at 1 s {:?}, at the end {:?}",
+        "search: {:.1} s, {iterations} iterations, {} stops served, {} unserved; best cost at 1 s {:?}, at the end {:?}",
         t.elapsed().as_secs_f64(),
         solution.routes.iter().map(|r| r.stops.len()).sum::<usize>(),
         solution.unserved.len(),

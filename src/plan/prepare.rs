@@ -32,8 +32,9 @@ pub struct Context {
     pub households: HashMap<String, Household>,
     /// Polygons of active "high clearance only" closures.
     pub rough: Vec<Polygon<f64>>,
-    /// On hand per (site, item), from `stock`.
-    pub levels: HashMap<(String, String), f64>,
+    /// On hand per site, per item, from `stock` (looked up by `&str` without allocating: the
+    /// allowed runs of every stop ask it for every need and depot).
+    pub levels: HashMap<String, HashMap<String, f64>>,
 }
 
 impl Context {
@@ -55,8 +56,8 @@ impl Context {
             .collect();
         let levels = stock
             .iter()
-            .flat_map(|(site, rows): (&String, &Vec<StockRow>)| {
-                rows.iter().map(move |r| ((site.clone(), r.item.id.clone()), r.quantity))
+            .map(|(site, rows): (&String, &Vec<StockRow>)| {
+                (site.clone(), rows.iter().map(|r| (r.item.id.clone(), r.quantity)).collect())
             })
             .collect();
         Ok(Context {
@@ -85,7 +86,7 @@ impl Context {
 
     /// Quantity of `item` on hand at `site` (0 when it has none).
     pub fn on_hand(&self, site: &str, item: &str) -> f64 {
-        self.levels.get(&(site.to_string(), item.to_string())).copied().unwrap_or(0.0).max(0.0)
+        self.levels.get(site).and_then(|m| m.get(item)).copied().unwrap_or(0.0).max(0.0)
     }
 
     /// The depot has the need's item, or an allowed substitute, in stock at all.

@@ -36,8 +36,12 @@ pub struct Data {
     pub skilled: bool,
     /// Per client: the only vehicle allowed to serve it.
     pub pinned: Vec<Option<u32>>,
-    /// Per client: the vehicles allowed to serve it, as a bit set over vehicle indices.
-    pub allowed: Vec<Option<Vec<u64>>>,
+    /// Per client: the vehicles allowed to serve it, as a bit set over vehicle indices, `words`
+    /// u64 per client in one flat vector (no pointer chase in the hot checks); `restricted`
+    /// says which clients have such a list.
+    allowed: Vec<u64>,
+    words: usize,
+    restricted: Vec<bool>,
 }
 
 /// Neighbourhood size (PyVRP and HGS-CVRP use 20–40).
@@ -66,29 +70,26 @@ impl Data {
             })
             .collect();
         let words = p.vehicles.len().div_ceil(64).max(1);
-        let allowed: Vec<Option<Vec<u64>>> = p
+        // A list naming every vehicle restricts nothing.
+        let restricted: Vec<bool> = p
             .stops
             .iter()
-            .map(|s| {
-                s.allowed.as_ref().map(|list| {
-                    let mut bits = vec![0u64; words];
-                    for &v in list.iter().filter(|&&v| v < p.vehicles.len()) {
-                        bits[v / 64] |= 1 << (v % 64);
-                    }
-                    bits
-                })
-            })
+            .map(|s| s.allowed.as_ref().is_some_and(|l| (0..p.vehicles.len()).any(|v| !l.contains(&v))))
             .collect();
+        let mut allowed = vec![0u64; p.stops.len() * words];
+        for (i, s) in p.stops.iter().enumerate().filter(|(i, _)| restricted[*i]) {
+            for &v in s.allowed.iter().flatten().filter(|&&v| v < p.vehicles.len()) {
+                allowed[i * words + v / 64] |= 1 << (v % 64);
+            }
+        }
         // Vehicles are interchangeable only if the same stops allow them: a signature of which
         // restricted stops allow each vehicle joins the profile key.
         let signature = |v: usize| -> u64 {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            for (i, a) in allowed.iter().enumerate() {
-                if let Some(bits) = a {
-                    if bits[v / 64] >> (v % 64) & 1 == 1 {
-                        i.hash(&mut h);
-                    }
+            for i in (0..p.stops.len()).filter(|&i| restricted[i]) {
+                if allowed[i * words + v / 64] >> (v % 64) & 1 == 1 {
+                    i.hash(&mut h);
                 }
             }
             h.finish()
@@ -146,9 +147,11 @@ impl Data {
             vehicles,
             neighbours: vec![],
             active,
-            skilled: p.stops.iter().any(|s| s.skills != 0 || s.vehicle.is_some() || s.allowed.is_some()),
+            skilled: p.stops.iter().any(|s| s.skills != 0 || s.vehicle.is_some()) || restricted.iter().any(|&r| r),
             pinned: p.stops.iter().map(|s| s.vehicle.map(|v| v as u32)).collect(),
             allowed,
+            words,
+            restricted,
         };
         data.neighbours = data.granular(NEIGHBOURS);
         data
@@ -186,7 +189,7 @@ impl Data {
         let need = self.skills[client];
         need & self.vehicles[v].skills == need
             && self.pinned[client].is_none_or(|p| p as usize == v)
-            && self.allowed[client].as_ref().is_none_or(|bits| bits[v / 64] >> (v % 64) & 1 == 1)
+            && (!self.restricted[client] || self.allowed[client * self.words + v / 64] >> (v % 64) & 1 == 1)
     }
 
     /// Proximity of `j` following `i` (Vidal et al. 2013): the travel cost plus the waiting and
