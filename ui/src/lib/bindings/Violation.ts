@@ -7,7 +7,7 @@ export type Violation = {
 /**
  * `late` (after the stop's window), `over_capacity`, `after_shift` (back after the shift
  * ends), `no_cooler`, `not_stocked` (the run's depot lacks the items), `high_clearance`,
- * `unreachable`.
+ * `unreachable`, `replan` (a draft saved before needs named items: plan the day again).
  */
 kind: string, 
 /**
