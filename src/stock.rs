@@ -70,18 +70,31 @@ fn is_zero(x: &f64) -> bool {
     *x == 0.0
 }
 
-/// Open needs of one category against the stock of that category across active sites.
+/// Open needs of one category against stock across active sites, item by item: each item the
+/// needs ask for (named or by default), in its own units, against what the sites hold of it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Shortage {
     pub category: Category,
     pub open_needs: u32,
     pub households: u32,
-    /// Sum of the open needs' quantities (in their own units).
-    pub requested: f64,
-    /// Sum of the category's items on hand across active sites (in their units).
-    pub on_hand: f64,
+    /// Open needs with no item yet, or whose unit does not convert to theirs: not counted
+    /// below (they wait in the catalogue's "to match" queue).
+    pub waiting: u32,
+    pub items: Vec<ItemShortage>,
+    /// Some item is asked for more than the sites hold (substitutes aside).
     pub short: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ItemShortage {
+    pub item_id: String,
+    pub item_name: String,
+    pub unit: String,
+    /// The open needs' quantities in this item's units.
+    pub requested: f64,
+    pub on_hand: f64,
 }
 
 fn positive(c: &mut Checker, field: &str, q: f64) {
@@ -393,24 +406,60 @@ pub fn sum_of_movements(conn: &Connection, site_id: &str, item_id: &str) -> Resu
 
 /// What is short: open needs by category against stock on hand across active sites.
 pub fn shortages(conn: &Connection) -> Result<Vec<Shortage>> {
+    let needs: Vec<crate::need::Need> = crate::need::list(conn, Some(crate::vocab::NeedStatus::Open))?;
+    let active: std::collections::HashSet<String> = crate::rows::all(
+        conn,
+        "SELECT id FROM household WHERE status = 'active' AND purged_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?
+    .into_iter()
+    .collect();
+    let held: std::collections::HashMap<String, f64> = crate::rows::all(
+        conn,
+        "SELECT l.item_id, sum(l.quantity) FROM stock_level l JOIN site s ON s.id = l.site_id
+         WHERE s.active = 1 GROUP BY l.item_id",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?
+    .into_iter()
+    .collect();
+    let items = crate::item::list(conn)?;
     let mut out = Vec::new();
     for &category in Category::ALL {
-        let (open_needs, households, requested): (u32, u32, f64) = conn.query_row(
-            "SELECT count(*), count(DISTINCT n.household_id), coalesce(sum(n.quantity), 0)
-             FROM need n JOIN household h ON h.id = n.household_id
-             WHERE n.status = 'open' AND n.category = ?1 AND h.status = 'active' AND h.purged_at IS NULL",
-            [category],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        let on_hand: f64 = conn.query_row(
-            "SELECT coalesce(sum(l.quantity), 0) FROM stock_level l
-             JOIN item i ON i.id = l.item_id JOIN site s ON s.id = l.site_id
-             WHERE i.category = ?1 AND s.active = 1",
-            [category],
-            |r| r.get(0),
-        )?;
-        if open_needs > 0 || on_hand > 0.0 {
-            out.push(Shortage { category, open_needs, households, requested, on_hand, short: on_hand < requested });
+        let of: Vec<&crate::need::Need> =
+            needs.iter().filter(|n| n.category == category && active.contains(&n.household_id)).collect();
+        let households = of.iter().map(|n| n.household_id.as_str()).collect::<std::collections::HashSet<_>>().len();
+        let mut rows: Vec<ItemShortage> = Vec::new();
+        let mut waiting = 0;
+        for n in &of {
+            let (Some(item), Some(q)) = (n.item_id.as_deref(), n.item_quantity) else {
+                waiting += 1;
+                continue;
+            };
+            match rows.iter_mut().find(|r| r.item_id == item) {
+                Some(r) => r.requested += q,
+                None => rows.push(ItemShortage {
+                    item_id: item.to_string(),
+                    item_name: n.item_name.clone().unwrap_or_default(),
+                    unit: n.item_unit.clone().unwrap_or_default(),
+                    requested: q,
+                    on_hand: held.get(item).copied().unwrap_or(0.0),
+                }),
+            }
+        }
+        rows.sort_by(|a, b| a.item_name.cmp(&b.item_name));
+        let stocked = items.iter().any(|i| i.category == category && held.get(&i.id).is_some_and(|q| *q > 0.0));
+        if !of.is_empty() || stocked {
+            let short = rows.iter().any(|r| r.on_hand + 1e-9 < r.requested);
+            out.push(Shortage {
+                category,
+                open_needs: of.len() as u32,
+                households: households as u32,
+                waiting,
+                items: rows,
+                short,
+            });
         }
     }
     Ok(out)

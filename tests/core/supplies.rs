@@ -185,12 +185,17 @@ fn what_is_short_compares_open_needs_with_stock_on_hand() {
     store.add_need(&h.id, &NeedInput::new(Category::Medicine, 1.0, "box", Urgency::Critical)).unwrap();
     let short = store.shortages().unwrap();
     let get = |c: Category| short.iter().find(|s| s.category == c).unwrap().clone();
-    assert_eq!(
-        (get(Category::Water).requested, get(Category::Water).on_hand, get(Category::Water).short),
-        (12.0, 6.0, true)
-    );
-    assert!(!get(Category::Food).short);
+    // Water names no item and has no default: it waits, and counts in no item's total.
+    assert_eq!((get(Category::Water).waiting, get(Category::Water).items.len()), (1, 0));
+    store.set_category_default(Category::Water, Some(&water)).unwrap();
+    store.set_category_default(Category::Food, Some(&rice.id)).unwrap();
+    let short = store.shortages().unwrap();
+    let get = |c: Category| short.iter().find(|s| s.category == c).unwrap().clone();
+    let w = get(Category::Water);
+    assert_eq!((w.items[0].requested, w.items[0].on_hand, w.short, w.waiting), (12.0, 6.0, true, 0));
+    // 5 kg of food is not 5 bags of rice unless the rice says it holds 1 kg: it waits.
+    assert_eq!((get(Category::Food).waiting, get(Category::Food).short), (1, false));
     let medicine = get(Category::Medicine);
-    assert_eq!((medicine.open_needs, medicine.households, medicine.on_hand, medicine.short), (1, 1, 0.0, true));
+    assert_eq!((medicine.open_needs, medicine.households, medicine.waiting, medicine.short), (1, 1, 1, false));
     assert!(short.iter().all(|s| s.category != Category::Fuel), "categories with neither are left out");
 }

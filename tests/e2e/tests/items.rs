@@ -199,5 +199,32 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     js_click(&app, "[data-testid=catalogue-tab-match]").await;
     app.screenshot("catalogue-to-match").await;
     js_click(&app, "[data-testid=catalogue-close]").await;
+
+    // Packers make up food parcels from rice, pasta and cans at the warehouse.
+    app.wait_js("sites listed", "[...document.querySelectorAll('[data-testid=site-row]')].some(r => r.innerText.includes('Port Hercule'))").await;
+    js(&app, "[...document.querySelectorAll('[data-testid=site-row]')].find(r => r.innerText.includes('Port Hercule')).click(); return true;").await;
+    js_click(&app, "[data-testid=stock-pack_kits]").await;
+    app.wait_css("[data-testid=kit-components]").await;
+    let parcel = {
+        let store = open_db(data.path());
+        store.items().unwrap().into_iter().find(|i| i.name.starts_with("Food parcel")).unwrap().id
+    };
+    js(&app, &format!(
+        "const e = document.querySelector('[data-testid=stock-item]'); e.value = '{parcel}'; e.dispatchEvent(new Event('change', {{bubbles: true}})); return true;"
+    ))
+    .await;
+    set_value(&app, "[data-testid=stock-quantity]", "2").await;
+    app.screenshot("pack-kits").await;
+    let before = {
+        let store = open_db(data.path());
+        let site = store.sites().unwrap().into_iter().find(|s| s.name.starts_with("Port Hercule")).unwrap();
+        store.stock(&site.id).unwrap().iter().find(|r| r.item.id == parcel).map_or(0.0, |r| r.quantity)
+    };
+    js_click(&app, "[data-testid=stock-save]").await;
+    app.wait_js("packed", "(document.querySelector('[data-testid=stock-history]')?.innerText ?? '').includes('Food parcel')").await;
+    let store = open_db(data.path());
+    let site = store.sites().unwrap().into_iter().find(|s| s.name.starts_with("Port Hercule")).unwrap();
+    let after = store.stock(&site.id).unwrap().iter().find(|r| r.item.id == parcel).map_or(0.0, |r| r.quantity);
+    assert_eq!(after, before + 2.0, "two parcels packed from their components");
     app.quit().await;
 }
