@@ -141,6 +141,22 @@ async fn volunteers_by_role_day_view_and_a_new_shift() {
     )
     .await;
     app.screenshot("volunteer-panel").await;
+
+    // Removing a shift asks first, in the app's own dialog: Cancel keeps it. (The new shift is
+    // the latest, listed last.)
+    let count = |n: usize| format!("document.querySelectorAll('[data-testid=shift]').length === {n}");
+    let remove_last = "const b = [...document.querySelectorAll('[data-testid=shift-remove]')].pop(); b.scrollIntoView({block: 'center'}); b.click(); return true;";
+    app.client.execute(remove_last, vec![]).await.unwrap();
+    app.wait_js("the question shown", "document.querySelector('[data-testid=confirm-shift-remove-dialog]')?.open === true").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("shift-remove-question").await;
+    app.client
+        .execute("[...document.querySelectorAll('[data-testid=confirm-shift-remove-dialog] button')].find(b => b.dataset.testid !== 'confirm-shift-remove').click(); return true;", vec![])
+        .await
+        .unwrap();
+    app.wait_js("the question gone", "!document.querySelector('[data-testid=confirm-shift-remove-dialog]')").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.wait_js("cancel kept the shift", &count(shifts_before + 1)).await;
     app.quit().await;
 
     let store = aidmap::Store::open_with(&data.path().join("demo.aidmap"), "e2e", aidmap::OpenMode::ReadOnly).unwrap();
