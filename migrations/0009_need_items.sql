@@ -64,6 +64,10 @@ ALTER TABLE plan_need ADD COLUMN asked_unit TEXT;
 ALTER TABLE plan_need ADD COLUMN delivered REAL;
 ALTER TABLE plan_need ADD COLUMN missing REAL;
 
+-- A merge folds identical open needs of the two households into one (same item): what each
+-- was before, so Undo restores both exactly. JSON: [{"kept": Need, "merged": Need}].
+ALTER TABLE merge_record ADD COLUMN folded_needs TEXT NOT NULL DEFAULT '[]';
+
 -- Loads of plans saved before this version: the depot is their run's.
 UPDATE plan_need SET site_id = (SELECT r.site_id FROM plan_stop s JOIN plan_run r ON r.id = s.run_id
                                  WHERE s.id = plan_need.stop_id)

@@ -115,6 +115,24 @@ fn combined(kept: &Household, other: &Household, take: &[String]) -> HouseholdIn
     out
 }
 
+/// Pairs (kept household's need, merged household's need) of open needs for the same item, each
+/// need in one pair at most.
+fn identical_open_needs(mine: &[crate::need::Need], theirs: &[crate::need::Need]) -> Vec<(crate::need::Need, crate::need::Need)> {
+    use crate::vocab::NeedStatus::Open;
+    let mut used: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for t in theirs.iter().filter(|t| t.status == Open && t.item_id.is_some() && t.item_quantity.is_some()) {
+        let twin = mine.iter().find(|m| {
+            m.status == Open && m.item_id == t.item_id && m.item_quantity.is_some() && !used.contains(&m.id.as_str())
+        });
+        if let Some(m) = twin {
+            used.push(&m.id);
+            out.push((m.clone(), t.clone()));
+        }
+    }
+    out
+}
+
 pub fn merge(conn: &Connection, stamp: &Stamp, req: &MergeRequest) -> Result<MergeRecord> {
     if req.kept_id == req.merged_id || req.take.iter().any(|f| !FIELDS.contains(&f.as_str())) {
         return Err(Error::Validation(vec![FieldError { field: "take".into(), rule: Rule::NotAllowed }]));
@@ -122,16 +140,35 @@ pub fn merge(conn: &Connection, stamp: &Stamp, req: &MergeRequest) -> Result<Mer
     let kept = household::get(conn, &req.kept_id)?;
     let other = household::get(conn, &req.merged_id)?;
     household::update(conn, stamp, &kept.id, &combined(&kept, &other, &req.take))?;
-    let moved: Vec<String> = crate::need::for_household(conn, &other.id)?.into_iter().map(|n| n.id).collect();
+    let theirs = crate::need::for_household(conn, &other.id)?;
+    let folds = identical_open_needs(&crate::need::for_household(conn, &kept.id)?, &theirs);
+    let moved: Vec<String> = theirs.into_iter().map(|n| n.id).collect();
     conn.execute(
         "UPDATE need SET household_id = ?1, updated_at = ?3, updated_by = ?4 WHERE household_id = ?2",
         params![kept.id, other.id, stamp.now, stamp.by],
     )?;
+    // Identical open needs become one: the kept household's need takes the larger quantity and
+    // the more urgent urgency; the other is cancelled (so nobody gets "1 × Rice" twice).
+    for (mine, theirs) in &folds {
+        let (q, unit) = if theirs.item_quantity > mine.item_quantity {
+            (theirs.quantity, theirs.unit.as_str())
+        } else {
+            (mine.quantity, mine.unit.as_str())
+        };
+        conn.execute(
+            "UPDATE need SET quantity = ?2, unit = ?3, urgency = ?4, updated_at = ?5, updated_by = ?6 WHERE id = ?1",
+            params![mine.id, q, unit, mine.urgency.min(theirs.urgency), stamp.now, stamp.by],
+        )?;
+        crate::need::set_status(conn, stamp, &theirs.id, crate::vocab::NeedStatus::Cancelled)?;
+    }
+    let folded: Vec<serde_json::Value> =
+        folds.iter().map(|(k, m)| serde_json::json!({ "kept": k, "merged": m })).collect();
     conn.execute("DELETE FROM household WHERE id = ?1", [&other.id])?;
     let id = crate::ids::new_id();
     conn.execute(
-        "INSERT INTO merge_record (id, at, kept_id, merged_id, kept_before, merged_row, moved_needs, fields, recorded_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO merge_record (id, at, kept_id, merged_id, kept_before, merged_row, moved_needs, fields, recorded_by,
+                                   folded_needs)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             id,
             stamp.now,
@@ -141,21 +178,27 @@ pub fn merge(conn: &Connection, stamp: &Stamp, req: &MergeRequest) -> Result<Mer
             serde_json::to_string(&other)?,
             serde_json::to_string(&moved)?,
             serde_json::to_string(&req.take)?,
-            stamp.operator
+            stamp.operator,
+            serde_json::to_string(&folded)?
         ],
     )?;
-    let detail = format!("fields taken: {}; needs moved: {}", req.take.join(", "), moved.len());
+    let detail = format!(
+        "fields taken: {}; needs moved: {}; identical open needs made one: {}",
+        req.take.join(", "),
+        moved.len(),
+        folds.len()
+    );
     audit::record(conn, stamp, AuditAction::Merge, "household", &[&kept.id, &other.id, &id], &detail)?;
     get(conn, &id)
 }
 
 /// Puts both records back as they were before the merge `id`.
 pub fn undo(conn: &Connection, stamp: &Stamp, id: &str) -> Result<MergeRecord> {
-    let (kept_before, merged_row, moved, undone): (String, String, String, Option<String>) = conn
+    let (kept_before, merged_row, moved, undone, folded): (String, String, String, Option<String>, String) = conn
         .query_row(
-            "SELECT kept_before, merged_row, moved_needs, undone_at FROM merge_record WHERE id = ?1",
+            "SELECT kept_before, merged_row, moved_needs, undone_at, folded_needs FROM merge_record WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?
         .ok_or(Error::NotFound("merge"))?;
@@ -173,6 +216,18 @@ pub fn undo(conn: &Connection, stamp: &Stamp, id: &str) -> Result<MergeRecord> {
     )?;
     for need in &moved {
         conn.execute("UPDATE need SET household_id = ?1 WHERE id = ?2", params![other.id, need])?;
+    }
+    // The needs made one: both exactly as they were.
+    let folded: Vec<serde_json::Value> = serde_json::from_str(&folded)?;
+    for f in &folded {
+        for (key, home) in [("kept", &kept.id), ("merged", &other.id)] {
+            let n: crate::need::Need = serde_json::from_value(f[key].clone())?;
+            conn.execute(
+                "UPDATE need SET household_id = ?2, quantity = ?3, unit = ?4, urgency = ?5, status = ?6,
+                                 updated_at = ?7, updated_by = ?8 WHERE id = ?1",
+                params![n.id, home, n.quantity, n.unit, n.urgency, n.status, n.updated_at, n.updated_by],
+            )?;
+        }
     }
     conn.execute("UPDATE merge_record SET undone_at = ?2 WHERE id = ?1", params![id, stamp.now])?;
     audit::record(conn, stamp, AuditAction::Merge, "household", &[&kept.id, &other.id, id], "merge undone")?;
