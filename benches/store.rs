@@ -69,10 +69,13 @@ fn main() {
     let street = sample.address.split(',').next().unwrap();
     let address = street.split_whitespace().filter(|w| w.chars().count() >= 5).last().unwrap_or(street).to_string();
 
+    // A typo no household has as typed: the search falls back to edit distance.
+    let typo = format!("{}q", &address[..address.len() - 1]);
     for (label, query) in [
         ("name", name.as_str()),
         ("phone", phone.as_str()),
         ("address", address.as_str()),
+        ("address with a typo", typo.as_str()),
         ("first page, empty query", ""),
     ] {
         let total = store.search_households(query, PAGE, 0).unwrap().total;

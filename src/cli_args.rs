@@ -40,7 +40,7 @@ pub(crate) enum Command {
     /// Households of an operation.
     Households {
         #[command(subcommand)]
-        action: ListAction,
+        action: HouseholdsAction,
     },
     /// Supply sites of an operation, with their stock (JSON: per item).
     Sites {
@@ -274,6 +274,33 @@ pub(crate) enum PlansAction {
         /// What was handed over of an item (partly), ITEM=QTY with the item's name or id; repeatable.
         #[arg(long)]
         delivered: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum HouseholdsAction {
+    List {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Only the households the app's list finds for this text (name, phone or address).
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Merge two records of one household, as the duplicates dialog does (audited, undoable in
+    /// the app): the kept one takes the --take fields of the other, the other's needs move over
+    /// and identical open needs become one.
+    Merge {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        keep: String,
+        #[arg(long)]
+        merge: String,
+        /// Fields to take from the merged record, comma-separated (name, address, all_phones…).
+        #[arg(long, value_delimiter = ',')]
+        take: Vec<String>,
     },
 }
 

@@ -119,9 +119,22 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             let how = if store.encrypted() { "encrypted" } else { "not encrypted: no passphrase given" };
             writeln!(out, "created {} ({how})", file.display())?;
         }
-        Command::Households { action: ListAction::List { db, format } } => {
+        Command::Households { action: HouseholdsAction::Merge { db, keep, merge, take } } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            let request = aidmap::merge::MergeRequest { kept_id: keep, merged_id: merge, take };
+            let record = store.merge_households(&request)?;
+            writeln!(out, "merged {} into {} (merge {})", record.merged_id, record.kept_id, record.id)?;
+        }
+        Command::Households { action: HouseholdsAction::List { db, format, search } } => {
             let mut store = ctx.open_for_export(&db)?;
-            let households = store.households()?;
+            let households = match search {
+                None => store.households()?,
+                Some(text) => {
+                    let page = store.search_households(&text, 10_000, 0)?;
+                    let ids: std::collections::HashSet<String> = page.items.into_iter().map(|h| h.id).collect();
+                    store.households()?.into_iter().filter(|h| ids.contains(&h.id)).collect()
+                }
+            };
             // Recorded before anything is printed: no unrecorded export.
             audit_export(&mut store, "household", "households list", households.len())?;
             match format {

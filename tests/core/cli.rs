@@ -363,3 +363,23 @@ fn needs_add_items_list_plans_show_dispatch_outcome_and_packing() {
     let text = std::fs::read_to_string(out.trim()).unwrap();
     assert!(text.starts_with("depot,run,driver,vehicle,item,unit,quantity,cold_chain"));
 }
+
+#[test]
+fn households_list_search_and_merge_from_the_command_line() {
+    let fx = Fixture::new();
+    let all = json_rows(&success(&fx.run_on_db(&["households", "list"])));
+    let street = all[0]["address"].as_str().unwrap().split(',').next().unwrap().to_string();
+    let word = street.split_whitespace().filter(|w| w.chars().count() >= 6).last().unwrap_or(&street).to_string();
+    let typo = format!("{}q", &word[..word.len() - 1]);
+    let found = json_rows(&success(&fx.run_on_db(&["households", "list", "--search", &typo])));
+    assert!(found.iter().any(|h| h["id"] == all[0]["id"]), "{typo:?} finds {street:?}");
+    assert!(found.len() < all.len());
+
+    let (keep, merge) = (all[0]["id"].as_str().unwrap(), all[1]["id"].as_str().unwrap());
+    let out = success(&fx.run_on_db(&["households", "merge", "--keep", keep, "--merge", merge, "--take", "all_phones"]));
+    assert!(out.starts_with(&format!("merged {merge} into {keep}")), "{out}");
+    let after = json_rows(&success(&fx.run_on_db(&["households", "list"])));
+    assert_eq!(after.len(), all.len() - 1);
+    let line = failure(&fx.run_on_db(&["households", "merge", "--keep", keep, "--merge", keep]));
+    assert!(line.contains("take") || line.contains("invalid"), "{line}");
+}

@@ -278,3 +278,27 @@ fn rows_carry_exact_timestamps_and_author() {
     assert_eq!(edited.updated_at, "2026-11-27T12:00:00.000Z");
     assert_eq!(edited.created_at, created.created_at);
 }
+
+#[test]
+fn the_list_search_tolerates_a_typo_and_a_missing_accent() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let mut input = alice();
+    input.name = "Ilse Baumann".into();
+    input.address = "14 Rue Grimaldi".into();
+    store.create_household(&input).unwrap();
+    input.name = "Chloé Martin".into();
+    input.address = "3 Boulevard des Moulins".into();
+    input.phones = vec!["+377 93 50 12 34".into()];
+    store.create_household(&input).unwrap();
+    let names = |q: &str| -> Vec<String> {
+        store.search_households(q, 10, 0).unwrap().items.into_iter().map(|h| h.name).collect()
+    };
+    assert_eq!(names("Grimaldy"), ["Ilse Baumann"], "one letter off");
+    assert_eq!(names("baumann"), ["Ilse Baumann"]);
+    assert_eq!(names("Bauman"), ["Ilse Baumann"], "a letter missing");
+    assert_eq!(names("chloe"), ["Chloé Martin"], "no accent");
+    assert_eq!(names("Mouluns"), ["Chloé Martin"]);
+    assert_eq!(names("50 12"), ["Chloé Martin"], "a partial phone number");
+    assert!(names("Zzyzx").is_empty(), "nothing close: nothing");
+}
