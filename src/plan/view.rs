@@ -18,6 +18,9 @@ use crate::need::Need;
 use crate::region::RegionPack;
 use crate::Store;
 
+/// A stop farther than this from the nearest road node is flagged `far_from_road`.
+pub const FAR_FROM_ROAD_M: f64 = 200.0;
+
 struct Leg {
     duration: f64,
     distance: f64,
@@ -161,6 +164,16 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
             }
             if ctx.needs_high_clearance((stop.lat, stop.lon)) && run.skills & HIGH_CLEARANCE == 0 {
                 violations.push(Violation { kind: "high_clearance".into(), stop_id: Some(stop.id.clone()) });
+            }
+            // Far from every road of the pack: the route ends short of the door (never silent).
+            if let Some(snap) = region.and_then(|r| r.router()).and_then(|r| r.snap(stop.lat, stop.lon)) {
+                if snap.distance_m > FAR_FROM_ROAD_M {
+                    violations.push(Violation { kind: "far_from_road".into(), stop_id: Some(stop.id.clone()) });
+                }
+            }
+            // An item with no weight and no volume makes the load look lighter than it is.
+            if loads.iter().any(|l| ctx.item(Some(&l.item_id)).is_some_and(|i| i.weight_kg == 0.0 && i.volume_l == 0.0)) {
+                violations.push(Violation { kind: "weight_unknown".into(), stop_id: Some(stop.id.clone()) });
             }
             // A draft saved before schema 9 chose its items by category: it must be planned again.
             if draft && rows.iter().any(|r| r.asked_quantity.is_none()) {

@@ -352,3 +352,43 @@ fn re_optimising_after_a_default_is_cleared_takes_those_needs_off_the_runs() {
         assert_eq!(s.loads.len(), s.needs.len());
     }
 }
+
+#[test]
+fn a_stop_far_from_every_road_or_with_a_weightless_item_is_flagged_never_silent() {
+    let dir = tempdir();
+    let mut store = demo_store(dir.path(), 3, 60);
+    let pack = crate::region::open("monaco");
+    let router = pack.router().unwrap();
+    // A point 250–900 m from the nearest road node (the sea off Monaco, or a hillside).
+    let mut far = None;
+    'search: for k in 1..40 {
+        for (dlat, dlon) in [(0.0, 1.0), (-1.0, 1.0), (-1.0, 0.0), (1.0, 1.0)] {
+            let (lat, lon) = (43.735 + dlat * 0.0007 * k as f64, 7.425 + dlon * 0.0007 * k as f64);
+            if router.snap(lat, lon).is_some_and(|s| (250.0..900.0).contains(&s.distance_m)) {
+                far = Some((lat, lon));
+                break 'search;
+            }
+        }
+    }
+    let (lat, lon) = far.expect("a point far from the roads but inside the pack");
+    let mut input = alice();
+    (input.lat, input.lon) = (lat, lon);
+    let h = store.create_household(&input).unwrap();
+    let feather = store
+        .create_item(&aidmap::item::ItemInput::new("Solar lamp", aidmap::vocab::Category::Other, "lamp", 0.0, 0.0))
+        .unwrap();
+    let site = store.sites().unwrap()[0].id.clone();
+    let receive = aidmap::stock::StockChange::Receive { site_id: site, item_id: feather.id.clone(), quantity: 50.0, expiry: None, reason: "gift".into() };
+    store.change_stock(&receive).unwrap();
+    let need = store.add_need(&h.id, &NeedInput::of_item(&feather, 1.0, "lamp", Urgency::Critical)).unwrap();
+    let view = aidmap::plan::create(&mut store, Some(&pack), &request(26), Some(40), &AtomicBool::new(false)).unwrap();
+    let (run, stop) = view
+        .runs
+        .iter()
+        .find_map(|r| r.stops.iter().find(|s| s.needs.iter().any(|n| n.need_id == need.id)).map(|s| (r, s)))
+        .expect("planned");
+    let kinds: Vec<&str> = run.violations.iter().filter(|v| v.stop_id.as_deref() == Some(stop.id.as_str())).map(|v| v.kind.as_str()).collect();
+    assert!(kinds.contains(&"far_from_road"), "{kinds:?}");
+    assert!(kinds.contains(&"weight_unknown"), "{kinds:?}");
+    assert!(!view.feasible);
+}

@@ -7,7 +7,9 @@ export type Violation = {
 /**
  * `late` (after the stop's window), `over_capacity`, `after_shift` (back after the shift
  * ends), `no_cooler`, `not_stocked` (the run's depot lacks the items), `high_clearance`,
- * `unreachable`, `replan` (a draft saved before needs named items: plan the day again).
+ * `unreachable`, `replan` (a draft saved before needs named items: plan the day again),
+ * `far_from_road` (over 200 m from the pack's nearest road), `weight_unknown` (an item with
+ * neither weight nor volume: the load shown is lighter than it is).
  */
 kind: string, 
 /**

@@ -165,6 +165,8 @@ export const planEn = {
   "plan.violation.high_clearance": "Needs a high-clearance vehicle",
   "plan.violation.unreachable": "Cannot be reached by road",
   "plan.violation.replan": "Planned before needs named their items: plan this day again",
+  "plan.violation.far_from_road": "More than 200 m from the nearest road: check where it is",
+  "plan.violation.weight_unknown": "An item has no weight or volume: the load is heavier than shown",
   "plan.violation.at_stop": "stop {n}",
 
   "plan.unserved.title": "Not on any run",

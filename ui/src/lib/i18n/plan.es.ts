@@ -167,6 +167,8 @@ export const planEs: PlanMessages = {
   "plan.violation.high_clearance": "Necesita un vehículo todoterreno",
   "plan.violation.unreachable": "No se puede llegar por carretera",
   "plan.violation.replan": "Planificado antes de que las necesidades nombraran su artículo: vuelva a planificar este día",
+  "plan.violation.far_from_road": "A más de 200 m de la calle más cercana: compruebe dónde está",
+  "plan.violation.weight_unknown": "Un artículo no tiene peso ni volumen: la carga pesa más de lo indicado",
   "plan.violation.at_stop": "parada {n}",
 
   "plan.unserved.title": "Fuera de todas las rutas",

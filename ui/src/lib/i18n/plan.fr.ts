@@ -167,6 +167,8 @@ export const planFr: PlanMessages = {
   "plan.violation.high_clearance": "Demande un véhicule tout-terrain",
   "plan.violation.unreachable": "Inaccessible par la route",
   "plan.violation.replan": "Planifié avant que les besoins nomment leur article : replanifiez cette journée",
+  "plan.violation.far_from_road": "À plus de 200 m de la route la plus proche : vérifiez l'emplacement",
+  "plan.violation.weight_unknown": "Un article n'a ni poids ni volume : la charge est plus lourde qu'indiqué",
   "plan.violation.at_stop": "arrêt {n}",
 
   "plan.unserved.title": "Sur aucune tournée",

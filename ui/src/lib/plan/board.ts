@@ -22,7 +22,7 @@ export const UNSERVED_REASONS = [
   "removed", "item_not_chosen", "unit_not_convertible", "not_enough_stock", "not_stocked", "no_cooler", "high_clearance", "no_capacity", "outside_every_shift",
   "unreachable", "not_chosen", "household_not_active",
 ] as const;
-export const VIOLATIONS = ["late", "over_capacity", "after_shift", "no_cooler", "not_stocked", "high_clearance", "unreachable", "replan"] as const;
+export const VIOLATIONS = ["late", "over_capacity", "after_shift", "no_cooler", "not_stocked", "high_clearance", "unreachable", "replan", "far_from_road", "weight_unknown"] as const;
 export const SECONDS = { min: 1, max: 600, default: 10 } as const;
 
 /** What the set-up form holds. Shifts and depots are kept as what was unticked, so the usable
