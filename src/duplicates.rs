@@ -41,16 +41,20 @@ struct Row {
     lon: f64,
 }
 
-fn load(conn: &Connection) -> Result<Vec<Row>> {
+fn load(conn: &Connection, keep: &dyn Fn(&str) -> bool) -> Result<Vec<Row>> {
     let mut stmt = conn.prepare(
         "SELECT id, name, phones_search, address, lat, lon FROM household
          WHERE status = 'active' AND purged_at IS NULL ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
+        let id: String = r.get(0)?;
+        if !keep(&id) {
+            return Ok(None);
+        }
         let phones: String = r.get(2)?;
         let address: String = r.get(3)?;
-        Ok(Row {
-            id: r.get(0)?,
+        Ok(Some(Row {
+            id,
             name: fold(&r.get::<_, String>(1)?).split_whitespace().collect::<Vec<_>>().join(" "),
             phones: phones.split_whitespace().filter(|p| p.len() >= 6).map(String::from).collect(),
             address: fold(&address)
@@ -60,9 +64,9 @@ fn load(conn: &Connection) -> Result<Vec<Row>> {
                 .join(" "),
             lat: r.get(4)?,
             lon: r.get(5)?,
-        })
+        }))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.filter_map(|r| r.transpose()).collect::<rusqlite::Result<_>>()?)
 }
 
 fn pairs_in(block: &[usize], out: &mut BTreeSet<(usize, usize)>) {
@@ -145,7 +149,16 @@ fn candidates(rows: &[Row]) -> BTreeSet<(usize, usize)> {
 /// Every likely duplicate pair among the active households, best first, except pairs the user
 /// kept as two households (`dismiss`).
 pub fn find(conn: &Connection) -> Result<Vec<DuplicatePair>> {
-    let rows = load(conn)?;
+    pairs_of(conn, load(conn, &|_| true)?)
+}
+
+/// The likely duplicate pairs (not kept as two) of which both households are among `ids`: on a
+/// planning day, two records of one household that would both get a delivery.
+pub fn among(conn: &Connection, ids: &std::collections::HashSet<String>) -> Result<Vec<DuplicatePair>> {
+    pairs_of(conn, load(conn, &|id| ids.contains(id))?)
+}
+
+fn pairs_of(conn: &Connection, rows: Vec<Row>) -> Result<Vec<DuplicatePair>> {
     let dismissed: std::collections::HashSet<(String, String)> =
         crate::rows::all(conn, "SELECT a, b FROM duplicate_dismissal", [], |r| Ok((r.get(0)?, r.get(1)?)))?
             .into_iter()

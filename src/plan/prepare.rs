@@ -291,6 +291,10 @@ pub fn choices(store: &Store, req: &PlanRequest) -> Result<PlanChoices> {
         shifts,
         depots,
         existing_draft: rows::draft_for(store.conn(), &req.day)?,
+        duplicates: {
+            let homes: HashSet<String> = households.iter().map(|h| h.to_string()).collect();
+            crate::duplicates::among(store.conn(), &homes)?.len() as u32
+        },
     })
 }
 

@@ -111,6 +111,9 @@ pub struct PlanChoices {
     pub depots: Vec<(String, String)>,
     /// The draft this day already has (planning again replaces it).
     pub existing_draft: Option<String>,
+    /// Likely duplicate households (not reviewed) that both have needs in this request: both
+    /// would get a delivery. Review them under Duplicates before planning.
+    pub duplicates: u32,
 }
 
 /// Progress of a search, sent while it runs.

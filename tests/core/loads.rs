@@ -392,3 +392,18 @@ fn a_stop_far_from_every_road_or_with_a_weightless_item_is_flagged_never_silent(
     assert!(kinds.contains(&"weight_unknown"), "{kinds:?}");
     assert!(!view.feasible);
 }
+
+#[test]
+fn the_board_counts_likely_duplicates_among_the_days_households_until_reviewed() {
+    let dir = tempdir();
+    let mut store = demo_store(dir.path(), 3, 60);
+    let before = store.plan_choices(&request(26)).unwrap().duplicates;
+    let a = store.create_household(&alice()).unwrap();
+    let b = store.create_household(&alice()).unwrap();
+    for h in [&a, &b] {
+        store.add_need(&h.id, &NeedInput::new(aidmap::vocab::Category::Food, 1.0, "parcel", Urgency::High)).unwrap();
+    }
+    assert_eq!(store.plan_choices(&request(26)).unwrap().duplicates, before + 1, "both would get a delivery");
+    store.dismiss_duplicate(&a.id, &b.id).unwrap();
+    assert_eq!(store.plan_choices(&request(26)).unwrap().duplicates, before, "reviewed: kept as two");
+}

@@ -53,7 +53,7 @@ function backend(start: PlanView = fixture(), extra: (cmd: string, args: Record<
         case "plans_list":
           return [current.info];
         case "plan_choices":
-          return { needs: 5, households: 4, in_other_drafts: 0, shifts: [], depots: [["depot-1", "Main depot"]], existing_draft: current.info.id };
+          return { needs: 5, households: 4, in_other_drafts: 0, shifts: [], depots: [["depot-1", "Main depot"]], existing_draft: current.info.id, duplicates: 0 };
         case "plan_get":
           return current;
         case "plan_set_layout":
@@ -302,7 +302,7 @@ describe("planning board", () => {
   it("says which item a depot lacks when dispatch is refused", async () => {
     mockIPC((cmd) => {
       if (cmd === "plans_list") return [fixture().info];
-      if (cmd === "plan_choices") return { needs: 5, households: 4, in_other_drafts: 0, shifts: [], depots: [], existing_draft: "p1" };
+      if (cmd === "plan_choices") return { needs: 5, households: 4, in_other_drafts: 0, shifts: [], depots: [], existing_draft: "p1", duplicates: 0 };
       if (cmd === "plan_get") return fixture();
       if (cmd === "plan_dispatch") {
         return Promise.reject({ code: "not_enough_stock", message: "not enough Water 1.5 L at Main depot: 20 needed, 12 on hand; nothing was changed", fields: [] });
@@ -344,7 +344,7 @@ describe("planning board", () => {
         if (cmd === "plans_list") return [];
         if (cmd === "plan_choices") {
           return {
-            needs: 5, households: 4, in_other_drafts: 0, depots: [], existing_draft: null,
+            needs: 5, households: 4, in_other_drafts: 0, depots: [], existing_draft: null, duplicates: 2,
             shifts: [{ shift_id: "s1", driver: "Ana", vehicle: "Van", site_id: "d", site_name: "Depot", starts_at: "2026-03-02T08:00:00Z", ends_at: "2026-03-02T12:00:00Z", capacity_kg: 300, capacity_l: 400, cooler: false, high_clearance: false, idle: null }],
           };
         }

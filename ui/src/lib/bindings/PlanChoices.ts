@@ -16,4 +16,9 @@ depots: Array<[string, string]>,
 /**
  * The draft this day already has (planning again replaces it).
  */
-existing_draft: string | null, };
+existing_draft: string | null, 
+/**
+ * Likely duplicate households (not reviewed) that both have needs in this request: both
+ * would get a delivery. Review them under Duplicates before planning.
+ */
+duplicates: number, };

@@ -43,6 +43,7 @@ export const planEn = {
   "plan.setup.counts_one": "{count} open need at one household",
   "plan.setup.counting": "Counting open needs…",
   "plan.setup.in_other_drafts": "{count} more are in another day's draft plan and are left out.",
+  "plan.setup.duplicates": "{count} likely duplicate households have needs in this plan: both would get a delivery. Review them under Households › Duplicates first.",
   "plan.setup.in_other_drafts_one": "1 more is in another day's draft plan and is left out.",
   "plan.setup.plan": "Plan",
   "plan.setup.pick_day": "Choose a day.",

@@ -45,6 +45,7 @@ export const planEs: PlanMessages = {
   "plan.setup.counts_one": "{count} necesidad abierta en un hogar",
   "plan.setup.counting": "Contando las necesidades abiertas…",
   "plan.setup.in_other_drafts": "Otras {count} ya están en el borrador de otro día y quedan fuera.",
+  "plan.setup.duplicates": "{count} posibles hogares duplicados tienen necesidades en este plan: ambos recibirían una entrega. Revíselos antes en Hogares › Duplicados.",
   "plan.setup.in_other_drafts_one": "Otra ya está en el borrador de otro día y queda fuera.",
   "plan.setup.plan": "Planificar",
   "plan.setup.pick_day": "Elija un día.",

@@ -45,6 +45,7 @@ export const planFr: PlanMessages = {
   "plan.setup.counts_one": "{count} besoin ouvert dans un foyer",
   "plan.setup.counting": "Décompte des besoins ouverts…",
   "plan.setup.in_other_drafts": "{count} autres sont déjà dans le brouillon d’un autre jour et sont laissés de côté.",
+  "plan.setup.duplicates": "{count} foyers probablement en double ont des besoins dans ce plan : les deux seraient livrés. Vérifiez-les d'abord dans Foyers › Doublons.",
   "plan.setup.in_other_drafts_one": "1 autre est déjà dans le brouillon d’un autre jour et est laissé de côté.",
   "plan.setup.plan": "Planifier",
   "plan.setup.pick_day": "Choisissez un jour.",

@@ -15,7 +15,7 @@ const shift = (id: string, idle: string | null = null): ShiftChoice => ({
 });
 const choices = (over: Partial<PlanChoices> = {}): PlanChoices => ({
   needs: 12, households: 9, in_other_drafts: 0, shifts: [shift("a"), shift("b"), shift("c", "no_vehicle")],
-  depots: [["s1", "Depot"], ["s2", "Church"]], existing_draft: null, ...over,
+  depots: [["s1", "Depot"], ["s2", "Church"]], existing_draft: null, duplicates: 0, ...over,
 });
 
 describe("planning board set-up", () => {
