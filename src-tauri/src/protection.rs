@@ -21,8 +21,11 @@ pub fn set_operator(state: State<'_, AppState>, name: String) -> CmdResult<()> {
 
 /// Closes the operation and forgets its key; the UI asks for the passphrase again.
 #[tauri::command(async)]
-pub fn lock_operation(state: State<'_, AppState>) -> CmdResult<()> {
-    Ok(state.close()?)
+pub fn lock_operation(window: tauri::Window, state: State<'_, AppState>) -> CmdResult<()> {
+    state.close()?;
+    // The window title named the operation and its path: nothing of it stays while locked.
+    let _ = window.set_title("Aidmap");
+    Ok(())
 }
 
 #[tauri::command(async)]

@@ -190,3 +190,75 @@ async fn scheduled_backups_run_and_rotate() {
     assert!(backups.total >= 3, "every backup is audited ({} entries)", backups.total);
     assert!(backups.items.iter().all(|e| e.operator == "Backup Tester"));
 }
+
+/// Lock clears every view that can hold personal data, dialogs included: the import preview
+/// (the sheet's names and phones), the duplicates review (side by side), the export dialog, the
+/// planning board.
+#[tokio::test(flavor = "multi_thread")]
+async fn lock_forgets_open_dialogs_and_the_planning_board() {
+    const PHONE: &str = "+377 555 44 33 22";
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("hub.aidmap");
+    let mut store = Store::create_encrypted(&path, "Hub West", "e2e", Some(PASS)).unwrap();
+    for name in [SECRET, "Quixote Zebulon"] {
+        let mut input = HouseholdInput::at(name, 43.7325, 7.4189);
+        input.phones = vec![PHONE.into()];
+        input.consent.basis = Some(LegalBasis::VitalInterest);
+        store.create_household(&input).unwrap();
+    }
+    drop(store);
+    aidmap::recent::push(data.path(), &path, "Hub West").unwrap();
+    let csv = aidmap_e2e::workspace_root().join("tests/fixtures/import/households-500.csv");
+    let app = App::launch_with(data.path(), &[("AIDMAP_E2E_PICK_FILES", &csv.display().to_string())]).await;
+    unlock(&app, PASS, Some("Lock Tester")).await;
+
+    // The import preview: names and phones of the sheet's rows.
+    app.wait_css("[data-testid=import-button]").await.click().await.unwrap();
+    app.wait_css("[data-testid=import-preview]").await;
+    app.wait_js("a row of the sheet shown", "document.body.innerText.includes('Ana Applewood')").await;
+    app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
+    app.wait_css("[data-testid=locked-screen]").await;
+    let html = app.wait_js("html", "document.documentElement.outerHTML").await;
+    assert!(!html.as_str().unwrap().contains("Ana Applewood"), "the import preview is gone");
+    unlock(&app, PASS, None).await;
+    assert!(app.client.find(Locator::Css("[data-testid=import-preview]")).await.is_err(), "and does not come back");
+
+    // The duplicates review, side by side.
+    app.wait_css("[data-testid=duplicates-button]").await.click().await.unwrap();
+    app.wait_css("[data-testid=dup-pair]").await.click().await.unwrap();
+    app.wait_js("the pair shown", &format!("document.body.innerText.includes({:?})", SECRET)).await;
+    app.wait_css("[data-testid=lock]").await;
+    app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
+    app.wait_css("[data-testid=locked-screen]").await;
+    gone(&app, "duplicates dialog").await;
+    unlock(&app, PASS, None).await;
+
+    // The export dialog with personal columns switched on.
+    app.wait_css("[data-testid=export-button]").await.click().await.unwrap();
+    app.wait_css("[data-testid=export-dialog]").await;
+    app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
+    app.wait_css("[data-testid=locked-screen]").await;
+    assert!(app.client.find(Locator::Css("[data-testid=export-dialog]")).await.is_err(), "the export dialog closed");
+    gone(&app, "export dialog").await;
+    unlock(&app, PASS, None).await;
+
+    // A household's panel and the planning board.
+    app.wait_css("[data-testid=household-list] [data-row]").await.click().await.unwrap();
+    app.wait_css("[data-testid=open-planning]").await.click().await.unwrap();
+    app.wait_css("[data-testid=planning-board]").await;
+    app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
+    app.wait_css("[data-testid=locked-screen]").await;
+    assert!(app.client.find(Locator::Css("[data-testid=planning-board]")).await.is_err(), "the board closed");
+    gone(&app, "household panel and planning board").await;
+    app.screenshot("locked-after-dialogs").await;
+    app.quit().await;
+}
+
+/// No name or phone of the test's households anywhere in the page.
+async fn gone(app: &App, what: &str) {
+    let html = app.wait_js("html", "document.documentElement.outerHTML").await.as_str().unwrap().to_string();
+    assert!(
+        !html.contains(SECRET) && !html.contains("Quixote") && !html.contains("44 33 22"),
+        "{what}: data left in the page"
+    );
+}
