@@ -31,6 +31,9 @@ async fn import_500_households_and_merge_a_duplicate() {
     // Resolve one duplicate: merge the best pair.
     app.wait_css("[data-testid=duplicates-button]").await.click().await.unwrap();
     app.wait_css("[data-testid=dup-compare]").await;
+    // The list names both households of each pair, best first.
+    app.wait_css("[data-testid=dup-pair-side]").await;
+    app.screenshot("duplicates-list").await;
     app.screenshot("duplicates").await;
     app.wait_css("[data-testid=dup-merge]").await.click().await.unwrap();
     app.wait_css("[data-testid=dup-merged]").await;

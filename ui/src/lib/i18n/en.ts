@@ -647,7 +647,7 @@ export const en = {
   "dup.kept": "Kept record",
   "dup.other": "Other record",
   "dup.both": "both numbers",
-  "dup.needs": "Needs (all kept)",
+  "dup.needs": "Needs (all moved; identical open ones made one)",
   "dup.field.name": "Name",
   "dup.field.phones": "Phones",
   "dup.field.address": "Address and place",

@@ -647,7 +647,7 @@ export const es: Messages = {
   "dup.kept": "Registro que se conserva",
   "dup.other": "Otro registro",
   "dup.both": "ambos números",
-  "dup.needs": "Necesidades (se conservan todas)",
+  "dup.needs": "Necesidades (todas trasladadas; las abiertas idénticas se unen)",
   "dup.field.name": "Nombre",
   "dup.field.phones": "Teléfonos",
   "dup.field.address": "Dirección y lugar",

@@ -648,7 +648,7 @@ export const fr: Messages = {
   "dup.kept": "Fiche conservée",
   "dup.other": "Autre fiche",
   "dup.both": "les deux numéros",
-  "dup.needs": "Besoins (tous conservés)",
+  "dup.needs": "Besoins (tous déplacés ; les ouverts identiques réunis)",
   "dup.field.name": "Nom",
   "dup.field.phones": "Téléphones",
   "dup.field.address": "Adresse et lieu",
