@@ -181,8 +181,18 @@ const VOLUNTEER: &[Spec] = &[
     ),
     ("seats", false, false, &["seats", "passengers", "asientos", "plazas", "places", "sieges"]),
     ("capabilities", false, true, &["capabilities", "equipment", "features", "4x4", "equipamiento", "equipement"]),
+    ("cooler", false, false, &["cooler", "cooler yes no", "has cooler", "nevera", "refrigerado", "glaciere", "frigo"]),
+    ("high_clearance", false, false, &["4x4", "high clearance", "4x4 yes no", "todoterreno", "tout terrain"]),
+    ("shift_date", false, false, &["date", "shift date", "day", "fecha", "dia", "jour"]),
     ("shift_start", false, false, &["shift start", "available from", "from", "start", "desde", "inicio", "debut"]),
-    ("shift_end", false, false, &["shift end", "available until", "until", "end", "hasta", "fin", "jusqu a"]),
+    ("shift_end", false, false, &["shift end", "available until", "until", "to", "till", "end", "hasta", "fin", "jusqu a"]),
+    (
+        "start_site",
+        false,
+        false,
+        &["start site", "depot", "site", "base", "loads at", "start at", "deposito", "sitio", "depart de", "site de depart"],
+    ),
+    ("end_site", false, false, &["end site", "returns to", "back to", "end at", "sitio final", "site d arrivee", "retour"]),
 ];
 
 fn specs(kind: ImportKind) -> &'static [Spec] {

@@ -41,8 +41,9 @@ pub fn date(cell: &str, month_first: bool) -> Option<NaiveDate> {
 /// Yes / no in English, Spanish and French (and 1/0, true/false, x).
 pub fn yes_no(cell: &str) -> Option<bool> {
     match fold(cell.trim()).as_str() {
-        "yes" | "y" | "si" | "oui" | "o" | "true" | "1" | "x" | "ok" | "agree" | "acepto" | "d'accord" => Some(true),
-        "no" | "n" | "non" | "false" | "0" => Some(false),
+        "yes" | "y" | "si" | "oui" | "o" | "true" | "1" | "x" | "ok" | "agree" | "acepto" | "d'accord" | "✓" | "✔"
+        | "vrai" | "verdadero" => Some(true),
+        "no" | "n" | "non" | "false" | "0" | "faux" | "falso" | "" | "-" => Some(false),
         _ => None,
     }
 }

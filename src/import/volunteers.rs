@@ -15,7 +15,7 @@ use crate::region::RegionPack;
 use crate::store::Stamp;
 use crate::text::fold;
 use crate::vehicle::VehicleInput;
-use crate::vocab::VehicleKind;
+use crate::vocab::{Capability, VehicleKind};
 use crate::volunteer::{ShiftInput, VolunteerFilter, VolunteerInput};
 
 /// Who a row is: the normalised phone, else the folded name.
@@ -48,6 +48,9 @@ pub fn import(
         .map(|v| (identity(&v.phone, &v.name), v.id))
         .collect();
     let existing: Vec<String> = people.keys().cloned().collect();
+    // Sites by folded name, for shifts' start and end sites.
+    let sites: Vec<(String, String)> =
+        crate::site::list(conn)?.into_iter().map(|s| (s.id, fold(s.name.trim()))).collect();
     // (volunteer id, folded vehicle name) → vehicle id, for vehicles this import adds.
     let mut vehicles: HashMap<(String, String), String> = HashMap::new();
     for (row, number) in readable(table, report) {
@@ -116,23 +119,46 @@ pub fn import(
                     None => check.flag("capabilities", "unknown_value"),
                 }
             }
+            // Yes/no columns for one capability each ("Cooler yes/no").
+            for (field, capability) in [("cooler", Capability::Cooler), ("high_clearance", Capability::HighClearance)] {
+                match cols.cell(row, field).map(values::yes_no) {
+                    Some(Some(true)) if !input.capabilities.contains(&capability) => input.capabilities.push(capability),
+                    Some(Some(_)) | None => {}
+                    Some(None) => check.flag(field, "not_yes_no"),
+                }
+            }
             check.validated(&input.validate());
             vehicle = Some(input);
         }
 
         // A shift when the row gives both ends.
         let mut shift = None;
+        // A date and time in one cell, or the date in its own column and the times in theirs.
+        let day = cols.cell(row, "shift_date");
         let time = |check: &mut RowCheck<'_, '_>, field: &str| {
             let c = cols.cell(row, field)?;
-            let t = values::datetime(c, month_first);
+            let t = values::datetime(c, month_first)
+                .or_else(|| day.and_then(|d| values::datetime(&format!("{} {}", d.trim(), c.trim()), month_first)));
             if t.is_none() {
                 check.flag(field, "invalid_time");
             }
             t
         };
         let (start, end) = (time(&mut check, "shift_start"), time(&mut check, "shift_end"));
+        // Sites by name: without a start site, a shift cannot drive.
+        let site = |check: &mut RowCheck<'_, '_>, field: &str| -> Option<String> {
+            let name = cols.cell(row, field)?;
+            let found = sites.iter().find(|(_, n)| *n == fold(name.trim())).map(|(id, _)| id.clone());
+            if found.is_none() {
+                check.flag(field, "unknown_site");
+            }
+            found
+        };
+        let start_site = site(&mut check, "start_site");
+        let end_site = site(&mut check, "end_site").or_else(|| start_site.clone());
         if let (Some(starts_at), Some(ends_at)) = (start, end) {
-            let input = ShiftInput { starts_at, ends_at, vehicle_id: None, start_site_id: None, end_site_id: None };
+            let input =
+                ShiftInput { starts_at, ends_at, vehicle_id: None, start_site_id: start_site, end_site_id: end_site };
             match input.validate() {
                 Ok(()) => shift = Some(input),
                 Err(_) => check.flag("shift_end", "out_of_range"),

@@ -127,3 +127,47 @@ fn the_suggested_mapping_reads_spanish_and_french_supply_headers() {
     assert_eq!(field("Fin"), Some("shift_end"));
     assert_eq!(people.columns.len(), 10, "{people:?}");
 }
+
+/// A sheet as a hub writes it: "Cooler yes/no", the date and the times in separate columns,
+/// dates in any usual order, the start site by name. Every shift gets its start site, so it can
+/// drive; a word that is not yes/no and an unknown site are said, by row and column.
+#[test]
+fn a_natural_volunteer_sheet_gives_shifts_that_can_drive() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    for name in ["Kallio depot", "Harbour kitchen"] {
+        store.create_site(&aidmap::site::SiteInput::new(name, SiteKind::Warehouse, 60.18, 24.95)).unwrap();
+    }
+    let table = read("volunteers-natural.csv");
+    let mapping = aidmap::import::suggest(ImportKind::Volunteers, &table.headers);
+    let field = |h: &str| mapping.columns.get(h).map(String::as_str);
+    assert_eq!(
+        [field("Cooler yes/no"), field("Date"), field("From"), field("To"), field("Depot")],
+        [Some("cooler"), Some("shift_date"), Some("shift_start"), Some("shift_end"), Some("start_site")]
+    );
+    let report = store.import_table(ImportKind::Volunteers, &table, Some(&mapping), "natural.csv", None, false).unwrap();
+    let problems: Vec<(u32, Option<&str>, &str)> =
+        report.problems.iter().map(|p| (p.row, p.column.as_deref(), p.code.as_str())).collect();
+    assert_eq!(problems, [(5, Some("Cooler yes/no"), "not_yes_no"), (5, Some("Depot"), "unknown_site")], "{problems:?}");
+    let rows = store.shifts_between("2026-12-04T00:00:00Z", "2026-12-06T23:59:59Z").unwrap();
+    assert_eq!(rows.len(), 4);
+    let sites = store.sites().unwrap();
+    let named = |n: &str| sites.iter().find(|s| s.name == n).unwrap().id.clone();
+    for r in &rows {
+        let expected = match r.volunteer_name.as_str() {
+            "Sofía Ruiz" => Some(named("Harbour kitchen")),
+            "Noor Haddad" => None,
+            _ => Some(named("Kallio depot")),
+        };
+        assert_eq!(r.shift.start_site_id, expected, "{}", r.volunteer_name);
+        assert_eq!(r.shift.end_site_id, expected, "back where it started");
+        let start = chrono::DateTime::parse_from_rfc3339(&r.shift.starts_at).unwrap().with_timezone(&chrono::Local);
+        assert_eq!(start.date_naive(), chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(), "{}", r.volunteer_name);
+    }
+    let ana = rows.iter().find(|r| r.volunteer_name == "Ana Lindqvist").unwrap();
+    assert!(ana.vehicle.as_ref().unwrap().capabilities.contains(&Capability::Cooler));
+    let sofia = rows.iter().find(|r| r.volunteer_name == "Sofía Ruiz").unwrap();
+    assert!(sofia.vehicle.as_ref().unwrap().capabilities.contains(&Capability::Cooler), "sí is yes");
+    let pekka = rows.iter().find(|r| r.volunteer_name == "Pekka Virtanen").unwrap();
+    assert!(pekka.vehicle.as_ref().unwrap().capabilities.is_empty());
+}
