@@ -53,9 +53,9 @@ async fn demo_add_household_and_need_then_restart() {
     assert_eq!(title.text().await.unwrap(), NAME);
     app.screenshot("household-added").await;
 
-    // Add a need to it.
-    app.wait_css("[data-testid=add-need]").await.click().await.unwrap();
+    // Add a need to it: the form opens at once after saving the household (keyboard-first).
     let need_form = app.wait_css("[data-testid=need-form]").await;
+    app.wait_js("the item picker focused", "document.activeElement?.dataset.testid === 'need-item-input'").await;
     need_form.find(Locator::Css("select[name=category]")).await.unwrap().select_by_value("medicine").await.unwrap();
     let quantity = need_form.find(Locator::Css("input[name=quantity]")).await.unwrap();
     quantity.clear().await.unwrap();
