@@ -25,9 +25,9 @@ fn read(file: &PathBuf) -> aidmap::Result<(Table, String)> {
 }
 
 #[tauri::command(async)]
-pub fn import_preview(file: PathBuf, kind: ImportKind) -> CmdResult<ImportPreview> {
+pub fn import_preview(state: State<'_, AppState>, file: PathBuf, kind: ImportKind) -> CmdResult<ImportPreview> {
     let (table, _) = read(&file)?;
-    Ok(aidmap::store::import_preview(kind, &table, 5))
+    Ok(state.with_store(|s| s.import_preview(kind, &table, 5))?)
 }
 
 #[tauri::command(async)]

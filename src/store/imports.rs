@@ -24,6 +24,8 @@ pub struct ImportPreview {
     pub encoding: String,
     pub suggested: Mapping,
     pub fields: Vec<FieldInfo>,
+    /// `suggested` is the mapping last used for a sheet with these headers.
+    pub remembered: bool,
 }
 
 /// A row waiting for its pin.
@@ -46,10 +48,22 @@ pub fn preview(kind: ImportKind, table: &Table, rows: usize) -> ImportPreview {
         encoding: table.encoding.clone(),
         suggested: import::suggest(kind, &table.headers),
         fields: import::fields_of(kind),
+        remembered: false,
     }
 }
 
 impl Store {
+    /// `preview`, offering the mapping last used for a sheet with the same headers (this
+    /// operation's), else the suggested one; `remembered` says which.
+    pub fn import_preview(&self, kind: ImportKind, table: &Table, rows: usize) -> Result<ImportPreview> {
+        let mut p = preview(kind, table, rows);
+        if let Some(m) = crate::settings::remembered_mapping(&self.conn, kind, &table.headers)? {
+            p.suggested = m;
+            p.remembered = true;
+        }
+        Ok(p)
+    }
+
     /// Imports `table` (mapping: the given one, or the suggested one). A dry run checks every
     /// row and reports, then rolls back.
     pub fn import_table(
@@ -75,6 +89,9 @@ impl Store {
         let stamp = self.stamp();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let report = import::run(&tx, &stamp, kind, table, mapping, file_name, region, dry_run)?;
+        if !dry_run {
+            crate::settings::remember_mapping(&tx, &stamp, kind, &table.headers, mapping)?;
+        }
         if dry_run {
             tx.rollback()?;
         } else {

@@ -171,3 +171,29 @@ fn a_natural_volunteer_sheet_gives_shifts_that_can_drive() {
     let pekka = rows.iter().find(|r| r.volunteer_name == "Pekka Virtanen").unwrap();
     assert!(pekka.vehicle.as_ref().unwrap().capabilities.is_empty());
 }
+
+/// The mapping chosen for a sheet is offered again for the next sheet with the same headers
+/// (this operation's), not for another sheet.
+#[test]
+fn the_mapping_used_for_a_sheet_is_offered_for_the_next_one_with_the_same_headers() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let table = read("volunteers-natural.csv");
+    let first = store.import_preview(ImportKind::Volunteers, &table, 5).unwrap();
+    assert!(!first.remembered);
+    // The coordinator says "Depot" is where shifts end, not where they start.
+    let mut chosen = first.suggested.clone();
+    chosen.columns.insert("Depot".into(), "end_site".into());
+    chosen.separator = Some("|".into());
+    store.import_table(ImportKind::Volunteers, &table, Some(&chosen), "week-1.csv", None, false).unwrap();
+    let again = store.import_preview(ImportKind::Volunteers, &table, 5).unwrap();
+    assert!(again.remembered);
+    assert_eq!(again.suggested, chosen);
+    // Another kind, or other headers: the usual suggestion.
+    assert!(!store.import_preview(ImportKind::Households, &table, 5).unwrap().remembered);
+    let other = read("volunteers-fr.csv");
+    assert!(!store.import_preview(ImportKind::Volunteers, &other, 5).unwrap().remembered);
+    // A dry run remembers nothing.
+    store.import_table(ImportKind::Volunteers, &other, None, "x.csv", None, true).unwrap();
+    assert!(!store.import_preview(ImportKind::Volunteers, &other, 5).unwrap().remembered);
+}

@@ -9,4 +9,8 @@ export type ImportPreview = { headers: Array<string>,
 /**
  * The first rows, as read.
  */
-rows: Array<Array<string>>, total_rows: number, encoding: string, suggested: Mapping, fields: Array<FieldInfo>, };
+rows: Array<Array<string>>, total_rows: number, encoding: string, suggested: Mapping, fields: Array<FieldInfo>, 
+/**
+ * `suggested` is the mapping last used for a sheet with these headers.
+ */
+remembered: boolean, };

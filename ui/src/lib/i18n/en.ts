@@ -480,6 +480,7 @@ export const en = {
   "dialog.spreadsheet_filter": "Spreadsheet (CSV, XLSX)",
   "import.button": "Import…",
   "import.read": "{rows} rows read ({encoding}). Choose the field each column fills:",
+  "import.remembered": "Columns as you chose them last time for a sheet with these headers.",
   "import.field_for": "Field for column {column}",
   "import.ignore": "— ignore —",
   "import.separator": "Several values in a cell are split by",

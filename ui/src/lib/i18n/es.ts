@@ -480,6 +480,7 @@ export const es: Messages = {
   "dialog.spreadsheet_filter": "Hoja de cálculo (CSV, XLSX)",
   "import.button": "Importar…",
   "import.read": "{rows} filas leídas ({encoding}). Elija el campo de cada columna:",
+  "import.remembered": "Columnas como las eligió la última vez para una hoja con estos encabezados.",
   "import.field_for": "Campo de la columna {column}",
   "import.ignore": "— ignorar —",
   "import.separator": "Varios valores en una celda se separan con",

@@ -481,6 +481,7 @@ export const fr: Messages = {
   "dialog.spreadsheet_filter": "Tableur (CSV, XLSX)",
   "import.button": "Importer…",
   "import.read": "{rows} lignes lues ({encoding}). Choisissez le champ de chaque colonne :",
+  "import.remembered": "Colonnes telles que choisies la dernière fois pour une feuille avec ces en-têtes.",
   "import.field_for": "Champ de la colonne {column}",
   "import.ignore": "— ignorer —",
   "import.separator": "Plusieurs valeurs dans une cellule sont séparées par",
