@@ -74,11 +74,17 @@ fn main() {
             "INSERT INTO item (id, name, category, unit, weight_kg, volume_l, cold_chain, low_threshold,
                                created_at, updated_at, updated_by)
              VALUES (?1, ?2, ?3, 'unit', ?4, ?4, 0, NULL, 'bench', 'bench', 'bench')",
-            rusqlite::params![format!("bench-item-{k:04}"), format!("Bench item {k}"), CATEGORIES[k % 8], 0.5 + (k % 5) as f64],
+            rusqlite::params![
+                format!("bench-item-{k:04}"),
+                format!("Bench item {k}"),
+                CATEGORIES[k % 8],
+                0.5 + (k % 5) as f64
+            ],
         )
         .unwrap();
     }
-    let named = conn.prepare("SELECT 1 FROM pragma_table_info('need') WHERE name = 'item_id'").unwrap().exists([]).unwrap();
+    let named =
+        conn.prepare("SELECT 1 FROM pragma_table_info('need') WHERE name = 'item_id'").unwrap().exists([]).unwrap();
     if named {
         let mut of_category: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         let mut stmt = conn.prepare("SELECT id, category FROM item WHERE id LIKE 'bench-item-%' ORDER BY id").unwrap();
@@ -87,8 +93,9 @@ fn main() {
             of_category.entry(category).or_default().push(id);
         }
         drop(stmt);
-        let mut stmt =
-            conn.prepare("SELECT id, category FROM need WHERE status = 'open' AND category <> 'medicine' ORDER BY id").unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id, category FROM need WHERE status = 'open' AND category <> 'medicine' ORDER BY id")
+            .unwrap();
         let open: Vec<(String, String)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
         drop(stmt);
@@ -106,7 +113,11 @@ fn main() {
          WHERE i.id NOT LIKE 'bench-item-%' OR (unicode(substr(s.id, -1)) + CAST(substr(i.id, 12) AS INTEGER)) % 2 = 0;",
     )
     .unwrap();
-    println!("catalogue: {} items{}", catalogue.max(have), if named { ", a third of the open needs name one" } else { "" });
+    println!(
+        "catalogue: {} items{}",
+        catalogue.max(have),
+        if named { ", a third of the open needs name one" } else { "" }
+    );
     drop(conn);
 
     let mut store = aidmap::Store::open(&path, "bench").unwrap();

@@ -31,8 +31,9 @@ fn main() {
     println!("Monaco region pack built in {:.1} s", t.elapsed().as_secs_f64());
 
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-    let mut store = demo::write(&dir.path().join("demo.aidmap"), &DemoOptions { households: 3_000, seed: 5, date }, "bench")
-        .unwrap();
+    let mut store =
+        demo::write(&dir.path().join("demo.aidmap"), &DemoOptions { households: 3_000, seed: 5, date }, "bench")
+            .unwrap();
     let day = date + chrono::Days::new(1);
     let start = chrono::Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN));
     let t = Instant::now();

@@ -54,7 +54,8 @@ fn write_csv<const N: usize>(
     w.write_record(header).map_err(csv_error)?;
     for row in rows {
         // Numbers (coordinates, counts) stay numbers; every other cell is formula-safe, phones too.
-        let cell = |c: &String| if c.parse::<f64>().is_ok() && !c.starts_with('+') { c.clone() } else { csv_safe::cell(c) };
+        let cell =
+            |c: &String| if c.parse::<f64>().is_ok() && !c.starts_with('+') { c.clone() } else { csv_safe::cell(c) };
         w.write_record(row.iter().map(cell)).map_err(csv_error)?;
     }
     w.flush()?;

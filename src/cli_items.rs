@@ -133,11 +133,30 @@ pub fn show(view: &PlanView, out: &mut impl Write, json: bool) -> Result<(), Err
         return Ok(());
     }
     let i = &view.info;
-    writeln!(out, "{} {} ({}): {} runs, {} stops, {} needs served, {} unserved", i.day, i.id, i.status.key(), i.runs, i.stops, i.needs_served, i.unserved)?;
+    writeln!(
+        out,
+        "{} {} ({}): {} runs, {} stops, {} needs served, {} unserved",
+        i.day,
+        i.id,
+        i.status.key(),
+        i.runs,
+        i.stops,
+        i.needs_served,
+        i.unserved
+    )?;
     let mut n = 0;
     for (k, run) in view.runs.iter().enumerate().filter(|(_, r)| !r.stops.is_empty()) {
-        writeln!(out, "run {}: {} ({}) from {}, {:.1} kg, {:.1} L{}", k + 1, run.driver, run.vehicle, run.site_name, run.load[0], run.load[1],
-            if run.violations.is_empty() { String::new() } else { format!(" — {} problems", run.violations.len()) })?;
+        writeln!(
+            out,
+            "run {}: {} ({}) from {}, {:.1} kg, {:.1} L{}",
+            k + 1,
+            run.driver,
+            run.vehicle,
+            run.site_name,
+            run.load[0],
+            run.load[1],
+            if run.violations.is_empty() { String::new() } else { format!(" — {} problems", run.violations.len()) }
+        )?;
         for stop in &run.stops {
             n += 1;
             let loads: Vec<String> = stop
@@ -160,7 +179,14 @@ pub fn show(view: &PlanView, out: &mut impl Write, json: bool) -> Result<(), Err
     }
     for u in &view.unserved {
         let item = u.need.item_name.as_deref().unwrap_or("-");
-        writeln!(out, "unserved {} ({}): {} {} {item}", u.need.need_id, u.reason, aidmap::sheets::number(u.need.quantity), u.need.unit)?;
+        writeln!(
+            out,
+            "unserved {} ({}): {} {} {item}",
+            u.need.need_id,
+            u.reason,
+            aidmap::sheets::number(u.need.quantity),
+            u.need.unit
+        )?;
     }
     Ok(())
 }
@@ -174,14 +200,25 @@ fn stop_id(view: &PlanView, stop: &str) -> Result<String, Error> {
     stops.iter().find(|s| s.id == stop).map(|s| s.id.clone()).ok_or(Error::NotFound("stop"))
 }
 
-pub fn outcome(store: &mut Store, out: &mut impl Write, plan: &str, stop: &str, outcome: &str, delivered: &[String]) -> Result<(), Error> {
+pub fn outcome(
+    store: &mut Store,
+    out: &mut impl Write,
+    plan: &str,
+    stop: &str,
+    outcome: &str,
+    delivered: &[String],
+) -> Result<(), Error> {
     let view = store.plan_view(None, plan)?;
     let stop = stop_id(&view, stop)?;
     let outcome = if outcome == "clear" { None } else { StopOutcome::parse(outcome) };
     let mut amounts = Vec::new();
     for d in delivered {
-        let (item, q) = d.split_once('=').ok_or(Error::Internal(format!("--delivered {d:?}: expected ITEM=QUANTITY")))?;
-        let q: f64 = q.trim().parse().map_err(|_| Error::Internal(format!("--delivered {d:?}: the quantity is not a number")))?;
+        let (item, q) =
+            d.split_once('=').ok_or(Error::Internal(format!("--delivered {d:?}: expected ITEM=QUANTITY")))?;
+        let q: f64 = q
+            .trim()
+            .parse()
+            .map_err(|_| Error::Internal(format!("--delivered {d:?}: the quantity is not a number")))?;
         amounts.push((item_of(store, item)?.id, q));
     }
     store.record_stop_outcome_with(plan, &stop, outcome, &amounts)?;
@@ -189,7 +226,13 @@ pub fn outcome(store: &mut Store, out: &mut impl Write, plan: &str, stop: &str, 
     Ok(())
 }
 
-pub fn packing(store: &mut Store, out: &mut impl Write, date: Option<chrono::NaiveDate>, pdf: bool, dir: &Path) -> Result<(), Error> {
+pub fn packing(
+    store: &mut Store,
+    out: &mut impl Write,
+    date: Option<chrono::NaiveDate>,
+    pdf: bool,
+    dir: &Path,
+) -> Result<(), Error> {
     let id = plan_id(store, None, date)?;
     let format = if pdf { aidmap::packing::PackingFormat::Pdf } else { aidmap::packing::PackingFormat::Csv };
     let path = aidmap::packing::export(store, &id, format, dir)?;

@@ -427,7 +427,14 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
     if total == 0 && digits.is_none() && !q.is_empty() {
         let ids = fuzzy_ids(conn, &folded)?;
         if !ids.is_empty() {
-            return page(conn, "h.id IN (SELECT value FROM json_each(?1))", &serde_json::to_string(&ids)?, ids.len() as u32, limit, offset);
+            return page(
+                conn,
+                "h.id IN (SELECT value FROM json_each(?1))",
+                &serde_json::to_string(&ids)?,
+                ids.len() as u32,
+                limit,
+                offset,
+            );
         }
     }
     // Measured (benches/store.rs, 100,000 households): with no query, walking `household_list`
@@ -461,7 +468,9 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<(HouseholdSummary, String)> {
     ))
 }
 
-fn summaries(rows: impl Iterator<Item = rusqlite::Result<(HouseholdSummary, String)>>) -> Result<Vec<HouseholdSummary>> {
+fn summaries(
+    rows: impl Iterator<Item = rusqlite::Result<(HouseholdSummary, String)>>,
+) -> Result<Vec<HouseholdSummary>> {
     let mut items = Vec::new();
     for row in rows {
         let (mut s, phones) = row?;

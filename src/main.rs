@@ -13,8 +13,8 @@ use clap::Parser;
 
 mod cli_args;
 mod cli_import;
-mod cli_items;
 mod cli_io;
+mod cli_items;
 mod cli_vrp;
 use cli_args::*;
 use cli_io::{csv_error, households_csv, needs_csv, read_points, sites_csv, volunteers_csv, write_json};
@@ -371,7 +371,16 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             )?;
         }
         Command::Export {
-            kind: ExportKindArg::Sheets, db, format, out: dir, run, date, paper, combined, language, ..
+            kind: ExportKindArg::Sheets,
+            db,
+            format,
+            out: dir,
+            run,
+            date,
+            paper,
+            combined,
+            language,
+            ..
         } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
             let paper =

@@ -117,7 +117,10 @@ fn combined(kept: &Household, other: &Household, take: &[String]) -> HouseholdIn
 
 /// Pairs (kept household's need, merged household's need) of open needs for the same item, each
 /// need in one pair at most.
-fn identical_open_needs(mine: &[crate::need::Need], theirs: &[crate::need::Need]) -> Vec<(crate::need::Need, crate::need::Need)> {
+fn identical_open_needs(
+    mine: &[crate::need::Need],
+    theirs: &[crate::need::Need],
+) -> Vec<(crate::need::Need, crate::need::Need)> {
     use crate::vocab::NeedStatus::Open;
     let mut used: Vec<&str> = Vec::new();
     let mut out = Vec::new();

@@ -16,8 +16,8 @@ use crate::catalogue::Catalogue;
 use crate::csv_safe::cell;
 use crate::error::{Error, Result};
 use crate::plan::types::{PlanStatus, PlanView};
-use crate::sheets::{number, Words};
 use crate::sheets::words::SheetLanguage;
+use crate::sheets::{number, Words};
 use crate::store::copy::{rename_durably, sibling};
 use crate::Store;
 
@@ -203,7 +203,12 @@ pub fn write_pdf(list: &PackingList, language: SheetLanguage) -> Result<Vec<u8>>
             lines.push((format!("{} {} · {} · {}", w.run, r.run_number, r.driver, r.vehicle), 13.0, true, 0.0));
             for l in &r.lines {
                 let cold = if l.cold_chain { format!("  ❄ {}", w.cold_chain) } else { String::new() };
-                lines.push((format!("☐  {} × {} ({}){cold}", number(l.quantity), l.item_name, l.unit), 12.0, false, 12.0));
+                lines.push((
+                    format!("☐  {} × {} ({}){cold}", number(l.quantity), l.item_name, l.unit),
+                    12.0,
+                    false,
+                    12.0,
+                ));
             }
         }
         lines.push((String::new(), 8.0, false, 0.0));
@@ -222,7 +227,11 @@ pub fn write_pdf(list: &PackingList, language: SheetLanguage) -> Result<Vec<u8>>
     }
     let (pw, ph) = crate::sheets::pdf::Paper::A4.size();
     let mut document = krilla::Document::new();
-    let ink = Some(Fill { paint: rgb::Color::new(17, 17, 17).into(), opacity: krilla::num::NormalizedF32::ONE, rule: FillRule::NonZero });
+    let ink = Some(Fill {
+        paint: rgb::Color::new(17, 17, 17).into(),
+        opacity: krilla::num::NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    });
     for lines in pages {
         let mut chunks: Vec<Vec<(String, f32, bool, f32)>> = vec![vec![]];
         let mut y = 48.0;
@@ -271,7 +280,8 @@ pub fn export(store: &mut Store, plan_id: &str, format: PackingFormat, dir: &Pat
             levels.insert((d.clone(), row.item.id.clone()), row.quantity);
         }
     }
-    let list = from_view(&view, &catalogue, &|s, i| levels.get(&(s.to_string(), i.to_string())).copied().unwrap_or(0.0));
+    let list =
+        from_view(&view, &catalogue, &|s, i| levels.get(&(s.to_string(), i.to_string())).copied().unwrap_or(0.0));
     if list.depots.is_empty() {
         return Err(Error::NotFound("run"));
     }

@@ -147,9 +147,8 @@ pub fn remembered_mapping(
     headers: &[String],
 ) -> Result<Option<crate::import::Mapping>> {
     let key = mapping_key(kind, headers);
-    let value: Option<String> = conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [&key], |r| r.get(0))
-        .optional()?;
+    let value: Option<String> =
+        conn.query_row("SELECT value FROM setting WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
     // A stored mapping that no longer reads is as good as none.
     Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
 }

@@ -153,10 +153,7 @@ pub fn set_sheet_options(
 
 /// One stop of the plan exactly as the sheets would carry it with the operation's options.
 #[tauri::command(async)]
-pub fn sheet_preview(
-    state: State<'_, AppState>,
-    plan_id: String,
-) -> CmdResult<Option<aidmap::sheets::SheetPreview>> {
+pub fn sheet_preview(state: State<'_, AppState>, plan_id: String) -> CmdResult<Option<aidmap::sheets::SheetPreview>> {
     let preview = state.with_store(|s| {
         let options = s.sheet_options()?;
         state.with_region(|r| aidmap::sheets::files::preview(s, r, &plan_id, &options))?

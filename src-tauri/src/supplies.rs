@@ -4,10 +4,10 @@
 use aidmap::catalogue::{CatalogueRules, KitComponent, SubstitutionGroup};
 use aidmap::item::{Item, ItemInput};
 use aidmap::need::Need;
-use aidmap::vocab::Category;
 use aidmap::site::{Site, SiteInput, SitePin};
 use aidmap::stock::{Movement, Shortage, StockChange, StockRow};
 use aidmap::vehicle::{Vehicle, VehicleInput};
+use aidmap::vocab::Category;
 use aidmap::volunteer::{Shift, ShiftInput, ShiftRow, Volunteer, VolunteerDetail, VolunteerFilter, VolunteerInput};
 use tauri::State;
 
@@ -158,11 +158,7 @@ pub fn delete_substitution_group(state: State<'_, AppState>, id: String) -> CmdR
 }
 
 #[tauri::command(async)]
-pub fn set_kit(
-    state: State<'_, AppState>,
-    kit_id: String,
-    components: Vec<KitComponent>,
-) -> CmdResult<CatalogueRules> {
+pub fn set_kit(state: State<'_, AppState>, kit_id: String, components: Vec<KitComponent>) -> CmdResult<CatalogueRules> {
     Ok(state.with_store(|s| {
         s.set_kit(&kit_id, &components)?;
         s.catalogue_rules()

@@ -185,14 +185,35 @@ const VOLUNTEER: &[Spec] = &[
     ("high_clearance", false, false, &["4x4", "high clearance", "4x4 yes no", "todoterreno", "tout terrain"]),
     ("shift_date", false, false, &["date", "shift date", "day", "fecha", "dia", "jour"]),
     ("shift_start", false, false, &["shift start", "available from", "from", "start", "desde", "inicio", "debut"]),
-    ("shift_end", false, false, &["shift end", "available until", "until", "to", "till", "end", "hasta", "fin", "jusqu a"]),
+    (
+        "shift_end",
+        false,
+        false,
+        &["shift end", "available until", "until", "to", "till", "end", "hasta", "fin", "jusqu a"],
+    ),
     (
         "start_site",
         false,
         false,
-        &["start site", "depot", "site", "base", "loads at", "start at", "deposito", "sitio", "depart de", "site de depart"],
+        &[
+            "start site",
+            "depot",
+            "site",
+            "base",
+            "loads at",
+            "start at",
+            "deposito",
+            "sitio",
+            "depart de",
+            "site de depart",
+        ],
     ),
-    ("end_site", false, false, &["end site", "returns to", "back to", "end at", "sitio final", "site d arrivee", "retour"]),
+    (
+        "end_site",
+        false,
+        false,
+        &["end site", "returns to", "back to", "end at", "sitio final", "site d arrivee", "retour"],
+    ),
 ];
 
 fn specs(kind: ImportKind) -> &'static [Spec] {

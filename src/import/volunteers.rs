@@ -122,7 +122,9 @@ pub fn import(
             // Yes/no columns for one capability each ("Cooler yes/no").
             for (field, capability) in [("cooler", Capability::Cooler), ("high_clearance", Capability::HighClearance)] {
                 match cols.cell(row, field).map(values::yes_no) {
-                    Some(Some(true)) if !input.capabilities.contains(&capability) => input.capabilities.push(capability),
+                    Some(Some(true)) if !input.capabilities.contains(&capability) => {
+                        input.capabilities.push(capability)
+                    }
                     Some(Some(_)) | None => {}
                     Some(None) => check.flag(field, "not_yes_no"),
                 }

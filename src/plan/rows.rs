@@ -187,8 +187,10 @@ pub fn set_load(conn: &Connection, plan_id: &str, n: &NeedRow) -> Result<()> {
 
 /// Keeps the need as it was asked (plans saved before schema 9 did not).
 pub fn set_asked(conn: &Connection, plan_id: &str, need_id: &str, quantity: f64, unit: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE plan_need SET asked_quantity = ?3, asked_unit = ?4 WHERE plan_id = ?1 AND need_id = ?2")?
-        .execute(params![plan_id, need_id, quantity, unit])?;
+    conn.prepare_cached(
+        "UPDATE plan_need SET asked_quantity = ?3, asked_unit = ?4 WHERE plan_id = ?1 AND need_id = ?2",
+    )?
+    .execute(params![plan_id, need_id, quantity, unit])?;
     Ok(())
 }
 
@@ -206,8 +208,10 @@ pub fn in_later_plan(conn: &Connection, plan_id: &str, need_id: &str) -> Result<
 /// Takes a need off its stop: not served, for `reason`, with no depot (re-optimising found it
 /// closed, or without an item).
 pub fn unplace_need(conn: &Connection, plan_id: &str, need_id: &str, reason: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE plan_need SET stop_id = NULL, reason = ?3, site_id = NULL WHERE plan_id = ?1 AND need_id = ?2")?
-        .execute(params![plan_id, need_id, reason])?;
+    conn.prepare_cached(
+        "UPDATE plan_need SET stop_id = NULL, reason = ?3, site_id = NULL WHERE plan_id = ?1 AND need_id = ?2",
+    )?
+    .execute(params![plan_id, need_id, reason])?;
     Ok(())
 }
 

@@ -381,7 +381,8 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
     }
     let served = placement.placed.iter().filter(|x| x.is_some()).count();
     // What was saved, as the board shows it: runs with stops (of the shifts offered).
-    let used = (0..p.runs.len()).filter(|r| placement.placed.iter().any(|x| x.is_some_and(|(run, _)| run == *r))).count();
+    let used =
+        (0..p.runs.len()).filter(|r| placement.placed.iter().any(|x| x.is_some_and(|(run, _)| run == *r))).count();
     let detail = format!("{used} runs ({} shifts), {served} of {} stops planned", p.runs.len(), p.stops.len());
     audit::record(tx, stamp, AuditAction::Create, "plan", &[&id], &detail)?;
     Ok(id)

@@ -44,7 +44,9 @@ fn sentence(s: &NeedPlanState) -> String {
     }
     let why = match s.reason.as_deref().unwrap_or("removed") {
         "item_not_chosen" => "no item chosen yet (name one, or set a default for its category)".to_string(),
-        "unit_not_convertible" => format!("its unit does not convert to {item} (name the quantity in the item's units)"),
+        "unit_not_convertible" => {
+            format!("its unit does not convert to {item} (name the quantity in the item's units)")
+        }
         "not_stocked" => format!("no {item} (nor an allowed substitute) at any chosen depot"),
         "not_enough_stock" => {
             let have = (s.quantity - s.missing.unwrap_or(s.quantity)).max(0.0);
@@ -90,7 +92,11 @@ pub fn of_needs(conn: &Connection, only: Option<&[String]>) -> Result<HashMap<St
             status: PlanStatus::parse(&status).unwrap_or(PlanStatus::Draft),
             run: position.filter(|_| on_run).map(|p| p as u32 + 1),
             driver: if on_run { r.get(5)? } else { None },
-            reason: if on_run { None } else { Some(r.get::<_, Option<String>>(6)?.unwrap_or_else(|| "removed".into())) },
+            reason: if on_run {
+                None
+            } else {
+                Some(r.get::<_, Option<String>>(6)?.unwrap_or_else(|| "removed".into()))
+            },
             item_name: r.get(7)?,
             quantity: r.get(8)?,
             unit: r.get(9)?,

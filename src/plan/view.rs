@@ -172,7 +172,8 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
                 }
             }
             // An item with no weight and no volume makes the load look lighter than it is.
-            if loads.iter().any(|l| ctx.item(Some(&l.item_id)).is_some_and(|i| i.weight_kg == 0.0 && i.volume_l == 0.0)) {
+            if loads.iter().any(|l| ctx.item(Some(&l.item_id)).is_some_and(|i| i.weight_kg == 0.0 && i.volume_l == 0.0))
+            {
                 violations.push(Violation { kind: "weight_unknown".into(), stop_id: Some(stop.id.clone()) });
             }
             // A draft saved before schema 9 chose its items by category: it must be planned again.

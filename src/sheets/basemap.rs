@@ -100,7 +100,8 @@ fn decode(bytes: Vec<u8>, z: u8, x: u32, y: u32) -> Result<Vec<Shape>> {
     let mut shapes = Vec::new();
     for meta in reader.get_layer_metadata().map_err(bad)? {
         let extent = f64::from(meta.extent.max(1));
-        let world = |c: geo_types::Coord<f32>| ((x as f64 + c.x as f64 / extent) / n, (y as f64 + c.y as f64 / extent) / n);
+        let world =
+            |c: geo_types::Coord<f32>| ((x as f64 + c.x as f64 / extent) / n, (y as f64 + c.y as f64 / extent) / n);
         for f in reader.get_features(meta.layer_index).map_err(bad)? {
             let kind = f.properties.as_ref().and_then(|p| match p.get("kind") {
                 Some(mvt_reader::feature::Value::String(s)) => Some(s.clone()),

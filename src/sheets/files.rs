@@ -102,7 +102,10 @@ pub fn preview(
 ) -> Result<Option<super::SheetPreview>> {
     let view = store.plan_view(region, plan_id)?;
     let streets = region.and_then(|r| r.router()).map(super::cross::Streets::new);
-    let all = SheetOptions { fields: super::SheetFields { phone: true, access_notes: true, flags: true, driver_notes: true }, ..options.clone() };
+    let all = SheetOptions {
+        fields: super::SheetFields { phone: true, access_notes: true, flags: true, driver_notes: true },
+        ..options.clone()
+    };
     let richest = |sheets: &[Sheet]| -> Option<(usize, usize)> {
         let filled = |s: &super::SheetStop| {
             [s.phone.is_some(), s.access_notes.is_some(), s.driver_notes.is_some(), s.cold_chain || s.medical_priority]

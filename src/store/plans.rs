@@ -75,7 +75,8 @@ impl Store {
 
     /// Where each need of a household stands in planning (needs in no plan are left out).
     pub fn need_plan_states(&self, household_id: &str) -> Result<Vec<crate::plan::state::NeedPlanState>> {
-        let ids: Vec<String> = crate::need::for_household(self.conn(), household_id)?.into_iter().map(|n| n.id).collect();
+        let ids: Vec<String> =
+            crate::need::for_household(self.conn(), household_id)?.into_iter().map(|n| n.id).collect();
         let mut states: Vec<_> = crate::plan::state::of_needs(self.conn(), Some(&ids))?.into_values().collect();
         states.sort_by(|a, b| a.need_id.cmp(&b.need_id));
         Ok(states)

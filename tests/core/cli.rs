@@ -304,11 +304,32 @@ fn needs_add_items_list_plans_show_dispatch_outcome_and_packing() {
     let households = json_rows(&success(&fx.run_on_db(&["households", "list"])));
     let household = households[0]["id"].as_str().unwrap().to_string();
     let out = success(&fx.run_on_db(&[
-        "needs", "add", "--household", &household, "--item", "water 1.5 l", "--quantity", "18", "--unit", "L",
-        "--urgency", "critical",
+        "needs",
+        "add",
+        "--household",
+        &household,
+        "--item",
+        "water 1.5 l",
+        "--quantity",
+        "18",
+        "--unit",
+        "L",
+        "--urgency",
+        "critical",
     ]));
     assert!(out.contains("12 × Water 1.5 L (18 L)"), "{out}");
-    let line = failure(&fx.run_on_db(&["needs", "add", "--household", &household, "--item", "Water 1.5 L", "--quantity", "3", "--unit", "kg"]));
+    let line = failure(&fx.run_on_db(&[
+        "needs",
+        "add",
+        "--household",
+        &household,
+        "--item",
+        "Water 1.5 L",
+        "--quantity",
+        "3",
+        "--unit",
+        "kg",
+    ]));
     assert!(line.contains("unit"), "{line}");
     let need_id = out.split(':').next().unwrap().to_string();
 
@@ -322,13 +343,23 @@ fn needs_add_items_list_plans_show_dispatch_outcome_and_packing() {
 
     let needs = json_rows(&success(&fx.run_on_db(&["needs", "list"])));
     let mine = needs.iter().find(|n| n["id"] == need_id.as_str()).unwrap();
-    assert_eq!((mine["item_name"].as_str(), mine["item_source"].as_str(), mine["item_quantity"].as_f64()), (Some("Water 1.5 L"), Some("named"), Some(12.0)));
+    assert_eq!(
+        (mine["item_name"].as_str(), mine["item_source"].as_str(), mine["item_quantity"].as_f64()),
+        (Some("Water 1.5 L"), Some("named"), Some(12.0))
+    );
     assert!(mine["plan"].is_null(), "in no plan yet");
 
     success(&fx.run_on_db(&["plan", "--date", "2026-11-26", "--iterations", "30"]));
-    let shown: Value = serde_json::from_str(&success(&fx.run_on_db(&["plans", "show", "--date", "2026-11-26", "--json"]))).unwrap();
+    let shown: Value =
+        serde_json::from_str(&success(&fx.run_on_db(&["plans", "show", "--date", "2026-11-26", "--json"]))).unwrap();
     let plan_id = shown["info"]["id"].as_str().unwrap().to_string();
-    let loads: Vec<&Value> = shown["runs"].as_array().unwrap().iter().flat_map(|r| r["stops"].as_array().unwrap()).flat_map(|s| s["loads"].as_array().unwrap()).collect();
+    let loads: Vec<&Value> = shown["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .flat_map(|s| s["loads"].as_array().unwrap())
+        .collect();
     assert!(!loads.is_empty());
     for l in &loads {
         for key in ["need_id", "item_id", "item_name", "quantity", "unit", "substitute_for"] {
@@ -345,20 +376,42 @@ fn needs_add_items_list_plans_show_dispatch_outcome_and_packing() {
 
     let out = success(&fx.run_on_db(&["plans", "dispatch", "--plan", &plan_id]));
     assert!(out.starts_with(&format!("dispatched {plan_id}: ")), "{out}");
-    let after: Value = serde_json::from_str(&success(&fx.run_on_db(&["plans", "show", "--plan", &plan_id, "--json"]))).unwrap();
+    let after: Value =
+        serde_json::from_str(&success(&fx.run_on_db(&["plans", "show", "--plan", &plan_id, "--json"]))).unwrap();
     assert_eq!(after["runs"], shown["runs"], "dispatch changes no run, stop or load");
     assert_eq!(after["info"]["status"], "dispatched");
 
     // Stop 1 partly: one unit fewer of its first item than loaded.
-    let first = &after["runs"].as_array().unwrap().iter().flat_map(|r| r["stops"].as_array().unwrap()).next().unwrap()["loads"][0];
+    let first = &after["runs"].as_array().unwrap().iter().flat_map(|r| r["stops"].as_array().unwrap()).next().unwrap()
+        ["loads"][0];
     let (item, loaded) = (first["item_name"].as_str().unwrap(), first["quantity"].as_f64().unwrap());
     let amount = format!("{item}={}", loaded - 1.0);
-    success(&fx.run_on_db(&["plans", "outcome", "--plan", &plan_id, "--stop", "1", "--outcome", "partly", "--delivered", &amount]));
+    success(&fx.run_on_db(&[
+        "plans",
+        "outcome",
+        "--plan",
+        &plan_id,
+        "--stop",
+        "1",
+        "--outcome",
+        "partly",
+        "--delivered",
+        &amount,
+    ]));
     let line = failure(&fx.run_on_db(&["plans", "outcome", "--plan", &plan_id, "--stop", "2", "--outcome", "partly"]));
     assert!(line.contains("delivered"), "partly says how much: {line}");
 
     let dir = fx.dir.path().join("packing");
-    let out = success(&fx.run_on_db(&["export", "packing", "--date", "2026-11-26", "--format", "csv", "--out", dir.to_str().unwrap()]));
+    let out = success(&fx.run_on_db(&[
+        "export",
+        "packing",
+        "--date",
+        "2026-11-26",
+        "--format",
+        "csv",
+        "--out",
+        dir.to_str().unwrap(),
+    ]));
     assert!(out.trim().ends_with("2026-11-26-packing.csv"), "{out}");
     let text = std::fs::read_to_string(out.trim()).unwrap();
     assert!(text.starts_with("depot,run,driver,vehicle,item,unit,quantity,cold_chain"));
@@ -376,7 +429,8 @@ fn households_list_search_and_merge_from_the_command_line() {
     assert!(found.len() < all.len());
 
     let (keep, merge) = (all[0]["id"].as_str().unwrap(), all[1]["id"].as_str().unwrap());
-    let out = success(&fx.run_on_db(&["households", "merge", "--keep", keep, "--merge", merge, "--take", "all_phones"]));
+    let out =
+        success(&fx.run_on_db(&["households", "merge", "--keep", keep, "--merge", merge, "--take", "all_phones"]));
     assert!(out.starts_with(&format!("merged {merge} into {keep}")), "{out}");
     let after = json_rows(&success(&fx.run_on_db(&["households", "list"])));
     assert_eq!(after.len(), all.len() - 1);

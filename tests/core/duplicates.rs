@@ -191,7 +191,10 @@ fn a_merge_makes_identical_open_needs_one_and_undo_restores_both_exactly() {
     let mut store = new_store(dir.path());
     let rice = store.create_item(&aidmap::item::ItemInput::new("Rice 1 kg", Category::Food, "bag", 1.0, 1.3)).unwrap();
     let water = store
-        .create_item(&aidmap::item::ItemInput::new("Water 1.5 L", Category::Water, "bottle", 1.55, 1.6).with_contents(Some(1.5), "L"))
+        .create_item(
+            &aidmap::item::ItemInput::new("Water 1.5 L", Category::Water, "bottle", 1.55, 1.6)
+                .with_contents(Some(1.5), "L"),
+        )
         .unwrap();
     let mut a = alice();
     a.name = "Søren Castillo".into();
@@ -213,7 +216,11 @@ fn a_merge_makes_identical_open_needs_one_and_undo_restores_both_exactly() {
     let rice_now = open.iter().find(|n| n.id == rice_a.id).unwrap();
     assert_eq!((rice_now.quantity, rice_now.urgency), (1.0, Urgency::High), "the more urgent of the two");
     let water_now = open.iter().find(|n| n.id == water_a.id).unwrap();
-    assert_eq!((water_now.quantity, water_now.unit.as_str(), water_now.item_quantity), (12.0, "bottle", Some(12.0)), "the larger of 4 and 12 bottles");
+    assert_eq!(
+        (water_now.quantity, water_now.unit.as_str(), water_now.item_quantity),
+        (12.0, "bottle", Some(12.0)),
+        "the larger of 4 and 12 bottles"
+    );
     assert!(open.iter().any(|n| n.id == tarp.id), "a need of its own moves over");
     for gone in [&rice_b.id, &water_b.id] {
         assert_eq!(needs.iter().find(|n| &n.id == gone).unwrap().status, aidmap::vocab::NeedStatus::Cancelled);

@@ -145,10 +145,15 @@ fn a_natural_volunteer_sheet_gives_shifts_that_can_drive() {
         [field("Cooler yes/no"), field("Date"), field("From"), field("To"), field("Depot")],
         [Some("cooler"), Some("shift_date"), Some("shift_start"), Some("shift_end"), Some("start_site")]
     );
-    let report = store.import_table(ImportKind::Volunteers, &table, Some(&mapping), "natural.csv", None, false).unwrap();
+    let report =
+        store.import_table(ImportKind::Volunteers, &table, Some(&mapping), "natural.csv", None, false).unwrap();
     let problems: Vec<(u32, Option<&str>, &str)> =
         report.problems.iter().map(|p| (p.row, p.column.as_deref(), p.code.as_str())).collect();
-    assert_eq!(problems, [(5, Some("Cooler yes/no"), "not_yes_no"), (5, Some("Depot"), "unknown_site")], "{problems:?}");
+    assert_eq!(
+        problems,
+        [(5, Some("Cooler yes/no"), "not_yes_no"), (5, Some("Depot"), "unknown_site")],
+        "{problems:?}"
+    );
     let rows = store.shifts_between("2026-12-04T00:00:00Z", "2026-12-06T23:59:59Z").unwrap();
     assert_eq!(rows.len(), 4);
     let sites = store.sites().unwrap();

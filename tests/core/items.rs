@@ -26,7 +26,8 @@ fn litres_of_water_become_bottles_rounded_up_and_other_units_do_not_convert() {
     let dir = tempdir();
     let (mut store, h) = store_with_household(dir.path());
     let bottle = store.create_item(&water_bottle()).unwrap();
-    let cases = [(18.0, "L", 12.0), (19.0, "litres", 13.0), (0.3, "l", 1.0), (12.0, "bottles", 12.0), (3.0, "Bottle", 3.0)];
+    let cases =
+        [(18.0, "L", 12.0), (19.0, "litres", 13.0), (0.3, "l", 1.0), (12.0, "bottles", 12.0), (3.0, "Bottle", 3.0)];
     for (q, unit, bottles) in cases {
         let need = store.add_need(&h, &NeedInput::of_item(&bottle, q, unit, Urgency::High)).unwrap();
         assert_eq!(need.item_quantity, Some(bottles), "{q} {unit}");
@@ -118,7 +119,9 @@ fn substitutes_by_contents_count_litres_and_by_unit_count_one_for_one() {
         ("Rice or pasta", SubstitutionBasis::Unit, vec![rice.id.clone(), pasta.id.clone()]),
     ];
     for (name, basis, items) in groups {
-        store.save_substitution_group(&SubstitutionGroup { id: String::new(), name: name.into(), basis, items }).unwrap();
+        store
+            .save_substitution_group(&SubstitutionGroup { id: String::new(), name: name.into(), basis, items })
+            .unwrap();
     }
     let cat = catalogue::Catalogue::read(store.conn()).unwrap();
     // 12 bottles (18 L) → 4 cans of 5 L (20 L), rounded up; 3 rice → 3 pasta.
@@ -128,14 +131,30 @@ fn substitutes_by_contents_count_litres_and_by_unit_count_one_for_one() {
     let (b, c) = (bottle.id.clone(), can.id.clone());
     let stock = |bottles: f64, cans: f64| {
         let (b, c) = (b.clone(), c.clone());
-        move |i: &str| if i == b { bottles } else if i == c { cans } else { 0.0 }
+        move |i: &str| {
+            if i == b {
+                bottles
+            } else if i == c {
+                cans
+            } else {
+                0.0
+            }
+        }
     };
     assert_eq!(cat.choose(&bottle.id, 12.0, &stock(12.0, 10.0)).unwrap().substitute_for, None);
     let sub = cat.choose(&bottle.id, 12.0, &stock(5.0, 10.0)).unwrap();
-    assert_eq!((sub.item.as_str(), sub.quantity, sub.substitute_for.as_deref()), (can.id.as_str(), 4.0, Some(bottle.id.as_str())));
+    assert_eq!(
+        (sub.item.as_str(), sub.quantity, sub.substitute_for.as_deref()),
+        (can.id.as_str(), 4.0, Some(bottle.id.as_str()))
+    );
     // A contents group needs contents on every member.
     let plain = store.create_item(&ItemInput::new("Water jug", Category::Water, "jug", 4.0, 4.0)).unwrap();
-    let bad = SubstitutionGroup { id: String::new(), name: "x".into(), basis: SubstitutionBasis::Contents, items: vec![bottle.id, plain.id] };
+    let bad = SubstitutionGroup {
+        id: String::new(),
+        name: "x".into(),
+        basis: SubstitutionBasis::Contents,
+        items: vec![bottle.id, plain.id],
+    };
     assert!(store.save_substitution_group(&bad).is_err());
 }
 
@@ -143,12 +162,20 @@ fn substitutes_by_contents_count_litres_and_by_unit_count_one_for_one() {
 fn packing_kits_turns_components_into_kits_through_movements() {
     let dir = tempdir();
     let mut store = new_store(dir.path());
-    let site = store.create_site(&aidmap::site::SiteInput::new("Depot", aidmap::vocab::SiteKind::Warehouse, 43.73, 7.42)).unwrap();
+    let site = store
+        .create_site(&aidmap::site::SiteInput::new("Depot", aidmap::vocab::SiteKind::Warehouse, 43.73, 7.42))
+        .unwrap();
     let parcel = store.create_item(&ItemInput::new("Food parcel", Category::Food, "parcel", 9.0, 14.0)).unwrap();
     let rice = store.create_item(&ItemInput::new("Rice 1 kg", Category::Food, "bag", 1.0, 1.3)).unwrap();
     let cans = store.create_item(&ItemInput::new("Canned beans", Category::Food, "can", 0.4, 0.4)).unwrap();
     store
-        .set_kit(&parcel.id, &[KitComponent { item_id: rice.id.clone(), quantity: 3.0 }, KitComponent { item_id: cans.id.clone(), quantity: 6.0 }])
+        .set_kit(
+            &parcel.id,
+            &[
+                KitComponent { item_id: rice.id.clone(), quantity: 3.0 },
+                KitComponent { item_id: cans.id.clone(), quantity: 6.0 },
+            ],
+        )
         .unwrap();
     let receive = |item: &str, q: f64| aidmap::stock::StockChange::Receive {
         site_id: site.id.clone(),

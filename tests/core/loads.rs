@@ -17,8 +17,12 @@ use crate::util::*;
 
 fn demo_store(dir: &std::path::Path, seed: u64, households: u32) -> Store {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-    demo::write(&dir.join("demo.aidmap"), &DemoOptions { households, seed, date }, "0193a5b0-0000-7000-8000-000000000001")
-        .unwrap()
+    demo::write(
+        &dir.join("demo.aidmap"),
+        &DemoOptions { households, seed, date },
+        "0193a5b0-0000-7000-8000-000000000001",
+    )
+    .unwrap()
 }
 
 fn request(day: u32) -> PlanRequest {
@@ -100,7 +104,8 @@ fn check_day(seed: u64) {
     let mut store = demo_store(dir.path(), seed, 150);
     let view = plan(&mut store, &request(26));
     let items = store.items().unwrap();
-    let needs: BTreeMap<String, aidmap::need::Need> = store.needs(None).unwrap().into_iter().map(|n| (n.id.clone(), n)).collect();
+    let needs: BTreeMap<String, aidmap::need::Need> =
+        store.needs(None).unwrap().into_iter().map(|n| (n.id.clone(), n)).collect();
     let mut loads = 0;
     for stop in view.runs.iter().flat_map(|r| &r.stops) {
         assert_eq!(stop.loads.len(), stop.needs.len(), "one load per need");
@@ -111,7 +116,13 @@ fn check_day(seed: u64) {
             match &l.substitute_for {
                 None => {
                     assert_eq!(l.item_id, own);
-                    assert_eq!(Some(l.quantity), need.item_quantity, "conversion exact for {} {}", need.quantity, need.unit);
+                    assert_eq!(
+                        Some(l.quantity),
+                        need.item_quantity,
+                        "conversion exact for {} {}",
+                        need.quantity,
+                        need.unit
+                    );
                 }
                 Some(sub_for) => {
                     assert_eq!(sub_for, own);
@@ -157,7 +168,10 @@ fn an_insulin_household_rides_on_a_cooler_run_with_insulin_never_a_first_aid_kit
         .find_map(|r| r.stops.iter().find(|s| s.needs.iter().any(|n| n.need_id == need.id)).map(|s| (r, s)))
         .expect("the critical insulin need is on a run");
     let load = stop.loads.iter().find(|l| l.need_id == need.id).unwrap();
-    assert_eq!((load.item_name.as_str(), load.quantity, load.substitute_for.as_deref()), ("Insulin cooler pack", 1.0, None));
+    assert_eq!(
+        (load.item_name.as_str(), load.quantity, load.substitute_for.as_deref()),
+        ("Insulin cooler pack", 1.0, None)
+    );
     assert!(load.cold_chain);
     assert!(run.violations.is_empty(), "{:?}", run.violations);
     let state = store.need_plan_states(&h.id).unwrap();
@@ -175,20 +189,41 @@ fn partly_delivered_leaves_the_remainder_open_and_returns_the_rest_exactly_and_c
     let (run, stop) = view
         .runs
         .iter()
-        .find_map(|r| r.stops.iter().find(|s| s.needs.iter().any(|n| n.need_id == need.id)).map(|s| (r.clone(), s.clone())))
+        .find_map(|r| {
+            r.stops.iter().find(|s| s.needs.iter().any(|n| n.need_id == need.id)).map(|s| (r.clone(), s.clone()))
+        })
         .expect("on a run");
     let load = stop.loads.iter().find(|l| l.need_id == need.id).unwrap().clone();
     assert_eq!((load.quantity, load.asked.as_deref()), (12.0, Some("18 L")), "{load:?}");
     store.dispatch_plan(&view.info.id).unwrap();
-    let level = |store: &Store| store.stock(&run.site_id).unwrap().iter().find(|r| r.item.id == water.id).map_or(0.0, |r| r.quantity);
+    let level = |store: &Store| {
+        store.stock(&run.site_id).unwrap().iter().find(|r| r.item.id == water.id).map_or(0.0, |r| r.quantity)
+    };
     let dispatched = level(&store);
     // Other needs of the stop loaded as water too are handed over whole (the default).
-    let same_item: f64 = stop.loads.iter().filter(|l| l.item_id == water.id && l.need_id != need.id).map(|l| l.quantity).sum();
-    store.record_stop_outcome_with(&view.info.id, &stop.id, Some(StopOutcome::Partly), &[(water.id.clone(), 8.0 + same_item)]).unwrap();
+    let same_item: f64 =
+        stop.loads.iter().filter(|l| l.item_id == water.id && l.need_id != need.id).map(|l| l.quantity).sum();
+    store
+        .record_stop_outcome_with(
+            &view.info.id,
+            &stop.id,
+            Some(StopOutcome::Partly),
+            &[(water.id.clone(), 8.0 + same_item)],
+        )
+        .unwrap();
     let after = store.needs(None).unwrap().into_iter().find(|n| n.id == need.id).unwrap();
     // The stop's other water loads come first in need order; whatever our need got, the rest is open.
-    let got = store.plan_view(None, &view.info.id).unwrap().runs.iter().flat_map(|r| &r.stops).flat_map(|s| &s.loads)
-        .find(|l| l.need_id == need.id).unwrap().delivered.unwrap();
+    let got = store
+        .plan_view(None, &view.info.id)
+        .unwrap()
+        .runs
+        .iter()
+        .flat_map(|r| &r.stops)
+        .flat_map(|s| &s.loads)
+        .find(|l| l.need_id == need.id)
+        .unwrap()
+        .delivered
+        .unwrap();
     assert!(got < 12.0);
     assert_eq!(after.status, NeedStatus::Open);
     assert_eq!((after.quantity, after.unit.as_str()), (12.0 - got, "bottle"), "the remainder, in bottles");
@@ -211,7 +246,12 @@ fn dispatch_is_refused_whole_naming_the_item_a_depot_lost_since_planning() {
     let view = plan(&mut store, &request(26));
     let ((site, item), quantity) = loads_by_depot(&view).into_iter().next().expect("a load");
     let on_hand = store.stock(&site).unwrap().iter().find(|r| r.item.id == item).unwrap().quantity;
-    let change = aidmap::stock::StockChange::Issue { site_id: site.clone(), item_id: item.clone(), quantity: on_hand - quantity + 1.0, reason: "spoiled".into() };
+    let change = aidmap::stock::StockChange::Issue {
+        site_id: site.clone(),
+        item_id: item.clone(),
+        quantity: on_hand - quantity + 1.0,
+        reason: "spoiled".into(),
+    };
     store.change_stock(&change).unwrap();
     let movements = rows(&store, "stock_movement");
     let err = store.dispatch_plan(&view.info.id).unwrap_err();
@@ -248,12 +288,23 @@ fn a_stop_moved_to_a_depot_without_its_item_shows_not_stocked_and_keeps_its_item
             .map(|r| aidmap::plan::types::RunLayout {
                 run_id: r.id.clone(),
                 locked: false,
-                stops: r.stops.iter().filter(|s| s.id != stop_id).map(|s| aidmap::plan::types::StopLayout { stop_id: s.id.clone(), locked: false }).collect(),
+                stops: r
+                    .stops
+                    .iter()
+                    .filter(|s| s.id != stop_id)
+                    .map(|s| aidmap::plan::types::StopLayout { stop_id: s.id.clone(), locked: false })
+                    .collect(),
             })
             .collect(),
         removed: vec![],
     };
-    layout.runs.iter_mut().find(|r| r.run_id == to_run).unwrap().stops.push(aidmap::plan::types::StopLayout { stop_id: stop_id.clone(), locked: false });
+    layout
+        .runs
+        .iter_mut()
+        .find(|r| r.run_id == to_run)
+        .unwrap()
+        .stops
+        .push(aidmap::plan::types::StopLayout { stop_id: stop_id.clone(), locked: false });
     let before: Vec<_> = view.runs.iter().flat_map(|r| &r.stops).find(|s| s.id == stop_id).unwrap().loads.clone();
     store.set_plan_layout(&view.info.id, &layout).unwrap();
     let moved = store.plan_view(None, &view.info.id).unwrap();
@@ -336,8 +387,10 @@ fn re_optimising_after_a_default_is_cleared_takes_those_needs_off_the_runs() {
         .collect();
     assert!(!water.is_empty());
     store.set_category_default(aidmap::vocab::Category::Water, None).unwrap();
-    let again = aidmap::plan::reoptimise(&mut store, None, &view.info.id, 5, 2, Some(30), &AtomicBool::new(false)).unwrap();
-    let on_runs: Vec<&str> = again.runs.iter().flat_map(|r| &r.stops).flat_map(|s| &s.needs).map(|n| n.need_id.as_str()).collect();
+    let again =
+        aidmap::plan::reoptimise(&mut store, None, &view.info.id, 5, 2, Some(30), &AtomicBool::new(false)).unwrap();
+    let on_runs: Vec<&str> =
+        again.runs.iter().flat_map(|r| &r.stops).flat_map(|s| &s.needs).map(|n| n.need_id.as_str()).collect();
     for id in &water {
         let named = store.needs(None).unwrap().into_iter().find(|n| &n.id == id).unwrap().item_source;
         if named == aidmap::catalogue::ItemSource::None {
@@ -378,7 +431,13 @@ fn a_stop_far_from_every_road_or_with_a_weightless_item_is_flagged_never_silent(
         .create_item(&aidmap::item::ItemInput::new("Solar lamp", aidmap::vocab::Category::Other, "lamp", 0.0, 0.0))
         .unwrap();
     let site = store.sites().unwrap()[0].id.clone();
-    let receive = aidmap::stock::StockChange::Receive { site_id: site, item_id: feather.id.clone(), quantity: 50.0, expiry: None, reason: "gift".into() };
+    let receive = aidmap::stock::StockChange::Receive {
+        site_id: site,
+        item_id: feather.id.clone(),
+        quantity: 50.0,
+        expiry: None,
+        reason: "gift".into(),
+    };
     store.change_stock(&receive).unwrap();
     let need = store.add_need(&h.id, &NeedInput::of_item(&feather, 1.0, "lamp", Urgency::Critical)).unwrap();
     let view = aidmap::plan::create(&mut store, Some(&pack), &request(26), Some(40), &AtomicBool::new(false)).unwrap();
@@ -387,7 +446,12 @@ fn a_stop_far_from_every_road_or_with_a_weightless_item_is_flagged_never_silent(
         .iter()
         .find_map(|r| r.stops.iter().find(|s| s.needs.iter().any(|n| n.need_id == need.id)).map(|s| (r, s)))
         .expect("planned");
-    let kinds: Vec<&str> = run.violations.iter().filter(|v| v.stop_id.as_deref() == Some(stop.id.as_str())).map(|v| v.kind.as_str()).collect();
+    let kinds: Vec<&str> = run
+        .violations
+        .iter()
+        .filter(|v| v.stop_id.as_deref() == Some(stop.id.as_str()))
+        .map(|v| v.kind.as_str())
+        .collect();
     assert!(kinds.contains(&"far_from_road"), "{kinds:?}");
     assert!(kinds.contains(&"weight_unknown"), "{kinds:?}");
     assert!(!view.feasible);

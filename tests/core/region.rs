@@ -60,11 +60,23 @@ fn monaco_matrix_agrees_with_the_dijkstra_oracle() {
             let legs = snaps[i].distance_m + snaps[j].distance_m;
             let (speed, zero) = (aidmap::region::router::SNAP_SPEED_MS, i == j);
             let oracle = (snapped[i] && snapped[j])
-                .then(|| router.dijkstra(snaps[i].node, snaps[j].node).map(|ds| if zero { 0.0 } else { ds as f64 / 10.0 + legs / speed }))
+                .then(|| {
+                    router.dijkstra(snaps[i].node, snaps[j].node).map(|ds| {
+                        if zero {
+                            0.0
+                        } else {
+                            ds as f64 / 10.0 + legs / speed
+                        }
+                    })
+                })
                 .flatten();
             assert!(close(table.durations_s[i][j], oracle), "pair {i}->{j}: {:?} {oracle:?}", table.durations_s[i][j]);
             let length = (snapped[i] && snapped[j])
-                .then(|| router.dijkstra_length(snaps[i].node, snaps[j].node).map(|m| if zero { 0.0 } else { m as f64 + legs }))
+                .then(|| {
+                    router
+                        .dijkstra_length(snaps[i].node, snaps[j].node)
+                        .map(|m| if zero { 0.0 } else { m as f64 + legs })
+                })
                 .flatten();
             assert!(close(table.distances_m[i][j], length), "distance {i}->{j}");
             // Never shorter by road than in a straight line (a few metres of rounding aside).

@@ -19,7 +19,15 @@ fn pdftotext(path: &std::path::Path) -> String {
 fn read_all(paths: &[std::path::PathBuf]) -> String {
     paths
         .iter()
-        .map(|p| if p.extension().is_some_and(|e| e == "pdf") { pdftotext(p) } else { std::fs::read_to_string(p).unwrap() })
+        .map(
+            |p| {
+                if p.extension().is_some_and(|e| e == "pdf") {
+                    pdftotext(p)
+                } else {
+                    std::fs::read_to_string(p).unwrap()
+                }
+            },
+        )
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -60,7 +68,10 @@ fn only_notes_marked_for_the_driver_go_out_and_only_while_that_field_is_on() {
     need_input.notes_for_driver = true;
     store.update_need(&need.id, &need_input).unwrap();
     let sheets = files::sheets(&store, None, &which, &SheetOptions::default()).unwrap();
-    assert_eq!(sheets[0].stops[0].driver_notes.as_deref(), Some("Dog in the yard, friendly / Leave with the neighbour at 4"));
+    assert_eq!(
+        sheets[0].stops[0].driver_notes.as_deref(),
+        Some("Dog in the yard, friendly / Leave with the neighbour at 4")
+    );
     let dir_marked = dir.path().join("marked");
     let mut out = Vec::new();
     for format in
@@ -94,7 +105,12 @@ fn stops_get_a_cross_street_from_the_region_pack_that_is_not_their_own_street() 
     assert!(crossed.len() * 10 >= stops.len() * 7, "{} of {} stops have a cross street", crossed.len(), stops.len());
     for s in &crossed {
         let cross = aidmap::text::fold(s.cross_street.as_deref().unwrap());
-        assert!(!aidmap::text::fold(&s.address).contains(&cross), "{:?} is the stop's own street: {}", cross, s.address);
+        assert!(
+            !aidmap::text::fold(&s.address).contains(&cross),
+            "{:?} is the stop's own street: {}",
+            cross,
+            s.address
+        );
     }
     // Without a pack there is no road graph to read them from.
     let bare = files::sheets(&store, None, &Which::Plan(&view.info.id), &Default::default()).unwrap();
@@ -114,7 +130,8 @@ fn sheets_speak_the_chosen_language() {
         let options = SheetOptions { language, ..Default::default() };
         let sheets = files::sheets(&store, None, &Which::Run(&run.id), &options).unwrap();
         let out = dir.path().join(language.code());
-        let pdf = files::export(&mut store, &sheets, SheetFormat::Pdf { paper: Paper::A4, combined: false }, &out).unwrap();
+        let pdf =
+            files::export(&mut store, &sheets, SheetFormat::Pdf { paper: Paper::A4, combined: false }, &out).unwrap();
         let text = pdftotext(&pdf[0]);
         assert!(text.contains(&format!("{run_word} {} — ", sheets[0].run_number)), "{language:?}: {text}");
         assert!(text.contains(&format!("☐ {delivered}")) && text.contains(destroy), "{language:?}");
@@ -177,7 +194,8 @@ fn the_preview_shows_one_stop_as_the_options_send_it() {
     assert!(preview.stop.access_notes.is_some() || preview.stop.phone.is_some(), "the richest stop is shown");
     assert!(preview.destroy.contains("destroy this sheet"));
     let mut options = SheetOptions::default();
-    options.fields = aidmap::sheets::SheetFields { phone: false, access_notes: false, flags: false, driver_notes: false };
+    options.fields =
+        aidmap::sheets::SheetFields { phone: false, access_notes: false, flags: false, driver_notes: false };
     options.language = SheetLanguage::Es;
     let bare = files::preview(&store, None, &view.info.id, &options).unwrap().unwrap();
     assert_eq!(bare.stop.number, preview.stop.number, "the same stop, its fields off");
@@ -207,14 +225,21 @@ fn long_stops_break_between_their_lines_and_every_google_leg_gets_a_code() {
     let mut sheet = files::sheets(&store, None, &Which::Plan(&view.info.id), &Default::default()).unwrap().remove(0);
     // 45 stops: five Google legs, more than one row of codes.
     let first = sheet.stops[0].clone();
-    sheet.stops = (0..45).map(|n| aidmap::sheets::SheetStop { number: n + 1, ..sheet.stops[n % sheet.stops.len()].clone() }).collect();
+    sheet.stops = (0..45)
+        .map(|n| aidmap::sheets::SheetStop { number: n + 1, ..sheet.stops[n % sheet.stops.len()].clone() })
+        .collect();
     // The first stop: 60 items and a note longer than a page, with a word longer than a line.
     let item = first.items[0].clone();
-    sheet.stops[0].items = (0..60).map(|k| aidmap::sheets::SheetItem { name: format!("Item{k:02}"), ..item.clone() }).collect();
+    sheet.stops[0].items =
+        (0..60).map(|k| aidmap::sheets::SheetItem { name: format!("Item{k:02}"), ..item.clone() }).collect();
     sheet.stops[0].driver_notes = Some(format!("{} {}", "x".repeat(300), "Lorem ipsum dolor. ".repeat(150)));
-    let written =
-        files::export(&mut store, std::slice::from_ref(&sheet), SheetFormat::Pdf { paper: Paper::A4, combined: false }, dir.path())
-            .unwrap();
+    let written = files::export(
+        &mut store,
+        std::slice::from_ref(&sheet),
+        SheetFormat::Pdf { paper: Paper::A4, combined: false },
+        dir.path(),
+    )
+    .unwrap();
     let text = pdftotext(&written[0]);
     assert!(text.contains("Item59") && text.contains("(continued)"), "the block goes on over the page");
     assert!(text.contains("stops 41–45"), "the fifth leg's code is on the sheet");

@@ -200,7 +200,14 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Result<Vec<Vec<Op>>> {
         let heading = format!("{}   {}", s.eta, s.alias);
         ops.push(text(MARGIN + 30.0, y, 16.0, true, &heading));
         ops.push(qr(pw - MARGIN - 64.0, y - 16.0, 64.0, &format!("geo:{:.6},{:.6}", s.lat, s.lon))?);
-        ops.push(Op::Text { x: pw - MARGIN - 60.0, y: y + 52.0, size: 7.0, bold: false, text: w.navigate.into(), color: GREY });
+        ops.push(Op::Text {
+            x: pw - MARGIN - 60.0,
+            y: y + 52.0,
+            size: 7.0,
+            bold: false,
+            text: w.navigate.into(),
+            color: GREY,
+        });
         y += 6.0;
         for (size, bold, l) in lines {
             if y + size + 6.0 > bottom {

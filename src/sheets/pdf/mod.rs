@@ -48,15 +48,49 @@ const ROUTE: (u8, u8, u8) = (31, 95, 139);
 const GREY: (u8, u8, u8) = (120, 120, 120);
 
 enum Op {
-    Text { x: f32, y: f32, size: f32, bold: bool, text: String, color: (u8, u8, u8) },
-    Line { points: Vec<(f32, f32)>, width: f32, color: (u8, u8, u8) },
-    Rects { rects: Vec<(f32, f32, f32, f32)>, color: (u8, u8, u8) },
-    Circle { x: f32, y: f32, r: f32, color: (u8, u8, u8) },
-    Frame { x: f32, y: f32, w: f32, h: f32, fill: (u8, u8, u8) },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: String,
+        color: (u8, u8, u8),
+    },
+    Line {
+        points: Vec<(f32, f32)>,
+        width: f32,
+        color: (u8, u8, u8),
+    },
+    Rects {
+        rects: Vec<(f32, f32, f32, f32)>,
+        color: (u8, u8, u8),
+    },
+    Circle {
+        x: f32,
+        y: f32,
+        r: f32,
+        color: (u8, u8, u8),
+    },
+    Frame {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: (u8, u8, u8),
+    },
     /// Many paths drawn at once (a basemap layer): filled, stroked, or both.
-    Shapes { paths: Vec<Vec<(f32, f32)>>, fill: Option<(u8, u8, u8)>, stroke: Option<(f32, (u8, u8, u8))> },
+    Shapes {
+        paths: Vec<Vec<(f32, f32)>>,
+        fill: Option<(u8, u8, u8)>,
+        stroke: Option<(f32, (u8, u8, u8))>,
+    },
     /// Later ops draw only inside this rectangle, until `Unclip`.
-    Clip { x: f32, y: f32, w: f32, h: f32 },
+    Clip {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
     Unclip,
 }
 

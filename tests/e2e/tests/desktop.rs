@@ -41,12 +41,18 @@ async fn demo_add_household_and_need_then_restart() {
     // A note written for the driver, marked so it goes on route sheets.
     let notes = form.find(Locator::Css("textarea[name=notes]")).await.unwrap();
     app.client
-        .execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![serde_json::to_value(&notes).unwrap()])
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); return true;",
+            vec![serde_json::to_value(&notes).unwrap()],
+        )
         .await
         .unwrap();
     notes.send_keys("Blue door, side entrance").await.unwrap();
     app.wait_css("[data-testid=household-notes-for-driver]").await;
-    app.client.execute("document.querySelector('[data-testid=household-notes-for-driver]').click(); return true;", vec![]).await.unwrap();
+    app.client
+        .execute("document.querySelector('[data-testid=household-notes-for-driver]').click(); return true;", vec![])
+        .await
+        .unwrap();
     app.wait_js("marked", "document.querySelector('[data-testid=household-notes-for-driver]').checked").await;
     app.wait_css("[data-testid=household-submit]").await.click().await.unwrap();
     let title = app.wait_css("[data-testid=household-panel] h2").await;

@@ -32,7 +32,8 @@ async fn set_value(app: &App, css: &str, value: &str) {
 
 /// Every load line of the board, in order: what the coordinator reads.
 async fn board_loads(app: &App) -> Vec<String> {
-    let v = js(app, "return [...document.querySelectorAll('[data-testid=stop-load]')].map(l => l.innerText.trim())").await;
+    let v =
+        js(app, "return [...document.querySelectorAll('[data-testid=stop-load]')].map(l => l.innerText.trim())").await;
     serde_json::from_value(v).unwrap()
 }
 
@@ -63,16 +64,28 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     app.wait_js("insulin offered", "[...document.querySelectorAll('[data-testid=need-item-option]')].some(o => o.innerText.includes('Insulin cooler pack'))").await;
     app.screenshot("item-picker").await;
     // The first option is the active one: Enter chooses it.
-    let first = js(&app, "return document.querySelector('[data-testid=need-item-option][aria-selected=true]')?.innerText ?? ''").await;
+    let first = js(
+        &app,
+        "return document.querySelector('[data-testid=need-item-option][aria-selected=true]')?.innerText ?? ''",
+    )
+    .await;
     assert!(first.as_str().unwrap().contains("Insulin cooler pack"), "{first}");
     picker.send_keys(&String::from(char::from(Key::Enter))).await.unwrap();
-    app.wait_js("preview", "(document.querySelector('[data-testid=need-item-rule]')?.innerText ?? '').includes('Insulin cooler pack')").await;
+    app.wait_js(
+        "preview",
+        "(document.querySelector('[data-testid=need-item-rule]')?.innerText ?? '').includes('Insulin cooler pack')",
+    )
+    .await;
     let quantity = app.wait_css("[data-testid=need-form] input[name=quantity]").await;
     quantity.clear().await.unwrap();
     quantity.send_keys("2").await.unwrap();
     js_click(&app, "[data-testid=need-form] input[name=urgency][value=critical]").await;
     app.wait_css("[data-testid=need-submit]").await.click().await.unwrap();
-    app.wait_js("need listed", "(document.querySelector('[data-testid=need-item-line]')?.innerText ?? '').includes('Insulin cooler pack')").await;
+    app.wait_js(
+        "need listed",
+        "(document.querySelector('[data-testid=need-item-line]')?.innerText ?? '').includes('Insulin cooler pack')",
+    )
+    .await;
     let (household, need) = {
         let store = open_db(data.path());
         let h = store.households().unwrap().into_iter().find(|h| h.name == "Rosa Insulina").expect("saved");
@@ -116,7 +129,11 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     assert!(!text.as_str().unwrap().contains("First-aid"), "{text}");
     // On a run with a cooler: no cold-chain problem on her stop's run.
     let card = format!("document.querySelector(\"{load}\").closest('[data-testid=plan-run-card]')");
-    let problems = js(&app, &format!("return [...{card}.querySelectorAll('[data-testid=run-violation]')].map(v => v.dataset.kind)")).await;
+    let problems = js(
+        &app,
+        &format!("return [...{card}.querySelectorAll('[data-testid=run-violation]')].map(v => v.dataset.kind)"),
+    )
+    .await;
     assert!(!problems.as_array().unwrap().iter().any(|k| k == "no_cooler"), "{problems}");
     js(&app, &format!("document.querySelector(\"{load}\").scrollIntoView({{block: 'center'}}); return true;")).await;
     app.screenshot("plan-board-loads").await;
@@ -128,9 +145,13 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     app.wait_css("[data-testid=dispatch-question]").await;
     app.screenshot("plan-dispatch-loads").await;
     js_click(&app, "[data-testid=confirm-dispatch]").await;
-    app.wait_js("dispatched", "document.querySelector('[data-testid=plan-status]').dataset.status === 'dispatched'").await;
+    app.wait_js("dispatched", "document.querySelector('[data-testid=plan-status]').dataset.status === 'dispatched'")
+        .await;
     assert_eq!(board_loads(&app).await, before, "the loads after dispatch are the loads before");
-    assert_eq!(js(&app, "return document.querySelector('[data-testid=plan-feasible]').dataset.feasible").await, feasible);
+    assert_eq!(
+        js(&app, "return document.querySelector('[data-testid=plan-feasible]').dataset.feasible").await,
+        feasible
+    );
 
     // Route sheets (phone pages): her run's page carries the item.
     js_click(&app, "[data-testid=plan-sheets]").await;
@@ -139,7 +160,8 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     js_click(&app, "[data-testid=sheets-save]").await;
     app.wait_css("[data-testid=sheets-written]").await;
     js_click(&app, "[data-testid=sheets-done]").await;
-    let pages: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| std::fs::read_to_string(e.path()).unwrap()).collect();
+    let pages: Vec<String> =
+        std::fs::read_dir(&out).unwrap().flatten().map(|e| std::fs::read_to_string(e.path()).unwrap()).collect();
     assert!(pages.iter().any(|p| p.contains("2 × Insulin cooler pack")), "a sheet carries her insulin");
 
     // Packing list as PDF into the same folder.
@@ -148,10 +170,17 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     js_click(&app, "[data-testid=packing-save]").await;
     app.wait_css("[data-testid=packing-written]").await;
     js_click(&app, "[data-testid=packing-done]").await;
-    assert!(std::fs::read_dir(&out).unwrap().flatten().any(|e| e.file_name().to_string_lossy().ends_with("-packing.pdf")));
+    assert!(std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().ends_with("-packing.pdf")));
 
     // Partly delivered: one of her two packs handed over; the other stays open.
-    let stop = js(&app, &format!("return document.querySelector(\"{load}\").closest('[data-testid=plan-stop]').dataset.stopId")).await;
+    let stop = js(
+        &app,
+        &format!("return document.querySelector(\"{load}\").closest('[data-testid=plan-stop]').dataset.stopId"),
+    )
+    .await;
     let stop = stop.as_str().unwrap().to_string();
     let outcome = format!("[data-stop-id='{stop}'] [data-testid=stop-outcome]");
     js(&app, &format!(
@@ -165,11 +194,16 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     };
     // Her stop may carry other insulin too: hand over all of it but one pack.
     let amount = format!("[data-testid=partly-line][data-item-id='{insulin}'] [data-testid=partly-amount]");
-    let loaded = js(&app, &format!("return Number(document.querySelector(\"{amount}\").value)")).await.as_f64().unwrap();
+    let loaded =
+        js(&app, &format!("return Number(document.querySelector(\"{amount}\").value)")).await.as_f64().unwrap();
     set_value(&app, &amount, &(loaded - 1.0).to_string()).await;
     app.screenshot("plan-partly").await;
     js_click(&app, "[data-testid=partly-confirm]").await;
-    app.wait_js("outcome saved", &format!("document.querySelector(\"[data-stop-id='{stop}']\").dataset.outcome === 'partly'")).await;
+    app.wait_js(
+        "outcome saved",
+        &format!("document.querySelector(\"[data-stop-id='{stop}']\").dataset.outcome === 'partly'"),
+    )
+    .await;
     let store = open_db(data.path());
     let after = store.needs(None).unwrap().into_iter().find(|n| n.id == need).unwrap();
     let plan_state = store.need_plan_states(&household).unwrap();
@@ -183,14 +217,26 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
 
     // Her panel: the open remainder, and where her need stands.
     js_click(&app, "[data-testid=close-planning]").await;
-    app.wait_js("her need open again", "[...document.querySelectorAll('[data-testid=need]')].some(n => n.dataset.status === 'open')").await;
-    app.wait_js("the remainder shown", "(document.querySelector('[data-testid=need-item-line]')?.innerText ?? '').startsWith('1 ×')").await;
+    app.wait_js(
+        "her need open again",
+        "[...document.querySelectorAll('[data-testid=need]')].some(n => n.dataset.status === 'open')",
+    )
+    .await;
+    app.wait_js(
+        "the remainder shown",
+        "(document.querySelector('[data-testid=need-item-line]')?.innerText ?? '').startsWith('1 ×')",
+    )
+    .await;
     app.wait_js("its plan state shown", "!!document.querySelector('[data-testid=need-plan]')").await;
     app.screenshot("household-need-states").await;
 
     // The catalogue: its items, and the needs waiting for one (the demo's "other" requests).
     js_click(&app, "[data-testid=tab-sites]").await;
-    app.wait_js("some wait for an item", "Number(document.querySelector('[data-testid=catalogue-button]')?.dataset.toMatch) > 0").await;
+    app.wait_js(
+        "some wait for an item",
+        "Number(document.querySelector('[data-testid=catalogue-button]')?.dataset.toMatch) > 0",
+    )
+    .await;
     js_click(&app, "[data-testid=catalogue-button]").await;
     app.wait_css("[data-testid=catalogue-tab-items]").await;
     app.screenshot("catalogue-items").await;
@@ -201,7 +247,11 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     js_click(&app, "[data-testid=catalogue-close]").await;
 
     // Packers make up food parcels from rice, pasta and cans at the warehouse.
-    app.wait_js("sites listed", "[...document.querySelectorAll('[data-testid=site-row]')].some(r => r.innerText.includes('Port Hercule'))").await;
+    app.wait_js(
+        "sites listed",
+        "[...document.querySelectorAll('[data-testid=site-row]')].some(r => r.innerText.includes('Port Hercule'))",
+    )
+    .await;
     js(&app, "[...document.querySelectorAll('[data-testid=site-row]')].find(r => r.innerText.includes('Port Hercule')).click(); return true;").await;
     js_click(&app, "[data-testid=stock-pack_kits]").await;
     app.wait_css("[data-testid=kit-components]").await;

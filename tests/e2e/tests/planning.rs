@@ -230,7 +230,8 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     // Script clicks in this dialog: it lays out again each time the preview arrives.
     js_click(&app, "[data-testid=sheets-phone]").await;
     app.wait_js("phone off", "!document.querySelector('[data-testid=sheets-phone]').checked").await;
-    app.wait_js("no phone in the preview", "!document.querySelector('[data-testid=sheets-preview] [data-line=phone]')").await;
+    app.wait_js("no phone in the preview", "!document.querySelector('[data-testid=sheets-preview] [data-line=phone]')")
+        .await;
     // Sheets in Spanish for these drivers.
     choose(&app, "[data-testid=sheets-language]", "es").await;
     app.wait_js(

@@ -147,7 +147,11 @@ async fn volunteers_by_role_day_view_and_a_new_shift() {
     let count = |n: usize| format!("document.querySelectorAll('[data-testid=shift]').length === {n}");
     let remove_last = "const b = [...document.querySelectorAll('[data-testid=shift-remove]')].pop(); b.scrollIntoView({block: 'center'}); b.click(); return true;";
     app.client.execute(remove_last, vec![]).await.unwrap();
-    app.wait_js("the question shown", "document.querySelector('[data-testid=confirm-shift-remove-dialog]')?.open === true").await;
+    app.wait_js(
+        "the question shown",
+        "document.querySelector('[data-testid=confirm-shift-remove-dialog]')?.open === true",
+    )
+    .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     app.screenshot("shift-remove-question").await;
     app.client
