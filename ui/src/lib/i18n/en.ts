@@ -282,7 +282,7 @@ export const en = {
   "backup.choose_folder": "Choose folder…",
   "backup.turn_off": "Turn off",
   "backup.busy": "Writing and checking the backup…",
-  "backup.done": "Backup written and checked: {file}",
+  "backup.done": "Backup written and checked: {file}. The region pack is not inside (public map data, rebuilt from its OSM extract): keep the extract, or copy the .region file beside the backup.",
   "backup.auto_done": "Automatic backup written: {file}",
   "backup.auto_failed": "Automatic backup failed: {message}",
   "backup.restore_busy": "Checking the backup and restoring it…",

@@ -282,7 +282,7 @@ export const es: Messages = {
   "backup.choose_folder": "Elegir carpeta…",
   "backup.turn_off": "Desactivar",
   "backup.busy": "Escribiendo y comprobando la copia…",
-  "backup.done": "Copia escrita y comprobada: {file}",
+  "backup.done": "Copia escrita y comprobada: {file}. El paquete de región no va dentro (datos públicos del mapa, se reconstruye desde su extracto OSM): conserve el extracto o copie el archivo .region junto a la copia.",
   "backup.auto_done": "Copia automática escrita: {file}",
   "backup.auto_failed": "La copia automática falló: {message}",
   "backup.restore_busy": "Comprobando la copia y restaurándola…",

@@ -283,7 +283,7 @@ export const fr: Messages = {
   "backup.choose_folder": "Choisir un dossier…",
   "backup.turn_off": "Désactiver",
   "backup.busy": "Écriture et vérification de la sauvegarde…",
-  "backup.done": "Sauvegarde écrite et vérifiée : {file}",
+  "backup.done": "Sauvegarde écrite et vérifiée : {file}. Le paquet de région n'y est pas (données publiques de carte, reconstruites depuis leur extrait OSM) : gardez l'extrait, ou copiez le fichier .region à côté de la sauvegarde.",
   "backup.auto_done": "Sauvegarde automatique écrite : {file}",
   "backup.auto_failed": "La sauvegarde automatique a échoué : {message}",
   "backup.restore_busy": "Vérification et restauration de la sauvegarde…",
