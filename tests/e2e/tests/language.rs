@@ -34,6 +34,18 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
         .await
         .unwrap();
     assert_eq!(overflow, 0, "elements overflow horizontally in French");
+    // The header is one row at 1280 px (its buttons never wrap under the operation's name).
+    let one_row = "(() => { const b = [...document.querySelector('header').querySelectorAll('button')].map(e => e.getBoundingClientRect().top); return Math.max(...b) - Math.min(...b) < 4; })()";
+    assert_eq!(app.wait_js("header buttons", one_row).await, true, "French header on one row");
+    // Spanish, whose labels are the longest.
+    app.wait_css("[data-testid=settings]").await.click().await.unwrap();
+    app.wait_css("[data-testid=language]").await.select_by_value("es").await.unwrap();
+    app.wait_js("Spanish labels", "document.documentElement.lang === 'es'").await;
+    app.wait_css("[data-testid=settings-dialog] button.primary").await.click().await.unwrap();
+    app.wait_js("Spanish header on one row", one_row).await;
+    let header = app.client.execute("return document.querySelector('header').scrollWidth <= document.querySelector('header').clientWidth + 1", vec![]).await.unwrap();
+    assert_eq!(header, true, "the Spanish header does not overflow");
+    app.screenshot("spanish-header").await;
 
     // Right-to-left: the list moves to the right of the map, the panel to the left.
     app.client.execute("document.documentElement.dir = 'rtl'", vec![]).await.unwrap();
