@@ -211,9 +211,10 @@ async fn lock_forgets_open_dialogs_and_the_planning_board() {
     let csv = aidmap_e2e::workspace_root().join("tests/fixtures/import/households-500.csv");
     let app = App::launch_with(data.path(), &[("AIDMAP_E2E_PICK_FILES", &csv.display().to_string())]).await;
     unlock(&app, PASS, Some("Lock Tester")).await;
+    unlocked(&app).await;
 
     // The import preview: names and phones of the sheet's rows.
-    app.wait_css("[data-testid=import-button]").await.click().await.unwrap();
+    js_click(&app, "[data-testid=import-button]").await;
     app.wait_css("[data-testid=import-preview]").await;
     app.wait_js("a row of the sheet shown", "document.body.innerText.includes('Ana Applewood')").await;
     app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
@@ -221,30 +222,33 @@ async fn lock_forgets_open_dialogs_and_the_planning_board() {
     let html = app.wait_js("html", "document.documentElement.outerHTML").await;
     assert!(!html.as_str().unwrap().contains("Ana Applewood"), "the import preview is gone");
     unlock(&app, PASS, None).await;
+    unlocked(&app).await;
     assert!(app.client.find(Locator::Css("[data-testid=import-preview]")).await.is_err(), "and does not come back");
 
     // The duplicates review, side by side.
-    app.wait_css("[data-testid=duplicates-button]").await.click().await.unwrap();
-    app.wait_css("[data-testid=dup-pair]").await.click().await.unwrap();
+    js_click(&app, "[data-testid=duplicates-button]").await;
+    js_click(&app, "[data-testid=dup-pair]").await;
     app.wait_js("the pair shown", &format!("document.body.innerText.includes({:?})", SECRET)).await;
     app.wait_css("[data-testid=lock]").await;
     app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
     app.wait_css("[data-testid=locked-screen]").await;
     gone(&app, "duplicates dialog").await;
     unlock(&app, PASS, None).await;
+    unlocked(&app).await;
 
     // The export dialog with personal columns switched on.
-    app.wait_css("[data-testid=export-button]").await.click().await.unwrap();
+    js_click(&app, "[data-testid=export-button]").await;
     app.wait_css("[data-testid=export-dialog]").await;
     app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
     app.wait_css("[data-testid=locked-screen]").await;
     assert!(app.client.find(Locator::Css("[data-testid=export-dialog]")).await.is_err(), "the export dialog closed");
     gone(&app, "export dialog").await;
     unlock(&app, PASS, None).await;
+    unlocked(&app).await;
 
     // A household's panel and the planning board.
-    app.wait_css("[data-testid=household-list] [data-row]").await.click().await.unwrap();
-    app.wait_css("[data-testid=open-planning]").await.click().await.unwrap();
+    js_click(&app, "[data-testid=household-list] [data-row]").await;
+    js_click(&app, "[data-testid=open-planning]").await;
     app.wait_css("[data-testid=planning-board]").await;
     app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
     app.wait_css("[data-testid=locked-screen]").await;
@@ -261,4 +265,16 @@ async fn gone(app: &App, what: &str) {
         !html.contains(SECRET) && !html.contains("Quixote") && !html.contains("44 33 22"),
         "{what}: data left in the page"
     );
+}
+
+/// The unlock dialog is gone and the operation's list is there (the dialog's closing frame can
+/// still cover the page for a moment).
+async fn unlocked(app: &App) {
+    app.wait_js("unlocked", "!document.querySelector('[data-testid=unlock-dialog]') && !!document.querySelector('[data-testid=household-list]')").await;
+}
+
+async fn js_click(app: &App, css: &str) {
+    app.wait_css(css).await;
+    let js = format!("document.querySelector({css:?}).click(); return true;");
+    app.client.execute(&js, vec![]).await.expect("click");
 }
