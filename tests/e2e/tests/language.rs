@@ -43,7 +43,14 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
     app.wait_js("Spanish labels", "document.documentElement.lang === 'es'").await;
     app.wait_css("[data-testid=settings-dialog] button.primary").await.click().await.unwrap();
     app.wait_js("Spanish header on one row", one_row).await;
-    let header = app.client.execute("return document.querySelector('header').scrollWidth <= document.querySelector('header').clientWidth + 1", vec![]).await.unwrap();
+    let header = app
+        .client
+        .execute(
+            "return document.querySelector('header').scrollWidth <= document.querySelector('header').clientWidth + 1",
+            vec![],
+        )
+        .await
+        .unwrap();
     assert_eq!(header, true, "the Spanish header does not overflow");
     app.screenshot("spanish-header").await;
 
