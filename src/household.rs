@@ -100,6 +100,8 @@ pub struct HouseholdPin {
     /// Most urgent open need, `null` when the household has none.
     pub urgency: Option<Urgency>,
     pub open_needs: u32,
+    /// Needs on a dispatched run (assigned, not yet delivered): drawn apart from "no open need".
+    pub on_run: u32,
 }
 
 /// One row of the household list.
@@ -372,7 +374,9 @@ fn urgency_of(rank: Option<u8>) -> Option<Urgency> {
 /// Every active household as a map point.
 pub fn pins(conn: &Connection) -> Result<Vec<HouseholdPin>> {
     let mut stmt = conn.prepare(
-        "SELECT id, lat, lon, open_rank, open_needs FROM household WHERE status = 'active' AND purged_at IS NULL",
+        "SELECT id, lat, lon, open_rank, open_needs,
+                (SELECT COUNT(*) FROM need WHERE household_id = household.id AND status = 'assigned')
+         FROM household WHERE status = 'active' AND purged_at IS NULL",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(HouseholdPin {
@@ -381,6 +385,7 @@ pub fn pins(conn: &Connection) -> Result<Vec<HouseholdPin>> {
             lon: r.get(2)?,
             urgency: urgency_of(r.get(3)?),
             open_needs: r.get(4)?,
+            on_run: r.get(5)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

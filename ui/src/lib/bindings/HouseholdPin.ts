@@ -8,4 +8,8 @@ export type HouseholdPin = { id: string, lat: number, lon: number,
 /**
  * Most urgent open need, `null` when the household has none.
  */
-urgency: Urgency | null, open_needs: number, };
+urgency: Urgency | null, open_needs: number, 
+/**
+ * Needs on a dispatched run (assigned, not yet delivered): drawn apart from "no open need".
+ */
+on_run: number, };
