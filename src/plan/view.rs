@@ -18,8 +18,7 @@ use crate::need::Need;
 use crate::region::RegionPack;
 use crate::Store;
 
-/// A stop farther than this from the nearest road node is flagged `far_from_road`.
-pub const FAR_FROM_ROAD_M: f64 = 200.0;
+pub use crate::region::FAR_FROM_ROAD_M;
 
 struct Leg {
     duration: f64,
@@ -166,8 +165,8 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
                 violations.push(Violation { kind: "high_clearance".into(), stop_id: Some(stop.id.clone()) });
             }
             // Far from every road of the pack: the route ends short of the door (never silent).
-            if let Some(snap) = region.and_then(|r| r.router()).and_then(|r| r.snap(stop.lat, stop.lon)) {
-                if snap.distance_m > FAR_FROM_ROAD_M {
+            if let Some(d) = region.and_then(|r| r.router()).and_then(|r| r.road_distance_m(stop.lat, stop.lon)) {
+                if d > FAR_FROM_ROAD_M {
                     violations.push(Violation { kind: "far_from_road".into(), stop_id: Some(stop.id.clone()) });
                 }
             }

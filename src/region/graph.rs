@@ -30,6 +30,11 @@ impl RoadGraph {
         self.head.len()
     }
 
+    /// Whether an arc leads from `from` to `to`.
+    pub fn has_arc(&self, from: usize, to: usize) -> bool {
+        self.head[self.first_out[from] as usize..self.first_out[from + 1] as usize].contains(&(to as u32))
+    }
+
     pub fn tail(&self) -> Vec<u32> {
         let mut tail = Vec::with_capacity(self.arc_count());
         for n in 0..self.node_count() {

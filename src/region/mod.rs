@@ -14,6 +14,7 @@ pub mod graph;
 pub mod rings;
 pub mod router;
 pub mod tiles;
+pub mod water;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -202,7 +203,8 @@ fn build_into(
     if !progress("write", 0) {
         return Err(Error::Cancelled);
     }
-    let arrays: [(&str, Vec<u8>); 10] = [
+    let (water_xy, water_rings, water_polys) = water::encode(&water::of_extract(&ex));
+    let arrays: [(&str, Vec<u8>); 13] = [
         ("lat", f64s(&graph.lat)),
         ("lon", f64s(&graph.lon)),
         ("first_out", u32s(&graph.first_out)),
@@ -213,6 +215,9 @@ fn build_into(
         ("way_ids", i64s(&graph.way_ids)),
         ("way_names", serde_json::to_vec(&graph.way_names).map_err(|e| Error::Internal(e.to_string()))?),
         ("order", u32s(&order)),
+        ("water_xy", f64s(&water_xy)),
+        ("water_ring_ends", u32s(&water_rings)),
+        ("water_poly_ends", u32s(&water_polys)),
     ];
     for (name, data) in arrays {
         tx.execute("INSERT INTO array (name, data) VALUES (?1, ?2)", params![name, data])?;
@@ -275,6 +280,8 @@ pub struct RegionPack {
     path: PathBuf,
     info: RegionInfo,
     router: Option<Router>,
+    /// Water areas; `None` for a pack built before they were kept (or a basemap-only pack).
+    water: Option<water::Water>,
 }
 
 impl RegionPack {
@@ -308,7 +315,7 @@ impl RegionPack {
             |name: &str| -> Result<Vec<f64>> { Ok(chunks::<8>(&array(name)?)?.map(f64::from_le_bytes).collect()) };
         if info.graph_nodes == 0 {
             // A basemap-only pack (`basemap_file`): a map to look at, no roads to route on.
-            return Ok(RegionPack { conn, path: path.to_path_buf(), info, router: None });
+            return Ok(RegionPack { conn, path: path.to_path_buf(), info, router: None, water: None });
         }
         let graph = RoadGraph {
             lat: f64v("lat")?,
@@ -324,7 +331,11 @@ impl RegionPack {
         let order = u32v("order")?;
         validate(&graph, &order)?;
         let router = Router::new(graph, &order);
-        Ok(RegionPack { conn, path: path.to_path_buf(), info, router: Some(router) })
+        let water = match (f64v("water_xy"), u32v("water_ring_ends"), u32v("water_poly_ends")) {
+            (Ok(xy), Ok(rings), Ok(polys)) => water::Water::decode(&xy, &rings, &polys),
+            _ => None,
+        };
+        Ok(RegionPack { conn, path: path.to_path_buf(), info, router: Some(router), water })
     }
 
     pub fn info(&self) -> &RegionInfo {
@@ -338,6 +349,17 @@ impl RegionPack {
     /// The road router; `None` for a basemap-only pack (distances are then estimates).
     pub fn router(&self) -> Option<&Router> {
         self.router.as_ref()
+    }
+
+    /// Water areas, when the pack keeps them (packs built before did not).
+    pub fn water(&self) -> Option<&water::Water> {
+        self.water.as_ref()
+    }
+
+    /// Whether (lat, lon) is inside the extract's box.
+    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        let [s, w, n, e] = self.info.bounds;
+        (s..=n).contains(&lat) && (w..=e).contains(&lon)
     }
 
     pub fn router_mut(&mut self) -> Option<&mut Router> {
@@ -377,6 +399,10 @@ fn validate(g: &RoadGraph, order: &[u32]) -> Result<()> {
     }
     Ok(())
 }
+
+/// A point farther than this from every road of the pack is doubted: at entry, on import and
+/// on the planning board (`far_from_road`), the route would end short of the door.
+pub const FAR_FROM_ROAD_M: f64 = 200.0;
 
 /// Road distance is this much longer than the straight line, on average in towns (a common
 /// rule of thumb for urban grids; used only without a region pack, and always labelled).

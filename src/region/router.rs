@@ -62,6 +62,7 @@ pub struct Path {
 }
 
 type NodePoint = GeomWithData<[f64; 2], u32>;
+type Segment = rstar::primitives::Line<[f64; 2]>;
 
 pub struct Router {
     graph: RoadGraph,
@@ -70,6 +71,10 @@ pub struct Router {
     time: Metric,
     length: Metric,
     snap_index: RTree<NodePoint>,
+    /// Every road segment, built on first use (only the import's checks ask for it).
+    segment_index: std::sync::OnceLock<RTree<Segment>>,
+    /// Road segments (tail, head) by street name folded, built on first use.
+    streets: std::sync::OnceLock<std::collections::HashMap<String, Vec<(u32, u32)>>>,
     /// Metres per degree of longitude at the region's latitude (for the snap index).
     lon_scale: f64,
 }
@@ -107,7 +112,11 @@ impl Router {
             let c = cch.customizer();
             (c.customize(&graph.time_ds), c.customize(&graph.length_m))
         };
-        Router { graph, cch, closed, time, length, snap_index: RTree::bulk_load(points), lon_scale }
+        Router { graph, cch, closed, time, length, snap_index: RTree::bulk_load(points),
+            segment_index: std::sync::OnceLock::new(),
+            streets: std::sync::OnceLock::new(),
+            lon_scale,
+        }
     }
 
     /// A fill-in reducing contraction order (inertial flow nested dissection).
@@ -177,6 +186,59 @@ impl Router {
                 }
             })
             .filter(|s| s.distance_m <= MAX_SNAP_M)
+    }
+
+    /// Metres from (lat, lon) to the nearest road of the pack, any road a car can use (the
+    /// nearest point of a segment, not of a node: nodes can be far apart on a straight road).
+    pub fn road_distance_m(&self, lat: f64, lon: f64) -> Option<f64> {
+        if !lat.is_finite() || !lon.is_finite() {
+            return None;
+        }
+        let index = self.segment_index.get_or_init(|| {
+            let g = &self.graph;
+            let at = |n: usize| [g.lon[n] * self.lon_scale, g.lat[n] * LAT_SCALE];
+            let mut segments = Vec::with_capacity(g.arc_count());
+            for tail in 0..g.node_count() {
+                for a in g.first_out[tail] as usize..g.first_out[tail + 1] as usize {
+                    let head = g.head[a] as usize;
+                    // Each two-way street once; a one-way arc has no twin, so keep it too.
+                    if tail < head || !g.has_arc(head, tail) {
+                        segments.push(Segment::new(at(tail), at(head)));
+                    }
+                }
+            }
+            RTree::bulk_load(segments)
+        });
+        use rstar::PointDistance;
+        let q = [lon * self.lon_scale, lat * LAT_SCALE];
+        index.nearest_neighbor(&q).map(|s| s.distance_2(&q).sqrt())
+    }
+
+    /// Metres from (lat, lon) to the nearest part of the street named `name` (case and accents
+    /// aside); `None` when no road of the pack has that name.
+    pub fn street_distance_m(&self, lat: f64, lon: f64, name: &str) -> Option<f64> {
+        let streets = self.streets.get_or_init(|| {
+            let g = &self.graph;
+            let mut by_name: std::collections::HashMap<String, Vec<(u32, u32)>> = Default::default();
+            for tail in 0..g.node_count() {
+                for a in g.first_out[tail] as usize..g.first_out[tail + 1] as usize {
+                    let name = &g.way_names[g.arc_way[a] as usize];
+                    if !name.is_empty() {
+                        by_name.entry(crate::text::fold(name)).or_default().push((tail as u32, g.head[a]));
+                    }
+                }
+            }
+            by_name
+        });
+        use rstar::PointDistance;
+        let g = &self.graph;
+        let at = |n: u32| [g.lon[n as usize] * self.lon_scale, g.lat[n as usize] * LAT_SCALE];
+        let q = [lon * self.lon_scale, lat * LAT_SCALE];
+        streets
+            .get(&crate::text::fold(name.trim()))?
+            .iter()
+            .map(|&(t, h)| Segment::new(at(t), at(h)).distance_2(&q).sqrt())
+            .min_by(f64::total_cmp)
     }
 
     /// Durations (fastest route) and distances (shortest route) between every pair of points.
