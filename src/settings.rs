@@ -161,5 +161,6 @@ pub fn remember_mapping(
     headers: &[String],
     mapping: &crate::import::Mapping,
 ) -> Result<()> {
-    write(conn, stamp, &mapping_key(kind, headers), mapping)
+    let kept = crate::import::Mapping { row_choices: Default::default(), ..mapping.clone() };
+    write(conn, stamp, &mapping_key(kind, headers), &kept)
 }

@@ -32,6 +32,8 @@ mod fuzz_found;
 mod households;
 #[path = "core/import.rs"]
 mod import;
+#[path = "core/import_checks.rs"]
+mod import_checks;
 #[path = "core/import_supplies.rs"]
 mod import_supplies;
 #[path = "core/items.rs"]

@@ -54,7 +54,8 @@ pub enum Placed {
 /// costs a few milliseconds, so 100,000 rows would otherwise take minutes.
 pub struct Geocoder<'r> {
     region: Option<&'r RegionPack>,
-    seen: HashMap<String, Placed>,
+    /// Each address looked up: where it was placed, and what matched.
+    seen: HashMap<String, (Placed, Matched)>,
 }
 
 impl<'r> Geocoder<'r> {
@@ -69,8 +70,7 @@ impl<'r> Geocoder<'r> {
         let Some(pack) = self.region else {
             return Placed::Waiting("no_region");
         };
-        let key = crate::text::fold(address.trim());
-        let placed = *self.seen.entry(key).or_insert_with(|| search(pack, address));
+        let placed = self.found(pack, address).0;
         match placed {
             Placed::At(..) => report.geocoded.matched += 1,
             Placed::Waiting("ambiguous") => report.geocoded.ambiguous += 1,
@@ -78,20 +78,54 @@ impl<'r> Geocoder<'r> {
         }
         placed
     }
+
+    /// Where the pack finds `address` (to check a row's own coordinates against), if it finds
+    /// it; not counted in the report's geocoding figures.
+    pub fn reference(&mut self, address: &str) -> Option<(f64, f64, Matched)> {
+        let pack = self.region?;
+        if address.trim().is_empty() {
+            return None;
+        }
+        match self.found(pack, address) {
+            (Placed::At(lat, lon, _), m) => Some((lat, lon, m)),
+            _ => None,
+        }
+    }
+
+    fn found(&mut self, pack: &RegionPack, address: &str) -> (Placed, Matched) {
+        let key = crate::text::fold(address.trim());
+        self.seen.entry(key).or_insert_with(|| search(pack, address)).clone()
+    }
 }
 
-fn search(pack: &RegionPack, address: &str) -> Placed {
+/// What an address search matched: a house number (a point), a street (a line: its name), or
+/// a named place (an area whose point says little).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Matched {
+    House,
+    Street(String),
+    Place,
+}
+
+fn search(pack: &RegionPack, address: &str) -> (Placed, Matched) {
     let found = pack.geocode(address, 5).unwrap_or_default();
     match found.as_slice() {
-        [] => Placed::Waiting("not_found"),
-        [best, ..] if best.score < 0.5 => Placed::Waiting("not_found"),
+        [] => (Placed::Waiting("not_found"), Matched::Place),
+        [best, ..] if best.score < 0.5 => (Placed::Waiting("not_found"), Matched::Place),
         [best, next, ..]
             if next.score >= best.score - 0.05
                 && crate::region::extract::haversine_m(best.lat, best.lon, next.lat, next.lon) > 150.0 =>
         {
-            Placed::Waiting("ambiguous")
+            (Placed::Waiting("ambiguous"), Matched::Place)
         }
-        [best, ..] => Placed::At(best.lat, best.lon, LocationSource::Geocoded),
+        [best, ..] => {
+            let matched = match best.kind.as_str() {
+                "address" => Matched::House,
+                "street" => Matched::Street(best.label.clone()),
+                _ => Matched::Place,
+            };
+            (Placed::At(best.lat, best.lon, LocationSource::Geocoded), matched)
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use super::columns::{coords, readable, rejected, Columns, Geocoder, Placed};
+use super::coords_check;
 use super::values;
 use super::{ImportReport, Mapping, RowProblem, Table};
 use crate::error::Result;
@@ -35,10 +36,14 @@ pub fn import(
     let separator = mapping.separator.clone().unwrap_or_else(|| ";".into());
     let month_first = mapping.date_order.as_deref() == Some("mdy");
     let mut created_ids = Vec::new();
+    if region.is_none() {
+        report.unchecked.push("coordinates".into());
+    } else if region.is_some_and(|r| r.water().is_none()) {
+        report.unchecked.push("water".into());
+    }
     for (row, number) in readable(table, report) {
+        let mut doubted_choice: Option<(String, Option<(f64, f64)>)> = None;
         let mut problems: Vec<RowProblem> = Vec::new();
-        let mut problem =
-            |field: &str, code: &str| problems.push(RowProblem::new(number, None, code).at(&cols.header(field)));
         let text = |field: &str| cols.cell(row, field).unwrap_or_default().to_string();
         let list = |field: &str| cols.cell(row, field).map(|c| values::split(c, &separator)).unwrap_or_default();
 
@@ -49,14 +54,50 @@ pub fn import(
         h.notes = text("notes");
         h.languages = list("languages");
         h.status = HouseholdStatus::Active;
-        for (field, slot) in [("adults", &mut h.adults), ("children", &mut h.children), ("seniors", &mut h.seniors)] {
+        // People: the sheet's adults / children / seniors, or its household size (adults are
+        // then the size less the children and seniors given; counted in `also`).
+        let mut counts = [None; 4];
+        for (i, field) in ["adults", "children", "seniors", "household_size"].into_iter().enumerate() {
             if let Some(c) = cols.cell(row, field) {
-                match values::count(c) {
-                    Some(n) => *slot = n,
-                    None => problem(field, "not_a_number"),
+                match values::people(c) {
+                    Ok(n) => counts[i] = Some(n),
+                    // Text is ignored like any unreadable cell; a number that cannot be a
+                    // head count (−4, 2.5, 40000) means the row is wrong: it is left out.
+                    Err(("not_a_number", _)) => {
+                        problems.push(RowProblem::new(number, None, "not_a_number").at(&cols.header(field)))
+                    }
+                    Err((code, v)) => {
+                        let p = RowProblem::new(number, None, code).at(&cols.header(field)).skips();
+                        problems.push(if let Some(v) = v { p.value(v) } else { p });
+                    }
                 }
             }
         }
+        let [adults, children, seniors, size] = counts;
+        (h.children, h.seniors) = (children.unwrap_or(0), seniors.unwrap_or(0));
+        h.adults = match (adults, size) {
+            (Some(a), _) => a,
+            (None, Some(size)) => match size.checked_sub(h.children + h.seniors) {
+                Some(a) => {
+                    if children.is_none() && seniors.is_none() && size > 0 {
+                        *report.also.entry("size_as_adults".into()).or_default() += 1;
+                    }
+                    a
+                }
+                None => {
+                    problems.push(
+                        RowProblem::new(number, None, "size_below_parts")
+                            .at(&cols.header("household_size"))
+                            .value(size as f64)
+                            .skips(),
+                    );
+                    0
+                }
+            },
+            (None, None) => 0,
+        };
+        let mut problem =
+            |field: &str, code: &str| problems.push(RowProblem::new(number, None, code).at(&cols.header(field)));
         for v in list("vulnerabilities") {
             match values::vulnerability(&v) {
                 Some(v) if !h.vulnerabilities.contains(&v) => h.vulnerabilities.push(v),
@@ -118,6 +159,24 @@ pub fn import(
             problem("lat", "out_of_range");
             None
         });
+        // Coordinates from the sheet are checked against the pack before they are trusted.
+        let mut doubted = Vec::new();
+        if let (Some((lat, lon)), Some(pack)) = (coords, region) {
+            let found = geocoder.reference(&h.address);
+            let flags = coords_check::flags(pack, lat, lon, found.as_ref());
+            if !flags.is_empty() {
+                let choices = coords_check::choices(found.as_ref());
+                let choice =
+                    coords_check::chosen(&choices, mapping.row_choices.get(&number), mapping.coordinates.as_ref());
+                for f in flags {
+                    let mut p = RowProblem::new(number, None, f.code).at(&cols.header("lat")).distance(f.distance_m);
+                    p.choices = choices.clone();
+                    p.choice = Some(choice.clone());
+                    doubted.push(p);
+                }
+                doubted_choice = Some((choice, found.map(|(lat, lon, _)| (lat, lon))));
+            }
+        }
         // The data model's own checks; a row that fails them is left out.
         let checked = h.validate().and_then(|_| needs.iter().try_for_each(|n| n.validate()));
         problems.extend(rejected(&checked, number, &cols));
@@ -128,9 +187,21 @@ pub fn import(
             continue;
         }
         checked?;
-        let placed = match coords {
-            Some((lat, lon)) => Placed::At(lat, lon, LocationSource::Imported),
-            None => geocoder.place(&h.address, report),
+        if !doubted.is_empty() {
+            report.coordinates_flagged += 1;
+            report.problems.extend(doubted);
+        }
+        let placed = match (coords, doubted_choice) {
+            (Some(_), Some((choice, house))) => match (choice.as_str(), house) {
+                (coords_check::USE_ADDRESS, Some((lat, lon))) => Placed::At(lat, lon, LocationSource::Geocoded),
+                (coords_check::KEEP_COORDINATES, _) => {
+                    let (lat, lon) = coords.unwrap_or_default();
+                    Placed::At(lat, lon, LocationSource::Imported)
+                }
+                _ => Placed::Waiting("check_coordinates"),
+            },
+            (Some((lat, lon)), None) => Placed::At(lat, lon, LocationSource::Imported),
+            (None, _) => geocoder.place(&h.address, report),
         };
         if let Placed::At(lat, lon, source) = placed {
             (h.lat, h.lon, h.location_source) = (lat, lon, source);
@@ -157,6 +228,7 @@ pub fn import(
             }
             Placed::At(..) => {
                 report.created += 1;
+                report.needs_created += needs.len() as u32;
                 if !report.dry_run {
                     let id = crate::household::insert(conn, stamp, &h)?;
                     for n in &needs {

@@ -5,6 +5,7 @@
 //! the values in the cells.
 
 mod columns;
+pub mod coords_check;
 mod fields;
 mod households;
 mod sites;
@@ -39,6 +40,14 @@ pub struct Mapping {
     /// How to read `01/02/2026`: `dmy` (default) or `mdy`.
     #[serde(default)]
     pub date_order: Option<String>,
+    /// What to do with every row whose coordinates are doubted (`coords_check`): `address`,
+    /// `coordinates` or `place`; unset = the address when found, else place by hand.
+    #[serde(default)]
+    pub coordinates: Option<String>,
+    /// One row's choice (spreadsheet row number → choice), over `coordinates`. Never remembered
+    /// for the next sheet.
+    #[serde(default)]
+    pub row_choices: BTreeMap<u32, String>,
 }
 
 /// One problem in one row. `code` is fixed (the UI translates it); `message` is its English text.
@@ -54,6 +63,16 @@ pub struct RowProblem {
     pub message: String,
     /// The row is left out of the import because of it.
     pub skipped: bool,
+    /// Metres, for doubted coordinates ("1.2 km from the address").
+    #[ts(type = "number | null")]
+    pub distance_m: Option<u32>,
+    /// The number in the cell, for a count that is not one ("−4 is below zero"); numbers only,
+    /// never names or other text.
+    pub value: Option<f64>,
+    /// For doubted coordinates: what the user may choose (`address`, `coordinates`, `place`),
+    /// and what this import does with the row.
+    pub choices: Vec<String>,
+    pub choice: Option<String>,
 }
 
 impl RowProblem {
@@ -65,7 +84,21 @@ impl RowProblem {
             code: code.into(),
             message: describe(code).into(),
             skipped: false,
+            distance_m: None,
+            value: None,
+            choices: vec![],
+            choice: None,
         }
+    }
+
+    pub fn distance(mut self, metres: Option<f64>) -> Self {
+        self.distance_m = metres.map(|m| m.round() as u32);
+        self
+    }
+
+    pub fn value(mut self, v: f64) -> Self {
+        self.value = Some(v);
+        self
     }
 
     pub fn skips(mut self) -> Self {
@@ -97,6 +130,16 @@ fn describe(code: &str) -> &'static str {
         "not_placed" => "no coordinates, and the address was not found in the region; the row is left out",
         "existing" => "adds to a record already in the operation (same name or phone)",
         "invalid_time" => "not a date and time (use YYYY-MM-DD HH:MM); ignored",
+        "outside_region" => "the coordinates are outside the region pack's area",
+        "in_water" => "the coordinates are in water",
+        "far_from_road" => "the coordinates are far from any road",
+        "far_from_address" => "the coordinates are far from where the address is",
+        "check_coordinates" => "doubted coordinates; waiting to be placed on the map",
+        "below_zero" => "below zero; the row is left out",
+        "not_whole" => "not a whole number; the row is left out",
+        "too_large" => "more than 1000; the row is left out",
+        "size_below_parts" => "the household size is less than the children and seniors given; the row is left out",
+        "size_as_adults" => "the household size is counted as adults (the sheet has no children or seniors for this row)",
         _ => "a problem",
     }
 }
@@ -124,6 +167,13 @@ pub struct ImportReport {
     pub geocoded: GeocodeCounts,
     /// Of the created households, how many look like an existing one or another new one.
     pub possible_duplicates: u32,
+    /// Needs the created households bring (rows waiting to be placed bring theirs later).
+    pub needs_created: u32,
+    /// Rows whose coordinates were doubted (`coords_check`), each flagged in `problems`.
+    pub coordinates_flagged: u32,
+    /// Checks that could not be made, by code: `water` (a region pack built before water areas
+    /// were kept), `coordinates` (no region pack: coordinates are taken as they are).
+    pub unchecked: Vec<String>,
     /// What else the rows made, by kind: `items` (new catalogue items), `stock` (receipts),
     /// `vehicles`, `shifts`, `existing` (rows that added to a site or volunteer already there).
     pub also: BTreeMap<String, u32>,
@@ -154,6 +204,9 @@ pub fn run(
         to_place: 0,
         geocoded: GeocodeCounts::default(),
         possible_duplicates: 0,
+        needs_created: 0,
+        coordinates_flagged: 0,
+        unchecked: vec![],
         also: BTreeMap::new(),
         problems: table.problems.clone(),
         dry_run,

@@ -14,7 +14,21 @@ pub fn number(cell: &str) -> Option<f64> {
 }
 
 pub fn count(cell: &str) -> Option<u32> {
-    number(cell).filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= 1000.0).map(|v| v as u32)
+    people(cell).ok()
+}
+
+/// A count of people (0–1000), or why it is not one: the problem code and the number read.
+pub fn people(cell: &str) -> Result<u32, (&'static str, Option<f64>)> {
+    let v = number(cell).ok_or(("not_a_number", None))?;
+    if v < 0.0 {
+        Err(("below_zero", Some(v)))
+    } else if v.fract() != 0.0 {
+        Err(("not_whole", Some(v)))
+    } else if v > 1000.0 {
+        Err(("too_large", Some(v)))
+    } else {
+        Ok(v as u32)
+    }
 }
 
 /// `2026-11-25`, `25/11/2026` or `25.11.2026` (day first, or month first with `mdy`), and

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0009_need_items.sql"),
         after: Some(crate::catalogue::assign_items_on_upgrade),
     },
+    Migration { version: 10, sql: include_str!("../../migrations/0010_doubted_coordinates.sql"), after: None },
 ];
 
 pub fn latest_version() -> u32 {

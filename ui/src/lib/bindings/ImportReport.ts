@@ -13,6 +13,19 @@ to_place: number, geocoded: GeocodeCounts,
  */
 possible_duplicates: number, 
 /**
+ * Needs the created households bring (rows waiting to be placed bring theirs later).
+ */
+needs_created: number, 
+/**
+ * Rows whose coordinates were doubted (`coords_check`), each flagged in `problems`.
+ */
+coordinates_flagged: number, 
+/**
+ * Checks that could not be made, by code: `water` (a region pack built before water areas
+ * were kept), `coordinates` (no region pack: coordinates are taken as they are).
+ */
+unchecked: Array<string>, 
+/**
  * What else the rows made, by kind: `items` (new catalogue items), `stock` (receipts),
  * `vehicles`, `shifts`, `existing` (rows that added to a site or volunteer already there).
  */

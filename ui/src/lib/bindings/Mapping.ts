@@ -15,4 +15,14 @@ separator: string | null,
 /**
  * How to read `01/02/2026`: `dmy` (default) or `mdy`.
  */
-date_order: string | null, };
+date_order: string | null, 
+/**
+ * What to do with every row whose coordinates are doubted (`coords_check`): `address`,
+ * `coordinates` or `place`; unset = the address when found, else place by hand.
+ */
+coordinates: string | null, 
+/**
+ * One row's choice (spreadsheet row number → choice), over `coordinates`. Never remembered
+ * for the next sheet.
+ */
+row_choices: { [key in number]: string }, };

@@ -11,4 +11,18 @@ row: number, column: string | null, code: string, message: string,
 /**
  * The row is left out of the import because of it.
  */
-skipped: boolean, };
+skipped: boolean, 
+/**
+ * Metres, for doubted coordinates ("1.2 km from the address").
+ */
+distance_m: number | null, 
+/**
+ * The number in the cell, for a count that is not one ("−4 is below zero"); numbers only,
+ * never names or other text.
+ */
+value: number | null, 
+/**
+ * For doubted coordinates: what the user may choose (`address`, `coordinates`, `place`),
+ * and what this import does with the row.
+ */
+choices: Array<string>, choice: string | null, };
