@@ -133,6 +133,11 @@ pub(crate) enum Command {
         /// Region pack for the address search (default: the one beside the operation).
         #[arg(long)]
         region: Option<PathBuf>,
+        /// Rows whose own coordinates the region pack doubts: `address` (use where the address
+        /// was found), `coordinates` (keep them) or `place` (wait to be placed by hand).
+        /// Default: the address when found, else place.
+        #[arg(long, value_parser = ["address", "coordinates", "place"])]
+        coordinates: Option<String>,
         #[arg(long)]
         dry_run: bool,
         #[arg(long)]

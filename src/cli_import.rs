@@ -8,26 +8,33 @@ use aidmap::region::RegionPack;
 use aidmap::vocab::ImportKind;
 use aidmap::{Error, Store};
 
-pub fn import(
-    store: &mut Store,
-    out: &mut impl Write,
-    kind: ImportKind,
-    file: &Path,
-    mapping: Option<&Path>,
-    region: Option<&Path>,
-    dry_run: bool,
-    json: bool,
-) -> Result<(), Error> {
+pub struct ImportArgs<'a> {
+    pub kind: ImportKind,
+    pub file: &'a Path,
+    pub mapping: Option<&'a Path>,
+    pub region: Option<&'a Path>,
+    /// What to do with rows whose coordinates are doubted, over the mapping's.
+    pub coordinates: Option<&'a str>,
+    pub dry_run: bool,
+    pub json: bool,
+}
+
+pub fn import(store: &mut Store, out: &mut impl Write, args: &ImportArgs<'_>) -> Result<(), Error> {
+    let ImportArgs { kind, file, mapping, region, coordinates, dry_run, json } = *args;
     let bytes = std::fs::read(file).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::FileNotFound,
         _ => e.into(),
     })?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let table: Table = aidmap::import::table::read(&bytes, &name)?;
-    let mapping: Option<Mapping> = match mapping {
+    let mut mapping: Option<Mapping> = match mapping {
         Some(m) => Some(serde_json::from_str(&std::fs::read_to_string(m)?)?),
         None => None,
     };
+    if let Some(c) = coordinates {
+        let m = mapping.get_or_insert_with(|| aidmap::import::suggest(kind, &table.headers));
+        m.coordinates = Some(c.to_string());
+    }
     // The operation's own region pack unless another is named.
     let pack_path = region.map(Path::to_path_buf).unwrap_or_else(|| aidmap::region::pack_path_for(store.path()));
     let pack = if pack_path.exists() { Some(RegionPack::open(&pack_path)?) } else { None };
@@ -52,13 +59,39 @@ pub fn import(
     if g.matched + g.ambiguous + g.not_found > 0 {
         writeln!(out, "addresses: {} found, {} ambiguous, {} not found", g.matched, g.ambiguous, g.not_found)?;
     }
+    if report.needs_created > 0 {
+        writeln!(out, "{} needs created with the households", report.needs_created)?;
+    }
+    if report.coordinates_flagged > 0 {
+        writeln!(
+            out,
+            "{} rows with doubted coordinates (each below, with what was done: --coordinates to choose)",
+            report.coordinates_flagged
+        )?;
+    }
+    for u in &report.unchecked {
+        match u.as_str() {
+            "water" => writeln!(out, "water not checked: the region pack predates water areas (import the extract again)")?,
+            _ => writeln!(out, "coordinates not checked: no region pack")?,
+        }
+    }
     if report.possible_duplicates > 0 {
         writeln!(out, "{} possible duplicates: see `aidmap duplicates`", report.possible_duplicates)?;
     }
     const SHOWN: usize = 100;
     for p in report.problems.iter().take(SHOWN) {
         let column = p.column.as_deref().map(|c| format!(", column \"{c}\"")).unwrap_or_default();
-        writeln!(out, "row {}{column}: {}", p.row, p.message)?;
+        let mut detail = String::new();
+        if let Some(d) = p.distance_m {
+            detail.push_str(&format!(" ({d} m)"));
+        }
+        if let Some(v) = p.value {
+            detail.push_str(&format!(" (the cell holds {v})"));
+        }
+        if let Some(c) = &p.choice {
+            detail.push_str(&format!(" → {c} (of {})", p.choices.join(", ")));
+        }
+        writeln!(out, "row {}{column}: {}{detail}", p.row, p.message)?;
     }
     if report.problems.len() > SHOWN {
         writeln!(out, "… and {} more problems (all of them with --json)", report.problems.len() - SHOWN)?;

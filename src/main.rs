@@ -352,23 +352,23 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             let pack = region::RegionPack::open(&file)?;
             write_json(&mut out, &pack.geocode(&query, limit)?)?;
         }
-        Command::Import { kind, file, db, mapping, region, dry_run, json } => {
+        Command::Import { kind, file, db, mapping, region, coordinates, dry_run, json } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
             let kind = match kind {
                 ImportKindArg::Households => ImportKind::Households,
                 ImportKindArg::Sites => ImportKind::Sites,
                 ImportKindArg::Volunteers => ImportKind::Volunteers,
             };
-            cli_import::import(
-                &mut store,
-                &mut out,
+            let args = cli_import::ImportArgs {
                 kind,
-                &file,
-                mapping.as_deref(),
-                region.as_deref(),
+                file: &file,
+                mapping: mapping.as_deref(),
+                region: region.as_deref(),
+                coordinates: coordinates.as_deref(),
                 dry_run,
                 json,
-            )?;
+            };
+            cli_import::import(&mut store, &mut out, &args)?;
         }
         Command::Export {
             kind: ExportKindArg::Sheets,

@@ -211,3 +211,31 @@ fn household_sizes_become_people_and_left_out_rows_say_why() {
         report.problems.iter().filter(|p| p.skipped).map(|p| (p.row, p.code.as_str(), p.value)).collect();
     assert_eq!(left_out, [(4, "below_zero", Some(-4.0)), (5, "size_below_parts", Some(2.0)), (6, "not_whole", Some(2.5))]);
 }
+
+#[test]
+fn the_cli_says_what_it_did_with_doubted_coordinates() {
+    let dir = tempdir();
+    let db = dir.path().join("op.aidmap");
+    drop(new_store(dir.path()));
+    let sheet = dir.path().join("s.csv");
+    std::fs::write(&sheet, "Name,Address,Lat,Lon\nQuay,,43.734900,7.423500\nInland,,43.738000,7.423000\n").unwrap();
+    let pack = crate::region::pack_path("monaco");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "households", sheet.to_str().unwrap(), "--db", db.to_str().unwrap()];
+        args.extend(["--region", pack.to_str().unwrap()]);
+        args.extend(extra);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aidmap"))
+            .args(&args)
+            .env("AIDMAP_CONFIG_DIR", dir.path().join("config"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&["--dry-run"]);
+    assert!(text.contains("1 rows with doubted coordinates"), "{text}");
+    assert!(text.contains("row 2, column \"Lat\": the coordinates are in water → place (of coordinates, place)"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run(&["--coordinates", "coordinates", "--json"])).unwrap();
+    assert_eq!((json["created"].as_u64(), json["to_place"].as_u64()), (Some(2), Some(0)), "{json}");
+    assert_eq!(json["problems"][0]["choice"], "coordinates");
+}
