@@ -83,6 +83,8 @@ const COMMANDS: &[&str] = &[
     "create_volunteer",
     "update_volunteer",
     "add_shift",
+    "update_shift",
+    "set_shifts_start_site",
     "delete_shift",
     "shifts_between",
     "vehicles",

@@ -1,7 +1,7 @@
 //! Volunteers — drivers, packers, dispatchers, intake — and their availability as dated shifts,
 //! each with the vehicle it uses and where it starts and ends.
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::{OptionalExtension, params, Connection, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -315,6 +315,65 @@ pub fn add_shift_with_id(
         ],
     )?;
     Ok(conn.query_row(&format!("{SHIFT} WHERE id = ?1"), [id], shift_row)?)
+}
+
+/// Changes a shift's times, vehicle or sites (the volunteer stays).
+pub fn update_shift(conn: &Connection, stamp: &Stamp, id: &str, input: &ShiftInput) -> Result<Shift> {
+    input.validate()?;
+    check_refs(conn, input)?;
+    let before: Shift = conn
+        .query_row(&format!("{SHIFT} WHERE id = ?1"), [id], shift_row)
+        .optional()?
+        .ok_or(Error::NotFound("shift"))?;
+    conn.execute(
+        "UPDATE shift SET starts_at = ?2, ends_at = ?3, vehicle_id = ?4, start_site_id = ?5, end_site_id = ?6,
+                          updated_at = ?7, updated_by = ?8
+         WHERE id = ?1",
+        params![
+            id,
+            utc(&input.starts_at),
+            utc(&input.ends_at),
+            input.vehicle_id,
+            input.start_site_id,
+            input.end_site_id,
+            stamp.now,
+            stamp.by
+        ],
+    )?;
+    let after = conn.query_row(&format!("{SHIFT} WHERE id = ?1"), [id], shift_row)?;
+    let changed = crate::audit::changed(&[
+        ("times", (&before.starts_at, &before.ends_at) != (&after.starts_at, &after.ends_at)),
+        ("vehicle", before.vehicle_id != after.vehicle_id),
+        ("start site", before.start_site_id != after.start_site_id),
+        ("end site", before.end_site_id != after.end_site_id),
+    ]);
+    audit::record(conn, stamp, AuditAction::Update, "shift", &[id, &after.volunteer_id], &changed)?;
+    Ok(after)
+}
+
+/// Sets the start site of several shifts at once (the planning board's "set the start site of
+/// these 7 shifts"): one audit entry naming them all. Returns how many changed.
+pub fn set_start_site(conn: &Connection, stamp: &Stamp, shift_ids: &[String], site_id: &str) -> Result<u32> {
+    crate::site::get(conn, site_id)?;
+    let mut changed: Vec<&str> = Vec::new();
+    for id in shift_ids {
+        let n = conn.execute(
+            "UPDATE shift SET start_site_id = ?2, updated_at = ?3, updated_by = ?4
+             WHERE id = ?1 AND start_site_id IS NOT ?2",
+            params![id, site_id, stamp.now, stamp.by],
+        )?;
+        if n == 0 && conn.query_row("SELECT COUNT(*) FROM shift WHERE id = ?1", [id], |r| r.get::<_, i64>(0))? == 0 {
+            return Err(Error::NotFound("shift"));
+        }
+        if n > 0 {
+            changed.push(id);
+        }
+    }
+    if !changed.is_empty() {
+        let detail = format!("start site of {} shifts", changed.len());
+        audit::record(conn, stamp, AuditAction::Update, "shift", &changed, &detail)?;
+    }
+    Ok(changed.len() as u32)
 }
 
 pub fn delete_shift(conn: &Connection, stamp: &Stamp, id: &str) -> Result<()> {

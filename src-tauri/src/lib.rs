@@ -162,6 +162,8 @@ pub fn run() {
             supplies::create_volunteer,
             supplies::update_volunteer,
             supplies::add_shift,
+            supplies::update_shift,
+            supplies::set_shifts_start_site,
             supplies::delete_shift,
             supplies::shifts_between,
             supplies::vehicles,

@@ -100,6 +100,16 @@ pub fn add_shift(state: State<'_, AppState>, volunteer_id: String, input: ShiftI
 }
 
 #[tauri::command(async)]
+pub fn update_shift(state: State<'_, AppState>, id: String, input: ShiftInput) -> CmdResult<Shift> {
+    Ok(state.with_store(|s| s.update_shift(&id, &input))?)
+}
+
+#[tauri::command(async)]
+pub fn set_shifts_start_site(state: State<'_, AppState>, shift_ids: Vec<String>, site_id: String) -> CmdResult<u32> {
+    Ok(state.with_store(|s| s.set_shifts_start_site(&shift_ids, &site_id))?)
+}
+
+#[tauri::command(async)]
 pub fn delete_shift(state: State<'_, AppState>, id: String) -> CmdResult<()> {
     Ok(state.with_store(|s| s.delete_shift(&id))?)
 }

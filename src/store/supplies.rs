@@ -120,6 +120,14 @@ impl Store {
         self.write(|tx, stamp| crate::volunteer::add_shift(tx, stamp, volunteer_id, input))
     }
 
+    pub fn update_shift(&mut self, id: &str, input: &ShiftInput) -> Result<Shift> {
+        self.write(|tx, stamp| crate::volunteer::update_shift(tx, stamp, id, input))
+    }
+
+    pub fn set_shifts_start_site(&mut self, shift_ids: &[String], site_id: &str) -> Result<u32> {
+        self.write(|tx, stamp| crate::volunteer::set_start_site(tx, stamp, shift_ids, site_id))
+    }
+
     pub fn delete_shift(&mut self, id: &str) -> Result<()> {
         self.write(|tx, stamp| crate::volunteer::delete_shift(tx, stamp, id))
     }

@@ -98,3 +98,38 @@ fn bad_shifts_and_vehicles_are_refused() {
     assert!(refused(store.create_volunteer(&half_home).unwrap_err(), "home_lat", Rule::Required));
     assert_eq!(rows(&store, "shift"), 0);
 }
+
+#[test]
+fn shifts_are_edited_and_given_a_start_site_together() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let depot = store.create_site(&SiteInput::new("Depot", SiteKind::Warehouse, 43.74, 7.42)).unwrap();
+    let ana = store.create_volunteer(&VolunteerInput::new("Ana Driver", &[Role::Driver])).unwrap();
+    let first = store.add_shift(&ana.id, &shift("2026-12-05T08:00:00Z", "2026-12-05T12:00:00Z")).unwrap();
+    let second = store.add_shift(&ana.id, &shift("2026-12-06T08:00:00Z", "2026-12-06T12:00:00Z")).unwrap();
+
+    // Edited in place: same id, new times, the volunteer kept.
+    let mut later = shift("2026-12-05T09:00:00Z", "2026-12-05T13:00:00Z");
+    later.end_site_id = Some(depot.id.clone());
+    let edited = store.update_shift(&first.id, &later).unwrap();
+    assert_eq!((edited.id.as_str(), edited.volunteer_id.as_str()), (first.id.as_str(), ana.id.as_str()));
+    assert_eq!(edited.starts_at, "2026-12-05T09:00:00.000Z");
+    assert_eq!(edited.end_site_id.as_deref(), Some(depot.id.as_str()));
+    assert!(matches!(store.update_shift("nope", &later), Err(Error::NotFound("shift"))));
+    let backwards = shift("2026-12-05T14:00:00Z", "2026-12-05T08:00:00Z");
+    assert!(store.update_shift(&first.id, &backwards).is_err());
+    assert_eq!(store.volunteer(&ana.id).unwrap().shifts[0].starts_at, "2026-12-05T09:00:00.000Z", "unchanged");
+
+    // Both shifts get the depot as start site in one step, one audit entry naming them.
+    let ids = vec![first.id.clone(), second.id.clone()];
+    assert_eq!(store.set_shifts_start_site(&ids, &depot.id).unwrap(), 2);
+    assert_eq!(store.set_shifts_start_site(&ids, &depot.id).unwrap(), 0, "already set: nothing changes");
+    let shifts = store.volunteer(&ana.id).unwrap().shifts;
+    assert!(shifts.iter().all(|s| s.start_site_id.as_deref() == Some(depot.id.as_str())));
+    assert!(matches!(store.set_shifts_start_site(&ids, "no-site"), Err(Error::NotFound(_))));
+    let log = store
+        .audit(&aidmap::audit::AuditFilter { entity: Some("shift".into()), ..Default::default() }, 10, 0)
+        .unwrap();
+    assert_eq!(log.items[0].detail, "start site of 2 shifts");
+    assert_eq!(log.items[1].detail, "times, end site");
+}
