@@ -19,12 +19,24 @@ import { siteLayers } from "./sites";
 import { PLAN_CLICKABLE, planLayers } from "./plan";
 
 export const URGENCIES: Urgency[] = ["critical", "high", "normal", "low"];
-/** Rank used on the map: 0 = critical … 3 = low, 4 = no open need. */
-export const NO_NEED_RANK = 4;
-export const RANK_COLORS = ["#c0392b", "#e67e22", "#2874a6", "#7d8f69", "#a6acaf"] as const;
+/** Rank used on the map: 0 = critical … 3 = low, 4 = every need on a dispatched run, 5 = no
+ * open need. Lower is more urgent. */
+export const ON_RUN_RANK = 4;
+export const NO_NEED_RANK = 5;
+/** One colour per rank; on a run is drawn as a ring of its colour around a white dot. */
+export const RANK_COLORS = ["#c0392b", "#e67e22", "#2874a6", "#7d8f69", "#7d3c98", "#a6acaf"] as const;
+/** Cluster properties counting the members of each rank: `r0` … `r5`. */
+export const RANK_KEYS = RANK_COLORS.map((_, i) => `r${i}`);
 
 export function urgencyRank(u: Urgency | null): number {
   return u === null ? NO_NEED_RANK : URGENCIES.indexOf(u);
+}
+
+/** A pin's rank: its most urgent open need; with none open, "on a run" when needs are out for
+ * delivery, else "no open need". */
+export function pinRank(p: Pick<HouseholdPin, "urgency" | "open_needs" | "on_run">): number {
+  if (p.urgency !== null) return urgencyRank(p.urgency);
+  return p.open_needs === 0 && p.on_run > 0 ? ON_RUN_RANK : NO_NEED_RANK;
 }
 
 export type PinProps = { id: string; rank: number; n: number };
@@ -37,7 +49,7 @@ export function pinsToGeoJSON(pins: HouseholdPin[]): FeatureCollection<Point, Pi
         type: "Feature",
         id: undefined,
         geometry: { type: "Point", coordinates: [p.lon, p.lat] },
-        properties: { id: p.id, rank: urgencyRank(p.urgency), n: p.open_needs },
+        properties: { id: p.id, rank: pinRank(p), n: p.open_needs },
       }),
     ),
   };
@@ -56,12 +68,98 @@ export function bounds(pins: HouseholdPin[]): [number, number, number, number] |
   return [w, s, e, n];
 }
 
-/** Colour by rank: a `match` on the `rank` property (points) or the cluster's `top` (clusters). */
+/** A region pack's box ([min_lat, min_lon, max_lat, max_lon]) as [west, south, east, north],
+ * or null when it is not a usable box (a basemap-only pack may have none). */
+export function regionBounds(b: readonly [number, number, number, number] | null | undefined): [number, number, number, number] | null {
+  if (!b || !b.every(Number.isFinite)) return null;
+  const [s, w, n, e] = b;
+  if (s > n || w > e || (s === 0 && w === 0 && n === 0 && e === 0)) return null;
+  if (s < -90 || n > 90 || w < -180 || e > 180) return null;
+  return [w, s, e, n];
+}
+
+/** Colour by rank: a `match` on the `rank` property. */
 export function rankColor(get: ExpressionSpecification): ExpressionSpecification {
-  return ["match", get, 0, RANK_COLORS[0], 1, RANK_COLORS[1], 2, RANK_COLORS[2], 3, RANK_COLORS[3], RANK_COLORS[4]];
+  const pairs = RANK_COLORS.slice(0, -1).flatMap((c, i) => [i, c]);
+  return ["match", get, ...pairs, RANK_COLORS[RANK_COLORS.length - 1]] as ExpressionSpecification;
+}
+
+/** A single household's fill: its rank's colour; "on a run" is hollow (white inside its ring). */
+export function pointFill(): ExpressionSpecification {
+  return ["case", ["==", ["get", "rank"], ON_RUN_RANK], "#ffffff", rankColor(["get", "rank"])];
+}
+
+/** Counts per rank summed over each cluster's members (MapLibre `clusterProperties`). */
+export function clusterRankCounts(): Record<string, ExpressionSpecification> {
+  return Object.fromEntries(RANK_KEYS.map((k, i) => [k, ["+", ["case", ["==", ["get", "rank"], i], 1, 0]]]));
+}
+
+/** A cluster's members per rank, read from its properties (missing counts as 0). */
+export function rankCounts(props: Record<string, unknown>): number[] {
+  return RANK_KEYS.map((k) => {
+    const v = Number(props[k]);
+    return Number.isFinite(v) && v > 0 ? v : 0;
+  });
+}
+
+export type RingSegment = { rank: number; color: string; start: number; size: number };
+
+/** The ring split by urgency: one segment per rank that has members, most urgent first,
+ * starting at the top and going clockwise. `start` and `size` are fractions of the circle. */
+export function ringSegments(counts: readonly number[]): RingSegment[] {
+  const total = counts.reduce((a, b) => a + Math.max(0, b), 0);
+  if (total <= 0) return [];
+  const out: RingSegment[] = [];
+  let start = 0;
+  counts.forEach((c, rank) => {
+    if (c <= 0) return;
+    const size = c / total;
+    out.push({ rank, color: RANK_COLORS[rank] ?? RANK_COLORS[NO_NEED_RANK], start, size });
+    start += size;
+  });
+  return out;
+}
+
+/** Cluster circle radius (px) by member count: [from count, radius] steps. */
+export const CLUSTER_RADII: readonly (readonly [number, number])[] = [[0, 14], [10, 18], [50, 24], [200, 30], [1000, 38]];
+
+export function clusterRadius(count: number): number {
+  let r = CLUSTER_RADII[0][1];
+  for (const [from, radius] of CLUSTER_RADII) if (count >= from) r = radius;
+  return r;
+}
+
+function clusterRadiusExpression(): ExpressionSpecification {
+  const steps = CLUSTER_RADII.slice(1).flatMap(([from, r]) => [from, r]);
+  return ["step", ["get", "point_count"], CLUSTER_RADII[0][1], ...steps] as ExpressionSpecification;
+}
+
+/** The SVG of a cluster's ring (drawn over its white circle, same radius): one arc per
+ * segment, as dashes of a circle's stroke so a single segment is a full ring. */
+export function clusterRingSvg(counts: readonly number[], radius: number): string {
+  const width = Math.max(4, Math.round(radius * 0.32));
+  const r = radius - width / 2;
+  const c = 2 * Math.PI * r;
+  const size = radius * 2;
+  const arcs = ringSegments(counts)
+    .map((s) => {
+      const len = (s.size * c).toFixed(2);
+      const offset = (-s.start * c).toFixed(2);
+      return `<circle cx="${radius}" cy="${radius}" r="${r}" fill="none" stroke="${s.color}" stroke-width="${width}" stroke-dasharray="${len} ${c.toFixed(2)}" stroke-dashoffset="${offset}" transform="rotate(-90 ${radius} ${radius})"/>`;
+    })
+    .join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true">${arcs}</svg>`;
+}
+
+/** Only the selected household's dot (none when nothing is selected). */
+export function selectedFilter(id: string | null): ExpressionSpecification {
+  // Pins always have an id, so "" matches nothing.
+  return ["all", ["!", ["has", "point_count"]], ["==", ["get", "id"], id ?? ""]];
 }
 
 export const HOUSEHOLDS = "households";
+export const SELECTED_LAYER = "household-selected";
+const POINT_RADIUS: ExpressionSpecification = ["interpolate", ["linear"], ["zoom"], 12, 5, 18, 9];
 export const AREA = "area";
 export const CLOSURES = "closures";
 
@@ -104,8 +202,8 @@ export function householdSource(data: FeatureCollection): GeoJSONSourceSpecifica
     cluster: true,
     clusterRadius: 40,
     clusterMaxZoom: 15,
-    // A cluster is as urgent as its most urgent household.
-    clusterProperties: { top: ["min", ["get", "rank"]] },
+    // How many members of each rank: the cluster's ring is split by urgency.
+    clusterProperties: clusterRankCounts(),
   };
 }
 
@@ -139,10 +237,12 @@ export function layerStack(opts: { basemap?: boolean } = {}): LayerSpecification
   };
   const clusters: CircleLayerSpecification = {
     id: "household-clusters", type: "circle", source: HOUSEHOLDS, filter: ["has", "point_count"],
+    // A white disc with a white edge; the ring split by urgency and the count are HTML
+    // markers over it (MapView), the same size (`clusterRadius`).
     paint: {
-      "circle-color": rankColor(["get", "top"]),
-      "circle-opacity": 0.85,
-      "circle-radius": ["step", ["get", "point_count"], 14, 10, 18, 50, 24, 200, 30, 1000, 38],
+      "circle-color": "#ffffff",
+      "circle-opacity": 0.92,
+      "circle-radius": clusterRadiusExpression(),
       "circle-stroke-color": "#ffffff",
       "circle-stroke-width": 2,
     },
@@ -150,10 +250,21 @@ export function layerStack(opts: { basemap?: boolean } = {}): LayerSpecification
   const points: CircleLayerSpecification = {
     id: "household-points", type: "circle", source: HOUSEHOLDS, filter: ["!", ["has", "point_count"]],
     paint: {
-      "circle-color": rankColor(["get", "rank"]),
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 5, 18, 9],
-      "circle-stroke-color": "#ffffff",
-      "circle-stroke-width": 1.5,
+      "circle-color": pointFill(),
+      "circle-radius": POINT_RADIUS,
+      // On a run: a thick ring of its colour around a white dot; others a thin white edge.
+      "circle-stroke-color": ["case", ["==", ["get", "rank"], ON_RUN_RANK], RANK_COLORS[ON_RUN_RANK], "#ffffff"],
+      "circle-stroke-width": ["case", ["==", ["get", "rank"], ON_RUN_RANK], 3, 1.5],
+    },
+  };
+  // The household selected (in the list or on the map): a dark ring around its dot.
+  const selectedPoint: CircleLayerSpecification = {
+    id: SELECTED_LAYER, type: "circle", source: HOUSEHOLDS, filter: selectedFilter(null),
+    paint: {
+      "circle-color": "rgba(0,0,0,0)",
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 10, 18, 15],
+      "circle-stroke-color": "#1b2631",
+      "circle-stroke-width": 3,
     },
   };
   const closed = ["case", ["get", "active"], "#c0392b", "#7f8c8d"] as ExpressionSpecification;
@@ -175,7 +286,7 @@ export function layerStack(opts: { basemap?: boolean } = {}): LayerSpecification
   };
   return [
     ...(opts.basemap ? basemapLayers() : []),
-    buildings, minorRoads, majorRoads, boundaryLine, closureAreas, closureLines, ...siteLayers(), clusters, points, ...planLayers(), draftLine, draftPoints,
+    buildings, minorRoads, majorRoads, boundaryLine, closureAreas, closureLines, ...siteLayers(), clusters, points, selectedPoint, ...planLayers(), draftLine, draftPoints,
   ];
 }
 
@@ -210,5 +321,6 @@ export function pinFromDetail(d: HouseholdDetail): HouseholdPin {
     lon: d.household.lon,
     urgency: rank === NO_NEED_RANK ? null : URGENCIES[rank],
     open_needs: open.length,
+    on_run: d.needs.filter((n) => n.status === "assigned").length,
   };
 }
