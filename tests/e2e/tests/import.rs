@@ -48,3 +48,83 @@ async fn import_500_households_and_merge_a_duplicate() {
     let imports: i64 = store.conn().query_row("SELECT count(*) FROM import_record", [], |r| r.get(0)).unwrap();
     assert_eq!(imports, 1, "the dry run left nothing");
 }
+
+/// Doubted coordinates in the demo (which has the Monaco region pack): one row in the harbour,
+/// one 1.2 km from its street, one fine. Check rows flags the two with their distances and a
+/// choice each; "place by hand" for all, then keeping one row's coordinates, changes the
+/// Import button's counts; the import does exactly that.
+#[tokio::test(flavor = "multi_thread")]
+async fn doubted_coordinates_are_flagged_in_check_rows_with_a_choice_per_row() {
+    let data = tempfile::tempdir().unwrap();
+    // Where the pack puts Rue Grimaldi (the same embedded extract the demo's pack is built from).
+    let pack = data.path().join("probe.region");
+    aidmap::region::build_from_bytes(aidmap::demo::osm::MONACO_PBF, "monaco.osm.pbf", &pack, &mut |_, _| true).unwrap();
+    let street = aidmap::region::RegionPack::open(&pack).unwrap().geocode("Rue Grimaldi", 1).unwrap().remove(0);
+    std::fs::remove_file(&pack).unwrap();
+    let csv = data.path().join("households.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "Name,Phone,Address,Latitude,Longitude,Household size,Needs\n\
+             Quay Harbour,+377 600 000 001,Boulevard Albert 1er,43.734900,7.423500,3,Water\n\
+             Far Away,+377 600 000 002,Rue Grimaldi,{:.6},{:.6},2,Food\n\
+             Right Here,+377 600 000 003,Rue Grimaldi,{:.6},{:.6},1,Food\n",
+            street.lat + 1200.0 / 111_195.0,
+            street.lon,
+            street.lat,
+            street.lon
+        ),
+    )
+    .unwrap();
+    let app = App::launch_with(data.path(), &[("AIDMAP_E2E_PICK_FILES", &csv.display().to_string())]).await;
+    app.wait_css("[data-testid=import-button]").await.click().await.unwrap();
+    app.wait_css("[data-testid=import-preview]").await;
+    let size = app.wait_js("size column", "document.querySelector('[data-testid=\"map-Household size\"]').value").await;
+    assert_eq!(size, "household_size");
+    app.wait_css("[data-testid=import-check]").await.click().await.unwrap();
+    app.wait_js("dry run", "document.querySelector('[data-testid=import-report]')?.dataset.dry === 'true'").await;
+    let rows = app
+        .wait_js(
+            "flagged rows",
+            "(() => { const r = [...document.querySelectorAll('[data-testid=import-coordinates-row]')]; return r.length === 2 ? r.map(e => e.dataset.row + ':' + e.textContent) : null; })()",
+        )
+        .await;
+    let rows: Vec<String> = serde_json::from_value(rows).unwrap();
+    assert!(rows[0].starts_with("2:") && rows[0].contains("in water"), "{rows:?}");
+    assert!(rows[1].starts_with("3:") && rows[1].contains(" m from the address"), "{rows:?}");
+    let label = app.wait_js("counts", "document.querySelector('[data-testid=import-run]').textContent").await;
+    assert_eq!(label.as_str().unwrap().trim(), "Import — households: 2, needs: 2");
+    app.screenshot("import-check-coordinates").await;
+
+    // Row 2's address is not in the pack, so it waits by default; row 3 goes to its street.
+    // Place both by hand, then keep row 3's coordinates after all.
+    app.client
+        .execute(
+            "const s = document.querySelector('[data-testid=import-coordinates-default]'); s.value = 'place'; s.dispatchEvent(new Event('change', {bubbles: true})); document.querySelector('[data-testid=import-coordinates-apply]').click(); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.wait_js("re-checked", "document.querySelector('[data-testid=import-run]').textContent.trim() === 'Import — households: 1, needs: 1'").await;
+    app.client
+        .execute(
+            "const s = document.querySelector('[data-testid=import-coordinates-row][data-row=\"3\"] select'); s.value = 'coordinates'; s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.wait_js("re-checked again", "document.querySelector('[data-testid=import-run]').textContent.trim() === 'Import — households: 2, needs: 2'").await;
+    app.wait_css("[data-testid=import-run]").await.click().await.unwrap();
+    app.wait_js("imported", "document.querySelector('[data-testid=import-report]')?.dataset.created === '2'").await;
+    app.quit().await;
+
+    let store = aidmap::Store::open_with(&data.path().join("demo.aidmap"), "e2e", aidmap::OpenMode::ReadOnly).unwrap();
+    let find = |name: &str| store.households().unwrap().into_iter().find(|h| h.name == name);
+    assert!(find("Quay Harbour").is_none(), "waits to be placed by hand");
+    let far = find("Far Away").unwrap();
+    assert_eq!(far.location_source, aidmap::vocab::LocationSource::Imported);
+    assert!((far.lat - street.lat - 1200.0 / 111_195.0).abs() < 1e-5, "kept where the sheet put it");
+    assert_eq!(find("Right Here").unwrap().adults, 1);
+    let waiting: Vec<String> = store.pending_rows().unwrap().into_iter().map(|p| p.reason).collect();
+    assert_eq!(waiting, ["check_coordinates"]);
+}
