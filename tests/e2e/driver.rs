@@ -83,7 +83,21 @@ impl App {
                 .await
                 .expect("WebDriver session within 60 s")
                 .expect("WebDriver session");
-        App { client, driver }
+        let app = App { client, driver };
+        app.answer_who_is_working().await;
+        app
+    }
+
+    /// A plain operation opened on a computer with no operator profile asks who is working
+    /// (the audit log names a person): once the app has started, answer it as a user would.
+    async fn answer_who_is_working(&self) {
+        self.wait_js("app started", "document.querySelector('main')?.dataset.loading === 'false'").await;
+        let asked = self.client.find(Locator::Css("[data-testid=operator-input]")).await;
+        if let Ok(field) = asked {
+            field.send_keys("E2E tester").await.expect("type the operator name");
+            self.wait_css("[data-testid=operator-continue]").await.click().await.expect("continue");
+            self.wait_js("operator dialog closed", "!document.querySelector('[data-testid=operator-dialog]')").await;
+        }
     }
 
     pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
