@@ -1,6 +1,7 @@
 // Form state helpers shared by the household and need forms: defaults, conversions between the
 // stored records and the editable inputs, and error messages in the user's language.
 import type { Category } from "./bindings/Category";
+import { dateLocale } from "./datetime";
 import type { FieldError } from "./bindings/FieldError";
 import type { Household } from "./bindings/Household";
 import type { HouseholdInput } from "./bindings/HouseholdInput";
@@ -101,7 +102,7 @@ export function errorText(e: unknown): string {
 export function formatWhen(iso: string, lang: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(lang, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  return d.toLocaleString(dateLocale(lang), { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 }
 
 export { t };

@@ -31,6 +31,5 @@ export function hoursInto(day: string, iso: string): number {
   return (new Date(iso).getTime() - new Date(y, m - 1, d).getTime()) / 3_600_000;
 }
 
-export function clock(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
+/** A time as the user reads it (24-hour, the UI's locale). */
+export { formatTime as clock } from "../../lib/datetime";
