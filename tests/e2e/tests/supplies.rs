@@ -161,6 +161,33 @@ async fn volunteers_by_role_day_view_and_a_new_shift() {
     app.wait_js("the question gone", "!document.querySelector('[data-testid=confirm-shift-remove-dialog]')").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     app.wait_js("cancel kept the shift", &count(shifts_before + 1)).await;
+
+    // Edit the new shift in place: it starts at 15:00 and has no start site any more.
+    let edit_last = "const b = [...document.querySelectorAll('[data-testid=shift-edit]')].pop(); b.scrollIntoView({block: 'center'}); b.click(); return true;";
+    app.client.execute(edit_last, vec![]).await.unwrap();
+    app.wait_css("[data-testid=shift-form]").await;
+    let day = app.wait_js("day filled in", "document.querySelector('input[name=shift-day]').value").await;
+    assert_eq!(day, later.as_str(), "the form holds the shift being edited");
+    set_value(&app, "input[name=shift-from]", "15:00").await;
+    set_value(&app, "select[name=shift-site]", "").await;
+    app.client
+        .execute("const b = document.querySelector('[data-testid=shift-save]'); b.scrollIntoView({block: 'center'}); b.click(); return true;", vec![])
+        .await
+        .unwrap();
+    app.wait_js("form closed", "!document.querySelector('[data-testid=shift-form]')").await;
+    app.wait_js("still one more shift, not two", &count(shifts_before + 1)).await;
+
+    // The planning board for that day says the shift cannot drive and sets its start site.
+    app.wait_css("[data-testid=open-planning]").await.click().await.unwrap();
+    app.wait_css("[data-testid=planning-board]").await;
+    set_value(&app, "[data-testid=plan-day]", &later).await;
+    app.wait_css("[data-testid=plan-set-start]").await;
+    app.screenshot("plan-set-start-site").await;
+    app.client
+        .execute("document.querySelector('[data-testid=plan-set-start-button]').click(); return true;", vec![])
+        .await
+        .unwrap();
+    app.wait_js("the shift can drive", "!document.querySelector('[data-testid=plan-set-start]') && document.querySelectorAll('[data-testid=plan-shift]:not(:disabled)').length > 0").await;
     app.quit().await;
 
     let store = aidmap::Store::open_with(&data.path().join("demo.aidmap"), "e2e", aidmap::OpenMode::ReadOnly).unwrap();
@@ -169,4 +196,7 @@ async fn volunteers_by_role_day_view_and_a_new_shift() {
     let rows = store.shifts_between(&from, &until).unwrap();
     assert_eq!(rows.len(), 1, "the new shift, the only one that day");
     assert!(rows[0].shift.ends_at > rows[0].shift.starts_at);
+    let starts = chrono::DateTime::parse_from_rfc3339(&rows[0].shift.starts_at).unwrap().with_timezone(&chrono::Local);
+    assert_eq!(starts.format("%H:%M").to_string(), "15:00", "edited");
+    assert!(rows[0].shift.start_site_id.is_some(), "set from the planning board");
 }
