@@ -229,7 +229,7 @@ pub struct PlanStop {
     pub locked: bool,
     /// When service starts (RFC 3339), by the plan's road times.
     pub eta: String,
-    /// Kilograms, litres, parcels still on board after this stop.
+    /// Kilograms, litres, pieces still on board after this stop.
     pub load_after: [f64; 3],
     pub outcome: Option<StopOutcome>,
 }
@@ -251,8 +251,8 @@ pub struct PlanRun {
     pub back: String,
     pub drive_s: i64,
     pub distance_m: i64,
-    /// Load at departure and the vehicle's capacity: kilograms, litres, parcels (parcels
-    /// uncapped: capacity 0).
+    /// Load at departure and the vehicle's capacity: kilograms, litres, pieces (each unit of
+    /// each item loaded: 12 bottles and 1 parcel are 13; uncapped: capacity 0).
     pub load: [f64; 3],
     pub capacity: [f64; 2],
     pub violations: Vec<Violation>,

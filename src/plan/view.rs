@@ -189,7 +189,9 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
             let spec = (loads.iter().map(|l| l.kg).sum::<f64>(), loads.iter().map(|l| l.litres).sum::<f64>());
             let eta = t.round() as i64;
             t += problem::service_s(full.len()) as f64;
-            let load = [spec.0, spec.1, full.len() as f64];
+            // Pieces to carry (12 bottles and 1 parcel are 13), not need lines.
+            let pieces: f64 = loads.iter().map(|l| l.quantity.ceil()).sum();
+            let load = [spec.0, spec.1, pieces];
             for d in 0..3 {
                 total[d] += load[d];
             }

@@ -100,7 +100,13 @@ fn a_demo_day_plans_into_a_saved_feasible_draft_with_reasons_for_the_rest() {
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
         assert!(run.departure >= run.shift_start && run.back <= run.shift_end);
         assert!(run.load[0] <= run.capacity[0] && run.load[1] <= run.capacity[1]);
+        // Pieces to carry: every unit of every item loaded, not the count of need lines.
+        let pieces: f64 = run.stops.iter().flat_map(|s| &s.loads).map(|l| l.quantity.ceil()).sum();
+        let lines: usize = run.stops.iter().map(|s| s.loads.len()).sum();
+        assert_eq!(run.load[2], pieces);
+        assert!(run.stops.is_empty() || run.load[2] >= lines as f64);
     }
+    assert!(view.runs.iter().any(|r| r.load[2] > r.stops.iter().map(|s| s.loads.len()).sum::<usize>() as f64));
     // Cold-chain needs ride only with a cooler.
     let vehicles = store.vehicles().unwrap();
     let shifts = store.volunteer_details().unwrap();
