@@ -71,7 +71,9 @@ pub fn import(store: &mut Store, out: &mut impl Write, args: &ImportArgs<'_>) ->
     }
     for u in &report.unchecked {
         match u.as_str() {
-            "water" => writeln!(out, "water not checked: the region pack predates water areas (import the extract again)")?,
+            "water" => {
+                writeln!(out, "water not checked: the region pack predates water areas (import the extract again)")?
+            }
             _ => writeln!(out, "coordinates not checked: no region pack")?,
         }
     }

@@ -1,7 +1,7 @@
 //! Volunteers — drivers, packers, dispatchers, intake — and their availability as dated shifts,
 //! each with the vehicle it uses and where it starts and ends.
 
-use rusqlite::{OptionalExtension, params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -112,7 +112,13 @@ impl Router {
             let c = cch.customizer();
             (c.customize(&graph.time_ds), c.customize(&graph.length_m))
         };
-        Router { graph, cch, closed, time, length, snap_index: RTree::bulk_load(points),
+        Router {
+            graph,
+            cch,
+            closed,
+            time,
+            length,
+            snap_index: RTree::bulk_load(points),
             segment_index: std::sync::OnceLock::new(),
             streets: std::sync::OnceLock::new(),
             lon_scale,

@@ -127,9 +127,8 @@ fn shifts_are_edited_and_given_a_start_site_together() {
     let shifts = store.volunteer(&ana.id).unwrap().shifts;
     assert!(shifts.iter().all(|s| s.start_site_id.as_deref() == Some(depot.id.as_str())));
     assert!(matches!(store.set_shifts_start_site(&ids, "no-site"), Err(Error::NotFound(_))));
-    let log = store
-        .audit(&aidmap::audit::AuditFilter { entity: Some("shift".into()), ..Default::default() }, 10, 0)
-        .unwrap();
+    let log =
+        store.audit(&aidmap::audit::AuditFilter { entity: Some("shift".into()), ..Default::default() }, 10, 0).unwrap();
     assert_eq!(log.items[0].detail, "start site of 2 shifts");
     assert_eq!(log.items[1].detail, "times, end site");
 }

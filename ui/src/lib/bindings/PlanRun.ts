@@ -4,8 +4,8 @@ import type { Violation } from "./Violation";
 
 export type PlanRun = { id: string, shift_id: string | null, driver: string, vehicle: string, site_id: string, site_name: string, locked: boolean, stops: Array<PlanStop>, shift_start: string, shift_end: string, departure: string, back: string, drive_s: bigint, distance_m: bigint, 
 /**
- * Load at departure and the vehicle's capacity: kilograms, litres, parcels (parcels
- * uncapped: capacity 0).
+ * Load at departure and the vehicle's capacity: kilograms, litres, pieces (each unit of
+ * each item loaded: 12 bottles and 1 parcel are 13; uncapped: capacity 0).
  */
 load: [number, number, number], capacity: [number, number], violations: Array<Violation>, 
 /**

@@ -17,6 +17,6 @@ loads: Array<PlanLoad>, locked: boolean,
  */
 eta: string, 
 /**
- * Kilograms, litres, parcels still on board after this stop.
+ * Kilograms, litres, pieces still on board after this stop.
  */
 load_after: [number, number, number], outcome: StopOutcome | null, };
