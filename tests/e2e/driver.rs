@@ -93,9 +93,22 @@ impl App {
     async fn answer_who_is_working(&self) {
         self.wait_js("app started", "document.querySelector('main')?.dataset.loading === 'false'").await;
         let asked = self.client.find(Locator::Css("[data-testid=operator-input]")).await;
-        if let Ok(field) = asked {
-            field.send_keys("E2E tester").await.expect("type the operator name");
-            self.wait_css("[data-testid=operator-continue]").await.click().await.expect("continue");
+        if asked.is_ok() {
+            // By script, as a person would type and click: another dialog (a message about a
+            // damaged file, say) may lie over this one.
+            self.client
+                .execute(
+                    "const f = document.querySelector('[data-testid=operator-input]'); f.value = 'E2E tester'; f.dispatchEvent(new Event('input', {bubbles: true})); return true;",
+                    vec![],
+                )
+                .await
+                .expect("type the operator name");
+            self.wait_js("continue enabled", "!document.querySelector('[data-testid=operator-continue]').disabled")
+                .await;
+            self.client
+                .execute("document.querySelector('[data-testid=operator-continue]').click(); return true;", vec![])
+                .await
+                .expect("continue");
             self.wait_js("operator dialog closed", "!document.querySelector('[data-testid=operator-dialog]')").await;
         }
     }
