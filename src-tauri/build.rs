@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "purge",
     "region_info",
     "geocode",
+    "location_doubts",
     "import_region",
     "cancel_region_import",
     "use_basemap",

@@ -131,6 +131,7 @@ pub fn run() {
             protection::purge,
             region::region_info,
             region::geocode,
+            region::location_doubts,
             region::import_region,
             region::use_basemap,
             commands::e2e_pick_file,

@@ -33,6 +33,13 @@ pub fn geocode(state: State<'_, AppState>, query: String, limit: usize) -> CmdRe
     })??)
 }
 
+/// What is doubtful about a household's location (outside the pack, in water, far from every
+/// road); nothing without a region pack.
+#[tauri::command(async)]
+pub fn location_doubts(state: State<'_, AppState>, lat: f64, lon: f64) -> CmdResult<Vec<aidmap::region::PointDoubt>> {
+    Ok(state.with_region(|r| r.map(|pack| pack.doubts(lat, lon)).unwrap_or_default())?)
+}
+
 #[tauri::command(async)]
 pub fn cancel_region_import(state: State<'_, AppState>) {
     state.region_cancel.store(true, Ordering::SeqCst);

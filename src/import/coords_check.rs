@@ -29,16 +29,18 @@ pub struct Flag {
 
 /// The reasons to doubt (lat, lon); `found` is where the row's address was found, if it was.
 pub fn flags(pack: &RegionPack, lat: f64, lon: f64, found: Option<&(f64, f64, Matched)>) -> Vec<Flag> {
-    let mut out = Vec::new();
-    if !pack.contains(lat, lon) {
-        out.push(Flag { code: "outside_region", distance_m: None });
-    } else if pack.water().is_some_and(|w| w.contains(lat, lon)) {
-        out.push(Flag { code: "in_water", distance_m: None });
-    } else if let Some(d) = pack.router().and_then(|r| r.road_distance_m(lat, lon)) {
-        if d > crate::region::FAR_FROM_ROAD_M {
-            out.push(Flag { code: "far_from_road", distance_m: Some(d) });
-        }
-    }
+    let mut out: Vec<Flag> = pack
+        .doubts(lat, lon)
+        .into_iter()
+        .map(|d| Flag {
+            code: match d.code.as_str() {
+                "outside_region" => "outside_region",
+                "in_water" => "in_water",
+                _ => "far_from_road",
+            },
+            distance_m: d.distance_m.map(f64::from),
+        })
+        .collect();
     let away = match found {
         Some((a_lat, a_lon, Matched::House)) => Some(haversine_m(lat, lon, *a_lat, *a_lon)),
         Some((_, _, Matched::Street(name))) => pack.router().and_then(|r| r.street_distance_m(lat, lon, name)),

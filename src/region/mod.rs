@@ -356,6 +356,25 @@ impl RegionPack {
         self.water.as_ref()
     }
 
+    /// What is doubtful about a household at (lat, lon): outside the pack's box, in water, or
+    /// farther than `FAR_FROM_ROAD_M` from every road (the route would end short of the door).
+    /// Empty when the point is fine. Entry (typed coordinates, Locate, a dragged pin) and
+    /// imports ask the same question.
+    pub fn doubts(&self, lat: f64, lon: f64) -> Vec<PointDoubt> {
+        if !self.contains(lat, lon) {
+            return vec![PointDoubt { code: "outside_region".into(), distance_m: None }];
+        }
+        if self.water().is_some_and(|w| w.contains(lat, lon)) {
+            return vec![PointDoubt { code: "in_water".into(), distance_m: None }];
+        }
+        match self.router().and_then(|r| r.road_distance_m(lat, lon)) {
+            Some(d) if d > FAR_FROM_ROAD_M => {
+                vec![PointDoubt { code: "far_from_road".into(), distance_m: Some(d.round() as u32) }]
+            }
+            _ => vec![],
+        }
+    }
+
     /// Whether (lat, lon) is inside the extract's box.
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
         let [s, w, n, e] = self.info.bounds;
@@ -398,6 +417,15 @@ fn validate(g: &RoadGraph, order: &[u32]) -> Result<()> {
         return Err(Error::Corrupt("region pack graph is inconsistent".into()));
     }
     Ok(())
+}
+
+/// Why a point is doubtful (`RegionPack::doubts`): `outside_region`, `in_water` or
+/// `far_from_road` with the distance in metres.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PointDoubt {
+    pub code: String,
+    pub distance_m: Option<u32>,
 }
 
 /// A point farther than this from every road of the pack is doubted: at entry, on import and

@@ -106,7 +106,8 @@ fn planted_bad_coordinates_and_duplicates_are_flagged_and_nothing_else() {
         }
     }
     pairs.sort();
-    let mut planted_pairs = vec![(rows[50][0].clone(), rows[rows.len() - 2][0].clone()), (rows[60][0].clone(), rows[60][0].clone())];
+    let mut planted_pairs =
+        vec![(rows[50][0].clone(), rows[rows.len() - 2][0].clone()), (rows[60][0].clone(), rows[60][0].clone())];
     for p in &mut planted_pairs {
         if p.0 > p.1 {
             std::mem::swap(&mut p.0, &mut p.1);
@@ -130,7 +131,10 @@ fn planted_bad_coordinates_and_duplicates_are_flagged_and_nothing_else() {
         households.iter().find(|h| h.name == r[0] && h.phones.first().map(|p| &p.original) == Some(&r[1])).unwrap()
     };
     assert!(waiting < 4, "most planted rows have an address the pack finds");
-    for i in [a, b, c, d].into_iter().filter(|&i| !report.problems.iter().any(|p| p.row == row(i) && p.code == "check_coordinates")) {
+    for i in [a, b, c, d]
+        .into_iter()
+        .filter(|&i| !report.problems.iter().any(|p| p.row == row(i) && p.code == "check_coordinates"))
+    {
         let h = at(&rows[i]);
         assert_eq!(h.location_source, LocationSource::Geocoded, "{}", rows[i][0]);
         assert!(h.lat > 43.72 && h.lat < 43.76 && h.lon > 7.40 && h.lon < 7.44);
@@ -168,7 +172,11 @@ fn each_flagged_row_does_what_was_chosen_for_it() {
     assert_eq!((report.created, report.to_place), (10, 2), "{report:#?}");
     // Demo names repeat: a row is its name and phone.
     let by = |r: &Vec<String>| {
-        store.households().unwrap().into_iter().find(|h| h.name == r[0] && h.phones.first().map(|p| &p.original) == Some(&r[1]))
+        store
+            .households()
+            .unwrap()
+            .into_iter()
+            .find(|h| h.name == r[0] && h.phones.first().map(|p| &p.original) == Some(&r[1]))
     };
     assert_eq!(by(&rows[1]).unwrap().location_source, LocationSource::Imported, "kept as chosen");
     assert_eq!(by(&rows[3]).unwrap().location_source, LocationSource::Geocoded, "moved to the address");
@@ -209,7 +217,10 @@ fn household_sizes_become_people_and_left_out_rows_say_why() {
     assert_eq!(report.also.get("size_as_adults"), Some(&1), "Luis's 3 counted as adults, and said");
     let left_out: Vec<(u32, &str, Option<f64>)> =
         report.problems.iter().filter(|p| p.skipped).map(|p| (p.row, p.code.as_str(), p.value)).collect();
-    assert_eq!(left_out, [(4, "below_zero", Some(-4.0)), (5, "size_below_parts", Some(2.0)), (6, "not_whole", Some(2.5))]);
+    assert_eq!(
+        left_out,
+        [(4, "below_zero", Some(-4.0)), (5, "size_below_parts", Some(2.0)), (6, "not_whole", Some(2.5))]
+    );
 }
 
 #[test]
@@ -234,8 +245,26 @@ fn the_cli_says_what_it_did_with_doubted_coordinates() {
     };
     let text = run(&["--dry-run"]);
     assert!(text.contains("1 rows with doubted coordinates"), "{text}");
-    assert!(text.contains("row 2, column \"Lat\": the coordinates are in water → place (of coordinates, place)"), "{text}");
+    assert!(
+        text.contains("row 2, column \"Lat\": the coordinates are in water → place (of coordinates, place)"),
+        "{text}"
+    );
     let json: serde_json::Value = serde_json::from_str(&run(&["--coordinates", "coordinates", "--json"])).unwrap();
     assert_eq!((json["created"].as_u64(), json["to_place"].as_u64()), (Some(2), Some(0)), "{json}");
     assert_eq!(json["problems"][0]["choice"], "coordinates");
+}
+
+#[test]
+fn a_point_is_doubted_at_entry_as_on_import() {
+    let pack = RegionPack::open(&crate::region::pack_path("monaco")).unwrap();
+    let codes = |lat, lon| pack.doubts(lat, lon).into_iter().map(|d| (d.code, d.distance_m)).collect::<Vec<_>>();
+    assert_eq!(codes(43.7349, 7.4235), [("in_water".to_string(), None)], "Port Hercule");
+    assert_eq!(codes(48.8566, 2.3522), [("outside_region".to_string(), None)], "Paris");
+    // On the hill above Monaco, between the roads.
+    let far = codes(43.74930, 7.39515);
+    assert_eq!(far.len(), 1);
+    assert_eq!(far[0].0, "far_from_road");
+    assert!((250..=320).contains(&far[0].1.unwrap()), "{far:?}");
+    let street = pack.geocode("Rue Grimaldi", 1).unwrap().remove(0);
+    assert!(codes(street.lat, street.lon).is_empty(), "a street point is fine");
 }

@@ -105,7 +105,11 @@ async fn doubted_coordinates_are_flagged_in_check_rows_with_a_choice_per_row() {
         )
         .await
         .unwrap();
-    app.wait_js("re-checked", "document.querySelector('[data-testid=import-run]').textContent.trim() === 'Import — households: 1, needs: 1'").await;
+    app.wait_js(
+        "re-checked",
+        "document.querySelector('[data-testid=import-run]').textContent.trim() === 'Import — households: 1, needs: 1'",
+    )
+    .await;
     app.client
         .execute(
             "const s = document.querySelector('[data-testid=import-coordinates-row][data-row=\"3\"] select'); s.value = 'coordinates'; s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
@@ -113,7 +117,16 @@ async fn doubted_coordinates_are_flagged_in_check_rows_with_a_choice_per_row() {
         )
         .await
         .unwrap();
-    app.wait_js("re-checked again", "document.querySelector('[data-testid=import-run]').textContent.trim() === 'Import — households: 2, needs: 2'").await;
+    app.wait_js(
+        "re-checked again",
+        "document.querySelector('[data-testid=import-run]').textContent.trim() === 'Import — households: 2, needs: 2'",
+    )
+    .await;
+    app.wait_js(
+        "each row's choice shown",
+        "[...document.querySelectorAll('[data-testid=import-coordinates-row] select')].map(s => s.value).join() === 'place,coordinates' && !document.querySelector('[data-testid=import-run]').disabled",
+    )
+    .await;
     app.wait_css("[data-testid=import-run]").await.click().await.unwrap();
     app.wait_js("imported", "document.querySelector('[data-testid=import-report]')?.dataset.created === '2'").await;
     app.quit().await;
@@ -127,4 +140,31 @@ async fn doubted_coordinates_are_flagged_in_check_rows_with_a_choice_per_row() {
     assert_eq!(find("Right Here").unwrap().adults, 1);
     let waiting: Vec<String> = store.pending_rows().unwrap().into_iter().map(|p| p.reason).collect();
     assert_eq!(waiting, ["check_coordinates"]);
+}
+
+/// The same doubts at entry: a new household's pin typed into the harbour, then onto the hill
+/// above Monaco between the roads, is said under the coordinates before it reaches a plan.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_typed_location_in_water_or_far_from_roads_is_said_at_entry() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    app.wait_css("[data-testid=new-household]").await.click().await.unwrap();
+    app.wait_css("input[name=lat]").await;
+    let set = |lat: &'static str, lon: &'static str| {
+        format!(
+            "for (const [n, v] of [['lat', '{lat}'], ['lon', '{lon}']]) {{ const e = document.querySelector(`input[name=${{n}}]`); e.value = v; e.dispatchEvent(new Event('input', {{bubbles: true}})); }} return true;"
+        )
+    };
+    app.client.execute(&set("43.7349", "7.4235"), vec![]).await.unwrap();
+    app.wait_css("[data-testid=location-doubt][data-code=in_water]").await;
+    app.client.execute(&set("43.7493", "7.39515"), vec![]).await.unwrap();
+    let text = app
+        .wait_js(
+            "far from road",
+            "document.querySelector('[data-testid=location-doubt][data-code=far_from_road]')?.textContent",
+        )
+        .await;
+    assert!(text.as_str().unwrap().contains(" m from the nearest road"), "{text}");
+    app.screenshot("household-far-from-road").await;
+    app.quit().await;
 }

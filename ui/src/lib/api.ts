@@ -21,6 +21,7 @@ import type { AuditPage } from "./bindings/AuditPage";
 import type { OperationSettings } from "./bindings/OperationSettings";
 import type { PurgeReport } from "./bindings/PurgeReport";
 import type { GeocodeResult } from "./bindings/GeocodeResult";
+import type { PointDoubt } from "./bindings/PointDoubt";
 import type { RegionInfo } from "./bindings/RegionInfo";
 import type { Closure } from "./bindings/Closure";
 import type { ClosureInput } from "./bindings/ClosureInput";
@@ -137,6 +138,7 @@ export const api = {
   purge: () => call<PurgeReport>("purge"),
   regionInfo: () => call<RegionInfo | null>("region_info"),
   geocode: (query: string, limit = 8) => call<GeocodeResult[]>("geocode", { query, limit }),
+  locationDoubts: (lat: number, lon: number) => call<PointDoubt[]>("location_doubts", { lat, lon }),
   importRegion: (extract: string) => call<RegionInfo>("import_region", { extract }),
   cancelRegionImport: () => call<void>("cancel_region_import"),
   useBasemap: (file: string) => call<RegionInfo>("use_basemap", { file }),
