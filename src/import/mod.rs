@@ -136,10 +136,15 @@ fn describe(code: &str) -> &'static str {
         "far_from_address" => "the coordinates are far from where the address is",
         "check_coordinates" => "doubted coordinates; waiting to be placed on the map",
         "below_zero" => "below zero; the row is left out",
+        "weight_unknown" => {
+            "a new catalogue item with no weight or volume: set them in the catalogue, or runs cannot check their load"
+        }
         "not_whole" => "not a whole number; the row is left out",
         "too_large" => "more than 1000; the row is left out",
         "size_below_parts" => "the household size is less than the children and seniors given; the row is left out",
-        "size_as_adults" => "the household size is counted as adults (the sheet has no children or seniors for this row)",
+        "size_as_adults" => {
+            "the household size is counted as adults (the sheet has no children or seniors for this row)"
+        }
         _ => "a problem",
     }
 }

@@ -152,6 +152,14 @@ pub fn import(
                         crate::item::insert_with_id(conn, stamp, &id, &item)?;
                     }
                     bump(report, "items");
+                    // Never a silent 0 kg: a run would seem to carry it for free. Said per row
+                    // and counted; the board flags loads of it (`weight_unknown`).
+                    if item.weight_kg == 0.0 && item.volume_l == 0.0 {
+                        bump(report, "items_weight_unknown");
+                        report
+                            .problems
+                            .push(super::RowProblem::new(number, None, "weight_unknown").at(&cols.header("item")));
+                    }
                     items.insert(item_key, id.clone());
                     id
                 }

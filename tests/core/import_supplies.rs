@@ -202,3 +202,17 @@ fn the_mapping_used_for_a_sheet_is_offered_for_the_next_one_with_the_same_header
     store.import_table(ImportKind::Volunteers, &other, None, "x.csv", None, true).unwrap();
     assert!(!store.import_preview(ImportKind::Volunteers, &other, 5).unwrap().remembered);
 }
+
+#[test]
+fn items_an_import_creates_without_weight_are_said_never_zero_silently() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let sheet = "Site,Latitude,Longitude,Item,Unit,Quantity,Weight\n\
+                 Depot,43.735,7.421,Blankets,blanket,40,\n\
+                 Depot,43.735,7.421,Soap,bar,100,0.1\n";
+    let t = table::read(sheet.as_bytes(), "s.csv").unwrap();
+    let report = store.import_table(ImportKind::Sites, &t, None, "s.csv", None, false).unwrap();
+    assert_eq!(report.also.get("items"), Some(&2));
+    assert_eq!(report.also.get("items_weight_unknown"), Some(&1));
+    assert_eq!(codes(&report), [(2, "weight_unknown")]);
+}
