@@ -116,8 +116,9 @@ async fn retention_purge_from_settings() {
     app.wait_css("[data-testid=settings]").await.click().await.unwrap();
     let days = app.wait_css("[data-testid=retention-households]").await;
     days.send_keys("30").await.unwrap();
-    app.wait_css("[data-testid=settings-save]").await.click().await.unwrap();
-    app.wait_js("saved", "document.querySelector('[data-testid=settings-save]').disabled").await;
+    // Kept when the field is left (no separate Save).
+    days.send_keys("\t").await.unwrap();
+    app.wait_js("saved", "document.querySelector('[data-testid=settings-status]').dataset.state === 'saved'").await;
     app.wait_css("[data-testid=purge]").await.click().await.unwrap();
     let confirm = app.wait_css("[data-testid=purge-confirm]").await.text().await.unwrap();
     assert!(confirm.contains("personal details are removed: 1."), "{confirm}");
@@ -277,4 +278,50 @@ async fn js_click(app: &App, css: &str) {
     app.wait_css(css).await;
     let js = format!("document.querySelector({css:?}).click(); return true;");
     app.client.execute(&js, vec![]).await.expect("click");
+}
+
+/// Settings keep every change as it is made; one that cannot be kept is never dropped
+/// silently: Close asks, and Cancel keeps the dialog open with the field in red.
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_keep_changes_at_once_and_ask_before_dropping_one() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    app.wait_css("[data-testid=settings]").await.click().await.unwrap();
+    let set = |css: &str, v: &str| {
+        format!("const e = document.querySelector('{css}'); e.value = '{v}'; e.dispatchEvent(new Event('input', {{bubbles: true}})); e.dispatchEvent(new Event('change', {{bubbles: true}})); return true;")
+    };
+    app.wait_css("[data-testid=autolock]").await;
+    app.client.execute(&set("[data-testid=autolock]", "7"), vec![]).await.unwrap();
+    app.client.execute(&set("[data-testid=retention-needs]", "45"), vec![]).await.unwrap();
+    app.wait_js("kept", "document.querySelector('[data-testid=settings-status]').dataset.state === 'saved'").await;
+    // Backups every 2 minutes is below the minimum: not kept, and said.
+    app.client.execute(&set("[data-testid=backup-every]", "2"), vec![]).await.unwrap();
+    app.wait_js("not kept", "document.querySelector('[data-testid=settings-status]').dataset.state === 'invalid'")
+        .await;
+    app.client
+        .execute("document.querySelector('[data-testid=settings-close]').click(); return true;", vec![])
+        .await
+        .unwrap();
+    app.wait_js("asked", "document.querySelector('[data-testid=settings-discard-dialog]')?.open === true").await;
+    app.screenshot("settings-discard-question").await;
+    app.client
+        .execute("[...document.querySelectorAll('[data-testid=settings-discard-dialog] button')].find(b => b.dataset.testid !== 'settings-discard').click(); return true;", vec![])
+        .await
+        .unwrap();
+    app.wait_js("still open", "!document.querySelector('[data-testid=settings-discard-dialog]') && !!document.querySelector('[data-testid=settings-dialog]')").await;
+    app.client.execute(&set("[data-testid=backup-every]", "10"), vec![]).await.unwrap();
+    app.wait_js("kept again", "document.querySelector('[data-testid=settings-status]').dataset.state === 'saved'")
+        .await;
+    app.client
+        .execute("document.querySelector('[data-testid=settings-close]').click(); return true;", vec![])
+        .await
+        .unwrap();
+    app.wait_js("closed", "!document.querySelector('[data-testid=settings-dialog]')").await;
+    let autolock = app.client.execute("return localStorage.getItem('aidmap.autolock_minutes')", vec![]).await.unwrap();
+    app.quit().await;
+
+    let store = Store::open_with(&data.path().join("demo.aidmap"), "e2e", aidmap::OpenMode::ReadOnly).unwrap();
+    let settings = store.settings().unwrap();
+    assert_eq!((settings.retention.needs_days, settings.backup.every_minutes), (Some(45), 10));
+    assert!(autolock.to_string().contains('7'), "auto-lock kept: {autolock}");
 }
