@@ -8,6 +8,15 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
     let app = App::launch(data.path()).await;
     app.wait_css("[data-testid=demo-badge]").await;
     assert_eq!(app.wait_css("[data-testid=new-household]").await.text().await.unwrap(), "New household");
+    // At city zoom the clusters show the mix of urgencies (a ring split by urgency), not all red.
+    let mixed = app
+        .wait_js(
+            "clusters with an urgency mix",
+            "(() => { const r = [...document.querySelectorAll('.cluster-ring')].map(e => e.dataset.mix.split(',').filter(n => Number(n) > 0).length); return r.length > 3 && r.filter(n => n >= 2).length > r.length / 2 ? r : null; })()",
+        )
+        .await;
+    assert!(mixed.as_array().unwrap().len() > 3, "{mixed}");
+    app.screenshot("clusters-urgency-mix").await;
 
     app.wait_css("[data-testid=settings]").await.click().await.unwrap();
     app.wait_css("[data-testid=language]").await.select_by_value("fr").await.unwrap();
@@ -53,6 +62,20 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
         .unwrap();
     assert_eq!(header, true, "the Spanish header does not overflow");
     app.screenshot("spanish-header").await;
+    app.wait_css("[data-testid=open-planning]").await.click().await.unwrap();
+    app.wait_css("[data-testid=plan-day]").await;
+    // The day is written in the UI language's order (day first in Spanish), whatever the
+    // system locale (the tests run under en_US).
+    let tomorrow = (chrono::Local::now().date_naive() + chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    app.client
+        .execute(&format!("const e = document.querySelector('[data-testid=plan-day]'); e.value = '{tomorrow}'; e.dispatchEvent(new Event('input', {{bubbles: true}})); e.dispatchEvent(new Event('change', {{bubbles: true}})); e.blur(); return true;"), vec![])
+        .await
+        .unwrap();
+    let shown = app.wait_js("day shown", "document.querySelector('[data-testid=plan-day]').value").await;
+    let expected = (chrono::Local::now().date_naive() + chrono::Duration::days(1)).format("%d/%m/%Y").to_string();
+    assert_eq!(shown, expected.as_str(), "day first in Spanish");
+    app.screenshot("spanish-plan-day").await;
+    app.wait_css("[data-testid=close-planning]").await.click().await.unwrap();
 
     // Right-to-left: the list moves to the right of the map, the panel to the left.
     app.client.execute("document.documentElement.dir = 'rtl'", vec![]).await.unwrap();
@@ -68,6 +91,17 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
     let sides: Vec<f64> = sides.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
     assert!(sides[0] > sides[1], "in RTL the list is right of the map: {sides:?}");
     assert!(sides[2] < sides[0], "in RTL the panel is on the left: {sides:?}");
+    // The header still fits at 1280 px, mirrored: one row, nothing cut off.
+    app.wait_js("RTL header on one row", one_row).await;
+    let fits = app
+        .client
+        .execute(
+            "const h = document.querySelector('header'); return h.scrollWidth <= h.clientWidth + 1 && [...h.querySelectorAll('button, [data-testid=operator-name]')].every(e => { const r = e.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth; })",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fits, true, "the RTL header fits");
     app.screenshot("rtl").await;
     app.quit().await;
 }

@@ -166,7 +166,7 @@ async fn volunteers_by_role_day_view_and_a_new_shift() {
     let edit_last = "const b = [...document.querySelectorAll('[data-testid=shift-edit]')].pop(); b.scrollIntoView({block: 'center'}); b.click(); return true;";
     app.client.execute(edit_last, vec![]).await.unwrap();
     app.wait_css("[data-testid=shift-form]").await;
-    let day = app.wait_js("day filled in", "document.querySelector('input[name=shift-day]').value").await;
+    let day = app.wait_js("day filled in", "document.querySelector('input[name=shift-day]').dataset.value").await;
     assert_eq!(day, later.as_str(), "the form holds the shift being edited");
     set_value(&app, "input[name=shift-from]", "15:00").await;
     set_value(&app, "select[name=shift-site]", "").await;

@@ -19,3 +19,19 @@ describe("dates and times", () => {
     expect(inputTime(at.toISOString())).toBe("14:05");
   });
 });
+
+describe("typed dates", () => {
+  it("show and read dates in the locale's order", async () => {
+    const { formatInputDate, parseInputDate } = await import("./datetime");
+    expect(formatInputDate("2026-12-05", "en-GB")).toBe("05/12/2026");
+    expect(formatInputDate("2026-12-05", "en-US")).toBe("12/05/2026");
+    expect(formatInputDate("2026-12-05", "fr-FR")).toBe("05/12/2026");
+    expect(parseInputDate("5.12.2026", "fr-FR")).toBe("2026-12-05");
+    expect(parseInputDate("05/12/26", "es-ES")).toBe("2026-12-05");
+    expect(parseInputDate("12/5/2026", "en-US")).toBe("2026-12-05");
+    expect(parseInputDate("2026-12-05", "en-US")).toBe("2026-12-05");
+    expect(parseInputDate("31/02/2026", "en-GB")).toBeNull();
+    expect(parseInputDate("13/13/2026", "en-GB")).toBeNull();
+    expect(parseInputDate("tomorrow", "en-GB")).toBeNull();
+  });
+});
