@@ -199,3 +199,38 @@ async fn basemap_file_then_extract_from_the_map_hint() {
         .unwrap();
     assert_eq!(log.total, 2, "the basemap and the import are audited");
 }
+
+/// Place household on map: the pin stands exactly where the user clicked and the cursor is in
+/// Name, so typed letters go there (not to the app's single-key shortcuts).
+#[tokio::test(flavor = "multi_thread")]
+async fn place_on_map_pins_at_the_click_and_focuses_name() {
+    use aidmap_e2e::fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    app.wait_css("[data-testid=demo-badge]").await;
+    app.wait_js("map canvas drawn", "document.querySelector('.maplibregl-canvas')?.width > 0").await;
+    app.wait_css("[data-testid=place-pin]").await.click().await.unwrap();
+    let canvas = app.wait_css(".maplibregl-canvas").await;
+    let (dx, dy) = (-220.0, 150.0);
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: canvas.clone(), duration: None, x: dx, y: dy })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    app.client.perform_actions(mouse).await.unwrap();
+    app.wait_js("cursor in Name", "document.activeElement?.name === 'name'").await;
+    app.client.active_element().await.unwrap().send_keys("Ada Lovelace").await.unwrap();
+    let typed = app.wait_js("typed", "document.querySelector('input[name=name]').value").await;
+    assert_eq!(typed, "Ada Lovelace", "letters went to Name, not to shortcuts");
+    let off = app
+        .wait_js(
+            "pin drawn",
+            &format!(
+                "(() => {{ const c = document.querySelector('.maplibregl-canvas').getBoundingClientRect(); const p = document.querySelector('[data-testid=selected-pin]')?.getBoundingClientRect(); if (!p) return null; return [p.left + p.width / 2 - (c.left + c.width / 2 + ({dx})), p.bottom - (c.top + c.height / 2 + ({dy}))]; }})()"
+            ),
+        )
+        .await;
+    let off: Vec<f64> = serde_json::from_value(off).unwrap();
+    assert!(off[0].abs() <= 3.0 && off[1].abs() <= 8.0, "the pin's tip is where the click was: {off:?}");
+    app.screenshot("place-on-map").await;
+    app.quit().await;
+}
