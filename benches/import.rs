@@ -125,4 +125,9 @@ fn main() {
         "    {} created, {} to place; {} rows with doubted coordinates",
         report.created, report.to_place, report.coordinates_flagged
     );
+    let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
+    for p in report.problems.iter().filter(|p| !p.choices.is_empty()) {
+        *by_code.entry(p.code.as_str()).or_default() += 1;
+    }
+    println!("    doubts by reason: {by_code:?}");
 }

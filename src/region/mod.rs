@@ -203,8 +203,9 @@ fn build_into(
     if !progress("write", 0) {
         return Err(Error::Cancelled);
     }
-    let (water_xy, water_rings, water_polys) = water::encode(&water::of_extract(&ex));
-    let arrays: [(&str, Vec<u8>); 13] = [
+    let (water_polygons, sea) = water::of_extract(&ex);
+    let (water_xy, water_rings, water_polys) = water::encode(&water_polygons);
+    let arrays: [(&str, Vec<u8>); 14] = [
         ("lat", f64s(&graph.lat)),
         ("lon", f64s(&graph.lon)),
         ("first_out", u32s(&graph.first_out)),
@@ -218,6 +219,7 @@ fn build_into(
         ("water_xy", f64s(&water_xy)),
         ("water_ring_ends", u32s(&water_rings)),
         ("water_poly_ends", u32s(&water_polys)),
+        ("water_sea", u32s(&[sea])),
     ];
     for (name, data) in arrays {
         tx.execute("INSERT INTO array (name, data) VALUES (?1, ?2)", params![name, data])?;
@@ -331,8 +333,10 @@ impl RegionPack {
         let order = u32v("order")?;
         validate(&graph, &order)?;
         let router = Router::new(graph, &order);
-        let water = match (f64v("water_xy"), u32v("water_ring_ends"), u32v("water_poly_ends")) {
-            (Ok(xy), Ok(rings), Ok(polys)) => water::Water::decode(&xy, &rings, &polys),
+        let water = match (f64v("water_xy"), u32v("water_ring_ends"), u32v("water_poly_ends"), u32v("water_sea")) {
+            (Ok(xy), Ok(rings), Ok(polys), Ok(sea)) => {
+                sea.first().and_then(|&n| water::Water::decode(&xy, &rings, &polys, n))
+            }
             _ => None,
         };
         Ok(RegionPack { conn, path: path.to_path_buf(), info, router: Some(router), water })
@@ -364,10 +368,20 @@ impl RegionPack {
         if !self.contains(lat, lon) {
             return vec![PointDoubt { code: "outside_region".into(), distance_m: None }];
         }
-        if self.water().is_some_and(|w| w.contains(lat, lon)) {
+        let road = self.router().and_then(|r| r.road_distance_m(lat, lon));
+        // A mapped water area (a lake, a dock) is sure. The sea is closed from coastlines cut at
+        // the extract's box, so near the shore it can cover the first metres of land: a point
+        // beside a road is then taken to be on the quay (Helsinki's shore addresses were
+        // flagged without this).
+        let in_water = match self.water().and_then(|w| w.kind_at(lat, lon)) {
+            Some(water::WaterKind::Mapped) => true,
+            Some(water::WaterKind::Sea) => road.is_none_or(|d| d > WATER_SHORE_M),
+            None => false,
+        };
+        if in_water {
             return vec![PointDoubt { code: "in_water".into(), distance_m: None }];
         }
-        match self.router().and_then(|r| r.road_distance_m(lat, lon)) {
+        match road {
             Some(d) if d > FAR_FROM_ROAD_M => {
                 vec![PointDoubt { code: "far_from_road".into(), distance_m: Some(d.round() as u32) }]
             }
@@ -431,6 +445,9 @@ pub struct PointDoubt {
 /// A point farther than this from every road of the pack is doubted: at entry, on import and
 /// on the planning board (`far_from_road`), the route would end short of the door.
 pub const FAR_FROM_ROAD_M: f64 = 200.0;
+
+/// A point in water but this close to a road is taken to be on the shore (`RegionPack::doubts`).
+pub const WATER_SHORE_M: f64 = 30.0;
 
 /// Road distance is this much longer than the straight line, on average in towns (a common
 /// rule of thumb for urban grids; used only without a region pack, and always labelled).

@@ -20,8 +20,8 @@ pub const EXTENT: u32 = 4096;
 const BUFFER: f64 = 64.0;
 /// Bumped when the tiles change in a way users should get by rebuilding (2: earth, sea,
 /// place labels, z10-11, the style's `min_zoom` / `population_rank` / `is_link`; 3: the pack
-/// also keeps its water areas, for the import's "in water" check).
-pub const SCHEMA: u32 = 3;
+/// also keeps its water areas, for the import's "in water" check; 4: which of them are sea).
+pub const SCHEMA: u32 = 4;
 pub const MIN_ZOOM: u8 = 10;
 pub const MAX_ZOOM: u8 = 15;
 /// Layer order inside a tile (the style decides the drawing order).

@@ -66,7 +66,7 @@ async fn doubted_coordinates_are_flagged_in_check_rows_with_a_choice_per_row() {
         &csv,
         format!(
             "Name,Phone,Address,Latitude,Longitude,Household size,Needs\n\
-             Quay Harbour,+377 600 000 001,Boulevard Albert 1er,43.734900,7.423500,3,Water\n\
+             Quay Harbour,+377 600 000 001,Boulevard Albert 1er,43.734500,7.425500,3,Water\n\
              Far Away,+377 600 000 002,Rue Grimaldi,{:.6},{:.6},2,Food\n\
              Right Here,+377 600 000 003,Rue Grimaldi,{:.6},{:.6},1,Food\n",
             street.lat + 1200.0 / 111_195.0,
@@ -155,7 +155,7 @@ async fn a_typed_location_in_water_or_far_from_roads_is_said_at_entry() {
             "for (const [n, v] of [['lat', '{lat}'], ['lon', '{lon}']]) {{ const e = document.querySelector(`input[name=${{n}}]`); e.value = v; e.dispatchEvent(new Event('input', {{bubbles: true}})); }} return true;"
         )
     };
-    app.client.execute(&set("43.7349", "7.4235"), vec![]).await.unwrap();
+    app.client.execute(&set("43.7345", "7.4255"), vec![]).await.unwrap();
     app.wait_css("[data-testid=location-doubt][data-code=in_water]").await;
     app.client.execute(&set("43.7493", "7.39515"), vec![]).await.unwrap();
     let text = app
