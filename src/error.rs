@@ -17,6 +17,7 @@ pub enum ErrorCode {
     NotAnOperation,
     TooNew,
     Corrupt,
+    SchemaChanged,
     FileNotFound,
     FileExists,
     Io,
@@ -89,6 +90,10 @@ pub enum Error {
     TooNew { found: u32, supported: u32 },
     #[error("this operation file is damaged ({0})")]
     Corrupt(String),
+    /// The file's tables, indexes, triggers or views are not the ones Aidmap makes: it was
+    /// changed outside Aidmap and may run code of its own. The detail names schema objects.
+    #[error("this file's structure was changed outside Aidmap; it was not opened ({0})")]
+    SchemaChanged(String),
     #[error("file not found")]
     FileNotFound,
     #[error("a file with that name already exists; choose another name")]
@@ -181,6 +186,7 @@ impl Error {
             Error::NotAnOperation => ErrorCode::NotAnOperation,
             Error::TooNew { .. } => ErrorCode::TooNew,
             Error::Corrupt(_) => ErrorCode::Corrupt,
+            Error::SchemaChanged(_) => ErrorCode::SchemaChanged,
             Error::FileNotFound => ErrorCode::FileNotFound,
             Error::FileExists => ErrorCode::FileExists,
             Error::Busy => ErrorCode::Busy,

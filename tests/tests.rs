@@ -28,6 +28,8 @@ mod export;
 mod faults;
 #[path = "core/fuzz_found.rs"]
 mod fuzz_found;
+#[path = "core/hostile.rs"]
+mod hostile;
 #[path = "core/households.rs"]
 mod households;
 #[path = "core/import.rs"]

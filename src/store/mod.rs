@@ -5,6 +5,7 @@
 pub mod copy;
 pub mod crypto;
 mod export;
+pub mod guard;
 mod protect;
 pub mod schema;
 pub use imports::{preview as import_preview, ImportPreview, PendingRow};
@@ -116,6 +117,8 @@ fn configure(conn: &Connection, read_only: bool) -> Result<()> {
 }
 
 /// Checks that an open connection is an intact Aidmap operation this version can read.
+/// Its schema must be exactly the one the migrations make for its version (`guard`), checked
+/// under a deadline before anything else of the file's is read.
 fn verify(conn: &Connection) -> Result<()> {
     let app_id = schema::application_id(conn)?;
     if app_id != schema::APPLICATION_ID {
@@ -125,17 +128,21 @@ fn verify(conn: &Connection) -> Result<()> {
     if version > schema::latest_version() {
         return Err(Error::TooNew { found: version, supported: schema::latest_version() });
     }
-    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-    if check != "ok" {
-        return Err(Error::Corrupt("integrity check failed".into()));
-    }
-    Ok(())
+    guard::with_deadline(conn, guard::CHECK_DEADLINE, || {
+        guard::check_schema(conn, version)?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(Error::Corrupt("integrity check failed".into()));
+        }
+        Ok(())
+    })
 }
 
 fn connect(path: &Path, read_only: bool, key: Option<&Key>) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
         | if read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
     let conn = Connection::open_with_flags(path, flags)?;
+    guard::harden(&conn)?;
     if let Some(key) = key {
         key.apply(&conn)?;
     }

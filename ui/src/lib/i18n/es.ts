@@ -164,6 +164,7 @@ export const es: Messages = {
   "error.not_an_operation": "Este archivo no es una operación de Aidmap. No se cambió nada.",
   "error.too_new": "Esta operación se guardó con una versión más reciente de Aidmap. Actualice Aidmap para abrirla.",
   "error.corrupt": "El archivo de esta operación está dañado y no se puede abrir. No se cambió nada. Restáurelo desde una copia de seguridad.",
+  "error.schema_changed": "La estructura de este archivo se modificó fuera de Aidmap (podría ejecutar código propio), así que no se abrió. No se cambió nada. Use una copia de seguridad o pida una copia nueva al centro que lo envió.",
   "error.file_not_found": "No se encontró el archivo. Puede que se haya movido o eliminado.",
   "error.file_exists": "Ya existe un archivo con ese nombre. Elija otro nombre.",
   "error.io": "No se pudo leer o escribir el archivo: {message}",
