@@ -21,14 +21,14 @@ pub struct ImportArgs<'a> {
 
 pub fn import(store: &mut Store, out: &mut impl Write, args: &ImportArgs<'_>) -> Result<(), Error> {
     let ImportArgs { kind, file, mapping, region, coordinates, dry_run, json } = *args;
-    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::FileNotFound,
-        _ => e.into(),
-    })?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let table: Table = aidmap::import::table::read(&bytes, &name)?;
+    let (table, name): (Table, String) = aidmap::import::table::read_file(file)?;
+    // A mapping file that does not read is said as such (it once came out as "this operation
+    // file is damaged", the error of stored JSON).
     let mut mapping: Option<Mapping> = match mapping {
-        Some(m) => Some(serde_json::from_str(&std::fs::read_to_string(m)?)?),
+        Some(m) => Some(
+            serde_json::from_str(&std::fs::read_to_string(m)?)
+                .map_err(|_| Error::UnreadableFile("the --mapping file is not a mapping (JSON with \"columns\")"))?,
+        ),
         None => None,
     };
     if let Some(c) = coordinates {

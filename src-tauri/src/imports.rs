@@ -16,12 +16,7 @@ use crate::error::CmdResult;
 use crate::state::AppState;
 
 fn read(file: &PathBuf) -> aidmap::Result<(Table, String)> {
-    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => aidmap::Error::FileNotFound,
-        _ => e.into(),
-    })?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok((aidmap::import::table::read(&bytes, &name)?, name))
+    aidmap::import::table::read_file(file)
 }
 
 #[tauri::command(async)]

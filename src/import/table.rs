@@ -28,6 +28,24 @@ pub struct Table {
     pub problems: Vec<RowProblem>,
 }
 
+/// Reads a spreadsheet file: its size is checked before a byte is read (a 3 GB file was read
+/// whole before the limit was checked). Returns the table and the file's name.
+pub fn read_file(path: &std::path::Path) -> Result<(Table, String)> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::FileNotFound,
+            _ => e.into(),
+        })?
+        .len();
+    if len > MAX_BYTES as u64 {
+        return Err(empty("it is larger than 64 MB"));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path)?, MAX_BYTES as u64 + 1), &mut bytes)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok((read(&bytes, &name)?, name))
+}
+
 pub fn read(bytes: &[u8], file_name: &str) -> Result<Table> {
     if bytes.len() > MAX_BYTES {
         return Err(empty("it is larger than 64 MB"));
@@ -77,26 +95,96 @@ fn read_csv(bytes: &[u8]) -> Result<Table> {
     Ok(shape(records, encoding.into(), vec![]))
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table> {
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|_| empty("it is not a readable XLSX workbook"))?;
-    let sheet = book.sheet_names().first().cloned().ok_or_else(|| empty("the workbook has no sheet"))?;
-    let range = book.worksheet_range(&sheet).map_err(|_| empty("its first sheet cannot be read"))?;
-    let formulas = book.worksheet_formula(&sheet).ok();
-    let start = range.start().unwrap_or((0, 0));
-    let mut records = Vec::new();
-    let mut problems = Vec::new();
-    for (r, row) in range.rows().enumerate() {
-        records.push(row.iter().map(cell_text).collect::<Vec<_>>());
-        if let Some(f) = &formulas {
-            let abs = start.0 + r as u32;
-            for c in 0..row.len() as u32 {
-                let has = f.get_value((abs, start.1 + c)).is_some_and(|v| !v.is_empty());
-                if has && r > 0 {
-                    problems.push(RowProblem::new(r as u32 + 1, Some(c as usize), "formula"));
-                }
+/// The most a workbook may inflate to, all its parts together (a zip bomb stops here).
+pub const MAX_INFLATED: u64 = 200 * 1024 * 1024;
+/// The largest sheet an import reads: far beyond any hub's list, far below what a forged
+/// dimension (a cell at XFD1048576) would make a dense grid allocate.
+pub const MAX_ROWS: u32 = 200_000;
+pub const MAX_COLUMNS: u32 = 200;
+/// All the text of a sheet together (a 30 MB shared string used in 400 cells is 12 GB).
+pub const MAX_TEXT: usize = 64 * 1024 * 1024;
+/// Cells in the rows that hold something (each empty one still costs a string).
+pub const MAX_GRID: usize = 5_000_000;
+/// Excel's own limit for one cell.
+pub const MAX_CELL: usize = 32_767;
+
+/// Inflates every part of the workbook through a counting reader, stopping past
+/// `MAX_INFLATED`: declared sizes can lie, so the bytes are counted as they come.
+fn check_inflated(bytes: &[u8]) -> Result<()> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| empty("it is not a readable XLSX workbook"))?;
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|_| empty("it is not a readable XLSX workbook"))?;
+        loop {
+            let n =
+                std::io::Read::read(&mut entry, &mut buf).map_err(|_| empty("it is not a readable XLSX workbook"))?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            if total > MAX_INFLATED {
+                return Err(empty("it inflates to more than 200 MB (a workbook this large is not a hub's sheet)"));
             }
         }
+    }
+    Ok(())
+}
+
+/// The first sheet read cell by cell (calamine's streaming reader): a grid is built only for
+/// the cells present, within `MAX_ROWS` × `MAX_COLUMNS` and `MAX_TEXT`.
+fn read_xlsx(bytes: &[u8]) -> Result<Table> {
+    check_inflated(bytes)?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| empty("it is not a readable XLSX workbook"))?;
+    let sheet = book.sheet_names().first().cloned().ok_or_else(|| empty("the workbook has no sheet"))?;
+    let mut reader = book.worksheet_cells_reader(&sheet).map_err(|_| empty("its first sheet cannot be read"))?;
+    let mut cells: Vec<((u32, u32), String, bool)> = Vec::new();
+    let mut text = 0usize;
+    let (mut first_row, mut first_col) = (u32::MAX, u32::MAX);
+    while let Some(cell) = reader.next_cell_with_formula().map_err(|_| empty("its first sheet cannot be read"))? {
+        let (r, c) = cell.pos;
+        let value = cell_text(&Data::from(cell.value));
+        let formula = cell.formula.is_some_and(|f| !f.is_empty());
+        if value.is_empty() && !formula {
+            continue;
+        }
+        if r >= MAX_ROWS || c >= MAX_COLUMNS {
+            return Err(empty("it has cells beyond 200,000 rows or 200 columns"));
+        }
+        if value.len() > MAX_CELL {
+            return Err(empty("a cell holds more than 32,767 characters"));
+        }
+        text += value.len();
+        if text > MAX_TEXT {
+            return Err(empty("its cells hold more than 64 MB of text"));
+        }
+        (first_row, first_col) = (first_row.min(r), first_col.min(c));
+        cells.push(((r, c), value, formula));
+    }
+    drop(reader);
+    if cells.is_empty() {
+        return Ok(shape(vec![], "XLSX".into(), vec![]));
+    }
+    let rows = cells.iter().map(|((r, _), _, _)| r - first_row).max().unwrap_or(0) as usize + 1;
+    let cols = cells.iter().map(|((_, c), _, _)| c - first_col).max().unwrap_or(0) as usize + 1;
+    // Only rows that hold something get their cells (blank rows stay empty and are skipped).
+    let present: std::collections::HashSet<u32> = cells.iter().map(|((r, _), _, _)| *r).collect();
+    if present.len() * cols > MAX_GRID {
+        return Err(empty("it has more than 5,000,000 cells in its rows"));
+    }
+    let mut records = vec![Vec::new(); rows];
+    let mut problems = Vec::new();
+    for ((r, c), value, formula) in cells {
+        let (r, c) = ((r - first_row) as usize, (c - first_col) as usize);
+        if formula && r > 0 {
+            problems.push(RowProblem::new(r as u32 + 1, Some(c), "formula"));
+        }
+        let row = &mut records[r];
+        if row.is_empty() {
+            row.resize(cols, String::new());
+        }
+        row[c] = value;
     }
     let mut table = shape(records, "XLSX".into(), vec![]);
     for p in &mut problems {

@@ -35,10 +35,7 @@ const CASES: &[(&str, &str)] = &[
     ("view", "CREATE VIEW everyone AS SELECT name, phones FROM household;"),
     ("extra-table", "CREATE TABLE hidden (name TEXT, phones TEXT);"),
     ("dropped-append-only", "DROP TRIGGER audit_no_delete;"),
-    (
-        "purge-ignored",
-        "CREATE TRIGGER keep BEFORE UPDATE OF name ON household BEGIN SELECT RAISE(IGNORE); END;",
-    ),
+    ("purge-ignored", "CREATE TRIGGER keep BEFORE UPDATE OF name ON household BEGIN SELECT RAISE(IGNORE); END;"),
     (
         "recursive-view",
         "CREATE VIEW forever AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x FROM n;",
@@ -110,6 +107,104 @@ fn every_connection_is_hardened() {
     assert!(conn.execute("UPDATE sqlite_schema SET sql = sql WHERE name = 'household'", []).is_err());
     // A value longer than the limit is refused, not allocated.
     let big: rusqlite::Result<i64> =
-        conn.query_row("SELECT length(randomblob(?1))", [aidmap::store::guard::MAX_VALUE_BYTES as i64 + 1], |r| r.get(0));
+        conn.query_row("SELECT length(randomblob(?1))", [aidmap::store::guard::MAX_VALUE_BYTES as i64 + 1], |r| {
+            r.get(0)
+        });
     assert!(big.is_err());
+}
+
+/// A minimal workbook: the first sheet's XML, shared strings, and an extra part (a bomb).
+fn xlsx(sheet: &str, shared: Option<&str>, extra: Option<(&str, usize)>) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut part = |name: &str, body: &[u8]| {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(body).unwrap();
+    };
+    part(
+        "[Content_Types].xml",
+        br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
+    );
+    part(
+        "_rels/.rels",
+        br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    );
+    part(
+        "xl/workbook.xml",
+        br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    );
+    part(
+        "xl/_rels/workbook.xml.rels",
+        br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+    );
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet}</sheetData></worksheet>"#
+    );
+    part("xl/worksheets/sheet1.xml", sheet.as_bytes());
+    if let Some(s) = shared {
+        let body = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>{s}</t></si></sst>"#
+        );
+        part("xl/sharedStrings.xml", body.as_bytes());
+    }
+    if let Some((name, size)) = extra {
+        zip.start_file(name, opts).unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..size / chunk.len() {
+            zip.write_all(&chunk).unwrap();
+        }
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn hostile_spreadsheets_are_refused_with_the_limit_named() {
+    use aidmap::import::table;
+    // A well-formed one reads.
+    let ok = xlsx(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Ana</t></is></c></row>"#,
+        None,
+        None,
+    );
+    let t = table::read(&ok, "ok.xlsx").unwrap();
+    assert_eq!((t.headers.clone(), t.rows.len()), (vec!["Name".to_string()], 1));
+    let unreadable = |bytes: &[u8]| match table::read(bytes, "x.xlsx") {
+        Err(aidmap::Error::UnreadableFile(why)) => why,
+        other => panic!("{other:?}"),
+    };
+    // 1.6 KB with cells at A1 and XFD1048576 once asked for 512 GiB and aborted the process.
+    let corner = xlsx(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#,
+        None,
+        None,
+    );
+    assert!(corner.len() < 4096);
+    assert!(unreadable(&corner).contains("200,000 rows"));
+    // One long shared string used in 400 cells (12 GB once copied).
+    let cells: String = (1..=400).map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#)).collect();
+    let long = "x".repeat(2_000_000);
+    assert!(unreadable(&xlsx(&cells, Some(&long), None)).contains("32,767"));
+    // A part that inflates to 300 MB from a few hundred KB.
+    let bomb = xlsx(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>"#,
+        None,
+        Some(("xl/media/big.bin", 300 << 20)),
+    );
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    assert!(unreadable(&bomb).contains("200 MB"));
+}
+
+#[test]
+fn a_huge_csv_is_refused_before_it_is_read() {
+    let dir = tempdir();
+    let path = dir.path().join("huge.csv");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(3 << 30).unwrap(); // a sparse 3 GB file: its size is known without reading it
+    let started = std::time::Instant::now();
+    match aidmap::import::table::read_file(&path) {
+        Err(aidmap::Error::UnreadableFile(why)) => assert!(why.contains("64 MB"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed().as_millis() < 500, "not read");
 }
