@@ -28,6 +28,7 @@ pub enum ErrorCode {
     DiskFull,
     Cancelled,
     NotARegion,
+    RegionDamaged,
     NotABasemap,
     UnreadableFile,
     NotEnoughStock,
@@ -108,6 +109,10 @@ pub enum Error {
     Busy,
     #[error("this file is not an Aidmap region pack")]
     NotARegion,
+    /// A region pack that is not what Aidmap writes (a view, a trigger, arrays that do not fit,
+    /// coordinates that are not numbers). The detail names the part.
+    #[error("the region pack is damaged ({0}); import the extract again (File › Region)")]
+    RegionDamaged(String),
     #[error("this file is not a vector basemap (a PMTiles archive in the Protomaps schema): {0}")]
     NotABasemap(&'static str),
     #[error("this file cannot be imported: {0}")]
@@ -198,6 +203,7 @@ impl Error {
             Error::Cancelled => ErrorCode::Cancelled,
             Error::NotEnoughStock { .. } => ErrorCode::NotEnoughStock,
             Error::NotARegion => ErrorCode::NotARegion,
+            Error::RegionDamaged(_) => ErrorCode::RegionDamaged,
             Error::NotABasemap(_) => ErrorCode::NotABasemap,
             Error::UnreadableFile(_) | Error::InvalidInstance(_) | Error::InvalidSolution(_) => {
                 ErrorCode::UnreadableFile

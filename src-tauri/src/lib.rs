@@ -63,6 +63,7 @@ pub fn run() {
                 data_dir,
                 last_backup: Mutex::new(None),
                 region: Mutex::new(None),
+                region_damaged: Mutex::new(None),
                 region_cancel: Default::default(),
                 plan_cancel: Default::default(),
                 region_generation: Default::default(),

@@ -22,7 +22,15 @@ pub struct RegionProgress {
 
 #[tauri::command(async)]
 pub fn region_info(state: State<'_, AppState>) -> CmdResult<Option<RegionInfo>> {
-    Ok(state.with_region(|r| r.map(|p| p.info().clone()))?)
+    let info = state.with_region(|r| r.map(|p| p.info().clone()))?;
+    if info.is_none() {
+        if let Some(why) =
+            state.region_damaged.lock().map_err(|_| aidmap::Error::Internal("state lock".into()))?.clone()
+        {
+            return Err(aidmap::Error::RegionDamaged(why).into());
+        }
+    }
+    Ok(info)
 }
 
 #[tauri::command(async)]

@@ -13,9 +13,19 @@ pub fn switch_to(app: &AppHandle, store: Store) -> aidmap::Result<OperationInfo>
     let info = store.info()?;
     // Remembering the file is a convenience: failing to write the list must not fail the open.
     let _ = recent::push(&state.config_dir, store.path(), &info.name);
-    // The region pack beside it, if any; a damaged one only means no routing or search.
+    // The region pack beside it, if any; a damaged one only means no routing or search, and
+    // the user is told (`region_info`).
     let pack = aidmap::region::pack_path_for(store.path());
-    let region = if pack.exists() { aidmap::region::RegionPack::open(&pack).ok() } else { None };
+    let (region, damaged) = if pack.exists() {
+        match aidmap::region::RegionPack::open_guarded(&pack, std::time::Duration::from_secs(60)) {
+            Ok(p) => (Some(p), None),
+            Err(aidmap::Error::RegionDamaged(why)) => (None, Some(why)),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    } else {
+        (None, None)
+    };
+    *state.region_damaged.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))? = damaged;
     *state.store.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))? = Some(store);
     state.set_region(region)?;
     // A closure that cannot be applied must not keep the operation from opening.

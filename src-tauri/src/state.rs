@@ -20,6 +20,8 @@ pub struct AppState {
     pub last_backup: Mutex<Option<(PathBuf, Instant)>>,
     /// The open operation's region pack, when it has one.
     pub region: Mutex<Option<RegionPack>>,
+    /// Why the operation's region pack could not be opened (damaged), to tell the user.
+    pub region_damaged: Mutex<Option<String>>,
     /// Set to cancel a region import under way.
     pub region_cancel: AtomicBool,
     /// Bumped whenever the region pack changes (the tile server reloads its archive).
@@ -50,6 +52,9 @@ impl AppState {
     }
 
     pub fn set_region(&self, pack: Option<RegionPack>) -> aidmap::Result<()> {
+        if pack.is_some() {
+            *self.region_damaged.lock().map_err(|_| Error::Internal("state lock poisoned".into()))? = None;
+        }
         *self.region.lock().map_err(|_| Error::Internal("state lock poisoned".into()))? = pack;
         self.region_generation.fetch_add(1, Ordering::SeqCst);
         Ok(())

@@ -11,6 +11,7 @@ pub mod coast;
 pub mod extract;
 pub mod geocode;
 pub mod graph;
+pub mod pack_check;
 pub mod rings;
 pub mod router;
 pub mod tiles;
@@ -103,7 +104,7 @@ fn i64s(v: &[i64]) -> Vec<u8> {
 }
 fn chunks<const N: usize>(b: &[u8]) -> Result<impl Iterator<Item = [u8; N]> + '_> {
     if b.len() % N != 0 {
-        return Err(Error::Corrupt("region pack array has a bad length".into()));
+        return Err(Error::RegionDamaged("an array has a bad length".into()));
     }
     Ok(b.chunks_exact(N).map(|c| c.try_into().unwrap()))
 }
@@ -287,12 +288,30 @@ pub struct RegionPack {
 }
 
 impl RegionPack {
+    /// `open` for the app: on another thread, with a panic caught and a time limit, so a
+    /// damaged pack beside an operation never takes the app down or hangs it; says the pack is
+    /// damaged (not the operation).
+    pub fn open_guarded(path: &Path, limit: std::time::Duration) -> Result<RegionPack> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let opened = std::panic::catch_unwind(|| RegionPack::open(&path))
+                .unwrap_or_else(|_| Err(Error::RegionDamaged("reading it failed".into())));
+            let _ = tx.send(opened);
+        });
+        match rx.recv_timeout(limit) {
+            Ok(opened) => opened,
+            Err(_) => Err(Error::RegionDamaged("opening it took too long".into())),
+        }
+    }
+
     pub fn open(path: &Path) -> Result<RegionPack> {
         if !path.exists() {
             return Err(Error::FileNotFound);
         }
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        crate::store::guard::defend(&conn)?;
         let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|_| Error::NotARegion)?;
         let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if app != APPLICATION_ID {
@@ -301,15 +320,19 @@ impl RegionPack {
         if version != FORMAT {
             return Err(Error::TooNew { found: version, supported: FORMAT });
         }
+        pack_check::schema(&conn)?;
         let info: String = conn
             .query_row("SELECT value FROM meta WHERE key = 'info'", [], |r| r.get(0))
             .optional()?
             .ok_or(Error::NotARegion)?;
-        let info: RegionInfo = serde_json::from_str(&info)?;
+        let info: RegionInfo =
+            serde_json::from_str(&info).map_err(|_| Error::RegionDamaged("its description does not read".into()))?;
+        pack_check::bounds(&info)?;
+        pack_check::array_sizes(&conn, &info)?;
         let array = |name: &str| -> Result<Vec<u8>> {
             conn.query_row("SELECT data FROM array WHERE name = ?1", [name], |r| r.get(0))
                 .optional()?
-                .ok_or_else(|| Error::Corrupt(format!("region pack lacks {name}")))
+                .ok_or_else(|| Error::RegionDamaged(format!("it lacks its {name} array")))
         };
         let u32v =
             |name: &str| -> Result<Vec<u32>> { Ok(chunks::<4>(&array(name)?)?.map(u32::from_le_bytes).collect()) };
@@ -328,13 +351,15 @@ impl RegionPack {
             length_m: u32v("length_m")?,
             arc_way: u32v("arc_way")?,
             way_ids: chunks::<8>(&array("way_ids")?)?.map(i64::from_le_bytes).collect(),
-            way_names: serde_json::from_slice(&array("way_names")?)?,
+            way_names: serde_json::from_slice(&array("way_names")?)
+                .map_err(|_| Error::RegionDamaged("its street names do not read".into()))?,
         };
         let order = u32v("order")?;
+        pack_check::coordinates(&info, &graph.lat, &graph.lon)?;
         validate(&graph, &order)?;
         let router = Router::new(graph, &order);
         let water = match (f64v("water_xy"), u32v("water_ring_ends"), u32v("water_poly_ends"), u32v("water_sea")) {
-            (Ok(xy), Ok(rings), Ok(polys), Ok(sea)) => {
+            (Ok(xy), Ok(rings), Ok(polys), Ok(sea)) if xy.iter().all(|v| v.is_finite()) => {
                 sea.first().and_then(|&n| water::Water::decode(&xy, &rings, &polys, n))
             }
             _ => None,
@@ -428,7 +453,7 @@ fn validate(g: &RoadGraph, order: &[u32]) -> Result<()> {
             order.iter().any(|&o| o as usize >= n || std::mem::replace(&mut seen[o as usize], true))
         };
     if bad {
-        return Err(Error::Corrupt("region pack graph is inconsistent".into()));
+        return Err(Error::RegionDamaged("its road graph is inconsistent".into()));
     }
     Ok(())
 }

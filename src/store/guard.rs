@@ -23,11 +23,18 @@ pub const MAX_VALUE_BYTES: i32 = 64 * 1024 * 1024;
 /// How long opening checks may run before the file is given up on.
 pub const CHECK_DEADLINE: Duration = Duration::from_secs(30);
 
-/// Hardens a connection before it reads anything of the file's.
-pub fn harden(conn: &Connection) -> Result<()> {
+/// Defensive mode and no trusted schema: for every connection to a file from outside
+/// (operations, region packs).
+pub fn defend(conn: &Connection) -> Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
     conn.pragma_update(None, "trusted_schema", false)?;
+    Ok(())
+}
+
+/// Hardens a connection to an operation before it reads anything of the file's.
+pub fn harden(conn: &Connection) -> Result<()> {
+    defend(conn)?;
     conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)?;
     conn.set_limit(Limit::SQLITE_LIMIT_SQL_LENGTH, 1_000_000)?;
     conn.set_limit(Limit::SQLITE_LIMIT_TRIGGER_DEPTH, 10)?;

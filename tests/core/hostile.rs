@@ -208,3 +208,70 @@ fn a_huge_csv_is_refused_before_it_is_read() {
     }
     assert!(started.elapsed().as_millis() < 500, "not read");
 }
+
+/// A copy of the Monaco pack changed by `sql` (and `edit` on its raw connection).
+fn crafted_pack(dir: &Path, name: &str, edit: impl FnOnce(&rusqlite::Connection)) -> PathBuf {
+    let path = dir.join(format!("{name}.region"));
+    std::fs::copy(crate::region::pack_path("monaco"), &path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    edit(&conn);
+    drop(conn);
+    path
+}
+
+#[test]
+fn hostile_region_packs_are_refused_as_damaged_packs() {
+    use aidmap::region::RegionPack;
+    let dir = tempdir();
+    let sql = |s: &'static str| move |c: &rusqlite::Connection| c.execute_batch(s).unwrap();
+    let cases: Vec<(&str, PathBuf)> = vec![
+        (
+            "a view",
+            crafted_pack(
+                dir.path(),
+                "view",
+                sql("ALTER TABLE array RENAME TO array_real;
+                 CREATE VIEW array AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)
+                 SELECT name, data FROM array_real, n;"),
+            ),
+        ),
+        (
+            "a trigger",
+            crafted_pack(dir.path(), "trigger", sql("CREATE TRIGGER t AFTER INSERT ON meta BEGIN SELECT 1; END;")),
+        ),
+        ("an extra array", crafted_pack(dir.path(), "extra", sql("INSERT INTO array VALUES ('evil', zeroblob(16));"))),
+        (
+            "a longer lat",
+            crafted_pack(dir.path(), "long", sql("UPDATE array SET data = data || zeroblob(8) WHERE name = 'lat';")),
+        ),
+        (
+            "NaN latitudes",
+            crafted_pack(dir.path(), "nan", |c| {
+                let mut lat: Vec<u8> =
+                    c.query_row("SELECT data FROM array WHERE name = 'lat'", [], |r| r.get(0)).unwrap();
+                lat[..8].copy_from_slice(&f64::NAN.to_le_bytes());
+                c.execute("UPDATE array SET data = ?1 WHERE name = 'lat'", [lat]).unwrap();
+            }),
+        ),
+    ];
+    for (what, path) in cases {
+        let started = std::time::Instant::now();
+        match RegionPack::open_guarded(&path, std::time::Duration::from_secs(20)) {
+            Err(aidmap::Error::RegionDamaged(why)) => {
+                let text = aidmap::Error::RegionDamaged(why).to_string();
+                assert!(text.starts_with("the region pack is damaged"), "{what}: {text}");
+            }
+            Err(e) => panic!("{what}: {e}"),
+            Ok(_) => panic!("{what}: opened"),
+        }
+        assert!(started.elapsed().as_secs() < 5, "{what}: refused quickly");
+    }
+    // The CLI too, in one line, for `region info`.
+    let path = dir.path().join("nan.region");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aidmap"))
+        .args(["region", "info", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("region pack is damaged"));
+}
