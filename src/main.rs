@@ -268,10 +268,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             writeln!(out)?;
         }
         Command::Region { action: RegionAction::Basemap { region: file, pmtiles } } => {
-            let archive = std::fs::read(&pmtiles).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::FileNotFound,
-                _ => e.into(),
-            })?;
+            let archive = region::basemap::read_file(&pmtiles)?;
             let name = pmtiles.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let fresh = aidmap::store::copy::sibling(&file, ".new");
             let _ = std::fs::remove_file(&fresh);

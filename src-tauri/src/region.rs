@@ -97,10 +97,7 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
 #[tauri::command(async)]
 pub fn use_basemap(state: State<'_, AppState>, file: PathBuf) -> CmdResult<RegionInfo> {
     let target = writable_pack_path(&state)?;
-    let archive = std::fs::read(&file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => aidmap::Error::FileNotFound,
-        _ => e.into(),
-    })?;
+    let archive = region::basemap::read_file(&file)?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let fresh = aidmap::store::copy::sibling(&target, ".new");
     let _ = std::fs::remove_file(&fresh);

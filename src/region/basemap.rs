@@ -40,6 +40,51 @@ fn sections_fit(archive: &[u8]) -> bool {
     archive.len() >= 127 && fits(0, len.min(16_384)) && (1..4).all(|k| fits(k, len))
 }
 
+/// The most one tile may inflate to (a real vector tile is tens of KB; a crafted one was 512 MiB).
+pub const MAX_TILE: u64 = 8 * 1024 * 1024;
+/// The most the archive's metadata may inflate to (a crafted block took 3.2 GB).
+pub const MAX_METADATA: u64 = 1024 * 1024;
+/// The largest `.pmtiles` file "Use basemap file…" takes.
+pub const MAX_FILE: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Reads a `.pmtiles` file given as the basemap, its size checked before reading.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::FileNotFound,
+            _ => e.into(),
+        })?
+        .len();
+    if len > MAX_FILE {
+        return Err(Error::NotABasemap("it is larger than 2 GB"));
+    }
+    Ok(std::fs::read(path)?)
+}
+
+/// Inflates `bytes` (the archive's compression byte: 1 none, 2 gzip) to at most `cap` bytes;
+/// `None` past the cap or for a compression Aidmap does not read.
+fn inflate_capped(compression: u8, bytes: &[u8], cap: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    match compression {
+        0 | 1 => (bytes.len() as u64 <= cap).then(|| bytes.to_vec()),
+        2 => {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(bytes).take(cap + 1).read_to_end(&mut out).ok()?;
+            (out.len() as u64 <= cap).then_some(out)
+        }
+        _ => None,
+    }
+}
+
+/// The archive's metadata, inflated within `MAX_METADATA` (not through the `pmtiles` reader,
+/// which inflates without a bound). The header's sections must fit (`sections_fit`).
+fn metadata_of(archive: &[u8]) -> Option<String> {
+    let field = |i: usize| archive.get(i..i + 8).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
+    let (offset, length) = (field(24)? as usize, field(32)? as usize);
+    let raw = archive.get(offset..offset.checked_add(length)?)?;
+    String::from_utf8(inflate_capped(*archive.get(97)?, raw, MAX_METADATA)?).ok()
+}
+
 /// A `.pmtiles` file checked for use as the basemap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasemapCheck {
@@ -74,19 +119,21 @@ pub fn check(archive: &[u8]) -> Result<BasemapCheck> {
     // The reader is async: it runs on a runtime of its own, on a thread of its own (callers may
     // be inside another runtime, such as the app's commands, where blocking on one panics).
     // Belt and braces over `sections_fit`: a panic in the reader on a crafted file is a refusal.
-    let read_metadata = || -> Result<String> {
+    let read_directory = || -> Result<()> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| Error::Internal(format!("starting a reader: {e}")))?;
         runtime.block_on(async {
-            let reader = AsyncPmTilesReader::try_from_source(InMemory(Bytes::copy_from_slice(archive)))
+            AsyncPmTilesReader::try_from_source(InMemory(Bytes::copy_from_slice(archive)))
                 .await
-                .map_err(|_| Error::NotABasemap("its directory cannot be read"))?;
-            reader.get_metadata().await.map_err(|_| Error::NotABasemap("its metadata cannot be read"))
+                .map(|_| ())
+                .map_err(|_| Error::NotABasemap("its directory cannot be read"))
         })
     };
-    let metadata = std::thread::scope(|scope| scope.spawn(read_metadata).join())
+    std::thread::scope(|scope| scope.spawn(read_directory).join())
         .unwrap_or(Err(Error::NotABasemap("the file is damaged")))?;
+    // Metadata inflated within a cap, here, not by the reader (a gzip bomb took 3.2 GB).
+    let metadata = metadata_of(archive).ok_or(Error::NotABasemap("its metadata is too large or cannot be read"))?;
     let metadata: serde_json::Value =
         serde_json::from_str(&metadata).map_err(|_| Error::NotABasemap("its metadata is not JSON"))?;
     let layers: Vec<&str> = metadata["vector_layers"]
@@ -106,6 +153,8 @@ pub fn check(archive: &[u8]) -> Result<BasemapCheck> {
 
 pub struct Basemap {
     reader: AsyncPmTilesReader<InMemory>,
+    /// The header's tile compression byte (1 none, 2 gzip).
+    compression: u8,
 }
 
 impl Basemap {
@@ -113,17 +162,47 @@ impl Basemap {
         if !sections_fit(&archive) {
             return Err(Error::Corrupt("basemap archive is truncated".into()));
         }
+        let compression = archive.get(98).copied().unwrap_or(0);
         let reader = AsyncPmTilesReader::try_from_source(InMemory(Bytes::from(archive)))
             .await
             .map_err(|e| Error::Corrupt(format!("basemap archive: {e}")))?;
-        Ok(Basemap { reader })
+        Ok(Basemap { reader, compression })
     }
 
-    /// The tile's MVT bytes (uncompressed), or `None` where the map has nothing.
+    /// The tile's MVT bytes (uncompressed), or `None` where the map has nothing. Inflated here
+    /// within `MAX_TILE` (the reader's own inflating has no bound).
     pub async fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>> {
         let Ok(coord) = TileCoord::new(z, x, y) else { return Ok(None) };
-        let tile =
-            self.reader.get_tile_decompressed(coord).await.map_err(|e| Error::Corrupt(format!("basemap tile: {e}")))?;
-        Ok(tile.map(|b| b.to_vec()))
+        let Some(raw) = self.reader.get_tile(coord).await.map_err(|e| Error::Corrupt(format!("basemap tile: {e}")))?
+        else {
+            return Ok(None);
+        };
+        inflate_capped(self.compression, &raw, MAX_TILE)
+            .map(Some)
+            .ok_or_else(|| Error::Corrupt("a basemap tile is larger than 8 MB once inflated".into()))
+    }
+}
+
+#[cfg(test)]
+mod bomb_tests {
+    use super::*;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn tiles_and_metadata_inflate_within_their_caps() {
+        let small = gzip(b"a tile");
+        assert_eq!(inflate_capped(2, &small, MAX_TILE).unwrap(), b"a tile");
+        // 64 MiB of zeros in about 64 KiB: refused at the cap, not inflated whole.
+        let bomb = gzip(&vec![0u8; 64 << 20]);
+        assert!(bomb.len() < 256 << 10);
+        assert!(inflate_capped(2, &bomb, MAX_TILE).is_none());
+        assert!(inflate_capped(2, &gzip(&vec![b' '; 2 << 20]), MAX_METADATA).is_none());
+        assert!(inflate_capped(3, &small, MAX_TILE).is_none(), "brotli is not read");
     }
 }

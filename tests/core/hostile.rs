@@ -275,3 +275,54 @@ fn hostile_region_packs_are_refused_as_damaged_packs() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("region pack is damaged"));
 }
+
+/// The Monaco basemap with its metadata replaced by `metadata` (already compressed as the
+/// header says), every later section moved along.
+fn with_metadata(archive: &[u8], metadata: &[u8]) -> Vec<u8> {
+    let field = |i: usize| u64::from_le_bytes(archive[i..i + 8].try_into().unwrap()) as usize;
+    let (root_off, root_len) = (field(8), field(16));
+    let (meta_off, meta_len) = (field(24), field(32));
+    let (leaf_off, leaf_len) = (field(40), field(48));
+    let (data_off, data_len) = (field(56), field(64));
+    assert!(root_off < meta_off && meta_off < data_off, "the usual layout");
+    let mut out = archive[..meta_off].to_vec();
+    out.extend_from_slice(metadata);
+    let shift = metadata.len() as i64 - meta_len as i64;
+    let moved = |off: usize| (off as i64 + shift) as u64;
+    let rest = &archive[meta_off + meta_len..];
+    out.extend_from_slice(rest);
+    out[32..40].copy_from_slice(&(metadata.len() as u64).to_le_bytes());
+    if leaf_len > 0 {
+        out[40..48].copy_from_slice(&moved(leaf_off).to_le_bytes());
+    }
+    out[56..64].copy_from_slice(&moved(data_off).to_le_bytes());
+    let _ = (root_len, data_len);
+    out
+}
+
+#[test]
+fn a_basemap_with_a_metadata_bomb_is_refused_within_its_cap() {
+    use std::io::Write;
+    let pack = aidmap::region::RegionPack::open(&crate::region::pack_path("monaco")).unwrap();
+    let archive = pack.basemap().unwrap().unwrap();
+    assert!(aidmap::region::basemap::check(&archive).is_ok());
+    // Real metadata, recompressed, still reads (the rewrite itself is sound).
+    let gz = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let same = with_metadata(&archive, &gz(br#"{"vector_layers":[{"id":"earth"},{"id":"water"},{"id":"roads"}]}"#));
+    assert!(aidmap::region::basemap::check(&same).is_ok(), "{:?}", aidmap::region::basemap::check(&same));
+    // 200 MB of spaces in a few hundred KB of metadata.
+    let mut bomb_json = b"{\"vector_layers\":[],\"pad\":\"".to_vec();
+    bomb_json.resize(200 << 20, b' ');
+    let bomb = with_metadata(&archive, &gz(&bomb_json));
+    assert!(bomb.len() < archive.len() + (1 << 20));
+    let started = std::time::Instant::now();
+    match aidmap::region::basemap::check(&bomb) {
+        Err(aidmap::Error::NotABasemap(why)) => assert!(why.contains("metadata"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed().as_secs() < 5);
+}
