@@ -7,6 +7,7 @@
 pub mod basemap;
 pub mod basemap_file;
 pub mod closure_geojson;
+pub mod closure_index;
 pub mod coast;
 pub mod extract;
 pub mod geocode;

@@ -8,7 +8,7 @@ use std::collections::BinaryHeap;
 
 use cch::graph::Graph;
 use cch::{Cch, Customizer, Metric, INF_WEIGHT};
-use geo::{BoundingRect, Coord, Intersects, Line, Point, Rect};
+use geo::{Coord, Point};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 use serde::Serialize;
@@ -142,25 +142,12 @@ impl Router {
         let g = &self.graph;
         let tail = g.tail();
         let mut closed = vec![false; g.arc_count()];
-        let boxes: Vec<Option<Rect<f64>>> = shapes
-            .iter()
-            .map(|s| match s {
-                ClosureShape::Line(line) => line.bounding_rect(),
-                ClosureShape::Area(area) => area.bounding_rect(),
-            })
-            .collect();
-        for (arc, flag) in closed.iter_mut().enumerate() {
-            let (a, b) = (tail[arc] as usize, g.head[arc] as usize);
-            let segment = Line::new(Coord { x: g.lon[a], y: g.lat[a] }, Coord { x: g.lon[b], y: g.lat[b] });
-            // Only shapes whose box meets the segment's are tested exactly.
-            let seg_box = segment.bounding_rect();
-            *flag = shapes.iter().zip(&boxes).any(|(s, bx)| {
-                bx.is_some_and(|bx| bx.intersects(&seg_box))
-                    && match s {
-                        ClosureShape::Line(line) => line.intersects(&segment),
-                        ClosureShape::Area(area) => area.intersects(&segment),
-                    }
-            });
+        if !shapes.is_empty() {
+            let index = super::closure_index::ClosureIndex::new(shapes);
+            for (arc, flag) in closed.iter_mut().enumerate() {
+                let (a, b) = (tail[arc] as usize, g.head[arc] as usize);
+                *flag = index.closes(Coord { x: g.lon[a], y: g.lat[a] }, Coord { x: g.lon[b], y: g.lat[b] });
+            }
         }
         let count = closed.iter().filter(|&&c| c).count();
         let masked =

@@ -326,3 +326,48 @@ fn a_basemap_with_a_metadata_bomb_is_refused_within_its_cap() {
     }
     assert!(started.elapsed().as_secs() < 5);
 }
+
+/// The closure index closes exactly what `geo`'s `intersects` closes: lines across roads,
+/// areas with a hole, a star-shaped area, tested on every road of Monaco.
+#[test]
+fn closures_through_the_index_close_exactly_what_geometry_says() {
+    use aidmap::region::closure_index::ClosureIndex;
+    use aidmap::region::router::ClosureShape;
+    use geo::{Coord, Intersects, Line, LineString, Polygon};
+    let pack = aidmap::region::RegionPack::open(&crate::region::pack_path("monaco")).unwrap();
+    let g = pack.router().unwrap().graph();
+    let (cx, cy) = (7.4225, 43.7375);
+    let ring = |r: f64, n: usize, spikes: bool| -> LineString<f64> {
+        (0..=n)
+            .map(|i| {
+                let t = i as f64 / n as f64 * std::f64::consts::TAU;
+                let rr = if spikes && i % 2 == 1 { r * 0.45 } else { r };
+                (cx + rr * t.cos() * 1.4, cy + rr * t.sin())
+            })
+            .collect()
+    };
+    let shapes = vec![
+        ClosureShape::Area(Polygon::new(ring(0.004, 240, true), vec![])),
+        ClosureShape::Area(Polygon::new(
+            ring(0.002, 60, false).0.iter().map(|c| (c.x + 0.01, c.y - 0.004)).collect::<LineString<f64>>(),
+            vec![ring(0.0008, 30, false).0.iter().map(|c| (c.x + 0.01, c.y - 0.004)).collect()],
+        )),
+        ClosureShape::Line(LineString::from(vec![(7.41, 43.728), (7.425, 43.745), (7.43, 43.74)])),
+    ];
+    let index = ClosureIndex::new(&shapes);
+    let tail = g.tail();
+    let (mut closed, mut differ) = (0, 0);
+    for arc in 0..g.arc_count() {
+        let (a, b) = (tail[arc] as usize, g.head[arc] as usize);
+        let (p, q) = (Coord { x: g.lon[a], y: g.lat[a] }, Coord { x: g.lon[b], y: g.lat[b] });
+        let segment = Line::new(p, q);
+        let exact = shapes.iter().any(|s| match s {
+            ClosureShape::Line(l) => l.intersects(&segment),
+            ClosureShape::Area(a) => a.intersects(&segment),
+        });
+        closed += exact as usize;
+        differ += (exact != index.closes(p, q)) as usize;
+    }
+    assert!(closed > 100, "the shapes close something: {closed}");
+    assert_eq!(differ, 0, "of {} arcs", g.arc_count());
+}
