@@ -56,6 +56,31 @@ fn main() {
     let open = median(|| Store::open(&path, INSTALLATION).expect("open"));
     row("open (Store::open)", open, "");
 
+    // What a stolen laptop costs an attacker per guess, and a volunteer per unlock: the key
+    // derivation (Argon2id, key scheme 2) dominates both.
+    let key = aidmap::store::crypto::Key::new_for("blue river 42 lanterns").unwrap();
+    let salt = key.salt();
+    let guess = median(|| aidmap::store::crypto::Key::derive("wrong guess 1234", salt).unwrap());
+    row("one passphrase guess (scheme 2)", guess, "(Argon2id 256 MiB, t=3)");
+    let legacy = median(|| aidmap::store::crypto::Key::derive_with("wrong guess 1234", salt, 1).unwrap());
+    row("one guess, old scheme 1", legacy, "(Argon2id 19 MiB, t=2: files before)");
+    let secret = dir.path().join("secret.aidmap");
+    drop(
+        Store::create_with(
+            &secret,
+            &aidmap::operation::NewOperation { name: "Bench".into(), is_demo: false, demo_date: None },
+            INSTALLATION,
+            chrono::Utc::now(),
+            Some("blue river 42 lanterns"),
+            |_, _| Ok(()),
+        )
+        .unwrap(),
+    );
+    let unlock = median(|| {
+        Store::unlock(&secret, INSTALLATION, aidmap::OpenMode::Auto, Some("blue river 42 lanterns")).unwrap()
+    });
+    row("unlock an encrypted operation", unlock, "");
+
     let store = Store::open(&path, INSTALLATION).expect("open");
     let pins = store.household_pins().unwrap().len();
     row("map pins (household_pins)", median(|| store.household_pins().unwrap()), &format!("({pins} pins)"));

@@ -50,6 +50,8 @@ pub enum Rule {
     NotAllowed,
     TooShort,
     InvalidCharacters,
+    /// A passphrase that is easy to guess (`crypto::strong_enough`).
+    TooWeak,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -72,6 +74,7 @@ impl std::fmt::Display for FieldError {
             Rule::NotAllowed => "cannot change that way",
             Rule::TooShort => "is too short",
             Rule::InvalidCharacters => "contains control characters",
+            Rule::TooWeak => "is too easy to guess (use four words or more, or a longer mix)",
         };
         write!(f, "{} {}", self.field, what)
     }

@@ -168,6 +168,26 @@ impl Store {
             FileKind::Plain => None,
             FileKind::Encrypted(salt) => Some(Key::derive(passphrase.ok_or(Error::PassphraseRequired)?, salt)?),
         };
+        let mut store = match Self::unlock_with(path, installation_id, mode, key) {
+            // A scheme-1 file whose random salt ends like a scheme-2 one (1 in 256).
+            Err(Error::WrongPassphrase) => match check_header(path)? {
+                FileKind::Encrypted(salt) if crypto::scheme_of(&salt) == 2 => {
+                    let legacy = Key::derive_with(passphrase.unwrap_or_default(), salt, 1)?;
+                    Self::unlock_with(path, installation_id, mode, Some(legacy))?
+                }
+                _ => return Err(Error::WrongPassphrase),
+            },
+            other => other?,
+        };
+        // A file keyed with an older, cheaper scheme is re-keyed to the current one now, while
+        // the passphrase is at hand (a verified copy swapped in, as for a passphrase change).
+        if let (Some(p), false, Some(false)) = (passphrase, store.read_only, store.key.as_ref().map(Key::is_current)) {
+            store.upgrade_key(p)?;
+        }
+        Ok(store)
+    }
+
+    fn unlock_with(path: &Path, installation_id: &str, mode: OpenMode, key: Option<Key>) -> Result<Store> {
         let writable = mode == OpenMode::Auto && !std::fs::metadata(path)?.permissions().readonly();
         let opened = if writable { Self::open_rw(path, key.as_ref()) } else { Self::open_ro(path, key.as_ref()) };
         let (conn, read_only) = match opened {

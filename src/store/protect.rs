@@ -27,6 +27,12 @@ impl Store {
         self.replace_file(key, AuditAction::Rekey, "passphrase changed")
     }
 
+    /// Re-keys a file keyed with an older scheme to the current one, same passphrase.
+    pub(crate) fn upgrade_key(&mut self, passphrase: &str) -> Result<()> {
+        let key = Key::new_for(passphrase)?;
+        self.replace_file(key, AuditAction::Rekey, "key derivation upgraded")
+    }
+
     /// Encrypts a plain operation in place: writes an encrypted copy, verifies it, then swaps it
     /// for the plain file and overwrites the plain file before deleting it (best effort: an SSD
     /// or a journaling file system may keep old blocks; see README › Security).

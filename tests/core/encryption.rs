@@ -129,3 +129,65 @@ fn cli_wrong_passphrase_is_one_clear_line() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "[]");
 }
+
+/// A file keyed the way files were before key scheme 2 (Argon2id 19 MiB, 2 passes), written
+/// with plain SQLCipher as an older Aidmap did: it opens, and is re-keyed to the current scheme
+/// on that unlock (its salt then carries the scheme-2 tag), audited, and opens again.
+#[test]
+fn an_older_key_scheme_opens_and_is_upgraded_on_unlock() {
+    let dir = tempdir();
+    let plain = new_store(dir.path());
+    let plain_path = plain.path().to_path_buf();
+    drop(plain);
+    let legacy = dir.path().join("legacy.aidmap");
+    let mut salt = [7u8; 16];
+    salt[15] = 0x11; // not the scheme-2 tag
+    let params = argon2::Params::new(19 * 1024, 2, 1, Some(32)).unwrap();
+    let mut key = [0u8; 32];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(PASS.as_bytes(), &salt, &mut key)
+        .unwrap();
+    let hex: String = key.iter().chain(salt.iter()).map(|b| format!("{b:02x}")).collect();
+    let conn = rusqlite::Connection::open(&plain_path).unwrap();
+    conn.execute_batch(&format!(
+        "ATTACH DATABASE '{}' AS enc KEY \"x'{hex}'\"; SELECT sqlcipher_export('enc');",
+        legacy.display()
+    ))
+    .unwrap();
+    let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0)).unwrap();
+    let app_id: i64 = conn.query_row("PRAGMA main.application_id", [], |r| r.get(0)).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA enc.user_version = {version}; PRAGMA enc.application_id = {app_id}; DETACH DATABASE enc;"
+    ))
+    .unwrap();
+    drop(conn);
+    assert_eq!(std::fs::read(&legacy).unwrap()[..16], salt, "the salt is in clear at the start");
+
+    let store = Store::unlock(&legacy, INSTALLATION, OpenMode::Auto, Some(PASS)).unwrap();
+    let log = store.audit(&aidmap::audit::AuditFilter::default(), 10, 0).unwrap();
+    assert!(log.items.iter().any(|e| e.detail == "key derivation upgraded"), "audited");
+    drop(store);
+    let head = std::fs::read(&legacy).unwrap();
+    assert_eq!(
+        aidmap::store::crypto::scheme_of(&head[..16].try_into().unwrap()),
+        aidmap::store::crypto::CURRENT_SCHEME
+    );
+    assert!(Store::unlock(&legacy, INSTALLATION, OpenMode::Auto, Some(PASS)).is_ok(), "opens again");
+    assert!(matches!(
+        Store::unlock(&legacy, INSTALLATION, OpenMode::Auto, Some("wrong wrong wrong")),
+        Err(Error::WrongPassphrase)
+    ));
+}
+
+#[test]
+fn easy_passphrases_are_refused_in_the_core() {
+    for weak in ["12345678", "password1", "aaaaaaaaaa", "qwertyuiop", "monaco2026"] {
+        match aidmap::store::crypto::check_passphrase(weak) {
+            Err(Error::Validation(f)) => assert_eq!(f[0].rule, Rule::TooWeak, "{weak}"),
+            other => panic!("{weak}: {other:?}"),
+        }
+    }
+    for strong in ["blue river 42 lanterns", "staple orbit lantern kettle", "Xq7!vR2#pL9z"] {
+        assert!(aidmap::store::crypto::check_passphrase(strong).is_ok(), "{strong}");
+    }
+}

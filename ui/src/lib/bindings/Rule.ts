@@ -3,4 +3,4 @@
 /**
  * Which validation rule a field broke; the UI turns it into a sentence in the user's language.
  */
-export type Rule = "required" | "out_of_range" | "must_be_positive" | "not_a_number" | "unknown" | "too_long" | "invalid_date" | "not_allowed" | "too_short" | "invalid_characters";
+export type Rule = "required" | "out_of_range" | "must_be_positive" | "not_a_number" | "unknown" | "too_long" | "invalid_date" | "not_allowed" | "too_short" | "invalid_characters" | "too_weak";

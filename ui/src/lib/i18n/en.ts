@@ -204,6 +204,7 @@ export const en = {
   "header.encrypted": "Encrypted",
   "header.not_encrypted": "Not encrypted",
   "rule.too_short": "{field} is too short.",
+  "rule.too_weak": "{field} is too easy to guess: use four words or more, or a longer mix of letters, numbers and signs.",
   "menu.backup": "Back up…",
   "menu.restore": "Restore from backup…",
   "menu.audit": "Audit log…",

@@ -204,6 +204,7 @@ export const es: Messages = {
   "header.encrypted": "Cifrada",
   "header.not_encrypted": "Sin cifrar",
   "rule.too_short": "{field}: es demasiado corto.",
+  "rule.too_weak": "{field}: es demasiado fácil de adivinar. Use cuatro palabras o más, o una mezcla más larga de letras, números y signos.",
   "menu.backup": "Hacer copia de seguridad…",
   "menu.restore": "Restaurar una copia…",
   "menu.audit": "Registro de auditoría…",

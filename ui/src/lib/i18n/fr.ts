@@ -205,6 +205,7 @@ export const fr: Messages = {
   "header.encrypted": "Chiffrée",
   "header.not_encrypted": "Non chiffrée",
   "rule.too_short": "{field} : trop court.",
+  "rule.too_weak": "{field} : trop facile à deviner. Utilisez quatre mots ou plus, ou un mélange plus long de lettres, chiffres et signes.",
   "menu.backup": "Sauvegarder…",
   "menu.restore": "Restaurer une sauvegarde…",
   "menu.audit": "Journal d’audit…",
