@@ -219,6 +219,13 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             if json {
                 write_json(&mut out, &page.items)?;
             } else {
+                // Operator and file names are user text: a CR/LF in an imported file's name
+                // forged a second audit line on the terminal. Controls are printed escaped.
+                let clean = |s: &str| -> String {
+                    s.chars()
+                        .flat_map(|c| if c.is_control() { c.escape_default().collect() } else { vec![c] })
+                        .collect()
+                };
                 for e in &page.items {
                     writeln!(
                         out,
@@ -227,9 +234,9 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                         e.action.key(),
                         e.entity,
                         e.record_ids.join(","),
-                        e.operator,
+                        clean(&e.operator),
                         if e.detail.is_empty() { "" } else { "  — " },
-                        e.detail
+                        clean(&e.detail)
                     )?;
                 }
                 writeln!(out, "{} of {} entries", page.items.len(), page.total)?;

@@ -84,8 +84,24 @@ fn write<T: Serialize>(conn: &Connection, stamp: &Stamp, key: &str, value: &T) -
     Ok(())
 }
 
+/// The operation's settings, checked on read as on write: a file from elsewhere may hold any
+/// values (backups every 0 minutes keeping 0 would loop and delete every backup). A part that
+/// does not validate is read as its default (backups off, nothing purged) — the safe side.
 pub fn get(conn: &Connection) -> Result<OperationSettings> {
-    Ok(OperationSettings { retention: read(conn, "retention")?, backup: read(conn, "backup")? })
+    let stored = OperationSettings {
+        retention: read(conn, "retention").unwrap_or_default(),
+        backup: read(conn, "backup").unwrap_or_default(),
+    };
+    let mut s = stored.clone();
+    let retention_only = OperationSettings { backup: BackupSchedule::default(), ..stored.clone() };
+    if retention_only.validate().is_err() {
+        s.retention = Retention::default();
+    }
+    let backup_only = OperationSettings { retention: Retention::default(), ..stored };
+    if backup_only.validate().is_err() {
+        s.backup = BackupSchedule::default();
+    }
+    Ok(s)
 }
 
 /// Saves the settings and audits which ones changed.

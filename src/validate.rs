@@ -32,7 +32,11 @@ impl Checker {
     /// Refuses control characters (NUL, escape…) other than line breaks and tabs: they cannot be
     /// stored faithfully (SQLite text functions stop at NUL), shown, or printed. Found by fuzzing.
     pub fn characters(&mut self, field: &str, value: &str) {
-        if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        // U+FFFE / U+FFFF are not characters at all (XML refuses them: a GPX with one would not load).
+        if value
+            .chars()
+            .any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        {
             self.fail(field, Rule::InvalidCharacters);
         }
     }

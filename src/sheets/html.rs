@@ -8,6 +8,12 @@ use std::io::Write;
 use super::{links, Sheet};
 use crate::error::Result;
 
+/// User text as an isolated run (`<bdi>`): a U+202E in an address once reversed the rest of
+/// the line, and a right-to-left name must not reorder the words around it.
+pub fn bdi(s: &str) -> String {
+    format!("<bdi>{}</bdi>", esc(s))
+}
+
 /// Escapes text for HTML content and attribute values (the five characters HTML gives meaning
 /// to; a dependency for this would be larger than the function).
 pub fn esc(s: &str) -> String {
@@ -58,11 +64,11 @@ pub fn render(sheet: &Sheet) -> String {
         h,
         "<h1>{}</h1><div class=\"meta\">{} · {} · {}: {}{}<br>{}–{} · {:.1} km · {} {}</div>",
         esc(&title),
-        esc(&sheet.driver),
-        esc(&sheet.vehicle),
+        bdi(&sheet.driver),
+        bdi(&sheet.vehicle),
         w.loads_at,
-        esc(&sheet.depot),
-        if sheet.depot_address.is_empty() { String::new() } else { format!(", {}", esc(&sheet.depot_address)) },
+        bdi(&sheet.depot),
+        if sheet.depot_address.is_empty() { String::new() } else { format!(", {}", bdi(&sheet.depot_address)) },
         esc(&sheet.start),
         esc(&sheet.end),
         sheet.distance_km,
@@ -82,12 +88,12 @@ pub fn render(sheet: &Sheet) -> String {
             h,
             "<section class=\"stop\" id=\"stop-{n}\"><h2><span class=\"num\">{n}</span>{alias}<span class=\"eta\">{eta}</span></h2><div class=\"addr\">{addr}</div>",
             n = s.number,
-            alias = esc(&s.alias),
+            alias = bdi(&s.alias),
             eta = esc(&s.eta),
-            addr = esc(&s.address)
+            addr = bdi(&s.address)
         );
         if let Some(c) = &s.cross_street {
-            let _ = write!(h, "<div class=\"near\">{} {}</div>", w.near, esc(c));
+            let _ = write!(h, "<div class=\"near\">{} {}</div>", w.near, bdi(c));
         }
         if s.cold_chain {
             let _ = write!(h, "<span class=\"flag\">❄ {}</span>", w.cold_chain);
@@ -96,16 +102,16 @@ pub fn render(sheet: &Sheet) -> String {
             let _ = write!(h, "<span class=\"flag\">✚ {}</span>", w.medical_priority);
         }
         if let Some(a) = &s.access_notes {
-            let _ = write!(h, "<p>{}: {}</p>", w.access, esc(a));
+            let _ = write!(h, "<p>{}: {}</p>", w.access, bdi(a));
         }
         if let Some(n) = &s.driver_notes {
-            let _ = write!(h, "<p>{}: {}</p>", w.for_driver, esc(n));
+            let _ = write!(h, "<p>{}: {}</p>", w.for_driver, bdi(n));
         }
         h.push_str("<div class=\"actions\">");
         let _ = write!(h, "<a href=\"geo:{:.6},{:.6}\">{}</a>", s.lat, s.lon, w.navigate);
         if let Some(p) = &s.phone {
             let tel: String = p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-            let _ = write!(h, "<a href=\"tel:{}\">{} {}</a>", esc(&tel), w.call, esc(p));
+            let _ = write!(h, "<a href=\"tel:{}\">{} {}</a>", esc(&tel), w.call, bdi(p));
         }
         h.push_str("</div><div class=\"apps\">");
         let _ = write!(h, "{} ", w.open_in);

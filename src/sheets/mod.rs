@@ -321,6 +321,11 @@ pub fn from_view(
 pub fn file_stem(sheet: &Sheet) -> String {
     let folded: String =
         crate::text::fold(&sheet.driver).chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-    let name = folded.split_whitespace().collect::<Vec<_>>().join("-");
+    let mut name = folded.split_whitespace().collect::<Vec<_>>().join("-");
+    // File systems cap a name at 255 bytes: a 200-character CJK driver name (600 bytes) made
+    // every export fail. The driver's part keeps at most 120 bytes, cut at a character.
+    while name.len() > 120 {
+        name.pop();
+    }
     format!("{}-run-{:02}-{}", sheet.day, sheet.run_number, name)
 }

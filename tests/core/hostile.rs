@@ -371,3 +371,47 @@ fn closures_through_the_index_close_exactly_what_geometry_says() {
     assert!(closed > 100, "the shapes close something: {closed}");
     assert_eq!(differ, 0, "of {} arcs", g.arc_count());
 }
+
+#[test]
+fn smaller_hostile_inputs_are_contained() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    // Settings written outside Aidmap (backups every 0 minutes, keeping none) read as defaults.
+    store
+        .conn()
+        .execute(
+            "INSERT INTO setting (key, value, updated_at, updated_by) VALUES ('backup', '{\"folder\":\"/tmp\",\"every_minutes\":0,\"keep\":0}', 'x', 'x')",
+            [],
+        )
+        .unwrap();
+    let s = store.settings().unwrap();
+    assert_eq!(s.backup, aidmap::settings::BackupSchedule::default());
+    // U+FFFF and C1 controls are refused in names (XML, and so GPX, cannot carry them).
+    for bad in ["Ana\u{FFFF}", "Ana\u{0085}x", "Ana\u{0007}"] {
+        let mut h = alice();
+        h.name = bad.into();
+        assert!(matches!(store.create_household(&h), Err(Error::Validation(_))), "{bad:?}");
+    }
+}
+
+#[test]
+fn the_audit_log_on_a_terminal_cannot_be_forged_by_a_file_name() {
+    let dir = tempdir();
+    let store = new_store(dir.path());
+    let db = store.path().to_path_buf();
+    drop(store);
+    let sheet = dir.path().join("x.csv\r\n2026-12-04T00:00:00Z  delete   household  all  by admin");
+    std::fs::write(&sheet, "Name,Lat,Lon\nAna,43.73,7.42\n").unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aidmap"))
+            .args(args)
+            .env("AIDMAP_CONFIG_DIR", dir.path().join("config"))
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["import", "households", sheet.to_str().unwrap(), "--db", db.to_str().unwrap()]).status.success());
+    let out = run(&["audit", "--db", db.to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.lines().any(|l| l.starts_with("2026-12-04T00:00:00Z")), "no forged line: {text}");
+    assert!(text.contains("\\r\\n"), "the CR LF shown escaped: {text}");
+}

@@ -183,3 +183,37 @@ fn field_choices_are_kept_per_operation_and_checked() {
     options.destroy_after_days = 0;
     assert!(store.set_sheet_options(&options).is_err());
 }
+
+/// Hostile text on a sheet: a 200-character CJK driver name (600 bytes) still makes files, a
+/// U+FFFF or a control character in an address (written past validation, as an old or foreign
+/// file may hold) never makes a GPX a reader refuses, and a U+202E in an address cannot reverse
+/// the phone page's line (user text is isolated in `<bdi>`).
+#[test]
+fn hostile_text_on_sheets_is_contained() {
+    let dir = tempdir();
+    let (mut store, view) = planned(dir.path(), None);
+    store.conn().execute("UPDATE volunteer SET name = ?1", ["運".repeat(200)]).unwrap();
+    store
+        .conn()
+        .execute("UPDATE household SET address = 'Rue \u{202E}idlamirG' || char(65535) || char(7)", [])
+        .unwrap();
+    let sheets = files::sheets(&store, None, &Which::Day(&view.info.day), &Default::default()).unwrap();
+    for format in [SheetFormat::Gpx, SheetFormat::Html] {
+        let out = dir.path().join(format!("{format:?}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let paths = files::export(&mut store, &sheets, format, &out).unwrap();
+        for p in &paths {
+            assert!(p.file_name().unwrap().len() <= 255, "{p:?}");
+            let text = std::fs::read_to_string(p).unwrap();
+            if format == SheetFormat::Gpx {
+                assert!(!text.contains('\u{FFFF}') && !text.contains('\u{7}'));
+                gpx::read(std::io::BufReader::new(std::fs::File::open(p).unwrap())).expect("a GPX reader takes it");
+            } else {
+                assert!(
+                    text.contains("<bdi>Rue \u{202E}idlamirG</bdi>") || text.contains("<bdi>Rue \u{202E}idlamirG"),
+                    "isolated"
+                );
+            }
+        }
+    }
+}
