@@ -58,3 +58,28 @@ async fn a_read_only_operation_opens_with_a_banner_and_no_editing() {
 fn chrono_date() -> aidmap_e2e::NaiveDate {
     aidmap_e2e::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
 }
+
+/// An operation file with a trigger added outside Aidmap (it would rewrite every phone on the
+/// next audit entry): the app refuses it in plain words and the file stays byte-identical.
+/// Opened as the last operation, which goes through the same open as File › Open.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operation_changed_outside_aidmap_is_refused_and_left_unchanged() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("received.aidmap");
+    let opts = DemoOptions { households: 20, seed: 5, date: chrono_date() };
+    let store = demo::write(&path, &opts, "e2e").unwrap();
+    store
+        .conn()
+        .execute_batch("CREATE TRIGGER steal AFTER INSERT ON audit BEGIN UPDATE household SET phones = '[]'; END;")
+        .unwrap();
+    drop(store);
+    aidmap::recent::push(data.path(), &path, "Received").unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let app = App::launch(data.path()).await;
+    let text = app.wait_css("[data-testid=message-text]").await.text().await.unwrap();
+    assert!(text.contains("changed outside Aidmap"), "message was: {text}");
+    app.screenshot("changed-schema-refused").await;
+    app.quit().await;
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte-identical");
+}
