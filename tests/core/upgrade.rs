@@ -7,7 +7,9 @@
 //! Version 7's holds a draft plan of supply runs made by its CLI's `plan`. Version 9's holds
 //! needs naming catalogue items and a dispatched plan with its stored loads and one outcome,
 //! made by its CLI's `demo`, `plan`, `plans dispatch` and `plans outcome`, with the plan as
-//! `plans show --json` printed it.)
+//! `plans show --json` printed it. Version 10's holds three rows whose own coordinates the
+//! Monaco pack doubted (in water, far from the address, far from any road), waiting to be
+//! placed by hand, imported by its CLI with `--coordinates place`.)
 
 use aidmap::household::Household;
 use aidmap::need::Need;
@@ -258,4 +260,21 @@ fn upgraded_files_get_the_derived_columns_filled() {
     let query = aidmap::text::fold(&accented.address).to_uppercase();
     let found = store.search_households(&query, 100, 0).unwrap();
     assert!(found.items.iter().any(|s| s.id == accented.id), "{query:?} finds {:?}", accented.address);
+}
+
+#[test]
+fn a_version_10_file_keeps_its_rows_waiting_for_doubted_coordinates() {
+    upgrades_without_loss(10);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(10, dir.path()), INSTALLATION).unwrap();
+    let waiting: Vec<(String, u32)> =
+        store.pending_rows().unwrap().into_iter().map(|p| (p.reason, p.row_number)).collect();
+    assert_eq!(
+        waiting,
+        [
+            ("check_coordinates".to_string(), 2),
+            ("check_coordinates".to_string(), 3),
+            ("check_coordinates".to_string(), 4)
+        ]
+    );
 }
