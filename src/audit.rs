@@ -1,8 +1,10 @@
 //! The audit trail: an append-only log inside the operation of who did what to which records.
 //! Entries name record ids, field names, counts and file names — never personal values. The
-//! table refuses UPDATE and DELETE (migration 3), so history cannot be rewritten.
+//! table refuses UPDATE and DELETE (migration 3), so history cannot be rewritten by Aidmap, and
+//! each entry is chained to the one before by a hash (migration 11), so a change made outside
+//! Aidmap shows where it was made (`check_chain`).
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -62,12 +64,89 @@ pub fn record(
     ids: &[&str],
     detail: &str,
 ) -> Result<()> {
+    let prev: String = conn
+        .prepare_cached("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let record_ids = serde_json::to_string(ids)?;
+    let fields =
+        [stamp.now.as_str(), stamp.operator.as_str(), stamp.by.as_str(), action.key(), entity, &record_ids, detail];
+    let hash = entry_hash(&prev, &fields);
     conn.prepare_cached(
-        "INSERT INTO audit (at, operator, installation, action, entity, record_ids, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO audit (at, operator, installation, action, entity, record_ids, detail, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![stamp.now, stamp.operator, stamp.by, action, entity, serde_json::to_string(ids)?, detail])?;
+    .execute(params![stamp.now, stamp.operator, stamp.by, action, entity, record_ids, detail, hash])?;
     Ok(())
+}
+
+/// SHA-256 (hex) of the previous entry's hash and this entry's fields, each length-prefixed so
+/// no two different entries hash alike.
+pub fn entry_hash(prev: &str, fields: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in std::iter::once(prev).chain(fields.iter().copied()) {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const TRIGGER_NO_UPDATE: &str = "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;";
+
+/// Schema 11's step: chains the entries written before, then puts the append-only trigger back.
+pub fn chain_on_upgrade(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let rows: Vec<(i64, Vec<String>)> = tx
+        .prepare("SELECT seq, at, operator, installation, action, entity, record_ids, detail FROM audit ORDER BY seq")?
+        .query_map([], |r| {
+            Ok((r.get(0)?, (1..8).map(|i| r.get::<_, String>(i)).collect::<rusqlite::Result<Vec<_>>>()?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut prev = String::new();
+    let mut update = tx.prepare("UPDATE audit SET hash = ?2 WHERE seq = ?1")?;
+    for (seq, fields) in rows {
+        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+        prev = entry_hash(&prev, &refs);
+        update.execute(params![seq, prev])?;
+    }
+    tx.execute_batch(TRIGGER_NO_UPDATE)?;
+    Ok(())
+}
+
+/// Where the audit log's chain breaks, if it does: the first entry whose hash does not follow
+/// from the entries before it (changed, inserted or removed outside Aidmap).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ChainBreak {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub at: String,
+}
+
+pub fn check_chain(conn: &Connection) -> Result<Option<ChainBreak>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, operator, installation, action, entity, record_ids, detail, hash FROM audit ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let (mut prev, mut expected_seq) = (String::new(), None::<i64>);
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let fields: Vec<String> = (1..8).map(|i| r.get::<_, String>(i)).collect::<rusqlite::Result<_>>()?;
+        let stored: String = r.get(8)?;
+        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let hash = entry_hash(&prev, &refs);
+        // A removed entry leaves a gap in seq (AUTOINCREMENT never reuses one).
+        let gap = expected_seq.is_some_and(|e| seq != e);
+        if hash != stored || gap {
+            return Ok(Some(ChainBreak { seq, at: fields[0].clone() }));
+        }
+        prev = stored;
+        expected_seq = Some(seq + 1);
+    }
+    Ok(None)
 }
 
 /// Newest first.

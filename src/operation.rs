@@ -30,6 +30,8 @@ pub struct OperationInfo {
     pub schema_version: u32,
     pub households: u32,
     pub open_needs: u32,
+    /// Where the audit log was changed outside Aidmap (its hash chain breaks), if it was.
+    pub audit_break: Option<crate::audit::ChainBreak>,
 }
 
 /// What the app opens at launch, and why the last operation could not be reopened, if so.
@@ -76,5 +78,6 @@ pub fn info(conn: &Connection, path: &Path, read_only: bool, encrypted: bool) ->
         schema_version: schema::version(conn)?,
         households: conn.query_row("SELECT COUNT(*) FROM household WHERE status = 'active'", [], |r| r.get(0))?,
         open_needs: conn.query_row("SELECT COUNT(*) FROM need WHERE status = 'open'", [], |r| r.get(0))?,
+        audit_break: None,
     })
 }

@@ -69,6 +69,8 @@ pub struct Store {
     key: Option<Key>,
     operator: String,
     clock: Clock,
+    /// Where the audit log's hash chain breaks, checked when the file was opened.
+    audit_break: Option<crate::audit::ChainBreak>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -195,6 +197,7 @@ impl Store {
             Err(Error::NotAnOperation) if key.is_some() => return Err(Error::WrongPassphrase),
             other => other?,
         };
+        let audit_break = crate::audit::check_chain(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -203,6 +206,7 @@ impl Store {
             key,
             operator: DEFAULT_OPERATOR.to_string(),
             clock: Box::new(Utc::now),
+            audit_break,
         })
     }
 
@@ -356,7 +360,9 @@ impl Store {
     }
 
     pub fn info(&self) -> Result<OperationInfo> {
-        operation::info(&self.conn, &self.path, self.read_only, self.encrypted())
+        let mut info = operation::info(&self.conn, &self.path, self.read_only, self.encrypted())?;
+        info.audit_break = self.audit_break.clone();
+        Ok(info)
     }
 
     pub fn encrypted(&self) -> bool {

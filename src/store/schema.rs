@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         after: Some(crate::catalogue::assign_items_on_upgrade),
     },
     Migration { version: 10, sql: include_str!("../../migrations/0010_doubted_coordinates.sql"), after: None },
+    Migration {
+        version: 11,
+        sql: include_str!("../../migrations/0011_audit_chain.sql"),
+        after: Some(crate::audit::chain_on_upgrade),
+    },
 ];
 
 pub fn latest_version() -> u32 {

@@ -415,3 +415,73 @@ fn the_audit_log_on_a_terminal_cannot_be_forged_by_a_file_name() {
     assert!(!text.lines().any(|l| l.starts_with("2026-12-04T00:00:00Z")), "no forged line: {text}");
     assert!(text.contains("\\r\\n"), "the CR LF shown escaped: {text}");
 }
+
+/// The audit log is chained by hashes: an entry rewritten, removed or forged outside Aidmap
+/// (with the append-only triggers set aside and put back, so the schema looks untouched)
+/// opens, and says from which entry the log cannot be trusted.
+#[test]
+fn the_audit_chain_says_where_the_log_was_changed() {
+    let dir = tempdir();
+    let make = |name: &str| {
+        let sub = dir.path().join(name);
+        std::fs::create_dir_all(&sub).unwrap();
+        let mut store = new_store(&sub);
+        for i in 0..5 {
+            let mut h = alice();
+            h.name = format!("Household {i}");
+            store.create_household(&h).unwrap();
+        }
+        assert_eq!(store.info().unwrap().audit_break, None);
+        let path = store.path().to_path_buf();
+        drop(store);
+        path
+    };
+    let tamper = |path: &Path, sql: &str| {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let triggers: Vec<String> = conn
+            .prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;").unwrap();
+        conn.execute_batch(sql).unwrap();
+        for t in triggers {
+            conn.execute_batch(&format!("{t};")).unwrap();
+        }
+    };
+    let seq_of = |path: &Path, n: i64| -> (i64, String) {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.query_row("SELECT seq, at FROM audit ORDER BY seq LIMIT 1 OFFSET ?1", [n], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+    };
+    // Rewritten: the third entry's detail.
+    let path = make("rewritten");
+    let (seq, at) = seq_of(&path, 2);
+    tamper(&path, &format!("UPDATE audit SET detail = 'nothing happened' WHERE seq = {seq};"));
+    let b = Store::open(&path, INSTALLATION).unwrap().info().unwrap().audit_break.unwrap();
+    assert_eq!((b.seq, b.at), (seq, at));
+    // Removed: the second entry.
+    let path = make("removed");
+    let (gone, _) = seq_of(&path, 1);
+    let (next, _) = seq_of(&path, 2);
+    tamper(&path, &format!("DELETE FROM audit WHERE seq = {gone};"));
+    assert_eq!(Store::open(&path, INSTALLATION).unwrap().info().unwrap().audit_break.unwrap().seq, next);
+    // Forged at the end, without the chain's hash.
+    let path = make("forged");
+    tamper(
+        &path,
+        "INSERT INTO audit (at, operator, installation, action, entity, record_ids, detail, hash)
+                   VALUES ('2026-01-01T00:00:00.000Z', 'admin', 'x', 'purge', 'household', '[]', '', 'f00');",
+    );
+    let b = Store::open(&path, INSTALLATION).unwrap().info().unwrap().audit_break.unwrap();
+    assert_eq!(b.at, "2026-01-01T00:00:00.000Z");
+    // An older file, upgraded: its entries are chained by the upgrade and the chain holds.
+    let old = dir.path().join("v10.aidmap");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/operation-v10.aidmap"), &old).unwrap();
+    let store = Store::open(&old, INSTALLATION).unwrap();
+    assert_eq!(store.info().unwrap().audit_break, None);
+    let entries: i64 = store.conn().query_row("SELECT COUNT(*) FROM audit WHERE hash = ''", [], |r| r.get(0)).unwrap();
+    assert_eq!(entries, 0, "every entry chained");
+}

@@ -20,7 +20,7 @@ afterEach(() => {
 
 const op: OperationInfo = {
   id: "op", name: "Test", is_demo: false, demo_date: null, path: "/tmp/t.aidmap", read_only: false, encrypted: false,
-  schema_version: 1, households: 3, open_needs: 0,
+  schema_version: 1, households: 3, open_needs: 0, audit_break: null,
 };
 const row = (id: string, status: HouseholdSummary["status"] = "active"): HouseholdSummary => ({
   id, name: `Name ${id}`, address: "", phone: null, status, urgency: null, open_needs: 0,

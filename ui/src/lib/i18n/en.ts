@@ -164,6 +164,7 @@ export const en = {
   "error.not_an_operation": "This file is not an Aidmap operation. Nothing was changed.",
   "error.too_new": "This operation was saved by a newer version of Aidmap. Please update Aidmap to open it.",
   "error.corrupt": "This operation file is damaged and cannot be opened. Nothing was changed. Restore it from a backup.",
+  "audit.broken": "This operation's audit log was changed outside Aidmap: entries from number {seq} ({at}) on cannot be trusted. The data opened as it is; keep a copy of the file and tell the coordinator.",
   "error.region_damaged": "The region pack beside this operation is damaged, so routing and address search are off. The operation itself is fine. Import the map extract again (Region…).",
   "error.schema_changed": "This file's structure was changed outside Aidmap (it could run code of its own), so it was not opened. Nothing was changed. Use a backup, or ask the hub that sent it for a new copy.",
   "error.file_not_found": "The file could not be found. It may have been moved or deleted.",

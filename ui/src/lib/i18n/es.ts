@@ -164,6 +164,7 @@ export const es: Messages = {
   "error.not_an_operation": "Este archivo no es una operación de Aidmap. No se cambió nada.",
   "error.too_new": "Esta operación se guardó con una versión más reciente de Aidmap. Actualice Aidmap para abrirla.",
   "error.corrupt": "El archivo de esta operación está dañado y no se puede abrir. No se cambió nada. Restáurelo desde una copia de seguridad.",
+  "audit.broken": "El registro de auditoría de esta operación se modificó fuera de Aidmap: las entradas desde la número {seq} ({at}) no son fiables. Los datos se abrieron tal cual; guarde una copia del archivo y avise a la coordinación.",
   "error.region_damaged": "El paquete de región junto a esta operación está dañado: las rutas y la búsqueda de direcciones están desactivadas. La operación está bien. Importe de nuevo el extracto del mapa (Región…).",
   "error.schema_changed": "La estructura de este archivo se modificó fuera de Aidmap (podría ejecutar código propio), así que no se abrió. No se cambió nada. Use una copia de seguridad o pida una copia nueva al centro que lo envió.",
   "error.file_not_found": "No se encontró el archivo. Puede que se haya movido o eliminado.",

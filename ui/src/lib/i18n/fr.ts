@@ -165,6 +165,7 @@ export const fr: Messages = {
   "error.not_an_operation": "Ce fichier n’est pas une opération Aidmap. Rien n’a été modifié.",
   "error.too_new": "Cette opération a été enregistrée par une version plus récente d’Aidmap. Mettez Aidmap à jour pour l’ouvrir.",
   "error.corrupt": "Le fichier de cette opération est endommagé et ne peut pas être ouvert. Rien n’a été modifié. Restaurez-le à partir d’une sauvegarde.",
+  "audit.broken": "Le journal d'audit de cette opération a été modifié hors d'Aidmap : les entrées à partir du numéro {seq} ({at}) ne sont pas fiables. Les données sont ouvertes telles quelles ; gardez une copie du fichier et prévenez la coordination.",
   "error.region_damaged": "Le pack de région à côté de cette opération est endommagé : les trajets et la recherche d'adresses sont désactivés. L'opération elle-même est intacte. Importez de nouveau l'extrait de carte (Région…).",
   "error.schema_changed": "La structure de ce fichier a été modifiée hors d'Aidmap (il pourrait exécuter son propre code) : il n'a pas été ouvert. Rien n'a été modifié. Utilisez une sauvegarde ou demandez une nouvelle copie au centre qui l'a envoyé.",
   "error.file_not_found": "Fichier introuvable. Il a peut-être été déplacé ou supprimé.",
