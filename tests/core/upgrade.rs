@@ -9,7 +9,8 @@
 //! made by its CLI's `demo`, `plan`, `plans dispatch` and `plans outcome`, with the plan as
 //! `plans show --json` printed it. Version 10's holds three rows whose own coordinates the
 //! Monaco pack doubted (in water, far from the address, far from any road), waiting to be
-//! placed by hand, imported by its CLI with `--coordinates place`.)
+//! placed by hand, imported by its CLI with `--coordinates place`. Version 11's audit entries
+//! carry their hash chain, written by its CLI's `demo` and `import`.)
 
 use aidmap::household::Household;
 use aidmap::need::Need;
@@ -277,4 +278,15 @@ fn a_version_10_file_keeps_its_rows_waiting_for_doubted_coordinates() {
             ("check_coordinates".to_string(), 4)
         ]
     );
+}
+
+#[test]
+fn a_version_11_file_keeps_its_audit_chain() {
+    // (Today the latest schema: this pins what it holds; the next schema upgrades it.)
+    upgrades_without_loss(11);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(11, dir.path()), INSTALLATION).unwrap();
+    assert_eq!(store.info().unwrap().audit_break, None);
+    let chained: i64 = store.conn().query_row("SELECT COUNT(*) FROM audit WHERE hash != ''", [], |r| r.get(0)).unwrap();
+    assert!(chained >= 2, "{chained}");
 }
