@@ -485,3 +485,105 @@ fn the_audit_chain_says_where_the_log_was_changed() {
     let entries: i64 = store.conn().query_row("SELECT COUNT(*) FROM audit WHERE hash = ''", [], |r| r.get(0)).unwrap();
     assert_eq!(entries, 0, "every entry chained");
 }
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile")
+}
+
+/// Writes the committed corpus of hostile files (and the small XLSX ones as fuzz seeds):
+/// `cargo test -p aidmap --test tests write_the_hostile_corpus -- --ignored`.
+#[test]
+#[ignore]
+fn write_the_hostile_corpus() {
+    let out = corpus_dir();
+    std::fs::create_dir_all(&out).unwrap();
+    let dir = tempdir();
+    let op = crafted(dir.path(), "corpus", CASES[0].1);
+    std::fs::copy(&op, out.join("operation-audit-trigger.aidmap")).unwrap();
+    let pack = crafted_pack(dir.path(), "nan", |c| {
+        let mut lat: Vec<u8> = c.query_row("SELECT data FROM array WHERE name = 'lat'", [], |r| r.get(0)).unwrap();
+        lat[..8].copy_from_slice(&f64::NAN.to_le_bytes());
+        c.execute("UPDATE array SET data = ?1 WHERE name = 'lat'", [lat]).unwrap();
+        c.execute_batch("VACUUM").unwrap();
+    });
+    std::fs::copy(&pack, out.join("region-nan-latitude.region")).unwrap();
+    let corner = xlsx(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#,
+        None,
+        None,
+    );
+    let cells: String = (1..=400).map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#)).collect();
+    let shared = xlsx(&cells, Some(&"x".repeat(2_000_000)), None);
+    let bomb = xlsx(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>"#,
+        None,
+        Some(("xl/media/big.bin", 300 << 20)),
+    );
+    for (name, bytes) in
+        [("sheet-sparse-corner.xlsx", &corner), ("sheet-shared-string.xlsx", &shared), ("sheet-zip-bomb.xlsx", &bomb)]
+    {
+        std::fs::write(out.join(name), bytes).unwrap();
+    }
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/import_table");
+    std::fs::write(seeds.join("hostile-sparse-corner.xlsx"), &corner).unwrap();
+    std::fs::write(seeds.join("hostile-shared-string.xlsx"), &shared).unwrap();
+    let region = aidmap::region::RegionPack::open(&crate::region::pack_path("monaco")).unwrap();
+    let archive = region.basemap().unwrap().unwrap();
+    let mut json = b"{\"vector_layers\":[],\"pad\":\"".to_vec();
+    json.resize(200 << 20, b' ');
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut e, &json).unwrap();
+    std::fs::write(out.join("basemap-metadata-bomb.pmtiles"), with_metadata(&archive, &e.finish().unwrap())).unwrap();
+}
+
+/// Every committed hostile file through the CLI, as a separate process under a 3 GB address
+/// space limit (`ulimit -v`): a clear refusal naming the problem, quickly, and within memory.
+#[test]
+fn the_committed_hostile_corpus_is_refused_within_time_and_memory() {
+    let dir = tempdir();
+    let store = new_store(dir.path());
+    let db = store.path().to_path_buf();
+    drop(store);
+    let pack = dir.path().join("basemap.region");
+    std::fs::copy(crate::region::pack_path("monaco"), &pack).unwrap();
+    let cli = env!("CARGO_BIN_EXE_aidmap");
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "operation-audit-trigger.aidmap",
+            vec!["households".into(), "list".into(), "--db".into()],
+            "changed outside Aidmap",
+        ),
+        ("region-nan-latitude.region", vec!["region".into(), "info".into()], "region pack is damaged"),
+        ("sheet-sparse-corner.xlsx", vec!["import".into(), "households".into()], "200,000 rows"),
+        ("sheet-shared-string.xlsx", vec!["import".into(), "households".into()], "32,767"),
+        ("sheet-zip-bomb.xlsx", vec!["import".into(), "households".into()], "200 MB"),
+        (
+            "basemap-metadata-bomb.pmtiles",
+            vec!["region".into(), "basemap".into(), pack.display().to_string()],
+            "metadata",
+        ),
+    ];
+    for (file, args, expected) in cases {
+        let path = corpus_dir().join(file);
+        assert!(path.exists(), "{file} (write it: write_the_hostile_corpus)");
+        let copy = dir.path().join(file);
+        std::fs::copy(&path, &copy).unwrap();
+        let mut all: Vec<String> = args;
+        all.push(copy.display().to_string());
+        if all[0] == "import" {
+            all.extend(["--db".into(), db.display().to_string()]);
+        }
+        let quoted: Vec<String> = all.iter().map(|a| format!("'{a}'")).collect();
+        let started = std::time::Instant::now();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v 3000000; exec '{cli}' {}", quoted.join(" ")))
+            .env("AIDMAP_CONFIG_DIR", dir.path().join("config"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains(expected), "{file}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{file}: one line: {err}");
+        assert!(started.elapsed().as_secs() < 20, "{file}: {:?}", started.elapsed());
+    }
+}
