@@ -67,6 +67,7 @@ pub(crate) fn copy_verified(src: &Path, src_key: Option<&Key>, dest: &Path, key:
 /// a backup being restored.
 fn export(src: &Path, src_key: Option<&Key>, tmp: &Path, key: Option<&Key>) -> Result<Counts> {
     let conn = Connection::open_in_memory()?;
+    super::guard::harden(&conn)?;
     let conn = &conn;
     for (name, path, key) in [("src", src, src_key), ("aidmap_copy", tmp, key)] {
         let raw = key.map(|k| k.raw());
@@ -107,10 +108,15 @@ fn export(src: &Path, src_key: Option<&Key>, tmp: &Path, key: Option<&Key>) -> R
 /// Opens the written copy on its own and checks it thoroughly.
 fn check(tmp: &Path, key: Option<&Key>, expected: &Counts) -> Result<()> {
     let conn = Connection::open_with_flags(tmp, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    super::guard::harden(&conn)?;
     if let Some(key) = key {
         key.apply(&conn)?;
     }
     full_check(&conn)?;
+    // The copy holds exactly the schema Aidmap makes for its version: sqlcipher_export copies
+    // whatever the source's schema holds, so this is checked on the copy too, not only on the
+    // source when it was opened.
+    super::guard::check_schema(&conn, schema::version(&conn)?)?;
     if &counts(&conn, "main")? != expected {
         return Err(Error::Corrupt("the copy does not hold every row of the original".into()));
     }
