@@ -177,7 +177,22 @@ async fn scheduled_backups_run_and_rotate() {
     }
     tokio::time::sleep(std::time::Duration::from_secs(2)).await; // a few more rounds of rotation
     app.quit().await;
-    let files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    // The app's last round of rotation may still be finishing as it exits: wait until the
+    // folder stops changing (an unlock now takes half a second, long enough to race it).
+    let listing = || {
+        let mut names: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+        names.sort();
+        names
+    };
+    let mut files = listing();
+    for _ in 0..20 {
+        tokio::time::sleep(std::time::Duration::from_millis(750)).await;
+        let now = listing();
+        if now == files {
+            break;
+        }
+        files = now;
+    }
     assert_eq!(files.len(), 2, "only the newest two are kept: {files:?}");
     for f in &files {
         let backup =
