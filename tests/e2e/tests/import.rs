@@ -131,8 +131,18 @@ async fn doubted_coordinates_are_flagged_in_check_rows_with_a_choice_per_row() {
     app.wait_js("imported", "document.querySelector('[data-testid=import-report]')?.dataset.created === '2'").await;
     app.quit().await;
 
-    let store = aidmap::Store::open_with(&data.path().join("demo.aidmap"), "e2e", aidmap::OpenMode::ReadOnly).unwrap();
+    // The app may still be closing the file (its last write in the WAL): read once it shows.
+    let demo = data.path().join("demo.aidmap");
+    let open = || aidmap::Store::open_with(&demo, "e2e", aidmap::OpenMode::ReadOnly).unwrap();
+    for _ in 0..40 {
+        if open().households().unwrap().iter().any(|h| h.name == "Right Here") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let store = open();
     let find = |name: &str| store.households().unwrap().into_iter().find(|h| h.name == name);
+    assert!(find("Right Here").is_some(), "the import is in the file");
     assert!(find("Quay Harbour").is_none(), "waits to be placed by hand");
     let far = find("Far Away").unwrap();
     assert_eq!(far.location_source, aidmap::vocab::LocationSource::Imported);
