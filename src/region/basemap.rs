@@ -76,6 +76,39 @@ fn inflate_capped(compression: u8, bytes: &[u8], cap: u64) -> Option<Vec<u8>> {
     }
 }
 
+/// All leaf directories together may inflate to this much (the `pmtiles` reader inflates each
+/// one it reads without a bound; this checks the whole section once, before it reads any).
+pub const MAX_LEAVES: u64 = 64 * 1024 * 1024;
+
+/// Whether the leaf directories inflate within `MAX_LEAVES` (gzip members back to back).
+fn leaves_fit(archive: &[u8]) -> bool {
+    use std::io::Read;
+    let field = |i: usize| archive.get(i..i + 8).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
+    let (Some(offset), Some(length)) = (field(40), field(48)) else { return false };
+    if length == 0 {
+        return true;
+    }
+    let Some(raw) = archive.get(offset as usize..(offset as usize).saturating_add(length as usize)) else {
+        return false;
+    };
+    match archive.get(97) {
+        Some(0 | 1) => length <= MAX_LEAVES,
+        Some(2) => {
+            let mut counted = 0u64;
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut reader = flate2::read::MultiGzDecoder::new(raw).take(MAX_LEAVES + 1);
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => return counted <= MAX_LEAVES,
+                    Ok(n) => counted += n as u64,
+                    Err(_) => return false,
+                }
+            }
+        }
+        _ => false,
+    }
+}
+
 /// The archive's metadata, inflated within `MAX_METADATA` (not through the `pmtiles` reader,
 /// which inflates without a bound). The header's sections must fit (`sections_fit`).
 fn metadata_of(archive: &[u8]) -> Option<String> {
@@ -107,6 +140,9 @@ pub fn check(archive: &[u8]) -> Result<BasemapCheck> {
     }
     if !sections_fit(archive) {
         return Err(Error::NotABasemap("the file is truncated or damaged"));
+    }
+    if !leaves_fit(archive) {
+        return Err(Error::NotABasemap("its directories are too large once inflated"));
     }
     let header = Header::try_from_bytes(Bytes::copy_from_slice(&archive[..127]))
         .map_err(|_| Error::NotABasemap("not a PMTiles archive"))?;
@@ -162,6 +198,9 @@ impl Basemap {
         if !sections_fit(&archive) {
             return Err(Error::Corrupt("basemap archive is truncated".into()));
         }
+        if !leaves_fit(&archive) {
+            return Err(Error::Corrupt("basemap directories are too large once inflated".into()));
+        }
         let compression = archive.get(98).copied().unwrap_or(0);
         let reader = AsyncPmTilesReader::try_from_source(InMemory(Bytes::from(archive)))
             .await
@@ -204,5 +243,23 @@ mod bomb_tests {
         assert!(inflate_capped(2, &bomb, MAX_TILE).is_none());
         assert!(inflate_capped(2, &gzip(&vec![b' '; 2 << 20]), MAX_METADATA).is_none());
         assert!(inflate_capped(3, &small, MAX_TILE).is_none(), "brotli is not read");
+    }
+
+    #[test]
+    fn leaf_directories_are_measured_before_any_is_read() {
+        // A header whose leaf section (offset 127) is a gzip bomb of 80 MiB.
+        let bomb = gzip(&vec![0u8; 80 << 20]);
+        let mut archive = vec![0u8; 127];
+        archive[..7].copy_from_slice(b"PMTiles");
+        archive[40..48].copy_from_slice(&127u64.to_le_bytes());
+        archive[48..56].copy_from_slice(&(bomb.len() as u64).to_le_bytes());
+        archive[97] = 2;
+        archive.extend_from_slice(&bomb);
+        assert!(!leaves_fit(&archive));
+        let small = gzip(b"a leaf");
+        archive.truncate(127);
+        archive[48..56].copy_from_slice(&(small.len() as u64).to_le_bytes());
+        archive.extend_from_slice(&small);
+        assert!(leaves_fit(&archive));
     }
 }
