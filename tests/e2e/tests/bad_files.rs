@@ -83,3 +83,35 @@ async fn an_operation_changed_outside_aidmap_is_refused_and_left_unchanged() {
     app.quit().await;
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte-identical");
 }
+
+/// A damaged region pack beside an operation (NaN latitudes once panicked the open): the
+/// operation opens, and the app says the pack is damaged — not the operation.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_region_pack_is_said_and_the_operation_opens() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("hub.aidmap");
+    drop(aidmap::Store::create(&path, "Hub North", "e2e").unwrap());
+    let pack = aidmap::region::pack_path_for(&path);
+    aidmap::region::build_from_bytes(aidmap::demo::osm::MONACO_PBF, "monaco.osm.pbf", &pack, &mut |_, _| true).unwrap();
+    let conn = rusqlite::Connection::open(&pack).unwrap();
+    let mut lat: Vec<u8> = conn.query_row("SELECT data FROM array WHERE name = 'lat'", [], |r| r.get(0)).unwrap();
+    lat[..8].copy_from_slice(&f64::NAN.to_le_bytes());
+    conn.execute("UPDATE array SET data = ?1 WHERE name = 'lat'", [lat]).unwrap();
+    drop(conn);
+    aidmap::recent::push(data.path(), &path, "Hub North").unwrap();
+
+    let app = App::launch(data.path()).await;
+    app.wait_css("[data-testid=plain-badge]").await;
+    let said = app
+        .wait_js(
+            "the pack is said to be damaged",
+            "[...document.querySelectorAll('[data-testid=toast]')].map(t => t.textContent).find(t => t.includes('region pack'))",
+        )
+        .await;
+    assert!(
+        said.as_str().unwrap().contains("damaged") && said.as_str().unwrap().contains("The operation itself is fine"),
+        "{said}"
+    );
+    app.screenshot("region-pack-damaged").await;
+    app.quit().await;
+}
