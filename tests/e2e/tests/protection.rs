@@ -177,21 +177,32 @@ async fn scheduled_backups_run_and_rotate() {
     }
     tokio::time::sleep(std::time::Duration::from_secs(2)).await; // a few more rounds of rotation
     app.quit().await;
-    // The app's last round of rotation may still be finishing as it exits: wait until the
-    // folder stops changing (an unlock now takes half a second, long enough to race it).
-    let listing = || {
-        let mut names: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
-        names.sort();
-        names
-    };
-    let mut files = listing();
-    for _ in 0..20 {
-        tokio::time::sleep(std::time::Duration::from_millis(750)).await;
-        let now = listing();
-        if now == files {
+    // The app's schedule may still be running as the session closes (a "minute" is 100 ms here),
+    // rotating files away while an unlock (half a second) reads one: take a snapshot of the
+    // folder first, all of it in one go.
+    let snapshot = data.path().join("snapshot");
+    let mut files = Vec::new();
+    for _ in 0..50 {
+        let _ = std::fs::remove_dir_all(&snapshot);
+        std::fs::create_dir(&snapshot).unwrap();
+        let names: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+        if names.iter().any(|p| p.extension().is_none_or(|e| e != "aidmap")) {
+            // A backup being written (its temporary name): look again.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            continue;
+        }
+        let copied: Vec<_> = names
+            .iter()
+            .filter_map(|p| {
+                let to = snapshot.join(p.file_name().unwrap());
+                std::fs::copy(p, &to).ok().map(|_| to)
+            })
+            .collect();
+        if copied.len() == names.len() && names.len() == 2 {
+            files = copied;
             break;
         }
-        files = now;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(files.len(), 2, "only the newest two are kept: {files:?}");
     for f in &files {
