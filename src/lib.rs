@@ -22,6 +22,7 @@ pub mod operation;
 pub mod packing;
 pub mod phone;
 pub mod plan;
+pub mod read_limit;
 pub mod recent;
 pub mod region;
 pub mod retention;

@@ -31,17 +31,7 @@ pub struct Table {
 /// Reads a spreadsheet file: its size is checked before a byte is read (a 3 GB file was read
 /// whole before the limit was checked). Returns the table and the file's name.
 pub fn read_file(path: &std::path::Path) -> Result<(Table, String)> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::FileNotFound,
-            _ => e.into(),
-        })?
-        .len();
-    if len > MAX_BYTES as u64 {
-        return Err(empty("it is larger than 64 MB"));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path)?, MAX_BYTES as u64 + 1), &mut bytes)?;
+    let bytes = crate::read_limit::read_within(path, MAX_BYTES as u64, empty("it is larger than 64 MB"))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok((read(&bytes, &name)?, name))
 }

@@ -49,16 +49,7 @@ pub const MAX_FILE: u64 = 2 * 1024 * 1024 * 1024;
 
 /// Reads a `.pmtiles` file given as the basemap, its size checked before reading.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::FileNotFound,
-            _ => e.into(),
-        })?
-        .len();
-    if len > MAX_FILE {
-        return Err(Error::NotABasemap("it is larger than 2 GB"));
-    }
-    Ok(std::fs::read(path)?)
+    crate::read_limit::read_within(path, MAX_FILE, Error::NotABasemap("it is larger than 2 GB"))
 }
 
 /// Inflates `bytes` (the archive's compression byte: 1 none, 2 gzip) to at most `cap` bytes;

@@ -1,18 +1,13 @@
 // Who is working, asked for plain operations: it cannot be skipped, and the name is trimmed.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { polyfillDom } from "../test/dom";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { setLanguage } from "../lib/i18n/index.svelte";
 import OperatorDialog from "./OperatorDialog.svelte";
 
 beforeAll(() => {
   setLanguage("en");
-  // What jsdom lacks.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
+  polyfillDom();
 });
 afterEach(cleanup);
 

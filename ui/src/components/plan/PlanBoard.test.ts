@@ -3,6 +3,7 @@
 // dispatching, records outcomes (partly with amounts), exports the packing list, and plans
 // with progress.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { polyfillDom } from "../../test/dom";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
@@ -15,14 +16,7 @@ import PlanBoard from "./PlanBoard.svelte";
 
 beforeAll(() => {
   setLanguage("en");
-  // What jsdom lacks.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
-  Element.prototype.scrollIntoView ??= () => {};
+  polyfillDom();
   globalThis.CSS ??= { escape: (s: string) => s } as unknown as typeof CSS;
 });
 

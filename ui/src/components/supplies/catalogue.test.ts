@@ -2,6 +2,7 @@
 // item edits, category defaults (medicine disabled), a substitution group built with the
 // keyboard-first picker, kits, matching a waiting need, and "Pack kits…" at a site.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { polyfillDom } from "../../test/dom";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { CatalogueRules } from "../../lib/bindings/CatalogueRules";
@@ -13,13 +14,7 @@ import SitesList from "./SitesList.svelte";
 
 beforeAll(() => {
   setLanguage("en");
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.open = true;
-  };
-  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-    this.open = false;
-  };
-  Element.prototype.scrollIntoView ??= () => {};
+  polyfillDom();
 });
 
 afterEach(() => {
