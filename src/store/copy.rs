@@ -1,10 +1,11 @@
 //! Consistent, verified copies of an open operation: backups, restores, re-keying and
-//! encrypting a plain file all go through `copy_verified`. The copy is written with
-//! SQLCipher's `sqlcipher_export` into an attached database inside one read transaction, so it
-//! is a snapshot — never a raw file copy of a live database. Why not `VACUUM INTO` or the backup
-//! API: both copy pages under the source's own key, while re-keying and encrypting need a copy
-//! under another key; `sqlcipher_export` (SQLCipher's documented logical export) does all four
-//! jobs with one code path. It is written under a temporary name, checked (application
+//! encrypting a plain file all go through `copy_verified`. The copy is a new file with the
+//! schema the migrations make for the source's version, filled table by table from the source
+//! attached to it, inside one read transaction, so it is a snapshot — never a raw file copy of
+//! a live database, and never the source's schema (a received file's triggers and views stay
+//! behind; `sqlcipher_export` copied them). Why not `VACUUM INTO` or the backup API: both copy
+//! pages under the source's own key, while re-keying and encrypting need a copy under another
+//! key. It is written under a temporary name, checked (application
 //! id, schema version, full integrity check, foreign keys, row counts per table) and only then
 //! renamed into place.
 
@@ -66,8 +67,54 @@ pub(crate) fn copy_verified(src: &Path, src_key: Option<&Key>, dest: &Path, key:
 /// works the same for a read-only store, a live one (WAL readers see every committed change) and
 /// a backup being restored.
 fn export(src: &Path, src_key: Option<&Key>, tmp: &Path, key: Option<&Key>) -> Result<Counts> {
+    let triggers = fresh_schema(src, src_key, tmp, key)?;
+    let expected = export_data(src, src_key, tmp, key)?;
+    // The copy's triggers, back exactly as the migrations wrote them.
+    let dest = Connection::open(tmp)?;
+    super::guard::harden(&dest)?;
+    if let Some(key) = key {
+        key.apply(&dest)?;
+    }
+    for sql in triggers {
+        dest.execute_batch(&format!("{sql};"))?;
+    }
+    dest.close().map_err(|(_, e)| Error::from(e))?;
+    Ok(expected)
+}
+
+/// Creates the copy with the schema the migrations make for the source's version, its triggers
+/// set aside (returned, to be put back once the data is in).
+fn fresh_schema(src: &Path, src_key: Option<&Key>, tmp: &Path, key: Option<&Key>) -> Result<Vec<String>> {
+    let source = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    super::guard::harden(&source)?;
+    if let Some(k) = src_key {
+        k.apply(&source)?;
+    }
+    let version = schema::version(&source)?;
+    drop(source);
+    let mut dest = Connection::open(tmp)?;
+    super::guard::harden(&dest)?;
+    if let Some(key) = key {
+        key.apply(&dest)?;
+    }
+    schema::migrate_to(&mut dest, version)?;
+    let triggers: Vec<(String, String)> = dest
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &triggers {
+        dest.execute_batch(&format!("DROP TRIGGER \"{name}\";"))?;
+    }
+    dest.close().map_err(|(_, e)| Error::from(e))?;
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
+fn export_data(src: &Path, src_key: Option<&Key>, tmp: &Path, key: Option<&Key>) -> Result<Counts> {
     let conn = Connection::open_in_memory()?;
     super::guard::harden(&conn)?;
+    // Tables are filled in name order, not in the order their references need: the copy's
+    // foreign keys are checked whole afterwards (`check`), not row by row.
+    conn.pragma_update(None, "foreign_keys", false)?;
     let conn = &conn;
     for (name, path, key) in [("src", src, src_key), ("aidmap_copy", tmp, key)] {
         let raw = key.map(|k| k.raw());
@@ -81,11 +128,29 @@ fn export(src: &Path, src_key: Option<&Key>, tmp: &Path, key: Option<&Key>) -> R
         conn.execute_batch("PRAGMA aidmap_copy.synchronous = FULL; BEGIN;")?;
         let inner = (|| {
             let expected = counts(conn, "src")?;
-            conn.query_row("SELECT sqlcipher_export('aidmap_copy', 'src')", [], |r| r.get::<_, Option<String>>(0))?;
-            let version: u32 = conn.query_row("PRAGMA src.user_version", [], |r| r.get(0))?;
-            let app_id: i32 = conn.query_row("PRAGMA src.application_id", [], |r| r.get(0))?;
-            conn.pragma_update(Some("aidmap_copy"), "user_version", version)?;
-            conn.pragma_update(Some("aidmap_copy"), "application_id", app_id)?;
+            // The data goes into the schema the migrations made (`fresh_schema`), table by
+            // table, never the source's schema itself: a copy cannot carry a trigger or a view
+            // the source might hold. Derived rows (stock levels, open-need counts) come over
+            // as they are, with the copy's triggers set aside meanwhile.
+            let tables: Vec<String> = conn
+                .prepare(
+                    "SELECT name FROM aidmap_copy.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for t in &tables {
+                conn.execute(&format!("INSERT INTO aidmap_copy.\"{t}\" SELECT * FROM src.\"{t}\""), [])?;
+            }
+            let has_sequence: bool =
+                conn.query_row("SELECT COUNT(*) > 0 FROM src.sqlite_schema WHERE name = 'sqlite_sequence'", [], |r| {
+                    r.get(0)
+                })?;
+            if has_sequence {
+                conn.execute_batch(
+                    "DELETE FROM aidmap_copy.sqlite_sequence;
+                     INSERT INTO aidmap_copy.sqlite_sequence (name, seq) SELECT name, seq FROM src.sqlite_sequence;",
+                )?;
+            }
             Ok::<_, Error>(expected)
         })();
         match inner {
