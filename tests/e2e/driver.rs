@@ -114,7 +114,13 @@ impl App {
     }
 
     pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
-        match self.client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css)).await {
+        self.wait_css_for(css, Duration::from_secs(30)).await
+    }
+
+    /// `wait_css` for work that takes long on a loaded machine (every route sheet as a PDF
+    /// with its map): the outcome is awaited, not a time asserted.
+    pub async fn wait_css_for(&self, css: &str, limit: Duration) -> fantoccini::elements::Element {
+        match self.client.wait().at_most(limit).for_element(Locator::Css(css)).await {
             Ok(element) => element,
             Err(e) => {
                 let shot = self.screenshot("timeout-element").await;
