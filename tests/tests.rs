@@ -30,6 +30,8 @@ mod faults;
 mod fuzz_found;
 #[path = "core/hostile.rs"]
 mod hostile;
+#[path = "core/hostile_inputs.rs"]
+mod hostile_inputs;
 #[path = "core/households.rs"]
 mod households;
 #[path = "core/import.rs"]

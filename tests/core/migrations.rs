@@ -364,3 +364,37 @@ fn create_refuses_an_existing_path() {
     assert_eq!(names, ["notes.txt", "op.aidmap"], "no temporary or side files are left behind");
     assert_eq!(Store::open(&operation, INSTALLATION).unwrap().count_households(None).unwrap(), 2);
 }
+
+/// Migrations are append-only: a released one is never edited (files written by its release
+/// hold exactly what it made, and the schema allow-list compares against it). Each file's
+/// SHA-256 (first 16 hex digits) as released; a new migration adds a line here.
+#[test]
+fn released_migrations_are_never_edited() {
+    use sha2::{Digest, Sha256};
+    let released = [
+        ("0001_init.sql", "4aa82ac149e3b76d"),
+        ("0002_household_search.sql", "91ecf9b89561c7fd"),
+        ("0003_audit_retention.sql", "9789108692433425"),
+        ("0004_closures.sql", "d15ad2ecbd91918e"),
+        ("0005_supplies_volunteers.sql", "7d9613c48dba655c"),
+        ("0006_imports_merges.sql", "f85bf66752d5e5f3"),
+        ("0007_plans.sql", "0e899e778f058dbe"),
+        ("0008_driver_notes.sql", "f21a63240933f4f7"),
+        // Schema 9's merge_record.folded_needs was added within the session that introduced
+        // schema 9, before it was first released (stop 20); the released file is this one.
+        ("0009_need_items.sql", "68d0322f4c54545c"),
+        ("0010_doubted_coordinates.sql", "cd2b3bd33346200a"),
+        ("0011_audit_chain.sql", "9af1ecce216bc9f9"),
+    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    for (name, expected) in released {
+        let digest = Sha256::digest(std::fs::read(dir.join(name)).unwrap());
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, expected, "{name} was edited: add a new migration instead");
+    }
+    let files = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "sql"))
+        .count();
+    assert_eq!(files, released.len(), "a new migration: add its digest here once it is released");
+}
