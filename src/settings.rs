@@ -42,6 +42,20 @@ impl Default for BackupSchedule {
 pub struct OperationSettings {
     pub retention: Retention,
     pub backup: BackupSchedule,
+    /// Parts stored in the file that were not valid (or not readable) and are shown as their
+    /// defaults instead: the Settings dialog says so, and saving writes the shown values.
+    /// Ignored on save.
+    #[serde(default)]
+    pub set_aside: Vec<SettingsPart>,
+}
+
+/// A part of the operation's settings, stored under its own key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SettingsPart {
+    Retention,
+    Backup,
 }
 
 impl OperationSettings {
@@ -86,33 +100,35 @@ fn write<T: Serialize>(conn: &Connection, stamp: &Stamp, key: &str, value: &T) -
 
 /// The operation's settings, checked on read as on write: a file from elsewhere may hold any
 /// values (backups every 0 minutes keeping 0 would loop and delete every backup). A part that
-/// does not validate is read as its default (backups off, nothing purged) — the safe side.
+/// does not validate is read as its default (backups off, nothing purged) — the safe side — and
+/// named in `set_aside`, never silently.
 pub fn get(conn: &Connection) -> Result<OperationSettings> {
-    let stored = OperationSettings {
-        retention: read(conn, "retention").unwrap_or_default(),
-        backup: read(conn, "backup").unwrap_or_default(),
-    };
-    let mut s = stored.clone();
-    let retention_only = OperationSettings { backup: BackupSchedule::default(), ..stored.clone() };
-    if retention_only.validate().is_err() {
-        s.retention = Retention::default();
+    let mut set_aside = Vec::new();
+    let retention = read::<Retention>(conn, "retention")
+        .ok()
+        .filter(|r| OperationSettings { retention: r.clone(), ..Default::default() }.validate().is_ok());
+    let backup = read::<BackupSchedule>(conn, "backup")
+        .ok()
+        .filter(|b| OperationSettings { backup: b.clone(), ..Default::default() }.validate().is_ok());
+    if retention.is_none() {
+        set_aside.push(SettingsPart::Retention);
     }
-    let backup_only = OperationSettings { retention: Retention::default(), ..stored };
-    if backup_only.validate().is_err() {
-        s.backup = BackupSchedule::default();
+    if backup.is_none() {
+        set_aside.push(SettingsPart::Backup);
     }
-    Ok(s)
+    Ok(OperationSettings { retention: retention.unwrap_or_default(), backup: backup.unwrap_or_default(), set_aside })
 }
 
 /// Saves the settings and audits which ones changed.
 pub fn set(conn: &Connection, stamp: &Stamp, value: &OperationSettings) -> Result<OperationSettings> {
     value.validate()?;
     let before = get(conn)?;
-    if before.retention != value.retention {
+    // A part set aside on read is written back as shown, so the file holds valid values again.
+    if before.retention != value.retention || before.set_aside.contains(&SettingsPart::Retention) {
         write(conn, stamp, "retention", &value.retention)?;
         audit::record(conn, stamp, AuditAction::Settings, "setting", &[], "retention")?;
     }
-    if before.backup != value.backup {
+    if before.backup != value.backup || before.set_aside.contains(&SettingsPart::Backup) {
         write(conn, stamp, "backup", &value.backup)?;
         audit::record(conn, stamp, AuditAction::Settings, "setting", &[], "backup")?;
     }

@@ -127,6 +127,11 @@ fn smaller_hostile_inputs_are_contained() {
         .unwrap();
     let s = store.settings().unwrap();
     assert_eq!(s.backup, aidmap::settings::BackupSchedule::default());
+    assert_eq!(s.set_aside, vec![aidmap::settings::SettingsPart::Backup], "and says which part");
+    // Saving writes the shown values back; the part is no longer set aside.
+    let s = store.set_settings(&s).unwrap();
+    assert!(s.set_aside.is_empty());
+    assert_eq!(s.backup, aidmap::settings::BackupSchedule::default());
     // U+FFFF and C1 controls are refused in names (XML, and so GPX, cannot carry them).
     for bad in ["Ana\u{FFFF}", "Ana\u{0085}x", "Ana\u{0007}"] {
         let mut h = alice();

@@ -112,6 +112,9 @@ async fn a_damaged_region_pack_is_said_and_the_operation_opens() {
         said.as_str().unwrap().contains("damaged") && said.as_str().unwrap().contains("The operation itself is fine"),
         "{said}"
     );
+    // The map's hint says the same, not "no region pack".
+    let hint = app.wait_js("the map hint", "document.querySelector('[data-testid=region-hint]')?.textContent").await;
+    assert!(hint.as_str().unwrap().contains("damaged"), "{hint}");
     app.screenshot("region-pack-damaged").await;
     app.quit().await;
 }
