@@ -9,7 +9,9 @@
 #
 # Environment: FUZZ_SANITIZER (default "address"; "none" skips ASan), FUZZ_TARGETS (a
 # space-separated subset of the targets), FUZZ_TIMEOUT (seconds before one input counts as a
-# hang, default 60).
+# hang, default 60), FUZZ_RSS_MB / FUZZ_MALLOC_MB (memory limits, default 1024 / 512: the
+# readers cap what they inflate at 200 MB or below, so anything near 512 MB in one allocation
+# is an amplification the caps missed).
 set -euo pipefail
 
 seconds="${1:-20}"
@@ -19,6 +21,8 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
 fi
 sanitizer="${FUZZ_SANITIZER:-address}"
 timeout="${FUZZ_TIMEOUT:-60}"
+rss_mb="${FUZZ_RSS_MB:-1024}"
+malloc_mb="${FUZZ_MALLOC_MB:-512}"
 read -r -a targets <<<"${FUZZ_TARGETS:-osm_pbf open_operation household_input need_input region_extract closure_geojson region_pack_open basemap_file import_table vrp_instance}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -52,7 +56,7 @@ for target in "${targets[@]}"; do
     fi
     status=0
     cargo fuzz run --sanitizer "$sanitizer" "$target" "$scratch" "$corpus" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+        -max_total_time="$seconds" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$malloc_mb" \
         -timeout="$timeout" -print_final_stats=1 ${dict[@]+"${dict[@]}"} 2>&1 | tee "$log" || status=$?
     execs="$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)"
     if [ -z "$execs" ]; then
