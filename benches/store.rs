@@ -78,7 +78,7 @@ fn main() {
     drop(
         Store::create_with(
             &secret,
-            &aidmap::operation::NewOperation { name: "Bench".into(), is_demo: false, demo_date: None },
+            &aidmap::store::operation::NewOperation { name: "Bench".into(), is_demo: false, demo_date: None },
             INSTALLATION,
             chrono::Utc::now(),
             Some("blue river 42 lanterns"),

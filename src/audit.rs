@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 pub use crate::vocab::AuditAction;
 
 /// One line of the log.

@@ -15,7 +15,7 @@ use ts_rs::TS;
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, FieldError, Result, Rule};
 use crate::item::Item;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::vocab::Category;
 
 /// Where a need's item comes from.
@@ -47,23 +47,7 @@ pub fn needs_named_item(c: Category) -> bool {
     c == Category::Medicine
 }
 
-/// A unit as compared: case, spaces, plural "s" and common spellings of litres and kilograms
-/// folded ("Litres" = "l", "Bottles" = "bottle").
-pub fn unit_key(unit: &str) -> String {
-    let u = crate::text::fold(unit.trim()).to_lowercase();
-    let u = u.split_whitespace().collect::<Vec<_>>().join(" ");
-    match u.as_str() {
-        "l" | "lt" | "ltr" | "litre" | "litres" | "liter" | "liters" => "l".into(),
-        "kg" | "kgs" | "kilo" | "kilos" | "kilogram" | "kilograms" | "kilogramme" | "kilogrammes" => "kg".into(),
-        "g" | "gram" | "grams" | "gramme" | "grammes" => "g".into(),
-        "ml" | "millilitre" | "millilitres" | "milliliter" | "milliliters" => "ml".into(),
-        _ if u.len() > 3 && u.ends_with("es") && (u.ends_with("ches") || u.ends_with("shes") || u.ends_with("xes")) => {
-            u[..u.len() - 2].into()
-        }
-        _ if u.len() > 2 && u.ends_with('s') && !u.ends_with("ss") => u[..u.len() - 1].into(),
-        _ => u,
-    }
-}
+pub use crate::vocab::unit_key;
 
 /// A quantity asked in `unit` as units of `item`: the item's own unit one for one, its contents
 /// unit divided by the contents and rounded up ("18 L" of 1.5 L bottles = 12). `None`: the unit
@@ -393,33 +377,3 @@ pub fn default_of(conn: &Connection, category: Category) -> Result<Option<String
         .optional()?)
 }
 
-/// Upgrade step of schema 9: a need gets an item only when its category has exactly one item,
-/// or its unit is exactly one item's unit (of its category); medicine needs never (they must
-/// name their item). Nothing else is guessed.
-pub fn assign_items_on_upgrade(tx: &rusqlite::Transaction<'_>) -> Result<()> {
-    let items = crate::item::list(tx)?;
-    let needs: Vec<(String, Category, String)> = crate::rows::all(
-        tx,
-        "SELECT id, category, unit FROM need WHERE item_id IS NULL AND purged_at IS NULL",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    let mut stmt = tx.prepare("UPDATE need SET item_id = ?2 WHERE id = ?1")?;
-    for (id, category, unit) in needs {
-        // A medicine need names its item: someone who knows picks it, never a unit match.
-        if needs_named_item(category) {
-            continue;
-        }
-        let of: Vec<&Item> = items.iter().filter(|i| i.category == category && !i.medical).collect();
-        let by_unit: Vec<&&Item> = of.iter().filter(|i| unit_key(&i.unit) == unit_key(&unit)).collect();
-        let chosen = match (of.as_slice(), by_unit.as_slice()) {
-            ([one], _) => Some(one.id.as_str()),
-            (_, [one]) => Some(one.id.as_str()),
-            _ => None,
-        };
-        if let Some(item) = chosen {
-            stmt.execute(params![id, item])?;
-        }
-    }
-    Ok(())
-}

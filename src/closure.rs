@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result, Rule};
 use crate::region::router::ClosureShape;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{Checker, MAX_SHORT};
 
 /// What the map sends when a closure is drawn or renamed.

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result, Rule};
 use crate::need::{self, Need};
 use crate::phone::{self, Phone};
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{opt, Checker, MAX_LONG, MAX_SHORT};
 use crate::vocab::{ConsentStatus, HouseholdStatus, LegalBasis, LocationSource, Urgency, Vulnerability};
 
@@ -195,22 +195,8 @@ struct Clean {
 }
 
 /// What name/address search matches against: both, folded (see `text::fold`).
-fn search_text(name: &str, address: &str) -> String {
-    crate::text::fold(&format!("{} {}", name.trim(), address.trim()))
-}
+use crate::text::household_search_text as search_text;
 
-/// Migration 2: fills `search_text` for households written before it existed.
-pub fn backfill_search_text(tx: &rusqlite::Transaction<'_>) -> Result<()> {
-    let rows: Vec<(String, String, String)> = tx
-        .prepare("SELECT id, name, address FROM household")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut update = tx.prepare("UPDATE household SET search_text = ?2 WHERE id = ?1")?;
-    for (id, name, address) in rows {
-        update.execute(params![id, search_text(&name, &address)])?;
-    }
-    Ok(())
-}
 
 fn clean(input: &HouseholdInput) -> Clean {
     let phones: Vec<Phone> = input.phones.iter().filter(|p| !p.trim().is_empty()).map(|p| phone::phone(p)).collect();

@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, FieldError, Result, Rule};
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{Checker, MAX_SHORT};
 use crate::vocab::Category;
 

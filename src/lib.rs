@@ -3,22 +3,24 @@
 //! This crate never depends on Tauri or a webview: `src-tauri/` adapts it to the desktop app
 //! and `src/main.rs` to the command line. See README › Architecture.
 
+pub mod api;
 pub mod audit;
 pub mod backup;
 pub mod catalogue;
+pub mod clock;
 pub mod closure;
 pub mod csv_safe;
 pub mod demo;
 pub mod duplicates;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod household;
 pub mod ids;
 pub mod import;
 pub mod item;
 pub mod merge;
 pub mod need;
-pub mod operation;
 pub mod packing;
 pub mod phone;
 pub mod plan;

@@ -277,10 +277,10 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         Command::Region { action: RegionAction::Basemap { region: file, pmtiles } } => {
             let archive = region::basemap::read_file(&pmtiles)?;
             let name = pmtiles.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let fresh = aidmap::store::copy::sibling(&file, ".new");
+            let fresh = aidmap::files::sibling(&file, ".new");
             let _ = std::fs::remove_file(&fresh);
             let info = region::basemap_file::with_basemap(&file, archive, &name, &fresh)?;
-            aidmap::store::copy::rename_durably(&fresh, &file)?;
+            aidmap::files::rename_durably(&fresh, &file)?;
             eprintln!("basemap: {} tiles, zooms {}-{}, from {name}", info.tiles, info.min_zoom, info.max_zoom);
         }
         Command::Route { action: RouteAction::Matrix { region: file, points, closures, format } } => {

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, FieldError, Result, Rule};
 use crate::household::{self, Household, HouseholdInput};
-use crate::store::Stamp;
+use crate::clock::Stamp;
 
 /// The fields a merge can take from the other record.
 pub const FIELDS: [&str; 11] = [

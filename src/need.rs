@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::catalogue::ItemSource;
 use crate::error::{Error, FieldError, Result, Rule};
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{opt, Checker, MAX_LONG};
 use crate::vocab::{Category, NeedStatus, Urgency};
 
@@ -124,7 +124,7 @@ impl NeedInput {
 /// whatever offset they were typed with.
 fn utc(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| crate::store::timestamp(t.to_utc()))
+        .map(|t| crate::clock::timestamp(t.to_utc()))
         .unwrap_or_else(|_| at.to_string())
 }
 

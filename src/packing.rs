@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::plan::types::{PlanStatus, PlanView};
 use crate::sheets::words::SheetLanguage;
 use crate::sheets::{number, Words};
-use crate::store::copy::{rename_durably, sibling};
+use crate::files::{rename_durably, sibling};
 use crate::Store;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

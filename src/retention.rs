@@ -12,7 +12,7 @@ use ts_rs::TS;
 use crate::audit::{self, AuditAction};
 use crate::error::Result;
 use crate::settings::Retention;
-use crate::store::{timestamp, Stamp};
+use crate::clock::{timestamp, Stamp};
 
 /// What a purge removed (or would remove), and the anonymous totals kept from every purge so far.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]

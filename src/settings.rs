@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::audit::{self, AuditAction};
 use crate::error::Result;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{Checker, MAX_LONG};
 
 /// How long personal data is kept once it is no longer needed. `None` = never purge.
@@ -79,7 +79,8 @@ impl OperationSettings {
     }
 }
 
-fn read<T: DeserializeOwned + Default>(conn: &Connection, key: &str) -> Result<T> {
+/// A stored value by key; the default when there is none (not when it does not read).
+pub fn read<T: DeserializeOwned + Default>(conn: &Connection, key: &str) -> Result<T> {
     let value: Option<String> =
         conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?;
     Ok(match value {
@@ -88,7 +89,8 @@ fn read<T: DeserializeOwned + Default>(conn: &Connection, key: &str) -> Result<T
     })
 }
 
-fn write<T: Serialize>(conn: &Connection, stamp: &Stamp, key: &str, value: &T) -> Result<()> {
+/// Stores a value under `key`, stamped. Callers audit it.
+pub fn write<T: Serialize>(conn: &Connection, stamp: &Stamp, key: &str, value: &T) -> Result<()> {
     conn.execute(
         "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
@@ -133,66 +135,4 @@ pub fn set(conn: &Connection, stamp: &Stamp, value: &OperationSettings) -> Resul
         audit::record(conn, stamp, AuditAction::Settings, "setting", &[], "backup")?;
     }
     get(conn)
-}
-
-/// The route sheets' optional fields and "destroy after" days, saved per operation.
-pub fn sheet_options(conn: &Connection) -> Result<crate::sheets::SheetOptions> {
-    read(conn, "sheets")
-}
-
-pub fn set_sheet_options(
-    conn: &Connection,
-    stamp: &Stamp,
-    value: &crate::sheets::SheetOptions,
-) -> Result<crate::sheets::SheetOptions> {
-    let mut c = Checker::default();
-    c.range("destroy_after_days", value.destroy_after_days as f64, 1.0, 90.0);
-    c.finish()?;
-    if sheet_options(conn)? != *value {
-        write(conn, stamp, "sheets", value)?;
-        audit::record(conn, stamp, AuditAction::Settings, "setting", &[], "route sheets")?;
-    }
-    sheet_options(conn)
-}
-
-/// The setting key of a sheet's headers for one kind of import: the same headers (case, accents
-/// and spacing aside) in the same order give the same key. FNV-1a, not a secret: it only has to
-/// tell sheets apart.
-fn mapping_key(kind: crate::vocab::ImportKind, headers: &[String]) -> String {
-    let text: String = headers
-        .iter()
-        .map(|h| crate::text::fold(h).split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join("\u{1f}");
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        hash ^= b as u64;
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("import_mapping:{}:{hash:016x}", kind.key())
-}
-
-/// The mapping last used for a sheet with these headers, if any.
-pub fn remembered_mapping(
-    conn: &Connection,
-    kind: crate::vocab::ImportKind,
-    headers: &[String],
-) -> Result<Option<crate::import::Mapping>> {
-    let key = mapping_key(kind, headers);
-    let value: Option<String> =
-        conn.query_row("SELECT value FROM setting WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
-    // A stored mapping that no longer reads is as good as none.
-    Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
-}
-
-/// Keeps the mapping an import used, for the next sheet with the same headers.
-pub fn remember_mapping(
-    conn: &Connection,
-    stamp: &Stamp,
-    kind: crate::vocab::ImportKind,
-    headers: &[String],
-    mapping: &crate::import::Mapping,
-) -> Result<()> {
-    let kept = crate::import::Mapping { row_choices: Default::default(), ..mapping.clone() };
-    write(conn, stamp, &mapping_key(kind, headers), &kept)
 }

@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::audit::{self, AuditAction};
 use crate::error::{Result, Rule};
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{Checker, MAX_LONG, MAX_SHORT};
 use crate::vocab::SiteKind;
 

@@ -10,7 +10,7 @@ use ts_rs::TS;
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, FieldError, Result, Rule};
 use crate::item::Item;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{opt, Checker, MAX_SHORT};
 use crate::vocab::{Category, MovementKind};
 
@@ -371,7 +371,7 @@ pub fn levels(conn: &Connection, site_id: &str) -> Result<Vec<StockRow>> {
     )?;
     let found: Vec<(String, f64, Option<String>)> =
         stmt.query_map([site_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
-    let reserved = crate::plan::rows::reserved_at(conn, site_id)?;
+    let reserved = reserved_at(conn, site_id)?;
     Ok(items
         .into_iter()
         .filter_map(|item| {
@@ -461,4 +461,33 @@ pub fn shortages(conn: &Connection) -> Result<Vec<Shortage>> {
         }
     }
     Ok(out)
+}
+
+// Reservations: stock that saved draft plans will take (their stored loads, per site and
+// item). Drafts hold it until dispatched (then it is issued) or discarded.
+
+/// Stock reserved by drafts other than `except`: per (site, item), the quantity their runs take.
+pub fn reserved(conn: &Connection, except: Option<&str>) -> Result<std::collections::HashMap<(String, String), f64>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.site_id, n.item_id, sum(n.quantity)
+         FROM plan_need n JOIN plan p ON p.id = n.plan_id JOIN plan_stop s ON s.id = n.stop_id
+              JOIN plan_run r ON r.id = s.run_id
+         WHERE p.status = 'draft' AND p.id IS NOT ?1 AND n.item_id IS NOT NULL
+         GROUP BY r.site_id, n.item_id",
+    )?;
+    let rows = stmt.query_map([except], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Stock drafts reserve at one site, per item.
+pub fn reserved_at(conn: &Connection, site_id: &str) -> Result<std::collections::HashMap<String, f64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.item_id, sum(n.quantity)
+         FROM plan_need n JOIN plan p ON p.id = n.plan_id JOIN plan_stop s ON s.id = n.stop_id
+              JOIN plan_run r ON r.id = s.run_id
+         WHERE p.status = 'draft' AND r.site_id = ?1 AND n.item_id IS NOT NULL
+         GROUP BY n.item_id",
+    )?;
+    let rows = stmt.query_map([site_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

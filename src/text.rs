@@ -19,3 +19,18 @@ mod tests {
         assert_eq!(fold("Straße"), "straße");
     }
 }
+
+/// What household search matches against: the name and the address, folded.
+pub fn household_search_text(name: &str, address: &str) -> String {
+    fold(&format!("{} {}", name.trim(), address.trim()))
+}
+
+/// A quantity as people write it: "12", "1.5", never "12.0".
+pub fn number(x: f64) -> String {
+    let r = (x * 1000.0).round() / 1000.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
+    }
+}

@@ -1,13 +1,13 @@
 //! Vehicles: a volunteer's own or the hub's, with capacities and what they can do (high
 //! clearance for flooded roads, a cooler for the cold chain, a wheelchair lift, a trailer).
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::{self, AuditAction};
 use crate::error::Result;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{Checker, MAX_SHORT};
 use crate::vocab::{Capability, VehicleKind};
 
@@ -100,7 +100,12 @@ fn capabilities(input: &VehicleInput) -> Result<String> {
 fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<()> {
     input.validate()?;
     if let Some(owner) = &input.owner_id {
-        crate::volunteer::get(conn, owner)?;
+        // The owner must exist (read here, not through `volunteer`, which lists vehicles).
+        let found: Option<i64> =
+            conn.query_row("SELECT 1 FROM volunteer WHERE id = ?1", [owner], |r| r.get(0)).optional()?;
+        if found.is_none() {
+            return Err(crate::error::Error::NotFound("volunteer"));
+        }
     }
     conn.execute(
         "INSERT INTO vehicle (id, name, owner_id, kind, capacity_kg, capacity_l, seats, capabilities, active,

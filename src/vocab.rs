@@ -155,3 +155,21 @@ impl NeedStatus {
             )
     }
 }
+
+/// A unit as compared: case, spaces, plural "s" and common spellings of litres and kilograms
+/// folded ("Litres" = "l", "Bottles" = "bottle").
+pub fn unit_key(unit: &str) -> String {
+    let u = crate::text::fold(unit.trim()).to_lowercase();
+    let u = u.split_whitespace().collect::<Vec<_>>().join(" ");
+    match u.as_str() {
+        "l" | "lt" | "ltr" | "litre" | "litres" | "liter" | "liters" => "l".into(),
+        "kg" | "kgs" | "kilo" | "kilos" | "kilogram" | "kilograms" | "kilogramme" | "kilogrammes" => "kg".into(),
+        "g" | "gram" | "grams" | "gramme" | "grammes" => "g".into(),
+        "ml" | "millilitre" | "millilitres" | "milliliter" | "milliliters" => "ml".into(),
+        _ if u.len() > 3 && u.ends_with("es") && (u.ends_with("ches") || u.ends_with("shes") || u.ends_with("xes")) => {
+            u[..u.len() - 2].into()
+        }
+        _ if u.len() > 2 && u.ends_with('s') && !u.ends_with("ss") => u[..u.len() - 1].into(),
+        _ => u,
+    }
+}

@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, FieldError, Result, Rule};
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::validate::{Checker, MAX_LONG, MAX_SHORT};
 use crate::vehicle::Vehicle;
 use crate::vocab::Role;
@@ -130,7 +130,7 @@ impl VolunteerInput {
 
 fn utc(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| crate::store::timestamp(t.to_utc()))
+        .map(|t| crate::clock::timestamp(t.to_utc()))
         .unwrap_or_else(|_| at.to_string())
 }
 

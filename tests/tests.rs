@@ -60,6 +60,8 @@ mod sheets;
 mod sheets_content;
 #[path = "core/sheets_pdf.rs"]
 mod sheets_pdf;
+#[path = "core/structure.rs"]
+mod structure;
 #[path = "core/supplies.rs"]
 mod supplies;
 #[path = "core/upgrade.rs"]

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use aidmap::household::{Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
 use aidmap::need::{Need, NeedInput};
-use aidmap::operation::OperationInfo;
-use aidmap::operation::Startup;
+use aidmap::store::operation::OperationInfo;
+use aidmap::store::operation::Startup;
 use aidmap::recent;
 use aidmap::vocab::NeedStatus;
 use aidmap::{ErrorReport, Store};

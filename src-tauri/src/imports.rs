@@ -7,7 +7,7 @@ use aidmap::duplicates::DuplicatePair;
 use aidmap::household::HouseholdDetail;
 use aidmap::import::{ImportReport, Mapping, Table};
 use aidmap::merge::{MergeRecord, MergeRequest};
-use aidmap::store::{ImportPreview, PendingRow};
+use aidmap::api::{ImportPreview, PendingRow};
 use aidmap::vocab::ImportKind;
 use serde::Serialize;
 use tauri::State;

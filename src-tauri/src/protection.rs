@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use aidmap::audit::{AuditFilter, AuditPage};
-use aidmap::operation::OperationInfo;
+use aidmap::store::operation::OperationInfo;
 use aidmap::retention::PurgeReport;
 use aidmap::settings::OperationSettings;
 use tauri::{AppHandle, State};

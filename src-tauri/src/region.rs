@@ -70,7 +70,7 @@ fn writable_pack_path(state: &AppState) -> aidmap::Result<PathBuf> {
 pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBuf) -> CmdResult<RegionInfo> {
     let target = writable_pack_path(&state)?;
     state.region_cancel.store(false, Ordering::SeqCst);
-    let fresh = aidmap::store::copy::sibling(&target, ".new");
+    let fresh = aidmap::files::sibling(&target, ".new");
     let _ = std::fs::remove_file(&fresh);
     let chosen_basemap =
         RegionPack::open(&target).ok().and_then(|old| Some((old.info().basemap_source.clone()?, old.basemap().ok()??)));
@@ -81,9 +81,9 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
     .and_then(|info| match chosen_basemap {
         None => Ok(info),
         Some((name, archive)) => {
-            let with = aidmap::store::copy::sibling(&fresh, ".basemap");
+            let with = aidmap::files::sibling(&fresh, ".basemap");
             let info = region::basemap_file::with_basemap(&fresh, archive, &name, &with);
-            let moved = info.and_then(|info| aidmap::store::copy::rename_durably(&with, &fresh).map(|_| info));
+            let moved = info.and_then(|info| aidmap::files::rename_durably(&with, &fresh).map(|_| info));
             let _ = std::fs::remove_file(&with);
             moved
         }
@@ -99,7 +99,7 @@ pub fn use_basemap(state: State<'_, AppState>, file: PathBuf) -> CmdResult<Regio
     let target = writable_pack_path(&state)?;
     let archive = region::basemap::read_file(&file)?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let fresh = aidmap::store::copy::sibling(&target, ".new");
+    let fresh = aidmap::files::sibling(&target, ".new");
     let _ = std::fs::remove_file(&fresh);
     let built = region::basemap_file::with_basemap(&target, archive, &name, &fresh);
     install(&state, &target, &fresh, built, |info| {
@@ -124,7 +124,7 @@ fn install(
                 return Err(aidmap::Error::Cancelled);
             }
             drop(state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?.take());
-            aidmap::store::copy::rename_durably(fresh, target)?;
+            aidmap::files::rename_durably(fresh, target)?;
             state.set_region(Some(pack))?;
             s.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Import, "region", &[], &detail))
         })?;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use aidmap::operation::OperationInfo;
+use aidmap::store::operation::OperationInfo;
 use aidmap::{recent, Store};
 use tauri::{AppHandle, Manager};
 

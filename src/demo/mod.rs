@@ -18,8 +18,9 @@ use rusqlite::Connection;
 use crate::error::Result;
 use crate::household::{self, Consent, HouseholdInput};
 use crate::need::{self, NeedInput};
-use crate::operation::NewOperation;
-use crate::store::{timestamp, Stamp, Store};
+use crate::store::operation::NewOperation;
+use crate::clock::{timestamp, Stamp};
+use crate::store::Store;
 use crate::vocab::*;
 
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::item::ItemInput;
 use crate::site::SiteInput;
 use crate::stock::StockChange;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::vehicle::VehicleInput;
 use crate::vocab::*;
 use crate::volunteer::{ShiftInput, VolunteerInput};

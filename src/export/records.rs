@@ -237,7 +237,7 @@ pub(super) fn volunteers(
 ) -> Result<u32> {
     let all = crate::volunteer::VolunteerFilter { include_inactive: true, ..Default::default() };
     let vehicles = crate::vehicle::list(conn)?;
-    let now = crate::store::timestamp(now);
+    let now = crate::clock::timestamp(now);
     let mut upcoming = conn.prepare("SELECT count(*) FROM shift WHERE volunteer_id = ?1 AND ends_at > ?2")?;
     let home = cols.contains(&"home_lat") && cols.contains(&"home_lon");
     let mut n = 0u32;

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::household::{Consent, HouseholdInput};
 use crate::need::NeedInput;
 use crate::region::RegionPack;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::vocab::{Category, ConsentStatus, HouseholdStatus, LegalBasis, LocationSource, Urgency};
 
 /// A row waiting to be placed: what becomes the household and its needs once it has a pin.

@@ -9,7 +9,9 @@ pub mod coords_check;
 mod fields;
 mod households;
 mod sites;
+mod remembered;
 pub mod table;
+pub use remembered::{remember_mapping, remembered_mapping};
 mod values;
 mod volunteers;
 
@@ -25,7 +27,7 @@ pub use table::Table;
 
 use crate::error::Result;
 use crate::region::RegionPack;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::vocab::ImportKind;
 
 /// Which field each column fills, and how cells with several values are split.

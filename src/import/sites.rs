@@ -12,7 +12,7 @@ use crate::item::ItemInput;
 use crate::region::RegionPack;
 use crate::site::SiteInput;
 use crate::stock::StockChange;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::text::fold;
 use crate::vocab::{Category, SiteKind};
 use rusqlite::Connection;

@@ -12,7 +12,7 @@ use super::sites::bump;
 use super::{values, ImportReport, Mapping, Table};
 use crate::error::Result;
 use crate::region::RegionPack;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::text::fold;
 use crate::vehicle::VehicleInput;
 use crate::vocab::{Capability, VehicleKind};

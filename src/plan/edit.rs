@@ -12,7 +12,7 @@ use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::error::{FieldError, Rule};
 use crate::stock::StockChange;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::vocab::NeedStatus;
 
 fn refused(field: &str, rule: Rule) -> Error {

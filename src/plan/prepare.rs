@@ -194,7 +194,7 @@ fn run_skills(vehicle: &crate::vehicle::Vehicle) -> u64 {
 
 /// The day's shifts, each with why it cannot drive (None: it can).
 fn day_shifts(store: &Store, ctx: &Context, day_start: DateTime<Utc>) -> Result<Vec<(ShiftRow, Option<&'static str>)>> {
-    let stamp = crate::store::timestamp;
+    let stamp = crate::clock::timestamp;
     let rows = store.shifts_between(&stamp(day_start), &stamp(day_start + chrono::Duration::days(1)))?;
     Ok(rows
         .into_iter()

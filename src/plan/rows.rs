@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::types::{PlanInfo, PlanStatus, StopOutcome};
 use crate::error::{Error, Result};
-use crate::store::Stamp;
+use crate::clock::Stamp;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRow {
@@ -425,28 +425,3 @@ pub fn needs_in_drafts(conn: &Connection, except_day: &str) -> Result<HashSet<St
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Stock reserved by drafts other than `except`: per (site, item), the quantity their runs take.
-pub fn reserved(conn: &Connection, except: Option<&str>) -> Result<HashMap<(String, String), f64>> {
-    let mut stmt = conn.prepare(
-        "SELECT r.site_id, n.item_id, sum(n.quantity)
-         FROM plan_need n JOIN plan p ON p.id = n.plan_id JOIN plan_stop s ON s.id = n.stop_id
-              JOIN plan_run r ON r.id = s.run_id
-         WHERE p.status = 'draft' AND p.id IS NOT ?1 AND n.item_id IS NOT NULL
-         GROUP BY r.site_id, n.item_id",
-    )?;
-    let rows = stmt.query_map([except], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Stock drafts reserve at one site, per item.
-pub fn reserved_at(conn: &Connection, site_id: &str) -> Result<HashMap<String, f64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.item_id, sum(n.quantity)
-         FROM plan_need n JOIN plan p ON p.id = n.plan_id JOIN plan_stop s ON s.id = n.stop_id
-              JOIN plan_run r ON r.id = s.run_id
-         WHERE p.status = 'draft' AND r.site_id = ?1 AND n.item_id IS NOT NULL
-         GROUP BY n.item_id",
-    )?;
-    let rows = stmt.query_map([site_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}

@@ -14,7 +14,7 @@ use crate::audit::{self, AuditAction};
 use crate::catalogue::Choice;
 use crate::error::Result;
 use crate::need::Need;
-use crate::store::Stamp;
+use crate::clock::Stamp;
 use crate::vrp::{Solution, Unserved};
 
 /// Where each of the problem's stops ends up: (run index, position), or why not served.
@@ -322,7 +322,7 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
     let plan = rows::PlanRow {
         id: id.clone(),
         day: p.day.clone(),
-        day_start: crate::store::timestamp(p.day_start),
+        day_start: crate::clock::timestamp(p.day_start),
         status: PlanStatus::Draft,
         request: serde_json::to_string(&p.request)?,
         estimated: p.estimated,

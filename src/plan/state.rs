@@ -37,7 +37,7 @@ pub struct NeedPlanState {
 
 fn sentence(s: &NeedPlanState) -> String {
     let item = s.item_name.as_deref().unwrap_or("its item");
-    let q = crate::sheets::number(s.quantity);
+    let q = crate::text::number(s.quantity);
     if let Some(run) = s.run {
         let driver = s.driver.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
         return format!("on run {run}{driver} of {}: {q} × {item}", s.day);
@@ -50,7 +50,7 @@ fn sentence(s: &NeedPlanState) -> String {
         "not_stocked" => format!("no {item} (nor an allowed substitute) at any chosen depot"),
         "not_enough_stock" => {
             let have = (s.quantity - s.missing.unwrap_or(s.quantity)).max(0.0);
-            format!("not enough {item}: {} of {q}", crate::sheets::number(have))
+            format!("not enough {item}: {} of {q}", crate::text::number(have))
         }
         "no_cooler" => "no vehicle with a cooler on shift".into(),
         "high_clearance" => "no high-clearance vehicle on shift".into(),

@@ -67,7 +67,7 @@ impl PlanRequest {
     pub fn for_day(day: chrono::NaiveDate, day_start: chrono::DateTime<chrono::Utc>, seconds: u32, seed: u64) -> Self {
         PlanRequest {
             day: day.to_string(),
-            day_start: crate::store::timestamp(day_start),
+            day_start: crate::clock::timestamp(day_start),
             urgencies: vec![],
             categories: vec![],
             area: None,

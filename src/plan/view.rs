@@ -53,7 +53,7 @@ fn leg(region: Option<&RegionPack>, from: (f64, f64), to: (f64, f64)) -> Leg {
 }
 
 fn at(day_start: DateTime<Utc>, seconds: i64) -> String {
-    crate::store::timestamp(day_start + chrono::Duration::seconds(seconds))
+    crate::clock::timestamp(day_start + chrono::Duration::seconds(seconds))
 }
 
 /// The plan's needs with their current details (a need purged or merged away since is left out).
@@ -72,7 +72,7 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
     let needs = current_needs(store, &saved);
     let day_start = DateTime::parse_from_rfc3339(&saved.plan.day_start).map(|t| t.to_utc()).unwrap_or_default();
     let draft = saved.plan.status == PlanStatus::Draft;
-    let reserved = if draft { rows::reserved(store.conn(), Some(id))? } else { HashMap::new() };
+    let reserved = if draft { crate::stock::reserved(store.conn(), Some(id))? } else { HashMap::new() };
 
     let plan_need = |row: &rows::NeedRow| -> Option<PlanNeed> {
         let need = needs.get(&row.need_id)?;
@@ -99,7 +99,7 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
                 if crate::catalogue::unit_key(u) != crate::catalogue::unit_key(&own.unwrap_or(item).unit)
                     || own.is_some() =>
             {
-                Some(format!("{} {}", crate::sheets::number(q), u))
+                Some(format!("{} {}", crate::text::number(q), u))
             }
             _ => None,
         };

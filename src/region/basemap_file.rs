@@ -24,7 +24,7 @@ pub fn with_basemap(existing: &Path, archive: Vec<u8>, source: &str, out: &Path)
             let info = RegionInfo {
                 source: String::new(),
                 source_bytes: 0,
-                built_at: crate::store::timestamp(chrono::Utc::now()),
+                built_at: crate::clock::timestamp(chrono::Utc::now()),
                 bounds: check.bounds,
                 road_ways: 0,
                 graph_nodes: 0,

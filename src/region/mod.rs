@@ -138,17 +138,17 @@ fn write_new(out: &Path, write: impl FnOnce(&Path) -> Result<RegionInfo>) -> Res
     if out.exists() {
         return Err(Error::FileExists);
     }
-    let tmp = crate::store::copy::sibling(out, ".partial");
+    let tmp = crate::files::sibling(out, ".partial");
     let _ = std::fs::remove_file(&tmp);
     let result = write(&tmp);
     match result {
         Ok(info) => {
-            crate::store::copy::rename_durably(&tmp, out)?;
+            crate::files::rename_durably(&tmp, out)?;
             Ok(info)
         }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            let _ = std::fs::remove_file(crate::store::copy::sibling(&tmp, "-journal"));
+            let _ = std::fs::remove_file(crate::files::sibling(&tmp, "-journal"));
             Err(e)
         }
     }
@@ -231,7 +231,7 @@ fn build_into(
     let info = RegionInfo {
         source: source.to_string(),
         source_bytes: bytes.len() as u64,
-        built_at: crate::store::timestamp(chrono::Utc::now()),
+        built_at: crate::clock::timestamp(chrono::Utc::now()),
         bounds: [a, b, c, d],
         road_ways: ex.roads.iter().map(|r| r.way_id).collect::<std::collections::HashSet<_>>().len() as u64,
         graph_nodes: graph.node_count() as u64,

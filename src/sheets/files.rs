@@ -9,7 +9,7 @@ use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::plan::types::PlanStatus;
 use crate::region::RegionPack;
-use crate::store::copy::{rename_durably, sibling};
+use crate::files::{rename_durably, sibling};
 use crate::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,8 @@ pub mod files;
 pub mod gpx;
 pub mod html;
 pub mod links;
+mod options_store;
+pub use options_store::{set_sheet_options, sheet_options};
 pub mod pdf;
 pub mod words;
 
@@ -93,15 +95,7 @@ impl SheetItem {
     }
 }
 
-/// A quantity as people write it: "12", "1.5", never "12.0".
-pub fn number(x: f64) -> String {
-    let r = (x * 1000.0).round() / 1000.0;
-    if r.fract() == 0.0 {
-        format!("{}", r as i64)
-    } else {
-        format!("{r}")
-    }
-}
+pub use crate::text::number;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(export)]

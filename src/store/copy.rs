@@ -10,7 +10,7 @@
 //! renamed into place.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -36,12 +36,7 @@ pub(crate) fn counts(conn: &Connection, db: &str) -> Result<Counts> {
     Ok(out)
 }
 
-/// `path` + `suffix`, next to it (same file system, so the final rename is atomic).
-pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut p = path.as_os_str().to_owned();
-    p.push(suffix);
-    PathBuf::from(p)
-}
+use crate::files::{rename_durably, sibling};
 
 /// Writes a verified copy of the operation at `src` (opened with `src_key`) to `dest` (which
 /// must not exist), encrypted with `key` or plain without one.
@@ -50,14 +45,14 @@ pub(crate) fn copy_verified(src: &Path, src_key: Option<&Key>, dest: &Path, key:
         return Err(Error::FileExists);
     }
     let tmp = sibling(dest, ".partial");
-    super::remove_with_sidecars(&tmp);
+    crate::files::remove_with_sidecars(&tmp);
     let result = export(src, src_key, &tmp, key).and_then(|expected| check(&tmp, key, &expected));
     if let Err(e) = result {
-        super::remove_with_sidecars(&tmp);
+        crate::files::remove_with_sidecars(&tmp);
         return Err(e);
     }
     if let Err(e) = rename_durably(&tmp, dest) {
-        super::remove_with_sidecars(&tmp);
+        crate::files::remove_with_sidecars(&tmp);
         return Err(e);
     }
     Ok(())
@@ -206,14 +201,3 @@ pub(crate) fn full_check(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Renames `from` over `to` and syncs the directory so the rename survives a power cut.
-pub fn rename_durably(from: &Path, to: &Path) -> Result<()> {
-    std::fs::File::open(from)?.sync_all()?;
-    std::fs::rename(from, to)?;
-    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
-}

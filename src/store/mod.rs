@@ -4,53 +4,23 @@
 
 pub mod copy;
 pub mod crypto;
-mod export;
 pub mod guard;
+pub mod operation;
 mod protect;
 pub mod schema;
-pub use imports::{preview as import_preview, ImportPreview, PendingRow};
-mod imports;
-mod plans;
-mod supplies;
+mod upgrades;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::audit::{self, AuditAction, AuditFilter, AuditPage};
 use crate::error::{Error, Result};
-use crate::household::{self, Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
-use crate::need::{self, Need, NeedInput};
-use crate::operation::{self, NewOperation, OperationInfo};
-use crate::retention::{self, PurgeReport};
-use crate::settings::{self, OperationSettings};
-use crate::vocab::{HouseholdStatus, NeedStatus};
+use operation::{NewOperation, OperationInfo};
 use crypto::Key;
 
-/// Who changes a row, and when: written to `updated_at` / `updated_by` (the installation) and
-/// to the audit log (the operator profile, too).
-#[derive(Debug, Clone)]
-pub struct Stamp {
-    pub now: String,
-    pub by: String,
-    pub operator: String,
-}
-
-impl Stamp {
-    pub fn new(now: DateTime<Utc>, by: &str, operator: &str) -> Self {
-        Stamp { now: timestamp(now), by: by.to_string(), operator: operator.to_string() }
-    }
-}
-
-/// The operator name used until someone picks a profile (the CLI's default, too).
-pub const DEFAULT_OPERATOR: &str = "unnamed operator";
-
-/// RFC 3339 UTC with milliseconds: sorts as text.
-pub fn timestamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
+use crate::clock::{Clock, Stamp, DEFAULT_OPERATOR};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -58,8 +28,6 @@ pub enum OpenMode {
     Auto,
     ReadOnly,
 }
-
-pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
 
 pub struct Store {
     conn: Connection,
@@ -271,7 +239,7 @@ impl Store {
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".creating");
         let tmp = PathBuf::from(tmp);
-        remove_with_sidecars(&tmp);
+        crate::files::remove_with_sidecars(&tmp);
         let result = (|| {
             let mut conn = Connection::open(&tmp)?;
             if let Some(key) = &key {
@@ -289,7 +257,7 @@ impl Store {
             Ok(())
         })();
         if let Err(e) = result {
-            remove_with_sidecars(&tmp);
+            crate::files::remove_with_sidecars(&tmp);
             return Err(e);
         }
         Self::unlock(path, installation_id, OpenMode::Auto, passphrase)
@@ -349,13 +317,36 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction; any error rolls everything back.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>, &Stamp) -> Result<T>) -> Result<T> {
+        self.transact(true, f)
+    }
+
+    /// Runs `f` as a write and rolls it back (an import's dry run): what it would do, changing
+    /// nothing.
+    pub fn dry_run<T>(&mut self, f: impl FnOnce(&Transaction<'_>, &Stamp) -> Result<T>) -> Result<T> {
+        self.transact(false, f)
+    }
+
+    fn transact<T>(&mut self, commit: bool, f: impl FnOnce(&Transaction<'_>, &Stamp) -> Result<T>) -> Result<T> {
         if self.read_only {
             return Err(Error::ReadOnly);
         }
         let stamp = self.stamp();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx, &stamp)?;
-        tx.commit()?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok(value)
+    }
+
+    /// Runs the reads of `f` on one snapshot (an export's queries agree with each other even
+    /// while another window writes); changes nothing.
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let value = f(&tx)?;
+        tx.rollback()?;
         Ok(value)
     }
 
@@ -365,147 +356,14 @@ impl Store {
         Ok(info)
     }
 
+    /// Folds the WAL into the file (after a purge: old page images would still hold the
+    /// purged values).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     pub fn encrypted(&self) -> bool {
         self.key.is_some()
-    }
-
-    pub fn closures(&self) -> Result<Vec<crate::closure::Closure>> {
-        crate::closure::list(&self.conn)
-    }
-
-    pub fn create_closure(&mut self, input: &crate::closure::ClosureInput) -> Result<crate::closure::Closure> {
-        self.write(|tx, stamp| crate::closure::insert(tx, stamp, input))
-    }
-
-    pub fn update_closure(
-        &mut self,
-        id: &str,
-        input: &crate::closure::ClosureInput,
-    ) -> Result<crate::closure::Closure> {
-        self.write(|tx, stamp| crate::closure::update(tx, stamp, id, input))
-    }
-
-    pub fn delete_closure(&mut self, id: &str) -> Result<()> {
-        self.write(|tx, stamp| crate::closure::delete(tx, stamp, id))
-    }
-
-    /// The shapes of the active closures, for the router.
-    pub fn closure_shapes(&self) -> Result<Vec<crate::region::router::ClosureShape>> {
-        crate::closure::active_shapes(&self.conn)
-    }
-
-    pub fn audit(&self, filter: &AuditFilter, limit: u32, offset: u32) -> Result<AuditPage> {
-        crate::audit::list(&self.conn, filter, limit, offset)
-    }
-
-    pub fn settings(&self) -> Result<OperationSettings> {
-        settings::get(&self.conn)
-    }
-
-    pub fn set_settings(&mut self, value: &OperationSettings) -> Result<OperationSettings> {
-        self.write(|tx, stamp| settings::set(tx, stamp, value))
-    }
-
-    /// What a purge under the current retention settings would remove now.
-    pub fn purge_preview(&self) -> Result<PurgeReport> {
-        retention::preview(&self.conn, &self.settings()?.retention, self.now())
-    }
-
-    pub fn purge(&mut self) -> Result<PurgeReport> {
-        let rules = self.settings()?.retention;
-        let now = self.now();
-        let report = self.write(|tx, stamp| retention::purge(tx, stamp, &rules, now))?;
-        // Old page images in the WAL would still hold the purged values: fold them in now.
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(report)
-    }
-
-    pub fn create_household(&mut self, input: &HouseholdInput) -> Result<Household> {
-        self.write(|tx, stamp| {
-            let id = household::insert(tx, stamp, input)?;
-            audit::record(tx, stamp, AuditAction::Create, "household", &[&id], "")?;
-            household::get(tx, &id)
-        })
-    }
-
-    pub fn update_household(&mut self, id: &str, input: &HouseholdInput) -> Result<Household> {
-        self.write(|tx, stamp| {
-            let before = household::get(tx, id)?;
-            let after = household::update(tx, stamp, id, input)?;
-            audit::record(
-                tx,
-                stamp,
-                AuditAction::Update,
-                "household",
-                &[id],
-                &household::changed_fields(&before, &after),
-            )?;
-            Ok(after)
-        })
-    }
-
-    pub fn move_household(&mut self, id: &str, lat: f64, lon: f64) -> Result<Household> {
-        self.write(|tx, stamp| {
-            let h = household::move_to(tx, stamp, id, lat, lon)?;
-            audit::record(tx, stamp, AuditAction::Update, "household", &[id], "location")?;
-            Ok(h)
-        })
-    }
-
-    pub fn household(&self, id: &str) -> Result<HouseholdDetail> {
-        household::detail(&self.conn, id)
-    }
-
-    pub fn households(&self) -> Result<Vec<Household>> {
-        household::all(&self.conn)
-    }
-
-    pub fn household_pins(&self) -> Result<Vec<HouseholdPin>> {
-        household::pins(&self.conn)
-    }
-
-    pub fn search_households(&self, query: &str, limit: u32, offset: u32) -> Result<HouseholdPage> {
-        household::search(&self.conn, query, limit, offset)
-    }
-
-    pub fn count_households(&self, status: Option<HouseholdStatus>) -> Result<u32> {
-        household::count(&self.conn, status)
-    }
-
-    pub fn add_need(&mut self, household_id: &str, input: &NeedInput) -> Result<Need> {
-        self.write(|tx, stamp| {
-            let id = need::insert(tx, stamp, household_id, input)?;
-            audit::record(tx, stamp, AuditAction::Create, "need", &[&id, household_id], "")?;
-            need::get(tx, &id)
-        })
-    }
-
-    pub fn update_need(&mut self, id: &str, input: &NeedInput) -> Result<Need> {
-        self.write(|tx, stamp| {
-            let need = need::update(tx, stamp, id, input)?;
-            audit::record(tx, stamp, AuditAction::Update, "need", &[id, &need.household_id], "")?;
-            Ok(need)
-        })
-    }
-
-    pub fn set_need_status(&mut self, id: &str, status: NeedStatus) -> Result<Need> {
-        self.write(|tx, stamp| {
-            let need = need::set_status(tx, stamp, id, status)?;
-            let detail = format!("status: {}", status.key());
-            audit::record(tx, stamp, AuditAction::Update, "need", &[id, &need.household_id], &detail)?;
-            Ok(need)
-        })
-    }
-
-    pub fn needs(&self, status: Option<NeedStatus>) -> Result<Vec<Need>> {
-        need::list(&self.conn, status)
-    }
-}
-
-pub(crate) fn remove_with_sidecars(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
     }
 }

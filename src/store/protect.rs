@@ -6,7 +6,8 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::crypto::{self, Key};
-use super::{connect, copy, remove_with_sidecars, Store};
+use super::{connect, copy, Store};
+use crate::files::{remove_with_sidecars, rename_durably, sibling};
 use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 
@@ -61,7 +62,7 @@ impl Store {
     /// 5. the old file is overwritten (when it was unencrypted) and removed.
     fn replace_file(&mut self, key: Key, action: AuditAction, detail: &str) -> Result<()> {
         let was_plain = self.key.is_none();
-        let fresh = copy::sibling(&self.path, ".rekey");
+        let fresh = sibling(&self.path, ".rekey");
         remove_with_sidecars(&fresh);
         let stamp = self.stamp();
         self.conn.execute_batch("BEGIN IMMEDIATE;")?;
@@ -88,15 +89,15 @@ impl Store {
             this.conn = conn;
             Err(e)
         };
-        if copy::sibling(&self.path, "-wal").exists() {
+        if sibling(&self.path, "-wal").exists() {
             return reopen_old(self, Error::Busy);
         }
-        let old = copy::sibling(&self.path, ".old");
+        let old = sibling(&self.path, ".old");
         let _ = std::fs::remove_file(&old);
         // A second name for the old file, so it can be wiped after the swap. A file system
         // without hard links (FAT on a USB stick) just skips the wipe.
         let linked = std::fs::hard_link(&self.path, &old).is_ok();
-        if let Err(e) = copy::rename_durably(&fresh, &self.path) {
+        if let Err(e) = rename_durably(&fresh, &self.path) {
             let _ = std::fs::remove_file(&old);
             return reopen_old(self, e);
         }

@@ -21,7 +21,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 2,
         sql: include_str!("../../migrations/0002_household_search.sql"),
-        after: Some(crate::household::backfill_search_text),
+        after: Some(super::upgrades::backfill_search_text),
     },
     Migration { version: 3, sql: include_str!("../../migrations/0003_audit_retention.sql"), after: None },
     Migration { version: 4, sql: include_str!("../../migrations/0004_closures.sql"), after: None },
@@ -32,7 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 9,
         sql: include_str!("../../migrations/0009_need_items.sql"),
-        after: Some(crate::catalogue::assign_items_on_upgrade),
+        after: Some(super::upgrades::assign_items),
     },
     Migration { version: 10, sql: include_str!("../../migrations/0010_doubted_coordinates.sql"), after: None },
     Migration {

@@ -504,7 +504,7 @@ fn the_demo_exports_in_every_kind_and_format() {
 }
 
 fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
-    aidmap::store::copy::sibling(path, suffix)
+    aidmap::files::sibling(path, suffix)
 }
 
 fn aidmap_cli(config: &Path, args: &[&str]) -> Output {

@@ -324,7 +324,7 @@ fn a_depot_short_of_stock_leaves_needs_unserved_and_drafts_reserve_stock() {
     assert!(taken <= keep + 1e-9, "{taken} > {keep}");
     assert!(short.feasible);
     // The draft's stock is reserved for other days' drafts.
-    let reserved = aidmap::plan::rows::reserved(store.conn(), None).unwrap();
+    let reserved = aidmap::stock::reserved(store.conn(), None).unwrap();
     assert!(reserved.values().sum::<f64>() > 0.0);
 }
 

@@ -7,7 +7,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, ErrorReport, Result};
-use crate::store::{schema, Stamp};
+use crate::clock::Stamp;
+use super::schema;
 use crate::validate::{Checker, MAX_SHORT};
 
 pub struct NewOperation {

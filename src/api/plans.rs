@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::Store;
+use crate::store::Store;
 use crate::error::{Error, Result};
 use crate::plan::rows;
 use crate::plan::types::{PlanChoices, PlanInfo, PlanLayout, PlanRequest, PlanStatus, PlanView, StopOutcome};
@@ -24,7 +24,7 @@ impl Store {
         self.write(|tx, stamp| {
             // The day's old draft is about to be replaced: its reservations do not count.
             let replaced = rows::draft_for(tx, &prepared.day)?;
-            let reserved = rows::reserved(tx, replaced.as_deref())?;
+            let reserved = crate::stock::reserved(tx, replaced.as_deref())?;
             let placement = save::place(prepared, solution, &reserved);
             save::write_new(tx, stamp, prepared, &placement)
         })
@@ -58,7 +58,7 @@ impl Store {
                     rule: crate::error::Rule::NotAllowed,
                 }]));
             }
-            let mut reserved: HashMap<(String, String), f64> = rows::reserved(tx, Some(&saved.plan.id))?;
+            let mut reserved: HashMap<(String, String), f64> = crate::stock::reserved(tx, Some(&saved.plan.id))?;
             for run in current.runs.iter().filter(|r| r.locked) {
                 for stop in current.stops_of(&run.id) {
                     for n in current.needs_of(&stop.id) {
@@ -115,11 +115,11 @@ impl Store {
     }
 
     pub fn sheet_options(&self) -> Result<crate::sheets::SheetOptions> {
-        crate::settings::sheet_options(self.conn())
+        crate::sheets::sheet_options(self.conn())
     }
 
     pub fn set_sheet_options(&mut self, options: &crate::sheets::SheetOptions) -> Result<crate::sheets::SheetOptions> {
-        self.write(|tx, stamp| crate::settings::set_sheet_options(tx, stamp, options))
+        self.write(|tx, stamp| crate::sheets::set_sheet_options(tx, stamp, options))
     }
 
     pub fn discard_plan(&mut self, id: &str) -> Result<()> {

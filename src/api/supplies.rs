@@ -2,7 +2,7 @@
 //! stock, volunteers, vehicles and shifts. Thin: each method opens the transaction (writes) and
 //! calls the module that holds the concept.
 
-use super::Store;
+use crate::store::Store;
 use crate::error::Result;
 use crate::item::{Item, ItemInput};
 use crate::site::{Site, SiteInput, SitePin};

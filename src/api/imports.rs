@@ -1,13 +1,12 @@
 //! Imports, duplicates, merges and the placement queue on the operation: each write in one
 //! transaction (an import is all or nothing; a dry run is rolled back).
 
-use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::Store;
+use crate::store::Store;
 use crate::duplicates::DuplicatePair;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::import::{self, FieldInfo, ImportReport, Mapping, Table};
 use crate::merge::{MergeRecord, MergeRequest};
 use crate::region::RegionPack;
@@ -57,7 +56,7 @@ impl Store {
     /// operation's), else the suggested one; `remembered` says which.
     pub fn import_preview(&self, kind: ImportKind, table: &Table, rows: usize) -> Result<ImportPreview> {
         let mut p = preview(kind, table, rows);
-        if let Some(m) = crate::settings::remembered_mapping(&self.conn, kind, &table.headers)? {
+        if let Some(m) = crate::import::remembered_mapping(self.conn(), kind, &table.headers)? {
             p.suggested = m;
             p.remembered = true;
         }
@@ -75,9 +74,6 @@ impl Store {
         region: Option<&RegionPack>,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        if self.read_only {
-            return Err(Error::ReadOnly);
-        }
         let suggested;
         let mapping = match mapping {
             Some(m) => m,
@@ -86,22 +82,19 @@ impl Store {
                 &suggested
             }
         };
-        let stamp = self.stamp();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let report = import::run(&tx, &stamp, kind, table, mapping, file_name, region, dry_run)?;
-        if !dry_run {
-            crate::settings::remember_mapping(&tx, &stamp, kind, &table.headers, mapping)?;
-        }
-        if dry_run {
-            tx.rollback()?;
-        } else {
-            tx.commit()?;
-        }
+        let run = |tx: &rusqlite::Transaction<'_>, stamp: &crate::clock::Stamp| {
+            let report = import::run(tx, stamp, kind, table, mapping, file_name, region, dry_run)?;
+            if !dry_run {
+                crate::import::remember_mapping(tx, stamp, kind, &table.headers, mapping)?;
+            }
+            Ok(report)
+        };
+        let report = if dry_run { self.dry_run(run)? } else { self.write(run)? };
         Ok(report)
     }
 
     pub fn duplicates(&self) -> Result<Vec<DuplicatePair>> {
-        crate::duplicates::find(&self.conn)
+        crate::duplicates::find(self.conn())
     }
 
     pub fn dismiss_duplicate(&mut self, a: &str, b: &str) -> Result<()> {
@@ -118,7 +111,7 @@ impl Store {
 
     pub fn pending_rows(&self) -> Result<Vec<PendingRow>> {
         crate::rows::all(
-            &self.conn,
+            self.conn(),
             "SELECT q.id, q.row_number, q.input, q.reason, r.file_name FROM placement_queue q
              JOIN import_record r ON r.id = q.import_id ORDER BY r.at, q.row_number",
             [],

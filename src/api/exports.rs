@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use super::copy::{rename_durably, sibling};
-use super::Store;
+use crate::files::{rename_durably, sibling};
+use crate::store::Store;
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportRequest, ExportSummary};
@@ -37,10 +37,7 @@ impl Store {
         let summary = {
             // One snapshot for every query of the export (sites and their stock, volunteers and
             // their vehicles), even while another window writes.
-            let snapshot = self.conn.unchecked_transaction()?;
-            let summary = export::write_at(&snapshot, req, now, &mut file)?;
-            snapshot.rollback()?;
-            summary
+            self.snapshot(|tx| export::write_at(tx, req, now, &mut file))?
         };
         file.sync_all()?;
         drop(file);

@@ -1,0 +1,146 @@
+//! The code's structure, pinned: the desktop commands are named alike in the four places that
+//! list them, and the core's top-level modules depend on each other without cycles.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// Every `"name"` string between `start` and the first `end` after it.
+fn quoted(text: &str, start: &str, end: &str) -> BTreeSet<String> {
+    let from = text.find(start).unwrap_or_else(|| panic!("{start} not found")) + start.len();
+    let body = &text[from..from + text[from..].find(end).unwrap()];
+    body.split('"').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// The app's commands: `src-tauri/build.rs` (the manifest), the capability that grants them,
+/// `generate_handler!` in `src-tauri/src/lib.rs` and the UI's `api.ts`. A command missing from
+/// one of them fails only at run time (an "not allowed" or "not found" error in the window), so
+/// the four must name the same set.
+#[test]
+fn the_four_command_lists_agree() {
+    let manifest = quoted(&read("src-tauri/build.rs"), "const COMMANDS: &[&str] = &[", "];");
+    let granted: BTreeSet<String> = quoted(&read("src-tauri/capabilities/main.json"), "\"permissions\"", "]")
+        .into_iter()
+        .filter_map(|p| p.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+        .collect();
+    let lib = read("src-tauri/src/lib.rs");
+    let from = lib.find("generate_handler![").unwrap() + "generate_handler![".len();
+    let handled: BTreeSet<String> = lib[from..from + lib[from..].find("])").unwrap()]
+        .split(',')
+        .map(|s| s.trim().rsplit("::").next().unwrap().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let api = read("ui/src/lib/api.ts");
+    let called: BTreeSet<String> = api
+        .split("call<")
+        .skip(1)
+        .chain(api.split("call(").skip(1))
+        .filter_map(|rest| {
+            let open = rest.find("(\"").map(|i| i + 2).or_else(|| rest.starts_with('"').then_some(1))?;
+            let name = &rest[open..];
+            Some(name[..name.find('"')?].to_string())
+        })
+        .collect();
+    assert!(manifest.len() > 80, "{} commands in build.rs", manifest.len());
+    for (list, names) in [("the capability", &granted), ("generate_handler!", &handled), ("api.ts", &called)] {
+        let missing: Vec<_> = manifest.difference(names).collect();
+        let extra: Vec<_> = names.difference(&manifest).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "{list}: missing {missing:?}, not in build.rs {extra:?}");
+    }
+}
+
+/// `crate::name` references of every top-level module of the library (the CLI binary's files
+/// are not part of it).
+fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let lib = read("src/lib.rs");
+    let modules: BTreeSet<String> = lib
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod ").or_else(|| l.trim().strip_prefix("mod ")))
+        .map(|l| l.trim_end_matches(';').to_string())
+        .collect();
+    let mut graph = BTreeMap::new();
+    for m in &modules {
+        let mut text = String::new();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let file = dir.join(format!("{m}.rs"));
+        if file.exists() {
+            text.push_str(&std::fs::read_to_string(file).unwrap());
+        }
+        let mut stack = vec![dir.join(m)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|e| e == "rs") {
+                    text.push_str(&std::fs::read_to_string(p).unwrap());
+                }
+            }
+        }
+        let deps: BTreeSet<String> = text
+            .split("crate::")
+            .skip(1)
+            .map(|rest| rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>())
+            .filter(|d| d != m && modules.contains(d))
+            .collect();
+        graph.insert(m.clone(), deps);
+    }
+    graph
+}
+
+/// A cycle in `graph` as a path, if there is one (depth-first search).
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        g: &BTreeMap<String, BTreeSet<String>>,
+        node: &str,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in g.get(node).into_iter().flatten() {
+            if let Some(c) = visit(g, next, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph.keys().find_map(|n| visit(graph, n, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_cycle_finder_finds_cycles() {
+    let g: BTreeMap<String, BTreeSet<String>> = [("a", vec!["b"]), ("b", vec!["c"]), ("c", vec!["a"]), ("d", vec!["a"])]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
+        .collect();
+    assert_eq!(find_cycle(&g).unwrap(), ["a", "b", "c", "a"]);
+    let mut acyclic = g.clone();
+    acyclic.get_mut("c").unwrap().clear();
+    assert_eq!(find_cycle(&acyclic), None);
+}
+
+/// Modules depend inward: leaves (errors, time, text, vocabulary, files) ← the store layer ←
+/// domain records ← the work built on them (planning, sheets, imports, exports, demo). A
+/// `use crate::…` that closes a loop fails here, naming it.
+#[test]
+fn top_level_modules_have_no_cycles() {
+    let graph = module_graph();
+    assert!(graph.len() > 20, "{} modules", graph.len());
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("a module cycle: {}", cycle.join(" → "));
+    }
+}
