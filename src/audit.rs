@@ -4,12 +4,12 @@
 //! each entry is chained to the one before by a hash (migration 11), so a change made outside
 //! Aidmap shows where it was made (`check_chain`).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::Result;
 use crate::clock::Stamp;
+use crate::error::Result;
 pub use crate::vocab::AuditAction;
 
 /// One line of the log.
@@ -50,14 +50,15 @@ pub struct AuditPage {
     pub operators: Vec<String>,
 }
 
-/// Appends one entry in the caller's transaction, stamped with its time and operator.
 /// The names of the fields that changed, for an update's entry ("name, hours").
 pub fn changed(fields: &[(&str, bool)]) -> String {
     fields.iter().filter(|(_, c)| *c).map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
 }
 
-pub fn record(
-    conn: &Connection,
+/// Appends one entry in the caller's transaction, stamped with its time and operator. Called
+/// only by `store::record_change` (the one write path).
+pub(crate) fn append(
+    conn: &Transaction<'_>,
     stamp: &Stamp,
     action: AuditAction,
     entity: &str,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::store::{copy, OpenMode, Store};
 
@@ -78,6 +78,6 @@ pub fn restore(
     let mut store = Store::unlock(out, installation_id, OpenMode::Auto, passphrase)?;
     store.set_operator(operator)?;
     let name = backup.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    store.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Restore, "operation", &[], &name))?;
+    store.record(AuditAction::Restore, "operation", &[], &name)?;
     Ok(store)
 }

@@ -8,14 +8,14 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
+use crate::clock::Stamp;
 use crate::error::{Error, FieldError, Result, Rule};
 use crate::item::Item;
-use crate::clock::Stamp;
 use crate::vocab::Category;
 
 /// Where a need's item comes from.
@@ -182,7 +182,7 @@ pub fn rules(conn: &Connection) -> Result<CatalogueRules> {
 }
 
 /// Sets (or clears) a category's default item. Medicine gets none: its needs name their item.
-pub fn set_default(conn: &Connection, stamp: &Stamp, category: Category, item_id: Option<&str>) -> Result<()> {
+pub fn set_default(conn: &Transaction<'_>, stamp: &Stamp, category: Category, item_id: Option<&str>) -> Result<()> {
     match item_id {
         Some(id) => {
             let item = crate::item::get(conn, id)?;
@@ -200,11 +200,11 @@ pub fn set_default(conn: &Connection, stamp: &Stamp, category: Category, item_id
             conn.execute("DELETE FROM category_default WHERE category = ?1", [category])?;
         }
     }
-    audit::record(conn, stamp, AuditAction::Update, "category_default", &[category.key()], "")
+    crate::store::record_change(conn, stamp, AuditAction::Update, "category_default", &[category.key()], "")
 }
 
 /// Creates or replaces a substitution group; returns its id. Medical items cannot be members.
-pub fn save_group(conn: &Connection, stamp: &Stamp, group: &SubstitutionGroup) -> Result<String> {
+pub fn save_group(conn: &Transaction<'_>, stamp: &Stamp, group: &SubstitutionGroup) -> Result<String> {
     let mut c = crate::validate::Checker::default();
     c.required("name", &group.name);
     c.max_len("name", &group.name, crate::validate::MAX_SHORT);
@@ -248,20 +248,20 @@ pub fn save_group(conn: &Connection, stamp: &Stamp, group: &SubstitutionGroup) -
             params![id, item, pos as i64],
         )?;
     }
-    audit::record(conn, stamp, action, "substitution_group", &[&id], "")?;
+    crate::store::record_change(conn, stamp, action, "substitution_group", &[&id], "")?;
     Ok(id)
 }
 
-pub fn delete_group(conn: &Connection, stamp: &Stamp, id: &str) -> Result<()> {
+pub fn delete_group(conn: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<()> {
     conn.execute("DELETE FROM substitution_member WHERE group_id = ?1", [id])?;
     if conn.execute("DELETE FROM substitution_group WHERE id = ?1", [id])? == 0 {
         return Err(Error::NotFound("substitution_group"));
     }
-    audit::record(conn, stamp, AuditAction::Delete, "substitution_group", &[id], "")
+    crate::store::record_change(conn, stamp, AuditAction::Delete, "substitution_group", &[id], "")
 }
 
 /// Sets what one kit holds (empty: the item is not a kit).
-pub fn set_kit(conn: &Connection, stamp: &Stamp, kit_id: &str, components: &[KitComponent]) -> Result<()> {
+pub fn set_kit(conn: &Transaction<'_>, stamp: &Stamp, kit_id: &str, components: &[KitComponent]) -> Result<()> {
     crate::item::get(conn, kit_id)?;
     for c in components {
         crate::item::get(conn, &c.item_id)?;
@@ -280,7 +280,7 @@ pub fn set_kit(conn: &Connection, stamp: &Stamp, kit_id: &str, components: &[Kit
             params![kit_id, c.item_id, c.quantity],
         )?;
     }
-    audit::record(conn, stamp, AuditAction::Update, "item", &[kit_id], "kit components")
+    crate::store::record_change(conn, stamp, AuditAction::Update, "item", &[kit_id], "kit components")
 }
 
 /// The catalogue read once, for planning and views: items by id, defaults, substitutes.
@@ -376,4 +376,3 @@ pub fn default_of(conn: &Connection, category: Category) -> Result<Option<String
         .query_row("SELECT item_id FROM category_default WHERE category = ?1", [category], |r| r.get(0))
         .optional()?)
 }
-

@@ -1,14 +1,14 @@
 //! Road closures: named lines or areas the hub draws on the map; routing avoids the active
 //! ones (see `region::router`). They live in the operation file and every change is audited.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
+use crate::clock::Stamp;
 use crate::error::{Error, Result, Rule};
 use crate::region::router::ClosureShape;
-use crate::clock::Stamp;
 use crate::validate::{Checker, MAX_SHORT};
 
 /// What the map sends when a closure is drawn or renamed.
@@ -91,7 +91,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Closure>> {
     rows.map(|r| finish(r?)).collect()
 }
 
-pub fn insert(conn: &Connection, stamp: &Stamp, input: &ClosureInput) -> Result<Closure> {
+pub fn insert(conn: &Transaction<'_>, stamp: &Stamp, input: &ClosureInput) -> Result<Closure> {
     input.validate()?;
     let id = crate::ids::new_id();
     conn.execute(
@@ -107,11 +107,11 @@ pub fn insert(conn: &Connection, stamp: &Stamp, input: &ClosureInput) -> Result<
             input.high_clearance_only
         ],
     )?;
-    audit::record(conn, stamp, AuditAction::Create, "closure", &[&id], "")?;
+    crate::store::record_change(conn, stamp, AuditAction::Create, "closure", &[&id], "")?;
     get(conn, &id)
 }
 
-pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ClosureInput) -> Result<Closure> {
+pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &ClosureInput) -> Result<Closure> {
     input.validate()?;
     let before = get(conn, id)?;
     conn.execute(
@@ -140,15 +140,15 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ClosureInput) 
     if before.high_clearance_only != input.high_clearance_only {
         changed.push("high_clearance_only");
     }
-    audit::record(conn, stamp, AuditAction::Update, "closure", &[id], &changed.join(", "))?;
+    crate::store::record_change(conn, stamp, AuditAction::Update, "closure", &[id], &changed.join(", "))?;
     get(conn, id)
 }
 
-pub fn delete(conn: &Connection, stamp: &Stamp, id: &str) -> Result<()> {
+pub fn delete(conn: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<()> {
     if conn.execute("DELETE FROM closure WHERE id = ?1", [id])? == 0 {
         return Err(Error::NotFound("closure"));
     }
-    audit::record(conn, stamp, AuditAction::Delete, "closure", &[id], "")
+    crate::store::record_change(conn, stamp, AuditAction::Delete, "closure", &[id], "")
 }
 
 /// The shapes of the active closures that close roads, for the router (high-clearance-only

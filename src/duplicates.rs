@@ -191,13 +191,13 @@ fn ordered(a: &str, b: &str) -> (String, String) {
 }
 
 /// Records that `a` and `b` are two households: the pair is not offered again.
-pub fn dismiss(conn: &Connection, stamp: &crate::clock::Stamp, a: &str, b: &str) -> Result<()> {
+pub fn dismiss(conn: &rusqlite::Transaction<'_>, stamp: &crate::clock::Stamp, a: &str, b: &str) -> Result<()> {
     let (a, b) = ordered(a, b);
     conn.execute(
         "INSERT OR IGNORE INTO duplicate_dismissal (a, b, at, recorded_by) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![a, b, stamp.now, stamp.operator],
     )?;
-    crate::audit::record(
+    crate::store::record_change(
         conn,
         stamp,
         crate::audit::AuditAction::Update,

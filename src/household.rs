@@ -1,14 +1,14 @@
 //! Households: who needs help, where, and how to reach them. Plain functions over a connection;
 //! `Store` opens the transaction around them.
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Statement};
+use rusqlite::{params, Connection, OptionalExtension, Row, Statement, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::clock::Stamp;
 use crate::error::{Error, Result, Rule};
 use crate::need::{self, Need};
 use crate::phone::{self, Phone};
-use crate::clock::Stamp;
 use crate::validate::{opt, Checker, MAX_LONG, MAX_SHORT};
 use crate::vocab::{ConsentStatus, HouseholdStatus, LegalBasis, LocationSource, Urgency, Vulnerability};
 
@@ -197,7 +197,6 @@ struct Clean {
 /// What name/address search matches against: both, folded (see `text::fold`).
 use crate::text::household_search_text as search_text;
 
-
 fn clean(input: &HouseholdInput) -> Clean {
     let phones: Vec<Phone> = input.phones.iter().filter(|p| !p.trim().is_empty()).map(|p| phone::phone(p)).collect();
     let phones_search = phones.iter().map(|p| p.normalized.trim_start_matches('+')).collect::<Vec<_>>().join(" ");
@@ -211,14 +210,14 @@ fn clean(input: &HouseholdInput) -> Clean {
 }
 
 /// Inserts a household under a new id and returns the id.
-pub fn insert(conn: &Connection, stamp: &Stamp, input: &HouseholdInput) -> Result<String> {
+pub fn insert(conn: &Transaction<'_>, stamp: &Stamp, input: &HouseholdInput) -> Result<String> {
     let id = crate::ids::new_id();
     insert_with_id(conn, stamp, &id, input)?;
     Ok(id)
 }
 
 /// Inserts under a given id (the demo generator makes its ids from its seed).
-pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &HouseholdInput) -> Result<()> {
+pub fn insert_with_id(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &HouseholdInput) -> Result<()> {
     input.validate()?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO household (id, name, phones, phones_search, address, lat, lon, location_source,
@@ -231,7 +230,7 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &Househ
     Ok(())
 }
 
-pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &HouseholdInput) -> Result<Household> {
+pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &HouseholdInput) -> Result<Household> {
     input.validate()?;
     let mut stmt = conn.prepare_cached(
         "UPDATE household SET name = ?2, phones = ?3, phones_search = ?4, address = ?5, lat = ?6, lon = ?7,
@@ -279,7 +278,7 @@ fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &Househ
 }
 
 /// Moves a household's pin (dragged on the map): the location now comes from a pin.
-pub fn move_to(conn: &Connection, stamp: &Stamp, id: &str, lat: f64, lon: f64) -> Result<Household> {
+pub fn move_to(conn: &Transaction<'_>, stamp: &Stamp, id: &str, lat: f64, lon: f64) -> Result<Household> {
     let mut c = Checker::default();
     c.range("lat", lat, -90.0, 90.0);
     c.range("lon", lon, -180.0, 180.0);

@@ -1,13 +1,13 @@
 //! The item catalogue: what sites stock and runs carry, with the weight and volume per unit
 //! that vehicle capacities are checked against.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
-use crate::error::{Error, FieldError, Result, Rule};
+use crate::audit::AuditAction;
 use crate::clock::Stamp;
+use crate::error::{Error, FieldError, Result, Rule};
 use crate::validate::{Checker, MAX_SHORT};
 use crate::vocab::Category;
 
@@ -148,7 +148,7 @@ fn name_taken(conn: &Connection, name: &str, except: &str) -> Result<bool> {
 
 /// Writes the item under `id`: a new row, or new values for an existing one (its `created_at`
 /// stays).
-fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<()> {
+fn save(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<()> {
     input.validate()?;
     if name_taken(conn, &input.name, id)? {
         return Err(Error::Validation(vec![FieldError { field: "name".into(), rule: Rule::NotAllowed }]));
@@ -181,21 +181,21 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result
     Ok(())
 }
 
-pub fn insert(conn: &Connection, stamp: &Stamp, input: &ItemInput) -> Result<Item> {
+pub fn insert(conn: &Transaction<'_>, stamp: &Stamp, input: &ItemInput) -> Result<Item> {
     let id = crate::ids::new_id();
     let created = insert_with_id(conn, stamp, &id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "item", &[&id], "")?;
+    crate::store::record_change(conn, stamp, AuditAction::Create, "item", &[&id], "")?;
     Ok(created)
 }
 
 /// `insert` under a given id and without its audit entry: for bulk writers (the demo, imports),
 /// which record one entry with counts.
-pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<Item> {
+pub fn insert_with_id(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<Item> {
     save(conn, stamp, id, input)?;
     get(conn, id)
 }
 
-pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<Item> {
+pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &ItemInput) -> Result<Item> {
     get(conn, id)?;
     save(conn, stamp, id, input)?;
     // A default item that becomes medical or moves to another category stops being the default
@@ -205,8 +205,15 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &ItemInput) -> 
         params![id, input.category, input.medical],
     )?;
     if cleared > 0 {
-        audit::record(conn, stamp, AuditAction::Update, "category_default", &[id], "cleared: the item changed")?;
+        crate::store::record_change(
+            conn,
+            stamp,
+            AuditAction::Update,
+            "category_default",
+            &[id],
+            "cleared: the item changed",
+        )?;
     }
-    audit::record(conn, stamp, AuditAction::Update, "item", &[id], "")?;
+    crate::store::record_change(conn, stamp, AuditAction::Update, "item", &[id], "")?;
     get(conn, id)
 }

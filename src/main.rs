@@ -92,7 +92,7 @@ fn audit_export(store: &mut Store, entity: &str, what: &str, rows: usize) -> Res
         return Ok(());
     }
     let detail = format!("command line: {what}, {rows} rows");
-    store.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Export, entity, &[], &detail))
+    store.record(AuditAction::Export, entity, &[], &detail)
 }
 
 fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {

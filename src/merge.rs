@@ -2,14 +2,14 @@
 //! user picks from the other; the other's needs move over; the other record goes. Everything the
 //! merge changed is recorded, so `undo` puts both records back as they were.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
+use crate::clock::Stamp;
 use crate::error::{Error, FieldError, Result, Rule};
 use crate::household::{self, Household, HouseholdInput};
-use crate::clock::Stamp;
 
 /// The fields a merge can take from the other record.
 pub const FIELDS: [&str; 11] = [
@@ -136,7 +136,7 @@ fn identical_open_needs(
     out
 }
 
-pub fn merge(conn: &Connection, stamp: &Stamp, req: &MergeRequest) -> Result<MergeRecord> {
+pub fn merge(conn: &Transaction<'_>, stamp: &Stamp, req: &MergeRequest) -> Result<MergeRecord> {
     if req.kept_id == req.merged_id || req.take.iter().any(|f| !FIELDS.contains(&f.as_str())) {
         return Err(Error::Validation(vec![FieldError { field: "take".into(), rule: Rule::NotAllowed }]));
     }
@@ -191,12 +191,12 @@ pub fn merge(conn: &Connection, stamp: &Stamp, req: &MergeRequest) -> Result<Mer
         moved.len(),
         folds.len()
     );
-    audit::record(conn, stamp, AuditAction::Merge, "household", &[&kept.id, &other.id, &id], &detail)?;
+    crate::store::record_change(conn, stamp, AuditAction::Merge, "household", &[&kept.id, &other.id, &id], &detail)?;
     get(conn, &id)
 }
 
 /// Puts both records back as they were before the merge `id`.
-pub fn undo(conn: &Connection, stamp: &Stamp, id: &str) -> Result<MergeRecord> {
+pub fn undo(conn: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<MergeRecord> {
     let (kept_before, merged_row, moved, undone, folded): (String, String, String, Option<String>, String) = conn
         .query_row(
             "SELECT kept_before, merged_row, moved_needs, undone_at, folded_needs FROM merge_record WHERE id = ?1",
@@ -233,7 +233,14 @@ pub fn undo(conn: &Connection, stamp: &Stamp, id: &str) -> Result<MergeRecord> {
         }
     }
     conn.execute("UPDATE merge_record SET undone_at = ?2 WHERE id = ?1", params![id, stamp.now])?;
-    audit::record(conn, stamp, AuditAction::Merge, "household", &[&kept.id, &other.id, id], "merge undone")?;
+    crate::store::record_change(
+        conn,
+        stamp,
+        AuditAction::Merge,
+        "household",
+        &[&kept.id, &other.id, id],
+        "merge undone",
+    )?;
     get(conn, id)
 }
 

@@ -1,12 +1,12 @@
 //! Needs: what a household asks for, how much, how urgently, and where the request stands.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalogue::ItemSource;
-use crate::error::{Error, FieldError, Result, Rule};
 use crate::clock::Stamp;
+use crate::error::{Error, FieldError, Result, Rule};
 use crate::validate::{opt, Checker, MAX_LONG};
 use crate::vocab::{Category, NeedStatus, Urgency};
 
@@ -129,13 +129,19 @@ fn utc(at: &str) -> String {
 }
 
 /// Adds an open need to a household and returns its id.
-pub fn insert(conn: &Connection, stamp: &Stamp, household_id: &str, input: &NeedInput) -> Result<String> {
+pub fn insert(conn: &Transaction<'_>, stamp: &Stamp, household_id: &str, input: &NeedInput) -> Result<String> {
     let id = crate::ids::new_id();
     insert_with_id(conn, stamp, &id, household_id, input)?;
     Ok(id)
 }
 
-pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, household_id: &str, input: &NeedInput) -> Result<()> {
+pub fn insert_with_id(
+    conn: &Transaction<'_>,
+    stamp: &Stamp,
+    id: &str,
+    household_id: &str,
+    input: &NeedInput,
+) -> Result<()> {
     input.validate()?;
     input.check_item(conn)?;
     let exists: bool = conn
@@ -168,7 +174,7 @@ pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, household_id: 
     Ok(())
 }
 
-pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &NeedInput) -> Result<Need> {
+pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &NeedInput) -> Result<Need> {
     input.validate()?;
     input.check_item(conn)?;
     let current = get(conn, id)?;
@@ -200,7 +206,7 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &NeedInput) -> 
 }
 
 /// Sets what remains to deliver (a partial delivery), or restores the quantity as asked.
-pub fn set_quantity(conn: &Connection, stamp: &Stamp, id: &str, quantity: f64, unit: &str) -> Result<()> {
+pub fn set_quantity(conn: &Transaction<'_>, stamp: &Stamp, id: &str, quantity: f64, unit: &str) -> Result<()> {
     let changed = conn.execute(
         "UPDATE need SET quantity = ?2, unit = ?3, updated_at = ?4, updated_by = ?5 WHERE id = ?1 AND purged_at IS NULL",
         params![id, quantity, unit, stamp.now, stamp.by],
@@ -211,7 +217,7 @@ pub fn set_quantity(conn: &Connection, stamp: &Stamp, id: &str, quantity: f64, u
     Ok(())
 }
 
-pub fn set_status(conn: &Connection, stamp: &Stamp, id: &str, status: NeedStatus) -> Result<Need> {
+pub fn set_status(conn: &Transaction<'_>, stamp: &Stamp, id: &str, status: NeedStatus) -> Result<Need> {
     let current = get(conn, id)?;
     if !current.status.can_become(status) {
         return Err(Error::Validation(vec![FieldError { field: "status".into(), rule: Rule::NotAllowed }]));

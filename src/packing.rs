@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::catalogue::Catalogue;
 use crate::csv_safe::cell;
 use crate::error::{Error, Result};
+use crate::files::{rename_durably, sibling};
 use crate::plan::types::{PlanStatus, PlanView};
 use crate::sheets::words::SheetLanguage;
 use crate::sheets::{number, Words};
-use crate::files::{rename_durably, sibling};
 use crate::Store;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -302,7 +302,7 @@ pub fn export(store: &mut Store, plan_id: &str, format: PackingFormat, dir: &Pat
         f.sync_all()?;
         if !store.read_only() {
             let detail = format!("packing list {ext}: {} depots", list.depots.len());
-            store.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Export, "plan", &[plan_id], &detail))?;
+            store.record(AuditAction::Export, "plan", &[plan_id], &detail)?;
         }
         rename_durably(&tmp, &path)
     })();

@@ -5,14 +5,14 @@
 //! with the record ids.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
+use crate::clock::{timestamp, Stamp};
 use crate::error::Result;
 use crate::settings::Retention;
-use crate::clock::{timestamp, Stamp};
 
 /// What a purge removed (or would remove), and the anonymous totals kept from every purge so far.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
@@ -80,7 +80,7 @@ pub fn preview(conn: &Connection, rules: &Retention, now: DateTime<Utc>) -> Resu
 }
 
 /// Purges what is due at `now`, in the caller's transaction.
-pub fn purge(conn: &Connection, stamp: &Stamp, rules: &Retention, now: DateTime<Utc>) -> Result<PurgeReport> {
+pub fn purge(conn: &Transaction<'_>, stamp: &Stamp, rules: &Retention, now: DateTime<Utc>) -> Result<PurgeReport> {
     let (households, needs) = due(conn, rules, now)?;
     let mut household_stmt = conn.prepare(
         "UPDATE household SET name = ?2, phones = '[]', phones_search = '', address = '',
@@ -101,12 +101,12 @@ pub fn purge(conn: &Connection, stamp: &Stamp, rules: &Retention, now: DateTime<
     if !households.is_empty() {
         let ids: Vec<&str> = households.iter().map(String::as_str).collect();
         let detail = format!("{} households closed before the retention limit", ids.len());
-        audit::record(conn, stamp, AuditAction::Purge, "household", &ids, &detail)?;
+        crate::store::record_change(conn, stamp, AuditAction::Purge, "household", &ids, &detail)?;
     }
     if purged_needs > 0 {
         let ids: Vec<&str> = needs.iter().map(String::as_str).collect();
         let detail = format!("{purged_needs} needs: finished before the retention limit, or of purged households");
-        audit::record(conn, stamp, AuditAction::Purge, "need", &ids, &detail)?;
+        crate::store::record_change(conn, stamp, AuditAction::Purge, "need", &ids, &detail)?;
     }
     let mut report =
         PurgeReport { households: households.len() as u32, needs: purged_needs as u32, ..Default::default() };

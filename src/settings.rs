@@ -1,13 +1,13 @@
 //! Per-operation settings, kept in the operation file (table `setting`, one JSON value per key)
 //! so they travel with it. Changing one is audited.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
-use crate::error::Result;
+use crate::audit::AuditAction;
 use crate::clock::Stamp;
+use crate::error::Result;
 use crate::validate::{Checker, MAX_LONG};
 
 /// How long personal data is kept once it is no longer needed. `None` = never purge.
@@ -90,7 +90,7 @@ pub fn read<T: DeserializeOwned + Default>(conn: &Connection, key: &str) -> Resu
 }
 
 /// Stores a value under `key`, stamped. Callers audit it.
-pub fn write<T: Serialize>(conn: &Connection, stamp: &Stamp, key: &str, value: &T) -> Result<()> {
+pub fn write<T: Serialize>(conn: &Transaction<'_>, stamp: &Stamp, key: &str, value: &T) -> Result<()> {
     conn.execute(
         "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
@@ -122,17 +122,17 @@ pub fn get(conn: &Connection) -> Result<OperationSettings> {
 }
 
 /// Saves the settings and audits which ones changed.
-pub fn set(conn: &Connection, stamp: &Stamp, value: &OperationSettings) -> Result<OperationSettings> {
+pub fn set(conn: &Transaction<'_>, stamp: &Stamp, value: &OperationSettings) -> Result<OperationSettings> {
     value.validate()?;
     let before = get(conn)?;
     // A part set aside on read is written back as shown, so the file holds valid values again.
     if before.retention != value.retention || before.set_aside.contains(&SettingsPart::Retention) {
         write(conn, stamp, "retention", &value.retention)?;
-        audit::record(conn, stamp, AuditAction::Settings, "setting", &[], "retention")?;
+        crate::store::record_change(conn, stamp, AuditAction::Settings, "setting", &[], "retention")?;
     }
     if before.backup != value.backup || before.set_aside.contains(&SettingsPart::Backup) {
         write(conn, stamp, "backup", &value.backup)?;
-        audit::record(conn, stamp, AuditAction::Settings, "setting", &[], "backup")?;
+        crate::store::record_change(conn, stamp, AuditAction::Settings, "setting", &[], "backup")?;
     }
     get(conn)
 }

@@ -1,13 +1,13 @@
 //! Supply sites: depots, distribution points, community fridges, drop-offs and shelters, with
 //! their place on the map and opening hours. Their stock is in `stock`.
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
-use crate::error::{Result, Rule};
+use crate::audit::AuditAction;
 use crate::clock::Stamp;
+use crate::error::{Result, Rule};
 use crate::validate::{Checker, MAX_LONG, MAX_SHORT};
 use crate::vocab::SiteKind;
 
@@ -159,7 +159,7 @@ fn hours_json(input: &SiteInput) -> Result<String> {
 }
 
 /// Writes the site under `id`: a new row, or new values for an existing one.
-fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &SiteInput) -> Result<()> {
+fn save(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &SiteInput) -> Result<()> {
     input.validate()?;
     conn.execute(
         "INSERT INTO site (id, name, kind, lat, lon, address, contact, notes, hours, active,
@@ -187,21 +187,21 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &SiteInput) -> Result
     Ok(())
 }
 
-pub fn insert(conn: &Connection, stamp: &Stamp, input: &SiteInput) -> Result<Site> {
+pub fn insert(conn: &Transaction<'_>, stamp: &Stamp, input: &SiteInput) -> Result<Site> {
     let id = crate::ids::new_id();
     let created = insert_with_id(conn, stamp, &id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "site", &[&id], "")?;
+    crate::store::record_change(conn, stamp, AuditAction::Create, "site", &[&id], "")?;
     Ok(created)
 }
 
 /// `insert` under a given id and without its audit entry: for bulk writers (the demo, imports),
 /// which record one entry with counts.
-pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &SiteInput) -> Result<Site> {
+pub fn insert_with_id(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &SiteInput) -> Result<Site> {
     save(conn, stamp, id, input)?;
     get(conn, id)
 }
 
-pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &SiteInput) -> Result<Site> {
+pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &SiteInput) -> Result<Site> {
     let before = get(conn, id)?;
     save(conn, stamp, id, input)?;
     let after = get(conn, id)?;
@@ -215,6 +215,6 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &SiteInput) -> 
         ("hours", before.hours != after.hours),
         ("active", before.active != after.active),
     ]);
-    audit::record(conn, stamp, AuditAction::Update, "site", &[id], &changed)?;
+    crate::store::record_change(conn, stamp, AuditAction::Update, "site", &[id], &changed)?;
     Ok(after)
 }

@@ -3,14 +3,14 @@
 //! or moving more than a site holds is refused; only a count can correct a level downwards
 //! without goods leaving.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
+use crate::clock::Stamp;
 use crate::error::{Error, FieldError, Result, Rule};
 use crate::item::Item;
-use crate::clock::Stamp;
 use crate::validate::{opt, Checker, MAX_SHORT};
 use crate::vocab::{Category, MovementKind};
 
@@ -166,7 +166,12 @@ struct NewMovement<'a> {
     transfer_id: Option<&'a str>,
 }
 
-fn record(conn: &Connection, stamp: &Stamp, m: NewMovement<'_>, new_id: &mut dyn FnMut() -> String) -> Result<String> {
+fn record(
+    conn: &Transaction<'_>,
+    stamp: &Stamp,
+    m: NewMovement<'_>,
+    new_id: &mut dyn FnMut() -> String,
+) -> Result<String> {
     let id = new_id();
     conn.prepare_cached(
         "INSERT INTO stock_movement (id, at, kind, site_id, item_id, quantity, counted, expiry, reason,
@@ -194,7 +199,7 @@ fn too_much(field: &str) -> Error {
 }
 
 /// Records a change; returns its movements (two for a transfer).
-pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<Vec<Movement>> {
+pub fn apply(conn: &Transaction<'_>, stamp: &Stamp, change: &StockChange) -> Result<Vec<Movement>> {
     let movements = apply_with_ids(conn, stamp, change, &mut crate::ids::new_id)?;
     let (ids, detail) = match change {
         StockChange::Receive { site_id, item_id, quantity, .. } => {
@@ -210,14 +215,14 @@ pub fn apply(conn: &Connection, stamp: &Stamp, change: &StockChange) -> Result<V
         StockChange::PackKits { site_id, kit_id, kits, .. } => (vec![site_id, kit_id], format!("packed {kits} kits")),
     };
     let ids: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
-    audit::record(conn, stamp, AuditAction::Update, "stock", &ids, &detail)?;
+    crate::store::record_change(conn, stamp, AuditAction::Update, "stock", &ids, &detail)?;
     Ok(movements)
 }
 
 /// `apply` with the movement ids from `new_id` and without the audit entry: for bulk writers
 /// (the demo makes its ids from its seed, and records one entry with counts).
 pub fn apply_with_ids(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     stamp: &Stamp,
     change: &StockChange,
     new_id: &mut dyn FnMut() -> String,

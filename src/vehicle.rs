@@ -1,13 +1,13 @@
 //! Vehicles: a volunteer's own or the hub's, with capacities and what they can do (high
 //! clearance for flooded roads, a cooler for the cold chain, a wheelchair lift, a trailer).
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
-use crate::error::Result;
+use crate::audit::AuditAction;
 use crate::clock::Stamp;
+use crate::error::Result;
 use crate::validate::{Checker, MAX_SHORT};
 use crate::vocab::{Capability, VehicleKind};
 
@@ -97,7 +97,7 @@ fn capabilities(input: &VehicleInput) -> Result<String> {
 }
 
 /// Writes the vehicle under `id`: a new row, or new values for an existing one.
-fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<()> {
+fn save(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<()> {
     input.validate()?;
     if let Some(owner) = &input.owner_id {
         // The owner must exist (read here, not through `volunteer`, which lists vehicles).
@@ -132,23 +132,23 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &VehicleInput) -> Res
     Ok(())
 }
 
-pub fn insert(conn: &Connection, stamp: &Stamp, input: &VehicleInput) -> Result<Vehicle> {
+pub fn insert(conn: &Transaction<'_>, stamp: &Stamp, input: &VehicleInput) -> Result<Vehicle> {
     let id = crate::ids::new_id();
     let created = insert_with_id(conn, stamp, &id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "vehicle", &[&id], "")?;
+    crate::store::record_change(conn, stamp, AuditAction::Create, "vehicle", &[&id], "")?;
     Ok(created)
 }
 
 /// `insert` under a given id and without its audit entry: for bulk writers (the demo, imports),
 /// which record one entry with counts.
-pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<Vehicle> {
+pub fn insert_with_id(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<Vehicle> {
     save(conn, stamp, id, input)?;
     get(conn, id)
 }
 
-pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<Vehicle> {
+pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &VehicleInput) -> Result<Vehicle> {
     get(conn, id)?;
     save(conn, stamp, id, input)?;
-    audit::record(conn, stamp, AuditAction::Update, "vehicle", &[id], "")?;
+    crate::store::record_change(conn, stamp, AuditAction::Update, "vehicle", &[id], "")?;
     get(conn, id)
 }

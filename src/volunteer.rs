@@ -1,13 +1,13 @@
 //! Volunteers — drivers, packers, dispatchers, intake — and their availability as dated shifts,
 //! each with the vehicle it uses and where it starts and ends.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, AuditAction};
-use crate::error::{Error, FieldError, Result, Rule};
+use crate::audit::AuditAction;
 use crate::clock::Stamp;
+use crate::error::{Error, FieldError, Result, Rule};
 use crate::validate::{Checker, MAX_LONG, MAX_SHORT};
 use crate::vehicle::Vehicle;
 use crate::vocab::Role;
@@ -188,7 +188,7 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
 }
 
 /// Writes the volunteer under `id`: a new row, or new values for an existing one.
-fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<()> {
+fn save(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<()> {
     input.validate()?;
     conn.execute(
         "INSERT INTO volunteer (id, name, phone, roles, languages, home_lat, home_lon, notes, active,
@@ -215,21 +215,21 @@ fn save(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> R
     Ok(())
 }
 
-pub fn insert(conn: &Connection, stamp: &Stamp, input: &VolunteerInput) -> Result<Volunteer> {
+pub fn insert(conn: &Transaction<'_>, stamp: &Stamp, input: &VolunteerInput) -> Result<Volunteer> {
     let id = crate::ids::new_id();
     let created = insert_with_id(conn, stamp, &id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "volunteer", &[&id], "")?;
+    crate::store::record_change(conn, stamp, AuditAction::Create, "volunteer", &[&id], "")?;
     Ok(created)
 }
 
 /// `insert` under a given id and without its audit entry: for bulk writers (the demo, imports),
 /// which record one entry with counts.
-pub fn insert_with_id(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<Volunteer> {
+pub fn insert_with_id(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<Volunteer> {
     save(conn, stamp, id, input)?;
     get(conn, id)
 }
 
-pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<Volunteer> {
+pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &VolunteerInput) -> Result<Volunteer> {
     let before = get(conn, id)?;
     save(conn, stamp, id, input)?;
     let after = get(conn, id)?;
@@ -242,7 +242,7 @@ pub fn update(conn: &Connection, stamp: &Stamp, id: &str, input: &VolunteerInput
         ("notes", before.notes != after.notes),
         ("active", before.active != after.active),
     ]);
-    audit::record(conn, stamp, AuditAction::Update, "volunteer", &[id], &changed)?;
+    crate::store::record_change(conn, stamp, AuditAction::Update, "volunteer", &[id], &changed)?;
     Ok(after)
 }
 
@@ -280,16 +280,16 @@ fn check_refs(conn: &Connection, input: &ShiftInput) -> Result<()> {
     Ok(())
 }
 
-pub fn add_shift(conn: &Connection, stamp: &Stamp, volunteer_id: &str, input: &ShiftInput) -> Result<Shift> {
+pub fn add_shift(conn: &Transaction<'_>, stamp: &Stamp, volunteer_id: &str, input: &ShiftInput) -> Result<Shift> {
     let id = crate::ids::new_id();
     let shift = add_shift_with_id(conn, stamp, &id, volunteer_id, input)?;
-    audit::record(conn, stamp, AuditAction::Create, "shift", &[&id, volunteer_id], "")?;
+    crate::store::record_change(conn, stamp, AuditAction::Create, "shift", &[&id, volunteer_id], "")?;
     Ok(shift)
 }
 
 /// `add_shift` under a given id and without its audit entry (bulk writers).
 pub fn add_shift_with_id(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     stamp: &Stamp,
     id: &str,
     volunteer_id: &str,
@@ -318,7 +318,7 @@ pub fn add_shift_with_id(
 }
 
 /// Changes a shift's times, vehicle or sites (the volunteer stays).
-pub fn update_shift(conn: &Connection, stamp: &Stamp, id: &str, input: &ShiftInput) -> Result<Shift> {
+pub fn update_shift(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &ShiftInput) -> Result<Shift> {
     input.validate()?;
     check_refs(conn, input)?;
     let before: Shift = conn
@@ -347,13 +347,13 @@ pub fn update_shift(conn: &Connection, stamp: &Stamp, id: &str, input: &ShiftInp
         ("start site", before.start_site_id != after.start_site_id),
         ("end site", before.end_site_id != after.end_site_id),
     ]);
-    audit::record(conn, stamp, AuditAction::Update, "shift", &[id, &after.volunteer_id], &changed)?;
+    crate::store::record_change(conn, stamp, AuditAction::Update, "shift", &[id, &after.volunteer_id], &changed)?;
     Ok(after)
 }
 
 /// Sets the start site of several shifts at once (the planning board's "set the start site of
 /// these 7 shifts"): one audit entry naming them all. Returns how many changed.
-pub fn set_start_site(conn: &Connection, stamp: &Stamp, shift_ids: &[String], site_id: &str) -> Result<u32> {
+pub fn set_start_site(conn: &Transaction<'_>, stamp: &Stamp, shift_ids: &[String], site_id: &str) -> Result<u32> {
     crate::site::get(conn, site_id)?;
     let mut changed: Vec<&str> = Vec::new();
     for id in shift_ids {
@@ -371,16 +371,16 @@ pub fn set_start_site(conn: &Connection, stamp: &Stamp, shift_ids: &[String], si
     }
     if !changed.is_empty() {
         let detail = format!("start site of {} shifts", changed.len());
-        audit::record(conn, stamp, AuditAction::Update, "shift", &changed, &detail)?;
+        crate::store::record_change(conn, stamp, AuditAction::Update, "shift", &changed, &detail)?;
     }
     Ok(changed.len() as u32)
 }
 
-pub fn delete_shift(conn: &Connection, stamp: &Stamp, id: &str) -> Result<()> {
+pub fn delete_shift(conn: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<()> {
     if conn.execute("DELETE FROM shift WHERE id = ?1", [id])? == 0 {
         return Err(Error::NotFound("shift"));
     }
-    audit::record(conn, stamp, AuditAction::Delete, "shift", &[id], "")
+    crate::store::record_change(conn, stamp, AuditAction::Delete, "shift", &[id], "")
 }
 
 /// Every shift overlapping [from, until), earliest first: the day view.

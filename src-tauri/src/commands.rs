@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use aidmap::household::{Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
 use aidmap::need::{Need, NeedInput};
+use aidmap::recent;
 use aidmap::store::operation::OperationInfo;
 use aidmap::store::operation::Startup;
-use aidmap::recent;
 use aidmap::vocab::NeedStatus;
 use aidmap::{ErrorReport, Store};
 use tauri::{AppHandle, State};

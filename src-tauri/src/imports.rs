@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
+use aidmap::api::{ImportPreview, PendingRow};
 use aidmap::duplicates::DuplicatePair;
 use aidmap::household::HouseholdDetail;
 use aidmap::import::{ImportReport, Mapping, Table};
 use aidmap::merge::{MergeRecord, MergeRequest};
-use aidmap::api::{ImportPreview, PendingRow};
 use aidmap::vocab::ImportKind;
 use serde::Serialize;
 use tauri::State;

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use aidmap::audit::{AuditFilter, AuditPage};
-use aidmap::store::operation::OperationInfo;
 use aidmap::retention::PurgeReport;
 use aidmap::settings::OperationSettings;
+use aidmap::store::operation::OperationInfo;
 use tauri::{AppHandle, State};
 
 use crate::error::CmdResult;

@@ -126,7 +126,7 @@ fn install(
             drop(state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?.take());
             aidmap::files::rename_durably(fresh, target)?;
             state.set_region(Some(pack))?;
-            s.write(|tx, stamp| aidmap::audit::record(tx, stamp, AuditAction::Import, "region", &[], &detail))
+            s.record(AuditAction::Import, "region", &[], &detail)
         })?;
         Ok(info)
     });

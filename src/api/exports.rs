@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use crate::files::{rename_durably, sibling};
-use crate::store::Store;
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::export::{self, ExportRequest, ExportSummary};
+use crate::files::{rename_durably, sibling};
+use crate::store::Store;
 
 impl Store {
     /// Writes the export `req` to `path` (replacing a file already there, but never the
@@ -50,7 +50,7 @@ impl Store {
                 summary.rows,
                 summary.columns.join(",")
             );
-            self.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Export, req.kind.entity(), &[], &detail))?;
+            self.record(AuditAction::Export, req.kind.entity(), &[], &detail)?;
         }
         rename_durably(tmp, path)?;
         Ok(summary)

@@ -4,12 +4,12 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::store::Store;
 use crate::duplicates::DuplicatePair;
 use crate::error::Result;
 use crate::import::{self, FieldInfo, ImportReport, Mapping, Table};
 use crate::merge::{MergeRecord, MergeRequest};
 use crate::region::RegionPack;
+use crate::store::Store;
 use crate::vocab::ImportKind;
 
 /// What the import dialog shows before anything is written.
@@ -145,7 +145,7 @@ impl Store {
                 crate::need::insert(tx, stamp, &household, n)?;
             }
             tx.execute("DELETE FROM placement_queue WHERE id = ?1", [id])?;
-            crate::audit::record(
+            crate::store::record_change(
                 tx,
                 stamp,
                 crate::audit::AuditAction::Create,

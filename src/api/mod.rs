@@ -10,7 +10,7 @@ mod supplies;
 
 pub use imports::{preview as import_preview, ImportPreview, PendingRow};
 
-use crate::audit::{self, AuditFilter, AuditPage, AuditAction};
+use crate::audit::{AuditAction, AuditFilter, AuditPage};
 use crate::error::Result;
 use crate::household::{self, Household, HouseholdDetail, HouseholdInput, HouseholdPage, HouseholdPin};
 use crate::need::{self, Need, NeedInput};
@@ -74,7 +74,7 @@ impl Store {
     pub fn create_household(&mut self, input: &HouseholdInput) -> Result<Household> {
         self.write(|tx, stamp| {
             let id = household::insert(tx, stamp, input)?;
-            audit::record(tx, stamp, AuditAction::Create, "household", &[&id], "")?;
+            crate::store::record_change(tx, stamp, AuditAction::Create, "household", &[&id], "")?;
             household::get(tx, &id)
         })
     }
@@ -83,7 +83,7 @@ impl Store {
         self.write(|tx, stamp| {
             let before = household::get(tx, id)?;
             let after = household::update(tx, stamp, id, input)?;
-            audit::record(
+            crate::store::record_change(
                 tx,
                 stamp,
                 AuditAction::Update,
@@ -98,7 +98,7 @@ impl Store {
     pub fn move_household(&mut self, id: &str, lat: f64, lon: f64) -> Result<Household> {
         self.write(|tx, stamp| {
             let h = household::move_to(tx, stamp, id, lat, lon)?;
-            audit::record(tx, stamp, AuditAction::Update, "household", &[id], "location")?;
+            crate::store::record_change(tx, stamp, AuditAction::Update, "household", &[id], "location")?;
             Ok(h)
         })
     }
@@ -126,7 +126,7 @@ impl Store {
     pub fn add_need(&mut self, household_id: &str, input: &NeedInput) -> Result<Need> {
         self.write(|tx, stamp| {
             let id = need::insert(tx, stamp, household_id, input)?;
-            audit::record(tx, stamp, AuditAction::Create, "need", &[&id, household_id], "")?;
+            crate::store::record_change(tx, stamp, AuditAction::Create, "need", &[&id, household_id], "")?;
             need::get(tx, &id)
         })
     }
@@ -134,7 +134,7 @@ impl Store {
     pub fn update_need(&mut self, id: &str, input: &NeedInput) -> Result<Need> {
         self.write(|tx, stamp| {
             let need = need::update(tx, stamp, id, input)?;
-            audit::record(tx, stamp, AuditAction::Update, "need", &[id, &need.household_id], "")?;
+            crate::store::record_change(tx, stamp, AuditAction::Update, "need", &[id, &need.household_id], "")?;
             Ok(need)
         })
     }
@@ -143,7 +143,7 @@ impl Store {
         self.write(|tx, stamp| {
             let need = need::set_status(tx, stamp, id, status)?;
             let detail = format!("status: {}", status.key());
-            audit::record(tx, stamp, AuditAction::Update, "need", &[id, &need.household_id], &detail)?;
+            crate::store::record_change(tx, stamp, AuditAction::Update, "need", &[id, &need.household_id], &detail)?;
             Ok(need)
         })
     }

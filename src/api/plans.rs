@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use crate::store::Store;
 use crate::error::{Error, Result};
 use crate::plan::rows;
 use crate::plan::types::{PlanChoices, PlanInfo, PlanLayout, PlanRequest, PlanStatus, PlanView, StopOutcome};
 use crate::plan::{edit, prepare, save, Prepared};
 use crate::region::RegionPack;
+use crate::store::Store;
 use crate::vrp::Solution;
 
 impl Store {

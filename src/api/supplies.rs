@@ -2,11 +2,11 @@
 //! stock, volunteers, vehicles and shifts. Thin: each method opens the transaction (writes) and
 //! calls the module that holds the concept.
 
-use crate::store::Store;
 use crate::error::Result;
 use crate::item::{Item, ItemInput};
 use crate::site::{Site, SiteInput, SitePin};
 use crate::stock::{Movement, Shortage, StockChange, StockRow};
+use crate::store::Store;
 use crate::vehicle::{Vehicle, VehicleInput};
 use crate::volunteer::{Shift, ShiftInput, ShiftRow, Volunteer, VolunteerDetail, VolunteerFilter, VolunteerInput};
 

@@ -13,13 +13,13 @@ use geo::Contains;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rusqlite::Connection;
+use rusqlite::Transaction;
 
+use crate::clock::{timestamp, Stamp};
 use crate::error::Result;
 use crate::household::{self, Consent, HouseholdInput};
 use crate::need::{self, NeedInput};
 use crate::store::operation::NewOperation;
-use crate::clock::{timestamp, Stamp};
 use crate::store::Store;
 use crate::vocab::*;
 
@@ -70,7 +70,7 @@ fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
     items[0].0
 }
 
-fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> {
+fn populate(conn: &Transaction<'_>, stamp: &Stamp, opts: &DemoOptions) -> Result<()> {
     let extract = osm::monaco()?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     // The extract reaches into France; the demo stays inside the Monaco boundary.
@@ -117,7 +117,7 @@ fn populate(conn: &Connection, stamp: &Stamp, opts: &DemoOptions) -> Result<()> 
         "demo operation generated: {} fictional households, {sites} supply sites, {volunteers} volunteers",
         opts.households
     );
-    crate::audit::record(conn, stamp, crate::audit::AuditAction::Create, "operation", &[], &detail)?;
+    crate::store::record_change(conn, stamp, crate::audit::AuditAction::Create, "operation", &[], &detail)?;
     Ok(())
 }
 

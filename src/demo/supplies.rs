@@ -7,14 +7,14 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rusqlite::Connection;
+use rusqlite::Transaction;
 
 use super::{names, seeded_id};
+use crate::clock::Stamp;
 use crate::error::Result;
 use crate::item::ItemInput;
 use crate::site::SiteInput;
 use crate::stock::StockChange;
-use crate::clock::Stamp;
 use crate::vehicle::VehicleInput;
 use crate::vocab::*;
 use crate::volunteer::{ShiftInput, VolunteerInput};
@@ -97,7 +97,12 @@ const FLEET: &[(VehicleKind, f64, f64, u32, &[Capability])] = &[
 ];
 
 /// Returns how many sites and volunteers it wrote.
-pub fn populate(conn: &Connection, stamp: &Stamp, rng: &mut ChaCha8Rng, date: NaiveDate) -> Result<(usize, usize)> {
+pub fn populate(
+    conn: &Transaction<'_>,
+    stamp: &Stamp,
+    rng: &mut ChaCha8Rng,
+    date: NaiveDate,
+) -> Result<(usize, usize)> {
     let at = Utc.from_utc_datetime(&date.and_hms_opt(7, 0, 0).expect("valid time"));
     let next_id = |rng: &mut ChaCha8Rng| seeded_id(rng, at);
     let mut items = Vec::new();
@@ -220,7 +225,7 @@ pub fn populate(conn: &Connection, stamp: &Stamp, rng: &mut ChaCha8Rng, date: Na
 /// substitution groups (water by litres, rice for pasta), the food parcel as a kit, and the
 /// demo's medicine needs naming their item. Other needs name only their category, as intake
 /// often hears them; "other" needs (a phone charger) wait for an item in the "to match" queue.
-pub fn catalogue_rules(conn: &Connection, stamp: &Stamp, rng: &mut ChaCha8Rng, date: NaiveDate) -> Result<()> {
+pub fn catalogue_rules(conn: &Transaction<'_>, stamp: &Stamp, rng: &mut ChaCha8Rng, date: NaiveDate) -> Result<()> {
     use crate::catalogue::{SubstitutionBasis, SubstitutionGroup};
     let at = Utc.from_utc_datetime(&date.and_hms_opt(7, 30, 0).expect("valid time"));
     let id_of = |name: &str| -> Result<String> {

@@ -1,18 +1,18 @@
 //! Households (and their needs) from spreadsheet rows. A row without coordinates is placed with
 //! the region pack's address search; one that cannot be placed waits in the placement queue.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::columns::{coords, readable, rejected, Columns, Geocoder, Placed};
 use super::coords_check;
 use super::values;
 use super::{ImportReport, Mapping, RowProblem, Table};
+use crate::clock::Stamp;
 use crate::error::Result;
 use crate::household::{Consent, HouseholdInput};
 use crate::need::NeedInput;
 use crate::region::RegionPack;
-use crate::clock::Stamp;
 use crate::vocab::{Category, ConsentStatus, HouseholdStatus, LegalBasis, LocationSource, Urgency};
 
 /// A row waiting to be placed: what becomes the household and its needs once it has a pin.
@@ -23,7 +23,7 @@ pub struct Pending {
 }
 
 pub fn import(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     stamp: &Stamp,
     import_id: &str,
     table: &Table,

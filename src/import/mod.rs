@@ -8,8 +8,8 @@ mod columns;
 pub mod coords_check;
 mod fields;
 mod households;
-mod sites;
 mod remembered;
+mod sites;
 pub mod table;
 pub use remembered::{remember_mapping, remembered_mapping};
 mod values;
@@ -17,7 +17,7 @@ mod volunteers;
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -25,9 +25,9 @@ pub use fields::{fields_of, suggest, FieldInfo};
 pub use households::Pending;
 pub use table::Table;
 
+use crate::clock::Stamp;
 use crate::error::Result;
 use crate::region::RegionPack;
-use crate::clock::Stamp;
 use crate::vocab::ImportKind;
 
 /// Which field each column fills, and how cells with several values are split.
@@ -192,7 +192,7 @@ pub struct ImportReport {
 /// Reads, checks and (unless `dry_run`) writes an import in `conn`'s open transaction: the
 /// caller commits or rolls back, so a cancel or an error leaves the operation unchanged.
 pub fn run(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     stamp: &Stamp,
     kind: ImportKind,
     table: &Table,
@@ -247,7 +247,14 @@ pub fn run(
         for (what, n) in &report.also {
             detail.push_str(&format!(", {n} {what}"));
         }
-        crate::audit::record(conn, stamp, crate::audit::AuditAction::Import, kind.key(), &[&import_id], &detail)?;
+        crate::store::record_change(
+            conn,
+            stamp,
+            crate::audit::AuditAction::Import,
+            kind.key(),
+            &[&import_id],
+            &detail,
+        )?;
         report.import_id = Some(import_id);
     }
     Ok(report)

@@ -1,7 +1,7 @@
 //! Mappings remembered per sheet layout: the columns chosen for a sheet are offered again for
 //! the next sheet with the same headers (kept as settings of the operation).
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::Mapping;
 use crate::clock::Stamp;
@@ -26,11 +26,7 @@ fn mapping_key(kind: ImportKind, headers: &[String]) -> String {
 }
 
 /// The mapping last used for a sheet with these headers, if any.
-pub fn remembered_mapping(
-    conn: &Connection,
-    kind: ImportKind,
-    headers: &[String],
-) -> Result<Option<Mapping>> {
+pub fn remembered_mapping(conn: &Connection, kind: ImportKind, headers: &[String]) -> Result<Option<Mapping>> {
     let key = mapping_key(kind, headers);
     let value: Option<String> =
         conn.query_row("SELECT value FROM setting WHERE key = ?1", [&key], |r| r.get(0)).optional()?;
@@ -40,7 +36,7 @@ pub fn remembered_mapping(
 
 /// Keeps the mapping an import used, for the next sheet with the same headers.
 pub fn remember_mapping(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     stamp: &Stamp,
     kind: ImportKind,
     headers: &[String],

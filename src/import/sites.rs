@@ -7,22 +7,22 @@ use std::collections::HashMap;
 
 use super::columns::{coords, readable, Columns, Geocoder, Placed, RowCheck};
 use super::{values, ImportReport, Mapping, Table};
+use crate::clock::Stamp;
 use crate::error::Result;
 use crate::item::ItemInput;
 use crate::region::RegionPack;
 use crate::site::SiteInput;
 use crate::stock::StockChange;
-use crate::clock::Stamp;
 use crate::text::fold;
 use crate::vocab::{Category, SiteKind};
-use rusqlite::Connection;
+use rusqlite::Transaction;
 
 pub(super) fn bump(report: &mut ImportReport, what: &str) {
     *report.also.entry(what.to_string()).or_default() += 1;
 }
 
 pub fn import(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     stamp: &Stamp,
     table: &Table,
     mapping: &Mapping,

@@ -5,14 +5,14 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
+use rusqlite::Transaction;
 
 use super::columns::{coords, readable, Columns, Geocoder, Placed, RowCheck};
 use super::sites::bump;
 use super::{values, ImportReport, Mapping, Table};
+use crate::clock::Stamp;
 use crate::error::Result;
 use crate::region::RegionPack;
-use crate::clock::Stamp;
 use crate::text::fold;
 use crate::vehicle::VehicleInput;
 use crate::vocab::{Capability, VehicleKind};
@@ -29,7 +29,7 @@ fn identity(phone: &str, name: &str) -> String {
 }
 
 pub fn import(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     stamp: &Stamp,
     table: &Table,
     mapping: &Mapping,

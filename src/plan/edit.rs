@@ -8,11 +8,11 @@ use rusqlite::Transaction;
 
 use super::rows::{self, Saved};
 use super::types::{PlanLayout, PlanStatus, StopOutcome};
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
+use crate::clock::Stamp;
 use crate::error::{Error, Result};
 use crate::error::{FieldError, Rule};
 use crate::stock::StockChange;
-use crate::clock::Stamp;
 use crate::vocab::NeedStatus;
 
 fn refused(field: &str, rule: Rule) -> Error {
@@ -71,7 +71,7 @@ pub fn set_layout(tx: &Transaction<'_>, stamp: &Stamp, id: &str, layout: &PlanLa
         }
     }
     rows::touch(tx, stamp, id)?;
-    audit::record(tx, stamp, AuditAction::Update, "plan", &[id], "layout edited")
+    crate::store::record_change(tx, stamp, AuditAction::Update, "plan", &[id], "layout edited")
 }
 
 /// Draft → dispatched: exactly the stored loads are issued from each run's depot (refused whole,
@@ -105,7 +105,7 @@ pub fn dispatch(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<usize> 
                     substituted += 1;
                     let name = |i: &str| crate::item::get(tx, i).map(|x| x.name).unwrap_or_default();
                     let detail = format!("loaded {} × {} instead of {}", n.quantity, name(item), name(own));
-                    audit::record(tx, stamp, AuditAction::Update, "need", &[&n.need_id, id], &detail)?;
+                    crate::store::record_change(tx, stamp, AuditAction::Update, "need", &[&n.need_id, id], &detail)?;
                 }
             }
         }
@@ -128,7 +128,7 @@ pub fn dispatch(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<usize> 
     }
     rows::set_status(tx, stamp, id, PlanStatus::Dispatched)?;
     let detail = format!("dispatched: {assigned} needs assigned, {substituted} substituted");
-    audit::record(tx, stamp, AuditAction::Update, "plan", &[id], &detail)?;
+    crate::store::record_change(tx, stamp, AuditAction::Update, "plan", &[id], &detail)?;
     Ok(assigned)
 }
 
@@ -273,11 +273,18 @@ pub fn record_outcome(
         rows::set_status(tx, stamp, id, status)?;
     }
     let what = outcome.map_or("cleared", |o| o.key());
-    audit::record(tx, stamp, AuditAction::Update, "plan", &[id, stop_id], &format!("stop outcome: {what}"))
+    crate::store::record_change(
+        tx,
+        stamp,
+        AuditAction::Update,
+        "plan",
+        &[id, stop_id],
+        &format!("stop outcome: {what}"),
+    )
 }
 
 pub fn discard(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<()> {
     draft(tx, id)?;
     rows::set_status(tx, stamp, id, PlanStatus::Discarded)?;
-    audit::record(tx, stamp, AuditAction::Update, "plan", &[id], "discarded")
+    crate::store::record_change(tx, stamp, AuditAction::Update, "plan", &[id], "discarded")
 }

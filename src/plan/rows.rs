@@ -3,11 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::types::{PlanInfo, PlanStatus, StopOutcome};
-use crate::error::{Error, Result};
 use crate::clock::Stamp;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRow {
@@ -96,7 +96,7 @@ fn status(s: String) -> rusqlite::Result<PlanStatus> {
     PlanStatus::parse(&s).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, s, rusqlite::types::Type::Text))
 }
 
-pub fn insert_plan(conn: &Connection, stamp: &Stamp, p: &PlanRow) -> Result<()> {
+pub fn insert_plan(conn: &Transaction<'_>, stamp: &Stamp, p: &PlanRow) -> Result<()> {
     conn.execute(
         "INSERT INTO plan (id, day, day_start, status, request, estimated, created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?9)",
@@ -255,7 +255,7 @@ pub fn move_need(conn: &Connection, plan_id: &str, need_id: &str, stop_id: &str)
     Ok(())
 }
 
-pub fn set_outcome(conn: &Connection, stamp: &Stamp, stop_id: &str, outcome: Option<StopOutcome>) -> Result<()> {
+pub fn set_outcome(conn: &Transaction<'_>, stamp: &Stamp, stop_id: &str, outcome: Option<StopOutcome>) -> Result<()> {
     conn.execute(
         "UPDATE plan_stop SET outcome = ?2, outcome_at = ?3, outcome_by = ?4 WHERE id = ?1",
         params![
@@ -268,7 +268,7 @@ pub fn set_outcome(conn: &Connection, stamp: &Stamp, stop_id: &str, outcome: Opt
     Ok(())
 }
 
-pub fn set_status(conn: &Connection, stamp: &Stamp, id: &str, next: PlanStatus) -> Result<()> {
+pub fn set_status(conn: &Transaction<'_>, stamp: &Stamp, id: &str, next: PlanStatus) -> Result<()> {
     let dispatched = if next == PlanStatus::Dispatched { Some(stamp.now.as_str()) } else { None };
     conn.execute(
         "UPDATE plan SET status = ?2, updated_at = ?3, updated_by = ?4, dispatched_at = coalesce(?5, dispatched_at)
@@ -278,7 +278,7 @@ pub fn set_status(conn: &Connection, stamp: &Stamp, id: &str, next: PlanStatus) 
     Ok(())
 }
 
-pub fn touch(conn: &Connection, stamp: &Stamp, id: &str) -> Result<()> {
+pub fn touch(conn: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<()> {
     conn.execute("UPDATE plan SET updated_at = ?2, updated_by = ?3 WHERE id = ?1", params![id, stamp.now, stamp.by])?;
     Ok(())
 }
@@ -424,4 +424,3 @@ pub fn needs_in_drafts(conn: &Connection, except_day: &str) -> Result<HashSet<St
     let rows = stmt.query_map([except_day], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-

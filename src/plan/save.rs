@@ -10,11 +10,11 @@ use super::prepare::Prepared;
 use super::problem::{COOLER, HIGH_CLEARANCE};
 use super::rows::{self, NeedRow, StopRow};
 use super::types::PlanStatus;
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::catalogue::Choice;
+use crate::clock::Stamp;
 use crate::error::Result;
 use crate::need::Need;
-use crate::clock::Stamp;
 use crate::vrp::{Solution, Unserved};
 
 /// Where each of the problem's stops ends up: (run index, position), or why not served.
@@ -316,7 +316,14 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
     let replaced = rows::draft_for(tx, &p.day)?;
     if let Some(old) = &replaced {
         rows::set_status(tx, stamp, old, PlanStatus::Discarded)?;
-        audit::record(tx, stamp, AuditAction::Update, "plan", &[old], "discarded: replaced by a new plan")?;
+        crate::store::record_change(
+            tx,
+            stamp,
+            AuditAction::Update,
+            "plan",
+            &[old],
+            "discarded: replaced by a new plan",
+        )?;
     }
     let id = crate::ids::new_id();
     let plan = rows::PlanRow {
@@ -384,7 +391,7 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
     let used =
         (0..p.runs.len()).filter(|r| placement.placed.iter().any(|x| x.is_some_and(|(run, _)| run == *r))).count();
     let detail = format!("{used} runs ({} shifts), {served} of {} stops planned", p.runs.len(), p.stops.len());
-    audit::record(tx, stamp, AuditAction::Create, "plan", &[&id], &detail)?;
+    crate::store::record_change(tx, stamp, AuditAction::Create, "plan", &[&id], &detail)?;
     Ok(id)
 }
 
@@ -414,7 +421,7 @@ pub fn write_again(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement:
     }
     rows::touch(tx, stamp, id)?;
     let served = placement.placed.iter().filter(|x| x.is_some()).count();
-    audit::record(
+    crate::store::record_change(
         tx,
         stamp,
         AuditAction::Update,

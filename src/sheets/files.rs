@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use super::{file_stem, from_view, Sheet, SheetOptions};
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
+use crate::files::{rename_durably, sibling};
 use crate::plan::types::PlanStatus;
 use crate::region::RegionPack;
-use crate::files::{rename_durably, sibling};
 use crate::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +181,7 @@ pub fn export(store: &mut Store, sheets: &[Sheet], format: SheetFormat, dir: &Pa
         let detail = format!("route sheets {}: {} runs, {stops} stops", format.key(), sheets.len());
         let ids: Vec<&str> = sheets.iter().map(|s| s.run_id.as_str()).collect();
         if !store.read_only() {
-            store.write(|tx, stamp| audit::record(tx, stamp, AuditAction::Export, "plan", &ids, &detail))?;
+            store.record(AuditAction::Export, "plan", &ids, &detail)?;
         }
         for path in &files {
             rename_durably(&sibling(path, ".part"), path)?;

@@ -1,9 +1,9 @@
 //! The route sheets' options, kept per operation (setting `sheets`) and audited on change.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use super::SheetOptions;
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::clock::Stamp;
 use crate::error::Result;
 use crate::validate::Checker;
@@ -13,17 +13,13 @@ pub fn sheet_options(conn: &Connection) -> Result<SheetOptions> {
     crate::settings::read(conn, "sheets")
 }
 
-pub fn set_sheet_options(
-    conn: &Connection,
-    stamp: &Stamp,
-    value: &SheetOptions,
-) -> Result<SheetOptions> {
+pub fn set_sheet_options(conn: &Transaction<'_>, stamp: &Stamp, value: &SheetOptions) -> Result<SheetOptions> {
     let mut c = Checker::default();
     c.range("destroy_after_days", value.destroy_after_days as f64, 1.0, 90.0);
     c.finish()?;
     if sheet_options(conn)? != *value {
         crate::settings::write(conn, stamp, "sheets", value)?;
-        audit::record(conn, stamp, AuditAction::Settings, "setting", &[], "route sheets")?;
+        crate::store::record_change(conn, stamp, AuditAction::Settings, "setting", &[], "route sheets")?;
     }
     sheet_options(conn)
 }

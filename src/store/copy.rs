@@ -200,4 +200,3 @@ pub(crate) fn full_check(conn: &Connection) -> Result<()> {
     }
     Ok(())
 }
-

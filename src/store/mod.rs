@@ -2,6 +2,7 @@
 //! with the time and this installation's id; the plain functions in `household`/`need` take a
 //! `&Connection` and never commit on their own.
 
+mod change;
 pub mod copy;
 pub mod crypto;
 pub mod guard;
@@ -17,10 +18,12 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
-use operation::{NewOperation, OperationInfo};
 use crypto::Key;
+use operation::{NewOperation, OperationInfo};
 
 use crate::clock::{Clock, Stamp, DEFAULT_OPERATOR};
+pub use change::record as record_change;
+use change::WriteGuard;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -39,6 +42,8 @@ pub struct Store {
     clock: Clock,
     /// Where the audit log's hash chain breaks, checked when the file was opened.
     audit_break: Option<crate::audit::ChainBreak>,
+    /// Open while `write` runs: outside it the connection refuses writes (debug builds).
+    writing: WriteGuard,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -166,6 +171,8 @@ impl Store {
             other => other?,
         };
         let audit_break = crate::audit::check_chain(&conn)?;
+        let writing = WriteGuard::default();
+        writing.install(&conn);
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -175,6 +182,7 @@ impl Store {
             operator: DEFAULT_OPERATOR.to_string(),
             clock: Box::new(Utc::now),
             audit_break,
+            writing,
         })
     }
 
@@ -331,14 +339,33 @@ impl Store {
             return Err(Error::ReadOnly);
         }
         let stamp = self.stamp();
+        let _open = self.writing.open();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (changes, recorded) = (tx.total_changes(), change::recorded(&tx)?);
         let value = f(&tx, &stamp)?;
+        // Every change is recorded (see `change`): a write that changed rows and recorded
+        // nothing is a bug in its writer, refused in debug builds before it commits.
+        if commit && cfg!(debug_assertions) && tx.total_changes() > changes && change::recorded(&tx)? == recorded {
+            return Err(Error::Internal("a write changed rows without recording the change".into()));
+        }
         if commit {
             tx.commit()?;
         } else {
             tx.rollback()?;
         }
         Ok(value)
+    }
+
+    /// Records an event that changes no row (an export, a backup, a restore) as a change of its
+    /// own, through the same path.
+    pub fn record(
+        &mut self,
+        action: crate::audit::AuditAction,
+        entity: &str,
+        ids: &[&str],
+        detail: &str,
+    ) -> Result<()> {
+        self.write(|tx, stamp| change::record(tx, stamp, action, entity, ids, detail))
     }
 
     /// Runs the reads of `f` on one snapshot (an export's queries agree with each other even

@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{Error, ErrorReport, Result};
-use crate::clock::Stamp;
 use super::schema;
+use crate::clock::Stamp;
+use crate::error::{Error, ErrorReport, Result};
 use crate::validate::{Checker, MAX_SHORT};
 
 pub struct NewOperation {
@@ -45,7 +45,7 @@ pub struct Startup {
     pub reopen_path: Option<String>,
 }
 
-pub fn insert(conn: &Connection, stamp: &Stamp, op: &NewOperation) -> Result<()> {
+pub fn insert(conn: &Transaction<'_>, stamp: &Stamp, op: &NewOperation) -> Result<()> {
     let mut c = Checker::default();
     c.required("name", &op.name);
     c.max_len("name", &op.name, MAX_SHORT);

@@ -7,9 +7,9 @@ use rusqlite::Connection;
 
 use super::crypto::{self, Key};
 use super::{connect, copy, Store};
-use crate::files::{remove_with_sidecars, rename_durably, sibling};
 use crate::audit::AuditAction;
 use crate::error::{Error, Result};
+use crate::files::{remove_with_sidecars, rename_durably, sibling};
 
 impl Store {
     /// Re-keys the operation with a new passphrase: a verified copy under the new key replaces
@@ -67,8 +67,10 @@ impl Store {
         let stamp = self.stamp();
         self.conn.execute_batch("BEGIN IMMEDIATE;")?;
         let copied = copy::copy_verified(&self.path, self.key.as_ref(), &fresh, Some(&key)).and_then(|()| {
-            let conn = connect(&fresh, false, Some(&key))?;
-            crate::audit::record(&conn, &stamp, action, "operation", &[], detail)?;
+            let mut conn = connect(&fresh, false, Some(&key))?;
+            let tx = conn.transaction()?;
+            crate::store::record_change(&tx, &stamp, action, "operation", &[], detail)?;
+            tx.commit()?;
             conn.close().map_err(|(_, e)| Error::from(e))
         });
         let _ = self.conn.execute_batch("ROLLBACK;");
@@ -120,7 +122,7 @@ impl Store {
         copy::copy_verified(&self.path, self.key.as_ref(), out, self.key.as_ref())?;
         if !self.read_only {
             let name = file_name(out);
-            self.write(|tx, stamp| crate::audit::record(tx, stamp, AuditAction::Backup, "operation", &[], &name))?;
+            self.record(AuditAction::Backup, "operation", &[], &name)?;
         }
         Ok(())
     }

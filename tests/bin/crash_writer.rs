@@ -11,7 +11,7 @@
 
 use std::io::Write;
 
-use aidmap::audit::{self, AuditAction};
+use aidmap::audit::AuditAction;
 use aidmap::household::{self, HouseholdInput};
 use aidmap::need::{self, NeedInput};
 use aidmap::vocab::{Category, NeedStatus, Urgency};
@@ -40,10 +40,10 @@ fn main() {
             input.adults = needs;
             input.notes = "x".repeat(rng.gen_range(0..2000));
             let id = household::insert(tx, stamp, &input)?;
-            audit::record(tx, stamp, AuditAction::Create, "household", &[&id], "")?;
+            aidmap::store::record_change(tx, stamp, AuditAction::Create, "household", &[&id], "")?;
             for _ in 0..needs {
                 let n = need::insert(tx, stamp, &id, &NeedInput::new(Category::Water, 2.0, "L", Urgency::High))?;
-                audit::record(tx, stamp, AuditAction::Create, "need", &[&n, &id], "")?;
+                aidmap::store::record_change(tx, stamp, AuditAction::Create, "need", &[&n, &id], "")?;
             }
             if deliver {
                 let open: Option<String> = tx
@@ -51,7 +51,7 @@ fn main() {
                     .ok();
                 if let Some(n) = open {
                     need::set_status(tx, stamp, &n, NeedStatus::Delivered)?;
-                    audit::record(tx, stamp, AuditAction::Update, "need", &[&n], "status: delivered")?;
+                    aidmap::store::record_change(tx, stamp, AuditAction::Update, "need", &[&n], "status: delivered")?;
                 }
             }
             Ok(id)

@@ -92,7 +92,7 @@ fn the_log_is_append_only() {
     let mut store = new_store(dir.path());
     store.create_household(&alice()).unwrap();
     for sql in ["UPDATE audit SET operator = 'someone else'", "DELETE FROM audit", "UPDATE audit SET detail = ''"] {
-        let err = store.conn().execute(sql, []).unwrap_err();
+        let err = outside(&store).execute(sql, []).unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
     assert_eq!(rows(&store, "audit"), 1);

@@ -118,8 +118,7 @@ fn smaller_hostile_inputs_are_contained() {
     let dir = tempdir();
     let mut store = new_store(dir.path());
     // Settings written outside Aidmap (backups every 0 minutes, keeping none) read as defaults.
-    store
-        .conn()
+    outside(&store)
         .execute(
             "INSERT INTO setting (key, value, updated_at, updated_by) VALUES ('backup', '{\"folder\":\"/tmp\",\"every_minutes\":0,\"keep\":0}', 'x', 'x')",
             [],

@@ -89,8 +89,7 @@ fn medicine_gets_no_default_and_medical_items_are_never_substitutes() {
     };
     assert!(store.save_substitution_group(&group).is_err(), "a medical item is never in a substitution group");
     // Even if one got in (an older or hand-edited file), the catalogue never offers it.
-    store
-        .conn()
+    outside(&store)
         .execute_batch(&format!(
             "INSERT INTO substitution_group VALUES ('g', 'x', 'unit', '', '', '');
              INSERT INTO substitution_member VALUES ('g', '{}', 0), ('g', '{}', 1);",

@@ -192,9 +192,8 @@ fn field_choices_are_kept_per_operation_and_checked() {
 fn hostile_text_on_sheets_is_contained() {
     let dir = tempdir();
     let (mut store, view) = planned(dir.path(), None);
-    store.conn().execute("UPDATE volunteer SET name = ?1", ["運".repeat(200)]).unwrap();
-    store
-        .conn()
+    outside(&store).execute("UPDATE volunteer SET name = ?1", ["運".repeat(200)]).unwrap();
+    outside(&store)
         .execute("UPDATE household SET address = 'Rue \u{202E}idlamirG' || char(65535) || char(7)", [])
         .unwrap();
     let sheets = files::sheets(&store, None, &Which::Day(&view.info.day), &Default::default()).unwrap();

@@ -123,10 +123,11 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 
 #[test]
 fn the_cycle_finder_finds_cycles() {
-    let g: BTreeMap<String, BTreeSet<String>> = [("a", vec!["b"]), ("b", vec!["c"]), ("c", vec!["a"]), ("d", vec!["a"])]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
-        .collect();
+    let g: BTreeMap<String, BTreeSet<String>> =
+        [("a", vec!["b"]), ("b", vec!["c"]), ("c", vec!["a"]), ("d", vec!["a"])]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
+            .collect();
     assert_eq!(find_cycle(&g).unwrap(), ["a", "b", "c", "a"]);
     let mut acyclic = g.clone();
     acyclic.get_mut("c").unwrap().clear();
@@ -143,4 +144,76 @@ fn top_level_modules_have_no_cycles() {
     if let Some(cycle) = find_cycle(&graph) {
         panic!("a module cycle: {}", cycle.join(" → "));
     }
+}
+
+/// Every `.rs` file under `dir` (relative to the crate), with its text.
+fn sources(dir: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The one write path, by its text: only the store opens transactions on the operation (region
+/// packs are files of their own), only `store::record_change` appends to the audit log, and
+/// every function that takes a `Stamp` (a writer) takes a `&Transaction`, never a bare
+/// `&Connection` (so it cannot run outside a transaction the store opened).
+#[test]
+fn the_write_path_is_the_only_one() {
+    let mut offences = Vec::new();
+    for (path, text) in sources("src").into_iter().chain(sources("src-tauri/src")) {
+        let in_store = path.starts_with("src/store/");
+        if !in_store && !path.starts_with("src/region/") {
+            for opener in ["transaction_with_behavior(", "unchecked_transaction(", ".transaction()", "\"BEGIN"] {
+                if text.contains(opener) {
+                    offences.push(format!("{path} opens a transaction ({opener})"));
+                }
+            }
+        }
+        if path != "src/store/change.rs" && path != "src/audit.rs" && text.contains("audit::append(") {
+            offences.push(format!("{path} appends to the audit log itself"));
+        }
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for sig in flat.split(" fn ").skip(1) {
+            let params = &sig[..sig.find(')').unwrap_or(sig.len())];
+            if params.contains("&Stamp") && params.contains("&Connection") {
+                let name = &sig[..sig.find(['(', '<']).unwrap_or(0)];
+                offences.push(format!("{path}: writer {name} takes a &Connection"));
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{offences:#?}");
+}
+
+/// The same path, at run time (debug builds, as tests run): the store's connection refuses a
+/// write outside `Store::write`, and `Store::write` refuses to commit rows changed without a
+/// recorded change; a write that records its change commits.
+#[test]
+fn writes_outside_the_path_are_refused() {
+    use crate::util::*;
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let id = store.create_household(&alice()).unwrap().id;
+    let outside_write = store.conn().execute("UPDATE household SET name = 'X' WHERE id = ?1", [&id]);
+    assert!(outside_write.is_err(), "a write outside Store::write went through");
+    let unrecorded = store.write(|tx, _| Ok(tx.execute("UPDATE household SET name = 'X' WHERE id = ?1", [&id])?));
+    assert!(matches!(unrecorded, Err(aidmap::Error::Internal(_))), "{unrecorded:?}");
+    assert_eq!(store.household(&id).unwrap().household.name, alice().name, "rolled back");
+    let recorded = store.write(|tx, stamp| {
+        tx.execute("UPDATE household SET name = 'X' WHERE id = ?1", [&id])?;
+        aidmap::store::record_change(tx, stamp, aidmap::audit::AuditAction::Update, "household", &[&id], "name")
+    });
+    assert!(recorded.is_ok(), "{recorded:?}");
+    assert_eq!(store.household(&id).unwrap().household.name, "X");
 }

@@ -94,3 +94,12 @@ pub fn assert_intact(store: &Store) {
         store.conn().query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
     assert_eq!(orphans, 0, "foreign keys");
 }
+
+/// A second connection to a plain operation file, as a tool outside Aidmap would open it: for
+/// tests that plant what Aidmap itself never writes (the store's own connection refuses writes
+/// outside `Store::write` in debug builds).
+pub fn outside(store: &Store) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    conn
+}
