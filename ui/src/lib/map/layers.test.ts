@@ -4,7 +4,7 @@ import type { Need } from "../bindings/Need";
 import type { HouseholdPin } from "../bindings/HouseholdPin";
 import {
   CLICKABLE_LAYERS, CLUSTER_RADII, NO_NEED_RANK, ON_RUN_RANK, RANK_COLORS, RANK_KEYS, SELECTED_LAYER, bounds, closuresToGeoJSON,
-  clusterLabel, clusterRadius, clusterRingSvg, draftGeometry, draftToGeoJSON, householdSource, layerStack, pinFromDetail,
+  clusterLabel, clusterRadius, clusterRingSvg, draftGeometry, draftToGeoJSON, householdSource, layerStack, pinFromDetail, beforeId, layerOrder, layersOf,
   pinRank, pinsToGeoJSON, rankColor, rankCounts, regionBounds, ringSegments, selectedFilter, urgencyRank,
 } from "./layers";
 
@@ -120,6 +120,26 @@ describe("map layer logic", () => {
     expect(ids.indexOf("closure-lines")).toBeLessThan(ids.indexOf("site-icons"));
     expect(ids.indexOf("site-low-counts")).toBeLessThan(ids.indexOf("household-clusters"));
     expect(ids.slice(-2)).toEqual(["closure-draft-line", "closure-draft-points"]);
+  });
+
+  it("adds layers in the stack's order whatever order they come in", () => {
+    // The map as it grows: layers added one source at a time, in a shuffled order.
+    const stack = layerStack({ basemap: true });
+    const sources = [...new Set(stack.map((l) => ("source" in l ? l.source : "")))];
+    const shuffled = [...sources.slice(3), ...sources.slice(0, 3)].reverse();
+    const map: string[] = [];
+    for (const source of shuffled) {
+      for (const l of layersOf(source, { basemap: source === "basemap" })) {
+        const before = beforeId(l.id, (id) => map.includes(id));
+        if (before === undefined) map.push(l.id);
+        else map.splice(map.indexOf(before), 0, l.id);
+      }
+    }
+    expect(map).toEqual(stack.map((l) => l.id));
+    expect(layerOrder()).toEqual(map);
+    expect(beforeId("not-a-layer", () => true)).toBeUndefined();
+    expect(beforeId("closure-draft-points", () => true)).toBeUndefined();
+    expect(beforeId("household-points", (id) => id === SELECTED_LAYER || id === "closure-draft-line")).toBe(SELECTED_LAYER);
   });
 
   it("turns closures and the shape being drawn into GeoJSON", () => {

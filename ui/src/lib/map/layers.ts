@@ -290,6 +290,27 @@ export function layerStack(opts: { basemap?: boolean } = {}): LayerSpecification
   ];
 }
 
+/** The layers drawn from one source, in their `layerStack` order (with `basemap`, the basemap's). */
+export function layersOf(source: string, opts: { basemap?: boolean } = {}): LayerSpecification[] {
+  return layerStack(opts).filter((l) => "source" in l && l.source === source);
+}
+
+let stackIds: readonly string[] | undefined;
+
+/** Every layer id, bottom to top, the basemap's included. */
+export function layerOrder(): readonly string[] {
+  return (stackIds ??= layerStack({ basemap: true }).map((l) => l.id));
+}
+
+/** Where a layer goes so that the map keeps `layerStack`'s order whatever order the layers are
+ * added in: under the first layer above it in the stack that the map has now (`present`), or
+ * on top (undefined) when there is none. */
+export function beforeId(id: string, present: (id: string) => boolean, order: readonly string[] = layerOrder()): string | undefined {
+  const at = order.indexOf(id);
+  if (at < 0) return undefined;
+  return order.slice(at + 1).find(present);
+}
+
 /** Layers a click selects something on, in the order clicks look at them. */
 export const CLICKABLE_LAYERS = [...PLAN_CLICKABLE, "household-clusters", "household-points", "site-icons"];
 
