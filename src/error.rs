@@ -32,6 +32,9 @@ pub enum ErrorCode {
     NotABasemap,
     UnreadableFile,
     NotEnoughStock,
+    NotEncrypted,
+    AlreadyEncrypted,
+    DemoStaysPlain,
     Internal,
 }
 
@@ -211,7 +214,9 @@ impl Error {
             Error::UnreadableFile(_) | Error::InvalidInstance(_) | Error::InvalidSolution(_) => {
                 ErrorCode::UnreadableFile
             }
-            Error::NotEncrypted | Error::AlreadyEncrypted | Error::DemoStaysPlain => ErrorCode::Validation,
+            Error::NotEncrypted => ErrorCode::NotEncrypted,
+            Error::AlreadyEncrypted => ErrorCode::AlreadyEncrypted,
+            Error::DemoStaysPlain => ErrorCode::DemoStaysPlain,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }
