@@ -263,7 +263,9 @@ pub fn write_pdf(list: &PackingList, language: SheetLanguage) -> Result<Vec<u8>>
     document.finish().map_err(|e| Error::Internal(format!("PDF: {e:?}")))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum PackingFormat {
     Csv,
     Pdf,

@@ -108,25 +108,18 @@ pub fn plan_discard(state: State<'_, AppState>, id: String) -> CmdResult<PlanInf
         .map_err(Into::into)
 }
 
-/// Route sheets of a plan's runs (all, or `run_id`) into `dir`: `gpx`, `html` or `csv`. Returns
+/// Route sheets of a plan's runs (all, or `run_id`) into `dir` in the chosen format. Returns
 /// the files written.
 #[tauri::command(async)]
 pub fn export_sheets(
     state: State<'_, AppState>,
     plan_id: String,
     run_id: Option<String>,
-    format: String,
+    format: aidmap::sheets::files::SheetChoice,
     dir: std::path::PathBuf,
 ) -> CmdResult<Vec<String>> {
-    use aidmap::sheets::files::{self, SheetFormat, Which};
-    let format = match format.as_str() {
-        "gpx" => SheetFormat::Gpx,
-        "html" => SheetFormat::Html,
-        "csv" => SheetFormat::Csv,
-        "pdf" => SheetFormat::Pdf { paper: aidmap::sheets::pdf::Paper::A4, combined: run_id.is_none() },
-        "pdf-letter" => SheetFormat::Pdf { paper: aidmap::sheets::pdf::Paper::Letter, combined: run_id.is_none() },
-        _ => return Err(aidmap::Error::NotFound("format").into()),
-    };
+    use aidmap::sheets::files::{self, Which};
+    let format = format.format(run_id.is_none());
     let which = match &run_id {
         Some(run) => Which::Run(run),
         None => Which::Plan(&plan_id),
@@ -166,15 +159,10 @@ pub fn sheet_preview(state: State<'_, AppState>, plan_id: String) -> CmdResult<O
 pub fn export_packing(
     state: State<'_, AppState>,
     plan_id: String,
-    format: String,
+    format: aidmap::packing::PackingFormat,
     dir: std::path::PathBuf,
 ) -> CmdResult<Vec<String>> {
-    use aidmap::packing::{self, PackingFormat};
-    let format = match format.as_str() {
-        "csv" => PackingFormat::Csv,
-        "pdf" => PackingFormat::Pdf,
-        _ => return Err(aidmap::Error::NotFound("format").into()),
-    };
+    use aidmap::packing;
     let path = state.with_store(|s| packing::export(s, &plan_id, format, &dir))?;
     Ok(vec![path.display().to_string()])
 }

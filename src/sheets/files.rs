@@ -35,6 +35,35 @@ impl SheetFormat {
     }
 }
 
+/// The sheet formats the app offers, as the UI names them (a typed choice end to end: an unknown
+/// name never reaches the core).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum SheetChoice {
+    /// PDF on A4 paper.
+    Pdf,
+    /// PDF on US Letter paper.
+    PdfLetter,
+    Html,
+    Gpx,
+    Csv,
+}
+
+impl SheetChoice {
+    /// The format to write; `combined`: PDFs also in one file with every run.
+    pub fn format(self, combined: bool) -> SheetFormat {
+        use super::pdf::Paper;
+        match self {
+            SheetChoice::Pdf => SheetFormat::Pdf { paper: Paper::A4, combined },
+            SheetChoice::PdfLetter => SheetFormat::Pdf { paper: Paper::Letter, combined },
+            SheetChoice::Html => SheetFormat::Html,
+            SheetChoice::Gpx => SheetFormat::Gpx,
+            SheetChoice::Csv => SheetFormat::Csv,
+        }
+    }
+}
+
 /// What to export: one run, or every run of a date.
 pub enum Which<'a> {
     Run(&'a str),

@@ -2,6 +2,8 @@
 // `call`, which turns a failed command into an `ApiError` with the backend's fixed code.
 // Types come from `bindings/`, generated from the Rust structs by ts-rs (`cargo test`).
 import { invoke } from "@tauri-apps/api/core";
+import type { PackingFormat } from "./bindings/PackingFormat";
+import type { SheetChoice } from "./bindings/SheetChoice";
 import type { FeatureCollection } from "geojson";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorReport } from "./bindings/ErrorReport";
@@ -188,7 +190,7 @@ export const api = {
   pendingRows: () => call<PendingRow[]>("pending_rows"),
   placePending: (id: string, lat: number, lon: number) => call<string>("place_pending", { id, lat, lon }),
   // Drivers' route sheets of a plan (all runs, or one) written into a folder; returns the files.
-  exportSheets: (planId: string, runId: string | null, format: "pdf" | "pdf-letter" | "gpx" | "html" | "csv", dir: string) =>
+  exportSheets: (planId: string, runId: string | null, format: SheetChoice, dir: string) =>
     call<string[]>("export_sheets", { planId, runId, format, dir }),
   sheetOptions: () => call<SheetOptions>("sheet_options"),
   setSheetOptions: (options: SheetOptions) => call<SheetOptions>("set_sheet_options", { options }),
@@ -211,7 +213,7 @@ export const api = {
   // Where each need of a household stands in planning (on run N of a day, or why not served).
   needPlanStates: (householdId: string) => call<NeedPlanState[]>("need_plan_states", { householdId }),
   // The depots' packing list of a plan (csv or pdf) into a folder; returns the file written.
-  exportPacking: (planId: string, format: "csv" | "pdf", dir: string) =>
+  exportPacking: (planId: string, format: PackingFormat, dir: string) =>
     call<string[]>("export_packing", { planId, format, dir }),
   // Catalogue rules: category defaults, substitution groups, kits; needs waiting for an item.
   catalogueRules: () => call<CatalogueRules>("catalogue_rules"),
