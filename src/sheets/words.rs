@@ -62,7 +62,8 @@ pub struct Words {
     pub to_load: &'static str,
     pub unpacked_kits: &'static str,
     /// Category names, for needs not loaded as a catalogue item.
-    categories: [&'static str; 9],
+    /// Each category by its vocabulary key (`Category::key`).
+    categories: &'static [(&'static str, &'static str)],
 }
 
 const EN: Words = Words {
@@ -93,7 +94,17 @@ const EN: Words = Words {
     call: "Call",
     google_stops: "Google Maps: stops",
     open_in: "Open in",
-    categories: ["water", "food", "baby supplies", "medicine", "hygiene", "cleaning", "fuel", "shelter", "other"],
+    categories: &[
+        ("water", "water"),
+        ("food", "food"),
+        ("baby_supplies", "baby supplies"),
+        ("medicine", "medicine"),
+        ("hygiene", "hygiene"),
+        ("cleaning", "cleaning"),
+        ("fuel", "fuel"),
+        ("shelter", "shelter"),
+        ("other", "other"),
+    ],
 };
 
 const ES: Words = Words {
@@ -124,16 +135,16 @@ const ES: Words = Words {
     call: "Llamar",
     google_stops: "Google Maps: paradas",
     open_in: "Abrir en",
-    categories: [
-        "agua",
-        "alimentos",
-        "artículos para bebé",
-        "medicamentos",
-        "higiene",
-        "limpieza",
-        "combustible",
-        "refugio",
-        "otros",
+    categories: &[
+        ("water", "agua"),
+        ("food", "alimentos"),
+        ("baby_supplies", "artículos para bebé"),
+        ("medicine", "medicamentos"),
+        ("hygiene", "higiene"),
+        ("cleaning", "limpieza"),
+        ("fuel", "combustible"),
+        ("shelter", "refugio"),
+        ("other", "otros"),
     ],
 };
 
@@ -165,16 +176,16 @@ const FR: Words = Words {
     call: "Appeler",
     google_stops: "Google Maps : arrêts",
     open_in: "Ouvrir dans",
-    categories: [
-        "eau",
-        "nourriture",
-        "articles pour bébé",
-        "médicaments",
-        "hygiène",
-        "nettoyage",
-        "carburant",
-        "abri",
-        "autre",
+    categories: &[
+        ("water", "eau"),
+        ("food", "nourriture"),
+        ("baby_supplies", "articles pour bébé"),
+        ("medicine", "médicaments"),
+        ("hygiene", "hygiène"),
+        ("cleaning", "nettoyage"),
+        ("fuel", "carburant"),
+        ("shelter", "abri"),
+        ("other", "autre"),
     ],
 };
 
@@ -187,9 +198,10 @@ impl Words {
         }
     }
 
+    /// The category's word, found by its vocabulary key (a test checks every language has
+    /// every category; the key itself would show otherwise, never another category's word).
     pub fn category(&self, category: Category) -> &'static str {
-        let i = Category::ALL.iter().position(|c| *c == category).unwrap_or(self.categories.len() - 1);
-        self.categories[i.min(self.categories.len() - 1)]
+        self.categories.iter().find(|(k, _)| *k == category.key()).map_or(category.key(), |(_, w)| *w)
     }
 
     /// "Run 3 — 2026-12-02".
@@ -199,5 +211,22 @@ impl Words {
 
     pub fn destroy(&self, date: &str) -> String {
         format!("{} {date}.", self.destroy_after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_names_every_category_by_its_key() {
+        for language in [SheetLanguage::En, SheetLanguage::Es, SheetLanguage::Fr] {
+            let words = Words::of(language);
+            assert_eq!(words.categories.len(), Category::ALL.len());
+            for c in Category::ALL {
+                assert!(words.categories.iter().any(|(k, _)| *k == c.key()), "{language:?} lacks {}", c.key());
+            }
+        }
+        assert_eq!(Words::of(SheetLanguage::Fr).category(Category::BabySupplies), "articles pour bébé");
     }
 }
