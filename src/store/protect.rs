@@ -88,6 +88,7 @@ impl Store {
         let reopen_old = |this: &mut Self, e: Error| {
             remove_with_sidecars(&fresh);
             let (conn, _) = Self::open_rw(&this.path, this.key.as_ref())?;
+            this.writing.install(&conn);
             this.conn = conn;
             Err(e)
         };
@@ -112,6 +113,7 @@ impl Store {
         }
         // The swap is done: from here on the new file and key are the operation.
         let (conn, _) = Self::open_rw(&self.path, self.key.as_ref())?;
+        self.writing.install(&conn);
         self.conn = conn;
         Ok(())
     }

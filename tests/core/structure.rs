@@ -217,3 +217,16 @@ fn writes_outside_the_path_are_refused() {
     assert!(recorded.is_ok(), "{recorded:?}");
     assert_eq!(store.household(&id).unwrap().household.name, "X");
 }
+
+/// A passphrase change swaps the store's connection for the re-keyed file's: the new one
+/// refuses writes outside the path too.
+#[test]
+fn the_write_guard_survives_a_passphrase_change() {
+    use crate::util::*;
+    let dir = tempdir();
+    let path = dir.path().join("hub.aidmap");
+    let mut store = aidmap::Store::create_encrypted(&path, "Hub", "test", Some("blue river 42 lanterns")).unwrap();
+    store.change_passphrase("blue river 42 lanterns", "green field 17 kettles").unwrap();
+    assert!(store.conn().execute("DELETE FROM setting", []).is_err(), "a write outside Store::write went through");
+    store.create_household(&alice()).unwrap();
+}
