@@ -11,7 +11,7 @@ APP := target/debug/aidmap-desktop
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test deps apt npm tauri-driver glyphs ui app test-core test-bindings test-ui test-e2e test-fuzz test-crash-full bench clean
+.PHONY: run test deps apt npm tauri-driver glyphs ui app app-e2e lint test-core test-bindings test-ui test-e2e test-fuzz test-crash-full bench clean
 
 run: app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -19,7 +19,7 @@ run: app
 		$(XVFB) ./$(APP); \
 	else ./$(APP); fi
 
-test: deps test-core test-bindings test-fuzz test-ui app test-e2e
+test: deps test-core test-bindings test-fuzz test-ui app-e2e test-e2e
 	@echo "All Aidmap tests passed."
 
 deps: apt npm tauri-driver
@@ -55,6 +55,11 @@ ui: npm
 app: apt ui
 	cargo build -p aidmap-desktop --features tauri/custom-protocol
 
+# The same app with the end-to-end tests' hooks (feature `e2e`: a file-picker stand-in and a
+# faster backup clock); only the desktop crate is rebuilt when switching between the two.
+app-e2e: apt ui
+	cargo build -p aidmap-desktop --features tauri/custom-protocol,e2e
+
 test-core:
 	cargo test -p aidmap
 
@@ -78,7 +83,7 @@ test-crash-full:
 test-ui: npm
 	cd ui && npm run check && npm test
 
-test-e2e: app tauri-driver
+test-e2e: app-e2e tauri-driver
 	$(XVFB) cargo test -p aidmap-e2e -- --test-threads=1
 
 bench:

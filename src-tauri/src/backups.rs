@@ -17,10 +17,11 @@ pub struct BackupEvent {
 
 /// How often the task looks at the clock and the settings, and how long a "minute" of the
 /// schedule is. Both can be shortened for the end-to-end test (`AIDMAP_BACKUP_TICK_MS`,
-/// `AIDMAP_BACKUP_MINUTE_MS`); nothing else changes.
+/// `AIDMAP_BACKUP_MINUTE_MS`, read only in builds with the `e2e` feature); nothing else changes.
 fn timing() -> (Duration, Duration) {
     let ms = |var: &str, default: u64| {
-        Duration::from_millis(std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default))
+        let set = std::env::var(var).ok().filter(|_| cfg!(feature = "e2e"));
+        Duration::from_millis(set.and_then(|v| v.parse().ok()).unwrap_or(default))
     };
     (ms("AIDMAP_BACKUP_TICK_MS", 30_000), ms("AIDMAP_BACKUP_MINUTE_MS", 60_000))
 }

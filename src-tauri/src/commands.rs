@@ -131,9 +131,10 @@ pub fn set_need_status(state: State<'_, AppState>, id: String, status: NeedStatu
 
 /// The end-to-end tests' stand-in for the native file picker, which WebDriver cannot reach:
 /// `AIDMAP_E2E_PICK_FILES` (paths separated by newlines) answers the next pickers in order.
-/// Unset in real use, where this always returns `None` and the native dialog opens.
+/// Only in builds with the `e2e` feature; in any other build this always returns `None` and the
+/// native dialog opens.
 #[tauri::command]
 pub fn e2e_pick_file(state: tauri::State<'_, AppState>) -> Option<String> {
     let mut picks = state.e2e_picks.lock().ok()?;
-    (!picks.is_empty()).then(|| picks.remove(0))
+    (cfg!(feature = "e2e") && !picks.is_empty()).then(|| picks.remove(0))
 }

@@ -69,6 +69,8 @@ pub fn run() {
                 region_generation: Default::default(),
                 e2e_picks: Mutex::new(
                     std::env::var("AIDMAP_E2E_PICK_FILES")
+                        .ok()
+                        .filter(|_| cfg!(feature = "e2e"))
                         .map(|v| v.lines().map(str::to_string).collect())
                         .unwrap_or_default(),
                 ),
