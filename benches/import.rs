@@ -82,8 +82,13 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let pack_path = dir.path().join("helsinki.region");
-    aidmap::region::build(&root.join("tests/fixtures/helsinki.osm.pbf"), &pack_path, &mut |_, _| true)
-        .expect("Helsinki pack");
+    aidmap::region::build(
+        &root.join("tests/fixtures/helsinki.osm.pbf"),
+        &pack_path,
+        chrono::Utc::now(),
+        &mut |_, _| true,
+    )
+    .expect("Helsinki pack");
     let pack = RegionPack::open(&pack_path).expect("open pack");
     let places = addresses(&pack_path);
     let (with_coords, with_addresses, with_both) = sheets(&places);

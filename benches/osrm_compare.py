@@ -40,7 +40,7 @@ def main():
         subprocess.run(["cargo", "build", "--release", "-p", "aidmap", "--bin", "aidmap"], check=True, cwd=ROOT)
     base = osrm_bin()
     for name in ["monaco", "helsinki"]:
-        pbf = os.path.join(ROOT, "tests", "fixtures", f"{name}.osm.pbf")
+        pbf = os.path.join(ROOT, "src", "demo" if name == "monaco" else "tests/fixtures", f"{name}.osm.pbf")
         osrm_pbf = os.path.join(WORK, f"{name}.osm.pbf")
         subprocess.run(["cp", pbf, osrm_pbf], check=True)
         extract = timed([os.path.join(base, "bin", "osrm-extract"), "-p", os.path.join(base, "share", "profiles", "car.lua"), osrm_pbf])

@@ -28,7 +28,7 @@ fn main() {
         let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/{name}.osm.pbf"));
         let out = dir.path().join(format!("{name}.region"));
         let started = Instant::now();
-        let info = region::build(&pbf, &out, &mut |_, _| true).unwrap();
+        let info = region::build(&pbf, &out, chrono::Utc::now(), &mut |_, _| true).unwrap();
         let build = started.elapsed();
         println!("== {name} ({} KB extract)", std::fs::metadata(&pbf).unwrap().len() / 1024);
         let phases: Vec<String> = info.phase_seconds.iter().map(|(p, s)| format!("{p} {:.0} ms", s * 1000.0)).collect();

@@ -23,10 +23,10 @@ fn main() {
     let runs: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(80);
     let per_run: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(25);
     let dir = tempfile::tempdir().unwrap();
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/monaco.osm.pbf");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/monaco.osm.pbf");
     let pack_path = dir.path().join("monaco.region");
     let t = Instant::now();
-    aidmap::region::build(&fixture, &pack_path, &mut |_, _| true).unwrap();
+    aidmap::region::build(&fixture, &pack_path, chrono::Utc::now(), &mut |_, _| true).unwrap();
     let region = aidmap::region::RegionPack::open(&pack_path).unwrap();
     println!("Monaco region pack built in {:.1} s", t.elapsed().as_secs_f64());
 

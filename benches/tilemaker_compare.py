@@ -31,7 +31,7 @@ def main():
     print(f"{'extract':10} {'tilemaker s':>12} {'tiles':>6} {'aidmap s':>9} {'tiles':>6} {'pack MB':>8} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as work:
         for name in ["monaco", "helsinki"]:
-            pbf = os.path.join(ROOT, "tests", "fixtures", f"{name}.osm.pbf")
+            pbf = os.path.join(ROOT, "src", "demo" if name == "monaco" else "tests/fixtures", f"{name}.osm.pbf")
             mbtiles = os.path.join(work, f"{name}.mbtiles")
             region = os.path.join(work, f"{name}.region")
             tm, am = [], []

@@ -245,7 +245,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         Command::Region { action: RegionAction::Build { extract, out: file } } => {
             let started = std::time::Instant::now();
             let mut last = String::new();
-            let info = region::build(&extract, &file, &mut |phase, n| {
+            let info = region::build(&extract, &file, chrono::Utc::now(), &mut |phase, n| {
                 if phase != last {
                     eprintln!("{phase}…");
                     last = phase.to_string();
@@ -279,7 +279,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             let name = pmtiles.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let fresh = aidmap::files::sibling(&file, ".new");
             let _ = std::fs::remove_file(&fresh);
-            let info = region::basemap_file::with_basemap(&file, archive, &name, &fresh)?;
+            let info = region::basemap_file::with_basemap(&file, archive, &name, &fresh, chrono::Utc::now())?;
             aidmap::files::rename_durably(&fresh, &file)?;
             eprintln!("basemap: {} tiles, zooms {}-{}, from {name}", info.tiles, info.min_zoom, info.max_zoom);
         }

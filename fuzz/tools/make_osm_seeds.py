@@ -5,7 +5,7 @@
 `aidmap::demo::osm::read` in a few hundred bytes: a plain node and dense nodes with and without
 an address, a road, a building with an address, a way whose nodes are missing, and a relation;
 `tiny-zlib.osm.pbf` is the same with zlib-compressed blobs. The other seeds are cuts of
-tests/fixtures/monaco.osm.pbf (its header block; the header and its last, small data block; the
+src/demo/monaco.osm.pbf (its header block; the header and its last, small data block; the
 first 4 KiB). The whole Monaco extract is copied as it is.
 
 Run from the repository root: python3 fuzz/tools/make_osm_seeds.py
@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path
 
 OUT = Path("fuzz/corpus/osm_pbf")
-MONACO = Path("tests/fixtures/monaco.osm.pbf")
+MONACO = Path("src/demo/monaco.osm.pbf")
 
 
 def varint(n):

@@ -74,7 +74,7 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
     let _ = std::fs::remove_file(&fresh);
     let chosen_basemap =
         RegionPack::open(&target).ok().and_then(|old| Some((old.info().basemap_source.clone()?, old.basemap().ok()??)));
-    let built = region::build(&extract, &fresh, &mut |phase, count| {
+    let built = region::build(&extract, &fresh, chrono::Utc::now(), &mut |phase, count| {
         let _ = app.emit("region-progress", RegionProgress { phase: phase.to_string(), count });
         !app.state::<AppState>().region_cancel.load(Ordering::SeqCst)
     })
@@ -82,7 +82,7 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
         None => Ok(info),
         Some((name, archive)) => {
             let with = aidmap::files::sibling(&fresh, ".basemap");
-            let info = region::basemap_file::with_basemap(&fresh, archive, &name, &with);
+            let info = region::basemap_file::with_basemap(&fresh, archive, &name, &with, chrono::Utc::now());
             let moved = info.and_then(|info| aidmap::files::rename_durably(&with, &fresh).map(|_| info));
             let _ = std::fs::remove_file(&with);
             moved
@@ -101,7 +101,7 @@ pub fn use_basemap(state: State<'_, AppState>, file: PathBuf) -> CmdResult<Regio
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let fresh = aidmap::files::sibling(&target, ".new");
     let _ = std::fs::remove_file(&fresh);
-    let built = region::basemap_file::with_basemap(&target, archive, &name, &fresh);
+    let built = region::basemap_file::with_basemap(&target, archive, &name, &fresh, chrono::Utc::now());
     install(&state, &target, &fresh, built, |info| {
         format!("basemap from {}", info.basemap_source.as_deref().unwrap_or_default())
     })

@@ -59,7 +59,13 @@ pub fn open_demo(app: &AppHandle) -> aidmap::Result<OperationInfo> {
         std::fs::remove_file(&pack)?;
     }
     if !pack.exists() {
-        aidmap::region::build_from_bytes(aidmap::demo::osm::MONACO_PBF, "monaco.osm.pbf", &pack, &mut |_, _| true)?;
+        aidmap::region::build_from_bytes(
+            aidmap::demo::osm::MONACO_PBF,
+            "monaco.osm.pbf",
+            &pack,
+            chrono::Utc::now(),
+            &mut |_, _| true,
+        )?;
     }
     open(app, &path, None)
 }

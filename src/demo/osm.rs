@@ -1,5 +1,5 @@
 //! Reads the embedded Monaco OSM extract (ODbL, © OpenStreetMap contributors; see
-//! `tests/fixtures/ATTRIBUTION.md`): street addresses for demo households, and roads, buildings
+//! `src/demo/ATTRIBUTION.md`): street addresses for demo households, and roads, buildings
 //! and the extract boundary for the demo area outline the map draws until region packs exist.
 
 use std::collections::HashMap;
@@ -10,8 +10,8 @@ use osmpbf::{Element, ElementReader};
 
 use crate::error::{Error, Result};
 
-pub const MONACO_PBF: &[u8] = include_bytes!("../../tests/fixtures/monaco.osm.pbf");
-pub const MONACO_POLY: &str = include_str!("../../tests/fixtures/monaco.poly");
+pub const MONACO_PBF: &[u8] = include_bytes!("monaco.osm.pbf");
+pub const MONACO_POLY: &str = include_str!("monaco.poly");
 
 #[derive(Debug, Clone)]
 pub struct Address {

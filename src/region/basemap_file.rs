@@ -12,7 +12,13 @@ use crate::error::{Error, Result};
 /// Writes a new pack at `out`: the pack at `existing` (if there is one) with `archive` as its
 /// basemap. `source` is the file's name, kept in the pack's info. `existing` is not touched;
 /// the caller swaps `out` in.
-pub fn with_basemap(existing: &Path, archive: Vec<u8>, source: &str, out: &Path) -> Result<RegionInfo> {
+pub fn with_basemap(
+    existing: &Path,
+    archive: Vec<u8>,
+    source: &str,
+    out: &Path,
+    built_at: chrono::DateTime<chrono::Utc>,
+) -> Result<RegionInfo> {
     let bytes = archive.len() as u64;
     let check = basemap::check(&archive)?;
     write_new(out, |tmp| {
@@ -24,7 +30,7 @@ pub fn with_basemap(existing: &Path, archive: Vec<u8>, source: &str, out: &Path)
             let info = RegionInfo {
                 source: String::new(),
                 source_bytes: 0,
-                built_at: crate::clock::timestamp(chrono::Utc::now()),
+                built_at: crate::clock::timestamp(built_at),
                 bounds: check.bounds,
                 road_ways: 0,
                 graph_nodes: 0,

@@ -21,6 +21,7 @@ pub mod water;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
@@ -113,13 +114,18 @@ fn chunks<const N: usize>(b: &[u8]) -> Result<impl Iterator<Item = [u8; N]> + '_
 /// Builds a pack from an extract at `out` (a new file, written under a temporary name and
 /// renamed when complete: a failed or cancelled build leaves nothing). `progress(phase, count)`
 /// returning `false` cancels.
-pub fn build(pbf: &Path, out: &Path, progress: &mut dyn FnMut(&str, u64) -> bool) -> Result<RegionInfo> {
+pub fn build(
+    pbf: &Path,
+    out: &Path,
+    built_at: DateTime<Utc>,
+    progress: &mut dyn FnMut(&str, u64) -> bool,
+) -> Result<RegionInfo> {
     let bytes = std::fs::read(pbf).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::FileNotFound,
         _ => e.into(),
     })?;
     let source = pbf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    build_from_bytes(&bytes, &source, out, progress)
+    build_from_bytes(&bytes, &source, out, built_at, progress)
 }
 
 /// `build` from bytes in memory (the demo's embedded Monaco extract).
@@ -127,9 +133,10 @@ pub fn build_from_bytes(
     bytes: &[u8],
     source: &str,
     out: &Path,
+    built_at: DateTime<Utc>,
     progress: &mut dyn FnMut(&str, u64) -> bool,
 ) -> Result<RegionInfo> {
-    write_new(out, |tmp| build_into(bytes, source, tmp, progress))
+    write_new(out, |tmp| build_into(bytes, source, tmp, built_at, progress))
 }
 
 /// Writes a new pack at `out` through `write(tmp)`: under a temporary name, renamed when
@@ -158,6 +165,7 @@ fn build_into(
     bytes: &[u8],
     source: &str,
     tmp: &Path,
+    built_at: DateTime<Utc>,
     progress: &mut dyn FnMut(&str, u64) -> bool,
 ) -> Result<RegionInfo> {
     let mut phases = Vec::new();
@@ -231,7 +239,7 @@ fn build_into(
     let info = RegionInfo {
         source: source.to_string(),
         source_bytes: bytes.len() as u64,
-        built_at: crate::clock::timestamp(chrono::Utc::now()),
+        built_at: crate::clock::timestamp(built_at),
         bounds: [a, b, c, d],
         road_ways: ex.roads.iter().map(|r| r.way_id).collect::<std::collections::HashSet<_>>().len() as u64,
         graph_nodes: graph.node_count() as u64,

@@ -162,7 +162,9 @@ fn a_pmtiles_file_becomes_the_basemap_with_or_without_a_pack() {
 
     // No pack yet: a basemap-only pack, a map with no roads to route on.
     let out = dir.path().join("only.region");
-    let info = with_basemap(&dir.path().join("none.region"), archive.clone(), "monaco.pmtiles", &out).unwrap();
+    let info =
+        with_basemap(&dir.path().join("none.region"), archive.clone(), "monaco.pmtiles", &out, chrono::Utc::now())
+            .unwrap();
     assert_eq!(info.basemap_source.as_deref(), Some("monaco.pmtiles"));
     assert_eq!((info.min_zoom, info.max_zoom, info.graph_nodes), (10, 15, 0));
     let pack = RegionPack::open(&out).unwrap();
@@ -177,7 +179,7 @@ fn a_pmtiles_file_becomes_the_basemap_with_or_without_a_pack() {
     std::fs::copy(crate::region::pack_path("helsinki"), &existing).unwrap();
     let before = std::fs::read(&existing).unwrap();
     let out = dir.path().join("helsinki-new.region");
-    let info = with_basemap(&existing, archive.clone(), "monaco.pmtiles", &out).unwrap();
+    let info = with_basemap(&existing, archive.clone(), "monaco.pmtiles", &out, chrono::Utc::now()).unwrap();
     assert_eq!(std::fs::read(&existing).unwrap(), before);
     let pack = RegionPack::open(&out).unwrap();
     assert!(pack.router().is_some(), "still routes");
@@ -211,7 +213,7 @@ fn files_that_are_not_vector_basemaps_are_refused_and_leave_nothing() {
     for (what, bytes) in
         [("random", random), ("truncated", truncated), ("other schema", other.into_inner()), ("empty", vec![])]
     {
-        let err = with_basemap(&none, bytes, "x.pmtiles", &out).unwrap_err();
+        let err = with_basemap(&none, bytes, "x.pmtiles", &out, chrono::Utc::now()).unwrap_err();
         assert!(matches!(err, Error::NotABasemap(_)), "{what}: {err:?}");
         assert!(!out.exists() && !none.exists(), "{what}: nothing written");
     }

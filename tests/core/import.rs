@@ -161,8 +161,7 @@ fn unreadable_files_are_refused_with_a_reason() {
         ("blank.csv", b"\n\n  \n".to_vec()),
         (
             "map.csv",
-            std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/monaco.osm.pbf"))
-                .unwrap(),
+            std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/monaco.osm.pbf")).unwrap(),
         ),
         ("fake.xlsx", b"PK\x03\x04 not really a workbook".to_vec()),
         ("huge.csv", vec![b'a'; table::MAX_BYTES + 1]),

@@ -12,8 +12,16 @@ use rand::{Rng, SeedableRng};
 
 use crate::util::*;
 
+/// A test input: the demo's own Monaco extract lives with the demo code (`src/demo/`), every
+/// other file in `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let demo = root.join("src/demo").join(name);
+    if demo.exists() {
+        demo
+    } else {
+        root.join("tests/fixtures").join(name)
+    }
 }
 
 /// Packs are built once per test binary.
@@ -24,7 +32,7 @@ pub fn pack_path(name: &str) -> PathBuf {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = LOCK.lock().unwrap();
     if !out.exists() {
-        region::build(&fixture(&format!("{name}.osm.pbf")), &out, &mut |_, _| true).unwrap();
+        region::build(&fixture(&format!("{name}.osm.pbf")), &out, chrono::Utc::now(), &mut |_, _| true).unwrap();
     }
     out
 }
@@ -210,7 +218,7 @@ fn bad_extracts_give_a_clear_error_and_no_pack() {
     std::fs::write(&random, (0..50_000).map(|_| rng.gen::<u8>()).collect::<Vec<_>>()).unwrap();
     for input in [&truncated, &random, &dir.path().join("missing.osm.pbf")] {
         let out = dir.path().join("out.region");
-        let err = region::build(input, &out, &mut |_, _| true).unwrap_err();
+        let err = region::build(input, &out, chrono::Utc::now(), &mut |_, _| true).unwrap_err();
         assert!(matches!(err, Error::Corrupt(_) | Error::FileNotFound), "{}: {err:?}", input.display());
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(left.iter().all(|n| !n.to_string_lossy().starts_with("out.region")), "{left:?}");
@@ -218,7 +226,8 @@ fn bad_extracts_give_a_clear_error_and_no_pack() {
     // Cancelled in any phase: nothing left behind.
     for phase in region::PHASES {
         let out = dir.path().join("cancelled.region");
-        let err = region::build(&fixture("helsinki.osm.pbf"), &out, &mut |p, _| p != phase).unwrap_err();
+        let err =
+            region::build(&fixture("helsinki.osm.pbf"), &out, chrono::Utc::now(), &mut |p, _| p != phase).unwrap_err();
         assert!(matches!(err, Error::Cancelled), "{phase}: {err:?}");
         assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
             .unwrap()

@@ -92,7 +92,14 @@ async fn a_damaged_region_pack_is_said_and_the_operation_opens() {
     let path = data.path().join("hub.aidmap");
     drop(aidmap::Store::create(&path, "Hub North", "e2e").unwrap());
     let pack = aidmap::region::pack_path_for(&path);
-    aidmap::region::build_from_bytes(aidmap::demo::osm::MONACO_PBF, "monaco.osm.pbf", &pack, &mut |_, _| true).unwrap();
+    aidmap::region::build_from_bytes(
+        aidmap::demo::osm::MONACO_PBF,
+        "monaco.osm.pbf",
+        &pack,
+        chrono::Utc::now(),
+        &mut |_, _| true,
+    )
+    .unwrap();
     let conn = rusqlite::Connection::open(&pack).unwrap();
     let mut lat: Vec<u8> = conn.query_row("SELECT data FROM array WHERE name = 'lat'", [], |r| r.get(0)).unwrap();
     lat[..8].copy_from_slice(&f64::NAN.to_le_bytes());

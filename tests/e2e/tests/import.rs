@@ -58,7 +58,14 @@ async fn doubted_coordinates_are_flagged_in_check_rows_with_a_choice_per_row() {
     let data = tempfile::tempdir().unwrap();
     // Where the pack puts Rue Grimaldi (the same embedded extract the demo's pack is built from).
     let pack = data.path().join("probe.region");
-    aidmap::region::build_from_bytes(aidmap::demo::osm::MONACO_PBF, "monaco.osm.pbf", &pack, &mut |_, _| true).unwrap();
+    aidmap::region::build_from_bytes(
+        aidmap::demo::osm::MONACO_PBF,
+        "monaco.osm.pbf",
+        &pack,
+        chrono::Utc::now(),
+        &mut |_, _| true,
+    )
+    .unwrap();
     let street = aidmap::region::RegionPack::open(&pack).unwrap().geocode("Rue Grimaldi", 1).unwrap().remove(0);
     std::fs::remove_file(&pack).unwrap();
     let csv = data.path().join("households.csv");

@@ -151,7 +151,7 @@ async fn basemap_file_then_extract_from_the_map_hint() {
     store.create_household(&aidmap::household::HouseholdInput::at("Near the port", 43.7347, 7.4206)).unwrap();
     drop(store);
     aidmap::recent::push(data.path(), &path, "Hub West").unwrap();
-    let fixtures = aidmap_e2e::workspace_root().join("tests/fixtures");
+    let fixtures = aidmap_e2e::workspace_root().join("src/demo");
     let pbf = std::fs::read(fixtures.join("monaco.osm.pbf")).unwrap();
     let ex = aidmap::region::extract::read(&pbf, &mut |_| true).unwrap();
     let cut = aidmap::region::tiles::cut(&ex, &mut |_| true).unwrap();
