@@ -19,7 +19,7 @@ run: app
 		$(XVFB) ./$(APP); \
 	else ./$(APP); fi
 
-test: deps test-core test-bindings test-fuzz test-ui app-e2e test-e2e
+test: deps lint test-core test-bindings test-fuzz test-ui app-e2e test-e2e
 	@echo "All Aidmap tests passed."
 
 deps: apt npm tauri-driver
@@ -59,6 +59,14 @@ app: apt ui
 # faster backup clock); only the desktop crate is rebuilt when switching between the two.
 app-e2e: apt ui
 	cargo build -p aidmap-desktop --features tauri/custom-protocol,e2e
+
+# Formatting and clippy with warnings as errors over every crate (core, desktop with its e2e
+# feature, e2e tests, fuzz targets); svelte-check's zero warnings are part of test-ui.
+lint:
+	cargo fmt --all --check
+	cargo fmt --manifest-path fuzz/Cargo.toml --all --check
+	cargo clippy --workspace --all-targets --features aidmap-desktop/e2e -- -D warnings
+	cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 
 test-core:
 	cargo test -p aidmap

@@ -102,7 +102,7 @@ fn main() {
     let digits: String = sample.phones[0].normalized.chars().filter(char::is_ascii_digit).collect();
     let phone = format!("{} {}", &digits[digits.len() - 6..digits.len() - 3], &digits[digits.len() - 3..]);
     let street = sample.address.split(',').next().unwrap();
-    let address = street.split_whitespace().filter(|w| w.chars().count() >= 5).last().unwrap_or(street).to_string();
+    let address = street.split_whitespace().rfind(|w| w.chars().count() >= 5).unwrap_or(street).to_string();
 
     // A typo no household has as typed: the search falls back to edit distance.
     let typo = format!("{}q", &address[..address.len() - 1]);

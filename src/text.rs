@@ -8,18 +8,6 @@ pub fn fold(s: &str) -> String {
     s.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::fold;
-
-    #[test]
-    fn folds_case_and_accents() {
-        assert_eq!(fold("CHLOÉ Ñandú"), "chloe nandu");
-        assert_eq!(fold("Allée Lazare Sauvaigo"), "allee lazare sauvaigo");
-        assert_eq!(fold("Straße"), "straße");
-    }
-}
-
 /// What household search matches against: the name and the address, folded.
 pub fn household_search_text(name: &str, address: &str) -> String {
     fold(&format!("{} {}", name.trim(), address.trim()))
@@ -32,5 +20,17 @@ pub fn number(x: f64) -> String {
         format!("{}", r as i64)
     } else {
         format!("{r}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn folds_case_and_accents() {
+        assert_eq!(fold("CHLOÉ Ñandú"), "chloe nandu");
+        assert_eq!(fold("Allée Lazare Sauvaigo"), "allee lazare sauvaigo");
+        assert_eq!(fold("Straße"), "straße");
     }
 }

@@ -62,7 +62,9 @@ fuzz_target!(|data: &[u8]| {
         if opt(&input.item_id).is_some() {
             match store.add_need(household_id, &input) {
                 Err(aidmap::Error::Validation(f)) if f.iter().any(|f| f.field == "item_id") => return,
-                other => panic!("a need naming an unknown item must be refused on item_id: {other:?}\ninput: {input:?}"),
+                other => {
+                    panic!("a need naming an unknown item must be refused on item_id: {other:?}\ninput: {input:?}")
+                }
             }
         }
         let need = match store.add_need(household_id, &input) {

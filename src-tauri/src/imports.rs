@@ -15,7 +15,7 @@ use tauri::State;
 use crate::error::CmdResult;
 use crate::state::AppState;
 
-fn read(file: &PathBuf) -> aidmap::Result<(Table, String)> {
+fn read(file: &std::path::Path) -> aidmap::Result<(Table, String)> {
     aidmap::import::table::read_file(file)
 }
 

@@ -43,6 +43,8 @@ pub(super) fn json_error(e: serde_json::Error) -> Error {
 /// One feature's location: `[lon, lat]`, or none (a `null` geometry).
 pub(super) type Point = Option<(f64, f64)>;
 
+// One value per export, so the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Rows<'a> {
     Csv(CsvRows<'a>),
     Geojson(GeojsonRows<'a>),

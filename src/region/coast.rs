@@ -69,8 +69,7 @@ fn join(ways: &[Vec<(i64, f64, f64)>]) -> Vec<Vec<(i64, f64, f64)>> {
         }
     }
     for i in 0..chains.len() {
-        loop {
-            let Some(chain) = chains[i].as_ref() else { break };
+        while let Some(chain) = chains[i].as_ref() {
             let (first, last) = (chain[0].0, chain[chain.len() - 1].0);
             if first == last {
                 break;

@@ -96,7 +96,7 @@ fn map_shape_kind(tags: &HashMap<&str, &str>) -> Option<(&'static str, String, b
         return Some(("landuse", kind.to_string(), true));
     }
     match tags.get("highway") {
-        Some(&h) if matches!(h, "footway" | "path" | "pedestrian" | "steps" | "cycleway" | "track" | "bridleway") => {
+        Some(&("footway" | "path" | "pedestrian" | "steps" | "cycleway" | "track" | "bridleway")) => {
             Some(("roads", "path".into(), false))
         }
         _ => None,

@@ -105,7 +105,7 @@ fn i64s(v: &[i64]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 fn chunks<const N: usize>(b: &[u8]) -> Result<impl Iterator<Item = [u8; N]> + '_> {
-    if b.len() % N != 0 {
+    if !b.len().is_multiple_of(N) {
         return Err(Error::RegionDamaged("an array has a bad length".into()));
     }
     Ok(b.chunks_exact(N).map(|c| c.try_into().unwrap()))

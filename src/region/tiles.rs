@@ -320,7 +320,7 @@ pub fn cut(ex: &RegionExtract, progress: &mut dyn FnMut(u64) -> bool) -> Result<
         for (x, y) in keys {
             let cuts = &by_tile[&(x, y)];
             tiles.push((z, x, y, encode(cuts)?));
-            if tiles.len() % 256 == 0 && !progress(tiles.len() as u64) {
+            if tiles.len().is_multiple_of(256) && !progress(tiles.len() as u64) {
                 return Err(Error::Cancelled);
             }
         }

@@ -16,7 +16,7 @@ fn point(lat: f64, lon: f64) -> Waypoint {
 /// dropped (a GPX reader refuses the whole file over one).
 fn xml_text(s: &str) -> String {
     s.chars()
-        .filter(|&c| !(c.is_control() && !matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        .filter(|&c| (!c.is_control() || matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
         .collect()
 }
 

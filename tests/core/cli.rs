@@ -422,7 +422,7 @@ fn households_list_search_and_merge_from_the_command_line() {
     let fx = Fixture::new();
     let all = json_rows(&success(&fx.run_on_db(&["households", "list"])));
     let street = all[0]["address"].as_str().unwrap().split(',').next().unwrap().to_string();
-    let word = street.split_whitespace().filter(|w| w.chars().count() >= 6).last().unwrap_or(&street).to_string();
+    let word = street.split_whitespace().rfind(|w| w.chars().count() >= 6).unwrap_or(&street).to_string();
     let typo = format!("{}q", &word[..word.len() - 1]);
     let found = json_rows(&success(&fx.run_on_db(&["households", "list", "--search", &typo])));
     assert!(found.iter().any(|h| h["id"] == all[0]["id"]), "{typo:?} finds {street:?}");

@@ -464,8 +464,10 @@ fn purged_households_are_never_exported() {
     let old = store.create_household(&closed).unwrap();
     clock.set("2026-11-25T10:00:00Z");
     let kept = store.create_household(&alice()).unwrap();
-    let mut s = OperationSettings::default();
-    s.retention = Retention { needs_days: Some(30), households_days: Some(30) };
+    let s = OperationSettings {
+        retention: Retention { needs_days: Some(30), households_days: Some(30) },
+        ..Default::default()
+    };
     store.set_settings(&s).unwrap();
     assert_eq!(store.purge().unwrap().households, 1);
 

@@ -82,10 +82,10 @@ fn invalid_needs_are_rejected_and_change_nothing() {
     for (break_it, expected) in cases {
         let mut input = water();
         break_it(&mut input);
-        assert_eq!(rejected(store.add_need(&household, &input)), [expected.clone()], "add");
+        assert_eq!(rejected(store.add_need(&household, &input)), std::slice::from_ref(&expected), "add");
         assert_eq!(rejected(store.update_need(&existing.id, &input)), [expected], "update");
     }
-    assert_eq!(store.needs(None).unwrap(), [existing.clone()]);
+    assert_eq!(store.needs(None).unwrap(), std::slice::from_ref(&existing));
 
     let mut input = water();
     input.quantity = 0.0;
@@ -148,7 +148,11 @@ fn status_transitions_follow_the_life_cycle() {
             [field("status", Rule::NotAllowed)],
             "{refused:?}"
         );
-        assert_eq!(store.needs(None).unwrap(), [delivered.clone()], "the refused change left the row as it was");
+        assert_eq!(
+            store.needs(None).unwrap(),
+            std::slice::from_ref(&delivered),
+            "the refused change left the row as it was"
+        );
     }
     let pin = store.household_pins().unwrap().pop().unwrap();
     assert_eq!((pin.urgency, pin.open_needs), (None, 0), "a delivered need is not open");

@@ -57,8 +57,10 @@ fn purge_removes_personal_fields_of_old_closed_households_and_keeps_counts() {
 
     clock.set("2026-11-25T10:00:00Z");
     assert_eq!(store.purge().unwrap().households, 0, "no retention set: nothing purged");
-    let mut s = OperationSettings::default();
-    s.retention = Retention { needs_days: Some(30), households_days: Some(30) };
+    let s = OperationSettings {
+        retention: Retention { needs_days: Some(30), households_days: Some(30) },
+        ..Default::default()
+    };
     store.set_settings(&s).unwrap();
     let preview = store.purge_preview().unwrap();
     assert_eq!((preview.households, preview.needs), (1, 1));

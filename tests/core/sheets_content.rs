@@ -193,10 +193,11 @@ fn the_preview_shows_one_stop_as_the_options_send_it() {
     assert!(!preview.stop.items.is_empty() && !preview.stop.address.is_empty());
     assert!(preview.stop.access_notes.is_some() || preview.stop.phone.is_some(), "the richest stop is shown");
     assert!(preview.destroy.contains("destroy this sheet"));
-    let mut options = SheetOptions::default();
-    options.fields =
-        aidmap::sheets::SheetFields { phone: false, access_notes: false, flags: false, driver_notes: false };
-    options.language = SheetLanguage::Es;
+    let options = SheetOptions {
+        fields: aidmap::sheets::SheetFields { phone: false, access_notes: false, flags: false, driver_notes: false },
+        language: SheetLanguage::Es,
+        ..Default::default()
+    };
     let bare = files::preview(&store, None, &view.info.id, &options).unwrap().unwrap();
     assert_eq!(bare.stop.number, preview.stop.number, "the same stop, its fields off");
     assert!(bare.stop.phone.is_none() && bare.stop.access_notes.is_none() && !bare.stop.cold_chain);

@@ -434,7 +434,7 @@ fn bad_instances_are_refused_never_a_panic() {
     refused_with(b"", "a.vrp", "empty");
     refused_with(b" \n\t\n", "a.json", "empty");
     refused_with(&[0xff, 0xfe, 0x00], "a.vrp", "UTF-8");
-    refused_with(json[..json.len() / 2].as_bytes(), "a.json", "ends too early");
+    refused_with(&json.as_bytes()[..json.len() / 2], "a.json", "ends too early");
     refused_with(json.replace("mutual-aid-vrp/1", "mutual-aid-vrp/2").as_bytes(), "a.json", "\"format\" field is not");
     refused_with(json.replacen("\"format\": \"mutual-aid-vrp/1\",", "", 1).as_bytes(), "a.json", "no \"format\" field");
     refused_with(b"[1, 2]", "a.json", "not a JSON object");

@@ -248,8 +248,9 @@ impl<'d> Search<'d> {
             // Relocate U and the next client after V.
             if pu < mu {
                 let x = s.routes[ru].clients[pu] as usize;
-                if u_fits_v && data.can_serve(veh_v, x) {
-                    if self.try_pair(
+                if u_fits_v
+                    && data.can_serve(veh_v, x)
+                    && self.try_pair(
                         s,
                         ru,
                         &[Span(ru, 0, pu - 1), Span(ru, pu + 2, mu + 1)],
@@ -257,9 +258,9 @@ impl<'d> Search<'d> {
                         rv,
                         &[Span(rv, 0, pv), Client(u), Client(x), Span(rv, pv + 1, mv + 1)],
                         mv + 2,
-                    ) {
-                        return true;
-                    }
+                    )
+                {
+                    return true;
                 }
             }
             // Swap U and V.
