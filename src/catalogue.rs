@@ -137,10 +137,10 @@ fn refused(field: &str, rule: Rule) -> Error {
 
 pub fn rules(conn: &Connection) -> Result<CatalogueRules> {
     let defaults =
-        crate::rows::all(conn, "SELECT category, item_id FROM category_default ORDER BY category", [], |r| {
+        crate::query::all(conn, "SELECT category, item_id FROM category_default ORDER BY category", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    let mut groups: Vec<SubstitutionGroup> = crate::rows::all(
+    let mut groups: Vec<SubstitutionGroup> = crate::query::all(
         conn,
         "SELECT id, name, basis FROM substitution_group ORDER BY name COLLATE NOCASE, id",
         [],
@@ -154,7 +154,7 @@ pub fn rules(conn: &Connection) -> Result<CatalogueRules> {
             })
         },
     )?;
-    let members: Vec<(String, String)> = crate::rows::all(
+    let members: Vec<(String, String)> = crate::query::all(
         conn,
         "SELECT group_id, item_id FROM substitution_member ORDER BY group_id, position, item_id",
         [],
@@ -165,7 +165,7 @@ pub fn rules(conn: &Connection) -> Result<CatalogueRules> {
             group.items.push(item);
         }
     }
-    let parts: Vec<(String, String, f64)> = crate::rows::all(
+    let parts: Vec<(String, String, f64)> = crate::query::all(
         conn,
         "SELECT kit_id, component_id, quantity FROM kit_component ORDER BY kit_id, component_id",
         [],

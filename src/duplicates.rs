@@ -160,7 +160,7 @@ pub fn among(conn: &Connection, ids: &std::collections::HashSet<String>) -> Resu
 
 fn pairs_of(conn: &Connection, rows: Vec<Row>) -> Result<Vec<DuplicatePair>> {
     let dismissed: std::collections::HashSet<(String, String)> =
-        crate::rows::all(conn, "SELECT a, b FROM duplicate_dismissal", [], |r| Ok((r.get(0)?, r.get(1)?)))?
+        crate::query::all(conn, "SELECT a, b FROM duplicate_dismissal", [], |r| Ok((r.get(0)?, r.get(1)?)))?
             .into_iter()
             .collect();
     let mut pairs: Vec<DuplicatePair> = candidates(&rows)

@@ -128,11 +128,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Item> {
-    crate::rows::one(conn, &format!("SELECT {COLUMNS} FROM item WHERE id = ?1"), id, "item", from_row)
+    crate::query::one(conn, &format!("SELECT {COLUMNS} FROM item WHERE id = ?1"), id, "item", from_row)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Item>> {
-    crate::rows::all(conn, &format!("SELECT {COLUMNS} FROM item ORDER BY category, name COLLATE NOCASE"), [], from_row)
+    crate::query::all(conn, &format!("SELECT {COLUMNS} FROM item ORDER BY category, name COLLATE NOCASE"), [], from_row)
 }
 
 fn name_taken(conn: &Connection, name: &str, except: &str) -> Result<bool> {

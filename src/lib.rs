@@ -1,7 +1,7 @@
 //! Aidmap core: the domain, the operation file (SQLite) and the demo generator.
 //!
 //! This crate never depends on Tauri or a webview: `src-tauri/` adapts it to the desktop app
-//! and `src/main.rs` to the command line. See README › Architecture.
+//! and `src/cli/` (the `aidmap` binary) to the command line. See README › Architecture.
 
 pub mod api;
 pub mod audit;
@@ -24,11 +24,11 @@ pub mod need;
 pub mod packing;
 pub mod phone;
 pub mod plan;
+pub mod query;
 pub mod read_limit;
 pub mod recent;
 pub mod region;
 pub mod retention;
-pub mod rows;
 pub mod settings;
 pub mod sheets;
 pub mod site;

@@ -245,7 +245,7 @@ pub fn undo(conn: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<MergeReco
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<MergeRecord> {
-    crate::rows::one(
+    crate::query::one(
         conn,
         "SELECT id, at, kept_id, merged_id, fields, recorded_by, undone_at FROM merge_record WHERE id = ?1",
         id,

@@ -147,7 +147,7 @@ pub const HEADER: [&str; 8] = ["depot", "run", "driver", "vehicle", "item", "uni
 /// "kits").
 pub fn write_csv(list: &PackingList, out: impl Write) -> Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
-    w.write_record(HEADER).map_err(crate::export::rows::csv_error)?;
+    w.write_record(HEADER).map_err(crate::export::writers::csv_error)?;
     for d in &list.depots {
         for r in &d.runs {
             for l in &r.lines {
@@ -161,7 +161,7 @@ pub fn write_csv(list: &PackingList, out: impl Write) -> Result<()> {
                     number(l.quantity),
                     l.cold_chain.to_string(),
                 ])
-                .map_err(crate::export::rows::csv_error)?;
+                .map_err(crate::export::writers::csv_error)?;
             }
         }
         for k in &d.kits_to_pack {
@@ -176,7 +176,7 @@ pub fn write_csv(list: &PackingList, out: impl Write) -> Result<()> {
                     number(*q),
                     "false".into(),
                 ])
-                .map_err(crate::export::rows::csv_error)?;
+                .map_err(crate::export::writers::csv_error)?;
             }
         }
     }

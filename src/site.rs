@@ -118,11 +118,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Site> {
-    crate::rows::one(conn, &format!("SELECT {COLUMNS} FROM site WHERE id = ?1"), id, "site", from_row)
+    crate::query::one(conn, &format!("SELECT {COLUMNS} FROM site WHERE id = ?1"), id, "site", from_row)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Site>> {
-    crate::rows::all(
+    crate::query::all(
         conn,
         &format!("SELECT {COLUMNS} FROM site ORDER BY active DESC, name COLLATE NOCASE"),
         [],

@@ -413,12 +413,12 @@ pub fn sum_of_movements(conn: &Connection, site_id: &str, item_id: &str) -> Resu
 pub fn shortages(conn: &Connection) -> Result<Vec<Shortage>> {
     let needs: Vec<crate::need::Need> = crate::need::list(conn, Some(crate::vocab::NeedStatus::Open))?;
     let active: std::collections::HashSet<String> =
-        crate::rows::all(conn, "SELECT id FROM household WHERE status = 'active' AND purged_at IS NULL", [], |r| {
+        crate::query::all(conn, "SELECT id FROM household WHERE status = 'active' AND purged_at IS NULL", [], |r| {
             r.get(0)
         })?
         .into_iter()
         .collect();
-    let held: std::collections::HashMap<String, f64> = crate::rows::all(
+    let held: std::collections::HashMap<String, f64> = crate::query::all(
         conn,
         "SELECT l.item_id, sum(l.quantity) FROM stock_level l JOIN site s ON s.id = l.site_id
          WHERE s.active = 1 GROUP BY l.item_id",

@@ -82,11 +82,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Vehicle> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Vehicle> {
-    crate::rows::one(conn, &format!("SELECT {COLUMNS} FROM vehicle WHERE id = ?1"), id, "vehicle", from_row)
+    crate::query::one(conn, &format!("SELECT {COLUMNS} FROM vehicle WHERE id = ?1"), id, "vehicle", from_row)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Vehicle>> {
-    crate::rows::all(conn, &format!("SELECT {COLUMNS} FROM vehicle ORDER BY name COLLATE NOCASE"), [], from_row)
+    crate::query::all(conn, &format!("SELECT {COLUMNS} FROM vehicle ORDER BY name COLLATE NOCASE"), [], from_row)
 }
 
 fn capabilities(input: &VehicleInput) -> Result<String> {

@@ -165,7 +165,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Volunteer> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Volunteer> {
-    crate::rows::one(conn, &format!("SELECT {COLUMNS} FROM volunteer WHERE id = ?1"), id, "volunteer", from_row)
+    crate::query::one(conn, &format!("SELECT {COLUMNS} FROM volunteer WHERE id = ?1"), id, "volunteer", from_row)
 }
 
 pub fn list(conn: &Connection, filter: &VolunteerFilter) -> Result<Vec<Volunteer>> {
@@ -180,7 +180,7 @@ pub fn list(conn: &Connection, filter: &VolunteerFilter) -> Result<Vec<Volunteer
     let window = filter.available_from.is_some() || filter.available_until.is_some();
     let from = window.then(|| filter.available_from.as_deref().map(utc).unwrap_or_default());
     let until = filter.available_until.as_deref().map(utc).unwrap_or_else(|| "9999".into());
-    crate::rows::all(conn, &sql, params![filter.include_inactive, filter.role.map(|r| r.key()), from, until], from_row)
+    crate::query::all(conn, &sql, params![filter.include_inactive, filter.role.map(|r| r.key()), from, until], from_row)
 }
 
 fn json<T: Serialize>(v: &T) -> Result<String> {
@@ -261,7 +261,7 @@ fn shift_row(r: &Row<'_>) -> rusqlite::Result<Shift> {
 }
 
 pub fn shifts_of(conn: &Connection, volunteer_id: &str) -> Result<Vec<Shift>> {
-    crate::rows::all(conn, &format!("{SHIFT} WHERE volunteer_id = ?1 ORDER BY starts_at"), [volunteer_id], shift_row)
+    crate::query::all(conn, &format!("{SHIFT} WHERE volunteer_id = ?1 ORDER BY starts_at"), [volunteer_id], shift_row)
 }
 
 pub fn detail(conn: &Connection, id: &str) -> Result<VolunteerDetail> {

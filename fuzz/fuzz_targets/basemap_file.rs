@@ -4,7 +4,7 @@
 
 #![no_main]
 
-use aidmap::region::basemap::{check, Basemap};
+use aidmap::region::pmtiles_archive::{check, Basemap};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -82,7 +82,7 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
         None => Ok(info),
         Some((name, archive)) => {
             let with = aidmap::files::sibling(&fresh, ".basemap");
-            let info = region::basemap_file::with_basemap(&fresh, archive, &name, &with, chrono::Utc::now());
+            let info = region::use_basemap::with_basemap(&fresh, archive, &name, &with, chrono::Utc::now());
             let moved = info.and_then(|info| aidmap::files::rename_durably(&with, &fresh).map(|_| info));
             let _ = std::fs::remove_file(&with);
             moved
@@ -97,11 +97,11 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
 #[tauri::command(async)]
 pub fn use_basemap(state: State<'_, AppState>, file: PathBuf) -> CmdResult<RegionInfo> {
     let target = writable_pack_path(&state)?;
-    let archive = region::basemap::read_file(&file)?;
+    let archive = region::pmtiles_archive::read_file(&file)?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let fresh = aidmap::files::sibling(&target, ".new");
     let _ = std::fs::remove_file(&fresh);
-    let built = region::basemap_file::with_basemap(&target, archive, &name, &fresh, chrono::Utc::now());
+    let built = region::use_basemap::with_basemap(&target, archive, &name, &fresh, chrono::Utc::now());
     install(&state, &target, &fresh, built, |info| {
         format!("basemap from {}", info.basemap_source.as_deref().unwrap_or_default())
     })

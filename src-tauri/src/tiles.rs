@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use aidmap::region::basemap::Basemap;
+use aidmap::region::pmtiles_archive::Basemap;
 use tauri::http::{Request, Response};
 use tauri::{Manager, UriSchemeContext, UriSchemeResponder, Wry};
 

@@ -110,7 +110,7 @@ impl Store {
     }
 
     pub fn pending_rows(&self) -> Result<Vec<PendingRow>> {
-        crate::rows::all(
+        crate::query::all(
             self.conn(),
             "SELECT q.id, q.row_number, q.input, q.reason, r.file_name FROM placement_queue q
              JOIN import_record r ON r.id = q.import_id ORDER BY r.at, q.row_number",
@@ -134,7 +134,7 @@ impl Store {
     pub fn place_pending(&mut self, id: &str, lat: f64, lon: f64) -> Result<String> {
         self.write(|tx, stamp| {
             let input: String =
-                crate::rows::one(tx, "SELECT input FROM placement_queue WHERE id = ?1", id, "pending row", |r| {
+                crate::query::one(tx, "SELECT input FROM placement_queue WHERE id = ?1", id, "pending row", |r| {
                     r.get(0)
                 })?;
             let mut pending: import::Pending = serde_json::from_str(&input)?;

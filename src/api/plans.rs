@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
-use crate::plan::rows;
+use crate::plan::stored;
 use crate::plan::types::{PlanChoices, PlanInfo, PlanLayout, PlanRequest, PlanStatus, PlanView, StopOutcome};
 use crate::plan::{edit, prepare, save, Prepared};
 use crate::region::RegionPack;
@@ -23,7 +23,7 @@ impl Store {
     pub fn save_new_plan(&mut self, prepared: &Prepared, solution: &Solution) -> Result<String> {
         self.write(|tx, stamp| {
             // The day's old draft is about to be replaced: its reservations do not count.
-            let replaced = rows::draft_for(tx, &prepared.day)?;
+            let replaced = stored::draft_for(tx, &prepared.day)?;
             let reserved = crate::stock::reserved(tx, replaced.as_deref())?;
             let placement = save::place(prepared, solution, &reserved);
             save::write_new(tx, stamp, prepared, &placement)
@@ -37,7 +37,7 @@ impl Store {
         seconds: u32,
         seed: u64,
     ) -> Result<Prepared> {
-        let saved = rows::load(self.conn(), id)?;
+        let saved = stored::load(self.conn(), id)?;
         if saved.plan.status != PlanStatus::Draft {
             return Err(Error::Validation(vec![crate::error::FieldError {
                 field: "status".into(),
@@ -51,7 +51,7 @@ impl Store {
     pub fn save_reoptimised(&mut self, prepared: &Prepared, solution: &Solution) -> Result<()> {
         let saved = prepared.saved.as_ref().ok_or(Error::Internal("not a saved plan".into()))?;
         self.write(|tx, stamp| {
-            let current = rows::load(tx, &saved.plan.id)?;
+            let current = stored::load(tx, &saved.plan.id)?;
             if current.plan.status != PlanStatus::Draft {
                 return Err(Error::Validation(vec![crate::error::FieldError {
                     field: "status".into(),
@@ -83,7 +83,7 @@ impl Store {
     }
 
     pub fn plans(&self) -> Result<Vec<PlanInfo>> {
-        rows::list(self.conn())
+        stored::list(self.conn())
     }
 
     pub fn plan_view(&self, region: Option<&RegionPack>, id: &str) -> Result<PlanView> {

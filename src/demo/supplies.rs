@@ -255,7 +255,7 @@ pub fn catalogue_rules(conn: &Transaction<'_>, stamp: &Stamp, rng: &mut ChaCha8R
         ItemInput { medical: true, ..ItemInput::new("Prescription medicine bag", Category::Medicine, "box", 0.3, 1.0) },
         ItemInput::new("Pasta 1 kg", Category::Food, "bag", 1.0, 1.8).with_contents(Some(1.0), "kg"),
     ];
-    let sites: Vec<String> = crate::rows::all(conn, "SELECT id FROM site ORDER BY name", [], |r| r.get(0))?;
+    let sites: Vec<String> = crate::query::all(conn, "SELECT id FROM site ORDER BY name", [], |r| r.get(0))?;
     for input in &new_items {
         let item = crate::item::insert_with_id(conn, stamp, &seeded_id(rng, at), input)?;
         for site in &sites {

@@ -17,10 +17,10 @@
 //! `rows.rs`, what each kind of record puts in them in `records.rs`.
 
 mod records;
-pub(crate) mod rows;
+pub(crate) mod writers;
 
 use records::{households, sites, volunteers};
-use rows::{Counter, CsvRows, GeojsonRows, Rows};
+use writers::{Counter, CsvRows, GeojsonRows, Rows};
 
 use std::io::Write;
 

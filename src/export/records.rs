@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::rows::*;
+use super::writers::*;
 use super::ITEM_COLUMNS;
 use crate::error::{Error, Result};
 use crate::phone::Phone;

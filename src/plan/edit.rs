@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use rusqlite::Transaction;
 
-use super::rows::{self, Saved};
+use super::stored::{self, Saved};
 use super::types::{PlanLayout, PlanStatus, StopOutcome};
 use crate::audit::AuditAction;
 use crate::clock::Stamp;
@@ -20,7 +20,7 @@ fn refused(field: &str, rule: Rule) -> Error {
 }
 
 fn draft(tx: &Transaction<'_>, id: &str) -> Result<Saved> {
-    let saved = rows::load(tx, id)?;
+    let saved = stored::load(tx, id)?;
     if saved.plan.status != PlanStatus::Draft {
         return Err(refused("status", Rule::NotAllowed));
     }
@@ -49,13 +49,13 @@ pub fn set_layout(tx: &Transaction<'_>, stamp: &Stamp, id: &str, layout: &PlanLa
         return Err(refused("stops", Rule::NotAllowed));
     }
     for run in &layout.runs {
-        rows::set_run_locked(tx, &run.run_id, run.locked)?;
+        stored::set_run_locked(tx, &run.run_id, run.locked)?;
         for (pos, stop) in run.stops.iter().enumerate() {
-            rows::place_stop(tx, &stop.stop_id, Some(&run.run_id), pos as i64, stop.locked)?;
+            stored::place_stop(tx, &stop.stop_id, Some(&run.run_id), pos as i64, stop.locked)?;
         }
     }
     for stop in &layout.removed {
-        rows::place_stop(tx, stop, None, 0, false)?;
+        stored::place_stop(tx, stop, None, 0, false)?;
     }
     // A stop put on a run by hand has no "why not served" any more; one taken off shows as
     // removed. Its loads keep their items: only the depot they are drawn from follows the run
@@ -67,10 +67,10 @@ pub fn set_layout(tx: &Transaction<'_>, stamp: &Stamp, id: &str, layout: &PlanLa
             let was_placed = saved.stops.iter().any(|s| s.id == stop && s.run_id.is_some());
             let reason = if on.is_some() || was_placed { None } else { n.reason.as_deref() };
             let site = on.and_then(|r| saved.runs.iter().find(|x| x.id == r.run_id)).map(|r| r.site_id.as_str());
-            rows::set_need(tx, id, &n.need_id, reason, site)?;
+            stored::set_need(tx, id, &n.need_id, reason, site)?;
         }
     }
-    rows::touch(tx, stamp, id)?;
+    stored::touch(tx, stamp, id)?;
     crate::store::record_change(tx, stamp, AuditAction::Update, "plan", &[id], "layout edited")
 }
 
@@ -126,7 +126,7 @@ pub fn dispatch(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<usize> 
         let change = StockChange::Issue { site_id, item_id, quantity, reason: reason.clone() };
         crate::stock::apply_with_ids(tx, stamp, &change, &mut crate::ids::new_id)?;
     }
-    rows::set_status(tx, stamp, id, PlanStatus::Dispatched)?;
+    stored::set_status(tx, stamp, id, PlanStatus::Dispatched)?;
     let detail = format!("dispatched: {assigned} needs assigned, {substituted} substituted");
     crate::store::record_change(tx, stamp, AuditAction::Update, "plan", &[id], &detail)?;
     Ok(assigned)
@@ -148,14 +148,14 @@ pub fn record_outcome(
     outcome: Option<StopOutcome>,
     delivered: &[(String, f64)],
 ) -> Result<()> {
-    let saved = rows::load(tx, id)?;
+    let saved = stored::load(tx, id)?;
     if !matches!(saved.plan.status, PlanStatus::Dispatched | PlanStatus::Completed) {
         return Err(refused("status", Rule::NotAllowed));
     }
     let stop = saved.stops.iter().find(|s| s.id == stop_id).ok_or(Error::NotFound("stop"))?;
     let run =
         stop.run_id.as_deref().and_then(|r| saved.runs.iter().find(|x| x.id == r)).ok_or(Error::NotFound("run"))?;
-    let loads: Vec<&rows::NeedRow> = saved.needs_of(stop_id).collect();
+    let loads: Vec<&stored::NeedRow> = saved.needs_of(stop_id).collect();
     // "Partly" says how much of each item was handed over; without amounts it says nothing.
     if outcome == Some(StopOutcome::Partly) && delivered.is_empty() && loads.iter().any(|n| n.item_id.is_some()) {
         return Err(refused("delivered", Rule::Required));
@@ -193,7 +193,7 @@ pub fn record_outcome(
     // it then would issue their items twice (and overwrite what that plan decided).
     if stop.outcome.is_some() {
         for n in &loads {
-            if rows::in_later_plan(tx, id, &n.need_id)? {
+            if stored::in_later_plan(tx, id, &n.need_id)? {
                 return Err(refused("outcome", Rule::NotAllowed));
             }
         }
@@ -220,7 +220,7 @@ pub fn record_outcome(
             if crate::need::get(tx, &n.need_id)?.status != NeedStatus::Assigned {
                 crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Assigned)?;
             }
-            rows::set_delivered(tx, id, &n.need_id, None)?;
+            stored::set_delivered(tx, id, &n.need_id, None)?;
         }
     }
     // 2. Apply the new one.
@@ -245,7 +245,7 @@ pub fn record_outcome(
             if let Some(item) = &n.item_id {
                 move_stock(item, n.quantity - handed, true, &reason)?;
             }
-            rows::set_delivered(tx, id, &n.need_id, Some(handed))?;
+            stored::set_delivered(tx, id, &n.need_id, Some(handed))?;
             if handed + 1e-9 >= n.quantity {
                 crate::need::set_status(tx, stamp, &n.need_id, NeedStatus::Delivered)?;
                 continue;
@@ -255,7 +255,7 @@ pub fn record_outcome(
                 // Plans dispatched before schema 9 kept no "as asked": keep it now, so clearing
                 // this outcome restores the need exactly.
                 if n.asked_quantity.is_none() {
-                    rows::set_asked(tx, id, &n.need_id, need.quantity, &need.unit)?;
+                    stored::set_asked(tx, id, &n.need_id, need.quantity, &need.unit)?;
                 }
                 // The remainder, in the need's own item units (a substitute's share converted back).
                 let own_total = need.item_quantity.unwrap_or(n.quantity);
@@ -265,12 +265,12 @@ pub fn record_outcome(
             }
         }
     }
-    rows::set_outcome(tx, stamp, stop_id, outcome)?;
-    let after = rows::load(tx, id)?;
+    stored::set_outcome(tx, stamp, stop_id, outcome)?;
+    let after = stored::load(tx, id)?;
     let all_done = after.stops.iter().filter(|s| s.run_id.is_some()).all(|s| s.outcome.is_some());
     let status = if all_done { PlanStatus::Completed } else { PlanStatus::Dispatched };
     if status != after.plan.status {
-        rows::set_status(tx, stamp, id, status)?;
+        stored::set_status(tx, stamp, id, status)?;
     }
     let what = outcome.map_or("cleared", |o| o.key());
     crate::store::record_change(
@@ -285,6 +285,6 @@ pub fn record_outcome(
 
 pub fn discard(tx: &Transaction<'_>, stamp: &Stamp, id: &str) -> Result<()> {
     draft(tx, id)?;
-    rows::set_status(tx, stamp, id, PlanStatus::Discarded)?;
+    stored::set_status(tx, stamp, id, PlanStatus::Discarded)?;
     crate::store::record_change(tx, stamp, AuditAction::Update, "plan", &[id], "discarded")
 }

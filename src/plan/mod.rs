@@ -10,9 +10,9 @@
 pub mod edit;
 pub mod prepare;
 pub mod problem;
-pub mod rows;
 pub mod save;
 pub mod state;
+pub mod stored;
 pub mod types;
 pub mod view;
 

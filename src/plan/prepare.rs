@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use geo::{Contains, Point, Polygon};
 
 use super::problem::{self, RunSpec, StopSpec, COOLER, HIGH_CLEARANCE};
-use super::rows::{self, RunRow, Saved};
+use super::stored::{self, RunRow, Saved};
 use super::types::{PlanChoices, PlanRequest, ShiftChoice};
 use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
@@ -214,7 +214,7 @@ fn day_shifts(store: &Store, ctx: &Context, day_start: DateTime<Utc>) -> Result<
 
 /// The open needs a request picks (not in another day's draft), and how many are in one.
 fn picked_needs(store: &Store, ctx: &Context, req: &PlanRequest) -> Result<(Vec<Need>, u32)> {
-    let elsewhere = rows::needs_in_drafts(store.conn(), &req.day)?;
+    let elsewhere = stored::needs_in_drafts(store.conn(), &req.day)?;
     let area = req.area.as_ref().and_then(polygon);
     let mut in_other = 0;
     let needs = store
@@ -290,7 +290,7 @@ pub fn choices(store: &Store, req: &PlanRequest) -> Result<PlanChoices> {
         in_other_drafts,
         shifts,
         depots,
-        existing_draft: rows::draft_for(store.conn(), &req.day)?,
+        existing_draft: stored::draft_for(store.conn(), &req.day)?,
         duplicates: {
             let homes: HashSet<String> = households.iter().map(|h| h.to_string()).collect();
             crate::duplicates::among(store.conn(), &homes)?.len() as u32

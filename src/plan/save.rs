@@ -8,7 +8,7 @@ use rusqlite::Transaction;
 
 use super::prepare::Prepared;
 use super::problem::{COOLER, HIGH_CLEARANCE};
-use super::rows::{self, NeedRow, StopRow};
+use super::stored::{self, NeedRow, StopRow};
 use super::types::PlanStatus;
 use crate::audit::AuditAction;
 use crate::catalogue::Choice;
@@ -307,15 +307,15 @@ fn split_stop(
         locked: false,
         outcome: None,
     };
-    rows::insert_stop(tx, plan, &row)?;
+    stored::insert_stop(tx, plan, &row)?;
     Ok(Some(id))
 }
 
 /// Writes a new draft (replacing the day's draft, which becomes discarded); returns its id.
 pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &Placement) -> Result<String> {
-    let replaced = rows::draft_for(tx, &p.day)?;
+    let replaced = stored::draft_for(tx, &p.day)?;
     if let Some(old) = &replaced {
-        rows::set_status(tx, stamp, old, PlanStatus::Discarded)?;
+        stored::set_status(tx, stamp, old, PlanStatus::Discarded)?;
         crate::store::record_change(
             tx,
             stamp,
@@ -326,7 +326,7 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
         )?;
     }
     let id = crate::ids::new_id();
-    let plan = rows::PlanRow {
+    let plan = stored::PlanRow {
         id: id.clone(),
         day: p.day.clone(),
         day_start: crate::clock::timestamp(p.day_start),
@@ -336,9 +336,9 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
         created_at: stamp.now.clone(),
         created_by: stamp.operator.clone(),
     };
-    rows::insert_plan(tx, stamp, &plan)?;
+    stored::insert_plan(tx, stamp, &plan)?;
     for run in &p.runs {
-        rows::insert_run(tx, &id, run)?;
+        stored::insert_run(tx, &id, run)?;
     }
     for (s, stop) in p.stops.iter().enumerate() {
         let at = placement.placed[s];
@@ -351,7 +351,7 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
             locked: false,
             outcome: None,
         };
-        rows::insert_stop(tx, &id, &row)?;
+        stored::insert_stop(tx, &id, &row)?;
         let split = split_stop(tx, &id, stop, &placement.short[s], at.is_some())?;
         for k in 0..stop.needs.len() {
             let short = placement.short[s].iter().any(|(i, _)| *i == k);
@@ -359,11 +359,11 @@ pub fn write_new(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement: &
                 (Some(other), true) => other.clone(),
                 _ => stop.id.clone(),
             };
-            rows::insert_need(tx, &id, &need_row(p, placement, s, k, home))?;
+            stored::insert_need(tx, &id, &need_row(p, placement, s, k, home))?;
         }
     }
     for (need, why) in &p.left_out {
-        rows::insert_need(
+        stored::insert_need(
             tx,
             &id,
             &NeedRow {
@@ -402,7 +402,7 @@ pub fn write_again(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement:
     for (s, stop) in p.stops.iter().enumerate() {
         let at = placement.placed[s];
         let locked = saved.stops.iter().any(|x| x.id == stop.id && x.locked) && at.is_some();
-        rows::place_stop(tx, &stop.id, at.map(|(r, _)| p.runs[r].id.as_str()), at.map_or(0, |a| a.1 as i64), locked)?;
+        stored::place_stop(tx, &stop.id, at.map(|(r, _)| p.runs[r].id.as_str()), at.map_or(0, |a| a.1 as i64), locked)?;
         let split = split_stop(tx, id, stop, &placement.short[s], at.is_some())?;
         for k in 0..stop.needs.len() {
             let short = placement.short[s].iter().any(|(i, _)| *i == k);
@@ -410,16 +410,16 @@ pub fn write_again(tx: &Transaction<'_>, stamp: &Stamp, p: &Prepared, placement:
                 (Some(other), true) => other.clone(),
                 _ => stop.id.clone(),
             };
-            rows::set_load(tx, id, &need_row(p, placement, s, k, home))?;
+            stored::set_load(tx, id, &need_row(p, placement, s, k, home))?;
         }
     }
     for stop in &p.emptied {
-        rows::place_stop(tx, stop, None, 0, false)?;
+        stored::place_stop(tx, stop, None, 0, false)?;
     }
     for (need, why) in &p.dropped {
-        rows::unplace_need(tx, id, need, why)?;
+        stored::unplace_need(tx, id, need, why)?;
     }
-    rows::touch(tx, stamp, id)?;
+    stored::touch(tx, stamp, id)?;
     let served = placement.placed.iter().filter(|x| x.is_some()).count();
     crate::store::record_change(
         tx,

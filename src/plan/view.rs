@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::prepare::{offset, Context};
 use super::problem::{self, HIGH_CLEARANCE};
-use super::rows::{self, Saved};
+use super::stored::{self, Saved};
 use super::types::*;
 use crate::error::Result;
 use crate::need::Need;
@@ -66,7 +66,7 @@ fn current_needs(store: &Store, saved: &Saved) -> HashMap<String, Need> {
 }
 
 pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<PlanView> {
-    let saved = rows::load(store.conn(), id)?;
+    let saved = stored::load(store.conn(), id)?;
     let homes: HashSet<String> = saved.needs.iter().map(|n| n.household_id.clone()).collect();
     let ctx = Context::read(store, Some(&homes))?;
     let needs = current_needs(store, &saved);
@@ -74,7 +74,7 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
     let draft = saved.plan.status == PlanStatus::Draft;
     let reserved = if draft { crate::stock::reserved(store.conn(), Some(id))? } else { HashMap::new() };
 
-    let plan_need = |row: &rows::NeedRow| -> Option<PlanNeed> {
+    let plan_need = |row: &stored::NeedRow| -> Option<PlanNeed> {
         let need = needs.get(&row.need_id)?;
         let item = ctx.item(row.item_id.as_deref());
         Some(PlanNeed {
@@ -91,7 +91,7 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
         })
     };
     // The stored load, as shown: weights from the catalogue, the asked quantity when converted.
-    let plan_load = |row: &rows::NeedRow, need: &PlanNeed| -> Option<PlanLoad> {
+    let plan_load = |row: &stored::NeedRow, need: &PlanNeed| -> Option<PlanLoad> {
         let item = ctx.item(row.item_id.as_deref())?;
         let own = row.substitute_for.as_deref().and_then(|i| ctx.item(Some(i)));
         let asked = match (row.asked_quantity, row.asked_unit.as_deref()) {
@@ -130,14 +130,14 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
         let depot_at = site.map(|s| (s.lat, s.lon)).unwrap_or_default();
         let end_at = end_site.map(|s| (s.lat, s.lon)).unwrap_or(depot_at);
         let (shift_start, shift_end) = (offset(day_start, &run.starts_at), offset(day_start, &run.ends_at));
-        let stops: Vec<&rows::StopRow> = saved.stops_of(&run.id).collect();
+        let stops: Vec<&stored::StopRow> = saved.stops_of(&run.id).collect();
         let mut violations = Vec::new();
         let mut path: Vec<[f64; 2]> = vec![[depot_at.1, depot_at.0]];
         let (mut t, mut drive, mut dist, mut prev) = (shift_start.max(0) as f64, 0f64, 0f64, depot_at);
         let mut planned = Vec::new();
         let mut total = [0f64; 3];
         for stop in &stops {
-            let rows: Vec<&rows::NeedRow> =
+            let rows: Vec<&stored::NeedRow> =
                 saved.needs_of(&stop.id).filter(|r| needs.contains_key(&r.need_id)).collect();
             let pn: Vec<PlanNeed> = rows.iter().filter_map(|r| plan_need(r)).collect();
             let loads: Vec<PlanLoad> = rows.iter().zip(&pn).filter_map(|(r, n)| plan_load(r, n)).collect();

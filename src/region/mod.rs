@@ -4,8 +4,6 @@
 //!
 //! A pack holds public OpenStreetMap data only, so it is not encrypted.
 
-pub mod basemap;
-pub mod basemap_file;
 pub mod closure_geojson;
 pub mod closure_index;
 pub mod coast;
@@ -13,9 +11,11 @@ pub mod extract;
 pub mod geocode;
 pub mod graph;
 pub mod pack_check;
+pub mod pmtiles_archive;
 pub mod rings;
 pub mod router;
 pub mod tiles;
+pub mod use_basemap;
 pub mod water;
 
 use std::path::{Path, PathBuf};

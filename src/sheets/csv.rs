@@ -5,7 +5,7 @@ use std::io::Write;
 use super::Sheet;
 use crate::csv_safe::cell;
 use crate::error::Result;
-use crate::export::rows::csv_error;
+use crate::export::writers::csv_error;
 
 pub const HEADER: [&str; 13] = [
     "run",

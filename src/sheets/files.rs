@@ -171,7 +171,7 @@ pub fn add_basemap(pack: &RegionPack, sheets: &mut [Sheet]) -> Result<()> {
     let Some(archive) = pack.basemap()? else { return Ok(()) };
     let info = pack.info();
     let boxes: Vec<_> = sheets.iter().map(super::pdf::map::world_box).collect();
-    if let Ok(tiles) = super::basemap::shapes(archive, info.min_zoom, info.max_zoom, &boxes) {
+    if let Ok(tiles) = super::map_background::shapes(archive, info.min_zoom, info.max_zoom, &boxes) {
         for (sheet, tiles) in sheets.iter_mut().zip(tiles) {
             sheet.basemap = tiles;
         }

@@ -5,13 +5,13 @@
 //! status fields. Each output format (`gpx`, `csv`, `html`, `pdf`, navigation `links`) renders a
 //! `Sheet`; nothing else in a format module reads the operation.
 
-pub mod basemap;
 pub mod cross;
 pub mod csv;
 pub mod files;
 pub mod gpx;
 pub mod html;
 pub mod links;
+pub mod map_background;
 mod options_store;
 pub use options_store::{set_sheet_options, sheet_options};
 pub mod pdf;
@@ -145,7 +145,7 @@ pub struct Sheet {
     pub language: SheetLanguage,
     /// The basemap under the route, per tile (empty without a region pack's basemap).
     #[serde(skip)]
-    pub basemap: Vec<Arc<Vec<basemap::Shape>>>,
+    pub basemap: Vec<Arc<Vec<map_background::Shape>>>,
 }
 
 /// What the export dialog shows: one stop exactly as the sheets carry it.

@@ -105,7 +105,7 @@ fn monaco_basemap_tiles_decode_with_the_protomaps_layers() {
     let archive = pack.basemap().unwrap().unwrap();
     assert_eq!(archive.len() as u64, pack.info().basemap_bytes);
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    let basemap = rt.block_on(aidmap::region::basemap::Basemap::from_bytes(archive)).unwrap();
+    let basemap = rt.block_on(aidmap::region::pmtiles_archive::Basemap::from_bytes(archive)).unwrap();
     assert_eq!(rt.block_on(basemap.tile(15, x, y)).unwrap().as_deref(), Some(&palace.3[..]));
     assert_eq!(rt.block_on(basemap.tile(15, 0, 0)).unwrap(), None, "nothing far from the region");
     assert_eq!(rt.block_on(basemap.tile(30, 0, 0)).unwrap(), None, "an impossible tile is just absent");
@@ -156,7 +156,7 @@ fn monaco_pmtiles() -> Vec<u8> {
 
 #[test]
 fn a_pmtiles_file_becomes_the_basemap_with_or_without_a_pack() {
-    use aidmap::region::{basemap_file::with_basemap, RegionPack};
+    use aidmap::region::{use_basemap::with_basemap, RegionPack};
     let dir = crate::util::tempdir();
     let archive = monaco_pmtiles();
 
@@ -189,12 +189,12 @@ fn a_pmtiles_file_becomes_the_basemap_with_or_without_a_pack() {
     assert!(info.graph_nodes > 0 && info.basemap_source.is_some());
     // From inside an async runtime too, as the app's commands call it.
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    assert_eq!(rt.block_on(async { aidmap::region::basemap::check(&archive) }).unwrap().max_zoom, 15);
+    assert_eq!(rt.block_on(async { aidmap::region::pmtiles_archive::check(&archive) }).unwrap().max_zoom, 15);
 }
 
 #[test]
 fn files_that_are_not_vector_basemaps_are_refused_and_leave_nothing() {
-    use aidmap::region::basemap_file::with_basemap;
+    use aidmap::region::use_basemap::with_basemap;
     use aidmap::Error;
     let dir = crate::util::tempdir();
     let out = dir.path().join("x.region");

@@ -200,7 +200,7 @@ fn a_basemap_with_a_metadata_bomb_is_refused_within_its_cap() {
     use std::io::Write;
     let pack = aidmap::region::RegionPack::open(&crate::region::pack_path("monaco")).unwrap();
     let archive = pack.basemap().unwrap().unwrap();
-    assert!(aidmap::region::basemap::check(&archive).is_ok());
+    assert!(aidmap::region::pmtiles_archive::check(&archive).is_ok());
     // Real metadata, recompressed, still reads (the rewrite itself is sound).
     let gz = |bytes: &[u8]| {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -208,14 +208,18 @@ fn a_basemap_with_a_metadata_bomb_is_refused_within_its_cap() {
         e.finish().unwrap()
     };
     let same = with_metadata(&archive, &gz(br#"{"vector_layers":[{"id":"earth"},{"id":"water"},{"id":"roads"}]}"#));
-    assert!(aidmap::region::basemap::check(&same).is_ok(), "{:?}", aidmap::region::basemap::check(&same));
+    assert!(
+        aidmap::region::pmtiles_archive::check(&same).is_ok(),
+        "{:?}",
+        aidmap::region::pmtiles_archive::check(&same)
+    );
     // 200 MB of spaces in a few hundred KB of metadata.
     let mut bomb_json = b"{\"vector_layers\":[],\"pad\":\"".to_vec();
     bomb_json.resize(200 << 20, b' ');
     let bomb = with_metadata(&archive, &gz(&bomb_json));
     assert!(bomb.len() < archive.len() + (1 << 20));
     let started = std::time::Instant::now();
-    match aidmap::region::basemap::check(&bomb) {
+    match aidmap::region::pmtiles_archive::check(&bomb) {
         Err(aidmap::Error::NotABasemap(why)) => assert!(why.contains("metadata"), "{why}"),
         other => panic!("{other:?}"),
     }

@@ -152,7 +152,7 @@ fn the_pdf_map_draws_the_region_basemap_under_the_route() {
     files::add_basemap(&region, &mut with).unwrap();
     let sheet = with.iter().max_by_key(|s| s.stops.len()).unwrap();
     let layers: std::collections::HashSet<_> = sheet.basemap.iter().flat_map(|t| t.iter().map(|s| s.layer)).collect();
-    use aidmap::sheets::basemap::Layer;
+    use aidmap::sheets::map_background::Layer;
     for layer in [Layer::MinorRoad, Layer::MajorRoad] {
         assert!(layers.contains(&layer), "{layer:?} in the basemap under run {}: {layers:?}", sheet.run_number);
     }

@@ -3,7 +3,7 @@
 //! OpenStreetMap attribution, all clipped to the map's frame. Web Mercator, north up.
 
 use super::{text, Op, GREY, INK, ROUTE};
-use crate::sheets::basemap::{Layer, Shape, WorldBox, ORDER};
+use crate::sheets::map_background::{Layer, Shape, WorldBox, ORDER};
 use crate::sheets::Sheet;
 
 /// Web Mercator, in units of the world width (y down).

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use geo_types::Geometry;
 
 use crate::error::{Error, Result};
-use crate::region::basemap::Basemap;
+use crate::region::pmtiles_archive::Basemap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Layer {

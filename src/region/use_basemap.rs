@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection};
 
-use super::{basemap, new_pack, write_new, RegionInfo, RegionPack, FORMAT};
+use super::{new_pack, pmtiles_archive as basemap, write_new, RegionInfo, RegionPack, FORMAT};
 use crate::error::{Error, Result};
 
 /// Writes a new pack at `out`: the pack at `existing` (if there is one) with `archive` as its

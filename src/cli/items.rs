@@ -12,7 +12,7 @@ use aidmap::vocab::Urgency;
 use aidmap::{Error, Store};
 use serde::Serialize;
 
-use crate::cli_io::write_json;
+use crate::formats::write_json;
 
 /// An item by id, else by name (case-insensitive).
 fn item_of(store: &Store, name_or_id: &str) -> Result<aidmap::item::Item, Error> {
@@ -89,7 +89,7 @@ pub fn items(store: &Store, out: &mut impl Write, csv: bool) -> Result<(), Error
     let mut w = csv::Writer::from_writer(out);
     let header = ["id", "name", "category", "unit", "contents_amount", "contents_unit", "weight_kg", "volume_l"];
     let header2 = ["cold_chain", "medical", "default_for"];
-    w.write_record(header.iter().chain(&header2)).map_err(crate::cli_io::csv_error)?;
+    w.write_record(header.iter().chain(&header2)).map_err(crate::formats::csv_error)?;
     for r in rows {
         let i = &r.item;
         w.write_record([
@@ -105,7 +105,7 @@ pub fn items(store: &Store, out: &mut impl Write, csv: bool) -> Result<(), Error
             i.medical.to_string(),
             r.default_for.map(|c| c.key().to_string()).unwrap_or_default(),
         ])
-        .map_err(crate::cli_io::csv_error)?;
+        .map_err(crate::formats::csv_error)?;
     }
     w.flush()?;
     Ok(())

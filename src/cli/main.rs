@@ -11,13 +11,13 @@ use aidmap::vocab::{AuditAction, ImportKind};
 use aidmap::{backup, csv_safe, ids, region, Error, OpenMode, Store};
 use clap::Parser;
 
-mod cli_args;
-mod cli_import;
-mod cli_io;
-mod cli_items;
-mod cli_vrp;
-use cli_args::*;
-use cli_io::{csv_error, households_csv, needs_csv, read_points, sites_csv, volunteers_csv, write_json};
+mod args;
+mod formats;
+mod import;
+mod items;
+mod vrp;
+use args::*;
+use formats::{csv_error, households_csv, needs_csv, read_points, sites_csv, volunteers_csv, write_json};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -164,7 +164,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             let needs = store.needs(status)?;
             audit_export(&mut store, "need", "needs list", needs.len())?;
             match format {
-                Format::Json => write_json(&mut out, &cli_items::needs_with_plans(&store, needs)?)?,
+                Format::Json => write_json(&mut out, &items::needs_with_plans(&store, needs)?)?,
                 Format::Csv => needs_csv(&mut out, &needs)?,
             }
         }
@@ -172,7 +172,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             action: NeedsAction::Add { db, household, item, quantity, unit, urgency, wanted_by, notes },
         } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
-            let need = cli_items::NewNeed {
+            let need = items::NewNeed {
                 household: &household,
                 item: &item,
                 quantity,
@@ -181,11 +181,11 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 wanted_by,
                 notes: &notes,
             };
-            cli_items::add_need(&mut store, &mut out, need)?;
+            items::add_need(&mut store, &mut out, need)?;
         }
         Command::Items { action: ListAction::List { db, format } } => {
             let store = ctx.open(&db, OpenMode::ReadOnly)?;
-            cli_items::items(&store, &mut out, matches!(format, Format::Csv))?;
+            items::items(&store, &mut out, matches!(format, Format::Csv))?;
         }
         Command::Backup { db, out: file } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
@@ -275,11 +275,11 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             writeln!(out)?;
         }
         Command::Region { action: RegionAction::Basemap { region: file, pmtiles } } => {
-            let archive = region::basemap::read_file(&pmtiles)?;
+            let archive = region::pmtiles_archive::read_file(&pmtiles)?;
             let name = pmtiles.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let fresh = aidmap::files::sibling(&file, ".new");
             let _ = std::fs::remove_file(&fresh);
-            let info = region::basemap_file::with_basemap(&file, archive, &name, &fresh, chrono::Utc::now())?;
+            let info = region::use_basemap::with_basemap(&file, archive, &name, &fresh, chrono::Utc::now())?;
             aidmap::files::rename_durably(&fresh, &file)?;
             eprintln!("basemap: {} tiles, zooms {}-{}, from {name}", info.tiles, info.min_zoom, info.max_zoom);
         }
@@ -363,7 +363,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 ImportKindArg::Sites => ImportKind::Sites,
                 ImportKindArg::Volunteers => ImportKind::Volunteers,
             };
-            let args = cli_import::ImportArgs {
+            let args = import::ImportArgs {
                 kind,
                 file: &file,
                 mapping: mapping.as_deref(),
@@ -372,7 +372,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 dry_run,
                 json,
             };
-            cli_import::import(&mut store, &mut out, &args)?;
+            import::import(&mut store, &mut out, &args)?;
         }
         Command::Export {
             kind: ExportKindArg::Sheets,
@@ -391,7 +391,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 if paper == "letter" { aidmap::sheets::pdf::Paper::Letter } else { aidmap::sheets::pdf::Paper::A4 };
             let language = language.and_then(|l| serde_json::from_value(serde_json::Value::String(l)).ok());
             let sheet = (format, paper, combined, language);
-            cli_vrp::sheets(&mut store, &mut out, sheet, &dir, run.as_deref(), date)?;
+            vrp::sheets(&mut store, &mut out, sheet, &dir, run.as_deref(), date)?;
         }
         Command::Export { kind: ExportKindArg::Packing, db, format, out: dir, date, .. } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
@@ -400,7 +400,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 ExportFormatArg::Csv => false,
                 _ => return Err(Error::Internal("packing lists export as pdf or csv".into())),
             };
-            cli_items::packing(&mut store, &mut out, date, pdf, &dir)?;
+            items::packing(&mut store, &mut out, date, pdf, &dir)?;
         }
         Command::Export { kind, db, format, columns, out: file, .. } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
@@ -429,24 +429,24 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         }
         Command::Duplicates { db, json } => {
             let store = ctx.open(&db, OpenMode::ReadOnly)?;
-            cli_import::duplicates(&store, &mut out, json)?;
+            import::duplicates(&store, &mut out, json)?;
         }
         Command::Solve { instance, seconds, seed, iterations, out: file } => {
-            cli_vrp::solve(&mut out, &instance, seconds, seed, iterations, file.as_deref())?;
+            vrp::solve(&mut out, &instance, seconds, seed, iterations, file.as_deref())?;
         }
         Command::Plan { db, date, seconds, seed, iterations, json } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
-            cli_vrp::plan(&mut store, &mut out, date, (seconds, seed, iterations), json)?;
+            vrp::plan(&mut store, &mut out, date, (seconds, seed, iterations), json)?;
         }
         Command::Plans { action: PlansAction::List { db, json } } => {
             let store = ctx.open(&db, OpenMode::ReadOnly)?;
-            cli_vrp::plans(&store, &mut out, json)?;
+            vrp::plans(&store, &mut out, json)?;
         }
         Command::Plans { action: PlansAction::Show { db, plan, date, json } } => {
             let store = ctx.open(&db, OpenMode::ReadOnly)?;
-            let id = cli_items::plan_id(&store, plan.as_deref(), date)?;
-            let pack = cli_vrp::open_pack(&store)?;
-            cli_items::show(&store.plan_view(pack.as_ref(), &id)?, &mut out, json)?;
+            let id = items::plan_id(&store, plan.as_deref(), date)?;
+            let pack = vrp::open_pack(&store)?;
+            items::show(&store.plan_view(pack.as_ref(), &id)?, &mut out, json)?;
         }
         Command::Plans { action: PlansAction::Dispatch { db, plan } } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
@@ -455,13 +455,13 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         }
         Command::Plans { action: PlansAction::Outcome { db, plan, stop, outcome, delivered } } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
-            cli_items::outcome(&mut store, &mut out, &plan, &stop, &outcome, &delivered)?;
+            items::outcome(&mut store, &mut out, &plan, &stop, &outcome, &delivered)?;
         }
         Command::Vrp { action: VrpAction::Generate { stops, seed, out: file } } => {
-            cli_vrp::generate(&mut out, stops, seed, &file)?;
+            vrp::generate(&mut out, stops, seed, &file)?;
         }
         Command::Vrp { action: VrpAction::Check { instance, solution, json } } => {
-            cli_vrp::check(&mut out, &instance, &solution, json)?;
+            vrp::check(&mut out, &instance, &solution, json)?;
         }
         Command::Purge { db, dry_run } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

@@ -190,7 +190,7 @@ pub fn sheets(
     store: &mut aidmap::Store,
     out: &mut impl Write,
     (format, paper, combined, language): (
-        crate::cli_args::ExportFormatArg,
+        crate::args::ExportFormatArg,
         aidmap::sheets::pdf::Paper,
         bool,
         Option<aidmap::sheets::SheetLanguage>,
@@ -199,7 +199,7 @@ pub fn sheets(
     run: Option<&str>,
     date: Option<chrono::NaiveDate>,
 ) -> Result<(), Error> {
-    use crate::cli_args::ExportFormatArg;
+    use crate::args::ExportFormatArg;
     use aidmap::sheets::files::{self, SheetFormat, Which};
     let format = match format {
         ExportFormatArg::Gpx => SheetFormat::Gpx,
