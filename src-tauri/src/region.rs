@@ -6,8 +6,8 @@ use std::sync::atomic::Ordering;
 
 use aidmap::closure::{Closure, ClosureInput};
 use aidmap::region::geocode::GeocodeResult;
-use aidmap::region::{self, RegionInfo, RegionPack};
-use aidmap::vocab::AuditAction;
+use aidmap::region::replace::Replacement;
+use aidmap::region::{self, RegionInfo};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -70,26 +70,11 @@ fn writable_pack_path(state: &AppState) -> aidmap::Result<PathBuf> {
 pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBuf) -> CmdResult<RegionInfo> {
     let target = writable_pack_path(&state)?;
     state.region_cancel.store(false, Ordering::SeqCst);
-    let fresh = aidmap::files::sibling(&target, ".new");
-    let _ = std::fs::remove_file(&fresh);
-    let chosen_basemap =
-        RegionPack::open(&target).ok().and_then(|old| Some((old.info().basemap_source.clone()?, old.basemap().ok()??)));
-    let built = region::build(&extract, &fresh, chrono::Utc::now(), &mut |phase, count| {
+    let built = Replacement::from_extract(&target, &extract, chrono::Utc::now(), &mut |phase, count| {
         let _ = app.emit("region-progress", RegionProgress { phase: phase.to_string(), count });
         !app.state::<AppState>().region_cancel.load(Ordering::SeqCst)
-    })
-    .and_then(|info| match chosen_basemap {
-        None => Ok(info),
-        Some((name, archive)) => {
-            let with = aidmap::files::sibling(&fresh, ".basemap");
-            let info = region::use_basemap::with_basemap(&fresh, archive, &name, &with, chrono::Utc::now());
-            let moved = info.and_then(|info| aidmap::files::rename_durably(&with, &fresh).map(|_| info));
-            let _ = std::fs::remove_file(&with);
-            moved
-        }
-    });
-    let detail = |info: &RegionInfo| format!("region pack from {}", info.source);
-    install(&state, &target, &fresh, built, detail)
+    })?;
+    install(&state, built)
 }
 
 /// File › Region › Use basemap file…: a Protomaps `.pmtiles` archive becomes the pack's basemap
@@ -97,49 +82,22 @@ pub fn import_region(app: AppHandle, state: State<'_, AppState>, extract: PathBu
 #[tauri::command(async)]
 pub fn use_basemap(state: State<'_, AppState>, file: PathBuf) -> CmdResult<RegionInfo> {
     let target = writable_pack_path(&state)?;
-    let archive = region::pmtiles_archive::read_file(&file)?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let fresh = aidmap::files::sibling(&target, ".new");
-    let _ = std::fs::remove_file(&fresh);
-    let built = region::use_basemap::with_basemap(&target, archive, &name, &fresh, chrono::Utc::now());
-    install(&state, &target, &fresh, built, |info| {
-        format!("basemap from {}", info.basemap_source.as_deref().unwrap_or_default())
-    })
+    let built = Replacement::with_basemap_file(&target, &file, chrono::Utc::now())?;
+    install(&state, built)
 }
 
-/// Opens the new pack at `fresh` and swaps it in for `target` — only if the same operation is
-/// still open (a lock or a switch during a long import must not give another operation this
-/// pack) — and audits it. On any failure `fresh` is removed and the old pack stays.
-fn install(
-    state: &AppState,
-    target: &std::path::Path,
-    fresh: &std::path::Path,
-    built: aidmap::Result<RegionInfo>,
-    detail: impl Fn(&RegionInfo) -> String,
-) -> CmdResult<RegionInfo> {
-    let result = built.and_then(|info| RegionPack::open(fresh).map(|pack| (info, pack))).and_then(|(info, pack)| {
-        let detail = detail(&info);
-        state.with_store(|s| {
-            if region::pack_path_for(s.path()) != target {
-                return Err(aidmap::Error::Cancelled);
-            }
-            drop(state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?.take());
-            aidmap::files::rename_durably(fresh, target)?;
-            state.set_region(Some(pack))?;
-            s.record(AuditAction::Import, "region", &[], &detail)
-        })?;
+/// Opens the new pack, puts it in place of the open operation's (the core refuses a pack built
+/// for another operation) and hands it to the router with the active closures.
+fn install(state: &AppState, built: Replacement) -> CmdResult<RegionInfo> {
+    let pack = built.open()?;
+    let info = state.with_store(|s| {
+        drop(state.region.lock().map_err(|_| aidmap::Error::Internal("state lock poisoned".into()))?.take());
+        let info = s.install_region(built)?;
+        state.set_region(Some(pack))?;
         Ok(info)
-    });
-    match result {
-        Ok(info) => {
-            apply_closures(state)?;
-            Ok(info)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(fresh);
-            Err(e.into())
-        }
-    }
+    })?;
+    apply_closures(state)?;
+    Ok(info)
 }
 
 /// Re-applies the operation's active closures to the region's router (after a change, or

@@ -51,21 +51,6 @@ pub fn open_demo(app: &AppHandle) -> aidmap::Result<OperationInfo> {
         let today = chrono::Local::now().date_naive();
         aidmap::demo::write(&path, &aidmap::demo::DemoOptions::new(today), &state.installation_id)?;
     }
-    // The demo's region pack, from the same embedded Monaco extract.
-    let pack = aidmap::region::pack_path_for(&path);
-    let stale = aidmap::region::RegionPack::open(&pack).map(|p| p.info().tiles_schema < aidmap::region::tiles::SCHEMA);
-    if matches!(stale, Ok(true) | Err(aidmap::Error::TooNew { .. })) {
-        // The demo pack is made by the app from its embedded extract: remade, never migrated.
-        std::fs::remove_file(&pack)?;
-    }
-    if !pack.exists() {
-        aidmap::region::build_from_bytes(
-            aidmap::demo::osm::MONACO_PBF,
-            "monaco.osm.pbf",
-            &pack,
-            chrono::Utc::now(),
-            &mut |_, _| true,
-        )?;
-    }
+    aidmap::demo::ensure_region_pack(&path, chrono::Utc::now())?;
     open(app, &path, None)
 }

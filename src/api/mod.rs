@@ -6,6 +6,7 @@
 mod exports;
 mod imports;
 mod plans;
+mod region;
 mod supplies;
 
 pub use imports::{preview as import_preview, ImportPreview, PendingRow};

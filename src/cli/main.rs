@@ -275,12 +275,9 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             writeln!(out)?;
         }
         Command::Region { action: RegionAction::Basemap { region: file, pmtiles } } => {
-            let archive = region::pmtiles_archive::read_file(&pmtiles)?;
-            let name = pmtiles.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let fresh = aidmap::files::sibling(&file, ".new");
-            let _ = std::fs::remove_file(&fresh);
-            let info = region::use_basemap::with_basemap(&file, archive, &name, &fresh, chrono::Utc::now())?;
-            aidmap::files::rename_durably(&fresh, &file)?;
+            let info =
+                region::replace::Replacement::with_basemap_file(&file, &pmtiles, chrono::Utc::now())?.put_in_place()?;
+            let name = info.basemap_source.as_deref().unwrap_or_default();
             eprintln!("basemap: {} tiles, zooms {}-{}, from {name}", info.tiles, info.min_zoom, info.max_zoom);
         }
         Command::Route { action: RouteAction::Matrix { region: file, points, closures, format } } => {

@@ -37,6 +37,21 @@ impl DemoOptions {
     }
 }
 
+/// Makes sure the demo operation at `operation` has its region pack, built from the same
+/// embedded Monaco extract. The demo pack is the app's own: when it was made by an older
+/// release (an older tile schema) or a newer one, it is remade, never migrated.
+pub fn ensure_region_pack(operation: &Path, now: DateTime<Utc>) -> Result<()> {
+    let pack = crate::region::pack_path_for(operation);
+    let stale = crate::region::RegionPack::open(&pack).map(|p| p.info().tiles_schema < crate::region::tiles::SCHEMA);
+    if matches!(stale, Ok(true) | Err(crate::Error::TooNew { .. })) {
+        std::fs::remove_file(&pack)?;
+    }
+    if !pack.exists() {
+        crate::region::build_from_bytes(osm::MONACO_PBF, "monaco.osm.pbf", &pack, now, &mut |_, _| true)?;
+    }
+    Ok(())
+}
+
 /// Writes a new demo operation file at `path` (refuses to replace an existing file).
 pub fn write(path: &Path, opts: &DemoOptions, installation_id: &str) -> Result<Store> {
     let op = NewOperation {

@@ -12,6 +12,7 @@ pub mod geocode;
 pub mod graph;
 pub mod pack_check;
 pub mod pmtiles_archive;
+pub mod replace;
 pub mod rings;
 pub mod router;
 pub mod tiles;

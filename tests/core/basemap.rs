@@ -258,3 +258,31 @@ fn multipolygon_relations_become_areas_with_holes() {
     let with_holes = helsinki.iter().filter(|s| !s.holes.is_empty()).count();
     assert!(with_holes >= 50, "Helsinki's courtyard blocks: {with_holes}");
 }
+
+/// A replacement pack beside an operation: written under a temporary name, put in place and
+/// audited by the store; one built for another operation's pack is refused and leaves nothing.
+#[test]
+fn a_replacement_pack_goes_in_place_only_beside_its_operation() {
+    use aidmap::audit::AuditFilter;
+    use aidmap::region::{pack_path_for, replace::Replacement, RegionPack};
+    let dir = crate::util::tempdir();
+    let file = dir.path().join("monaco.pmtiles");
+    std::fs::write(&file, monaco_pmtiles()).unwrap();
+    let mut store = crate::util::new_store(dir.path());
+    let target = pack_path_for(store.path());
+    let built = Replacement::with_basemap_file(&target, &file, crate::util::time("2026-12-05T10:00:00Z")).unwrap();
+    assert!(!target.exists(), "nothing in place before the swap");
+    let pack = built.open().unwrap();
+    let info = store.install_region(built).unwrap();
+    assert_eq!(info.built_at, "2026-12-05T10:00:00.000Z", "the time given, not the clock's");
+    assert_eq!(RegionPack::open(&target).unwrap().info(), &info);
+    assert_eq!(pack.info().basemap_source.as_deref(), Some("monaco.pmtiles"), "an opened pack stays valid");
+    let log = store.audit(&AuditFilter::default(), 10, 0).unwrap();
+    assert!(log.items.iter().any(|e| e.entity == "region" && e.detail == "basemap from monaco.pmtiles"));
+
+    let elsewhere = dir.path().join("other.region");
+    let built = Replacement::with_basemap_file(&elsewhere, &file, chrono::Utc::now()).unwrap();
+    assert!(matches!(store.install_region(built), Err(aidmap::Error::Cancelled)));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().starts_with("other.region")), "{left:?}");
+}
