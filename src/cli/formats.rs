@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::Path;
 
-use aidmap::household::Household;
 use aidmap::need::Need;
 use aidmap::{csv_safe, Error};
 
@@ -62,63 +61,6 @@ fn write_csv<const N: usize>(
     Ok(())
 }
 
-pub fn households_csv(out: &mut impl Write, rows: &[Household]) -> Result<(), Error> {
-    let header = [
-        "id",
-        "name",
-        "phones",
-        "address",
-        "lat",
-        "lon",
-        "location_source",
-        "adults",
-        "children",
-        "seniors",
-        "vulnerabilities",
-        "languages",
-        "access_notes",
-        "consent_status",
-        "consent_date",
-        "consent_scope",
-        "consent_basis",
-        "status",
-        "notes",
-        "created_at",
-        "updated_at",
-        "updated_by",
-    ];
-    write_csv(
-        out,
-        header,
-        rows.iter().map(|h| {
-            [
-                h.id.clone(),
-                h.name.clone(),
-                h.phones.iter().map(|p| p.original.as_str()).collect::<Vec<_>>().join("; "),
-                h.address.clone(),
-                h.lat.to_string(),
-                h.lon.to_string(),
-                h.location_source.key().into(),
-                h.adults.to_string(),
-                h.children.to_string(),
-                h.seniors.to_string(),
-                h.vulnerabilities.iter().map(|v| v.key()).collect::<Vec<_>>().join("; "),
-                h.languages.join("; "),
-                h.access_notes.clone(),
-                h.consent.status.key().into(),
-                h.consent.date.clone().unwrap_or_default(),
-                h.consent.scope.clone(),
-                h.consent.basis.map(|b| b.key()).unwrap_or_default().into(),
-                h.status.key().into(),
-                h.notes.clone(),
-                h.created_at.clone(),
-                h.updated_at.clone(),
-                h.updated_by.clone(),
-            ]
-        }),
-    )
-}
-
 pub fn needs_csv(out: &mut impl Write, rows: &[Need]) -> Result<(), Error> {
     let header = [
         "id",
@@ -158,71 +100,21 @@ pub fn needs_csv(out: &mut impl Write, rows: &[Need]) -> Result<(), Error> {
     )
 }
 
-/// One row per site and item (a site without stock: one row with the item columns empty).
-pub fn sites_csv(out: &mut impl Write, sites: &[aidmap::stock::SiteStock]) -> Result<(), Error> {
-    let header =
-        ["site_id", "site", "kind", "lat", "lon", "address", "active", "item", "category", "unit", "quantity", "low"];
-    let rows = sites.iter().flat_map(|s| {
-        let site = |item: [String; 5]| -> [String; 12] {
-            let [a, b, c, d, e] = item;
-            [
-                s.site.id.clone(),
-                s.site.name.clone(),
-                s.site.kind.key().into(),
-                s.site.lat.to_string(),
-                s.site.lon.to_string(),
-                s.site.address.clone(),
-                s.site.active.to_string(),
-                a,
-                b,
-                c,
-                d,
-                e,
-            ]
-        };
-        let mut rows: Vec<[String; 12]> = s
-            .stock
-            .iter()
-            .map(|r| {
-                site([
-                    r.item.name.clone(),
-                    r.item.category.key().into(),
-                    r.item.unit.clone(),
-                    r.quantity.to_string(),
-                    r.low.to_string(),
-                ])
-            })
-            .collect();
-        if rows.is_empty() {
-            rows.push(site(Default::default()));
-        }
-        rows
-    });
-    write_csv(out, header, rows)
-}
-
-/// One row per volunteer; roles, languages and vehicles joined with `;`.
-pub fn volunteers_csv(out: &mut impl Write, rows: &[aidmap::volunteer::VolunteerDetail]) -> Result<(), Error> {
-    let header =
-        ["id", "name", "phone", "roles", "languages", "active", "vehicles", "capacity_kg", "shifts", "next_shift"];
-    let join = |v: Vec<String>| v.join(";");
-    write_csv(
-        out,
-        header,
-        rows.iter().map(|d| {
-            let v = &d.volunteer;
-            [
-                v.id.clone(),
-                v.name.clone(),
-                v.phone.clone(),
-                join(v.roles.iter().map(|r| r.key().to_string()).collect()),
-                join(v.languages.clone()),
-                v.active.to_string(),
-                join(d.vehicles.iter().map(|x| x.name.clone()).collect()),
-                d.vehicles.iter().fold(0.0, |kg, x| kg + x.capacity_kg).to_string(),
-                d.shifts.len().to_string(),
-                d.shifts.first().map(|s| s.starts_at.clone()).unwrap_or_default(),
-            ]
-        }),
-    )
+/// Households, sites (one row per site and stocked item) or volunteers as CSV with every
+/// column, through the same writer as the app's export (`aidmap::export`); `only` limits the
+/// households written.
+pub fn export_csv(
+    store: &aidmap::Store,
+    out: &mut impl Write,
+    kind: aidmap::export::ExportKind,
+    only: Option<&std::collections::HashSet<String>>,
+) -> Result<(), Error> {
+    let req = aidmap::export::ExportRequest {
+        kind,
+        format: aidmap::export::ExportFormat::Csv,
+        columns: aidmap::export::all_columns(kind),
+    };
+    let now = chrono::Utc::now();
+    store.snapshot(|tx| aidmap::export::write_only(tx, &req, only, now, out))?;
+    Ok(())
 }

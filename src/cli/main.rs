@@ -17,7 +17,7 @@ mod import;
 mod items;
 mod vrp;
 use args::*;
-use formats::{csv_error, households_csv, needs_csv, read_points, sites_csv, volunteers_csv, write_json};
+use formats::{csv_error, export_csv, needs_csv, read_points, write_json};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -127,19 +127,22 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         }
         Command::Households { action: HouseholdsAction::List { db, format, search } } => {
             let mut store = ctx.open_for_export(&db)?;
-            let households = match search {
-                None => store.households()?,
+            let only: Option<std::collections::HashSet<String>> = match search {
+                None => None,
                 Some(text) => {
-                    let page = store.search_households(&text, 10_000, 0)?;
-                    let ids: std::collections::HashSet<String> = page.items.into_iter().map(|h| h.id).collect();
-                    store.households()?.into_iter().filter(|h| ids.contains(&h.id)).collect()
+                    Some(store.search_households(&text, 10_000, 0)?.items.into_iter().map(|h| h.id).collect())
                 }
             };
+            let households: Vec<_> = store
+                .households()?
+                .into_iter()
+                .filter(|h| only.as_ref().is_none_or(|only| only.contains(&h.id)))
+                .collect();
             // Recorded before anything is printed: no unrecorded export.
             audit_export(&mut store, "household", "households list", households.len())?;
             match format {
                 Format::Json => write_json(&mut out, &households)?,
-                Format::Csv => households_csv(&mut out, &households)?,
+                Format::Csv => export_csv(&store, &mut out, ExportKind::Households, only.as_ref())?,
             }
         }
         Command::Sites { action: ListAction::List { db, format } } => {
@@ -147,7 +150,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             let sites = store.sites_with_stock()?;
             match format {
                 Format::Json => write_json(&mut out, &sites)?,
-                Format::Csv => sites_csv(&mut out, &sites)?,
+                Format::Csv => export_csv(&store, &mut out, ExportKind::Sites, None)?,
             }
         }
         Command::Volunteers { action: ListAction::List { db, format } } => {
@@ -156,7 +159,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             audit_export(&mut store, "volunteer", "volunteers list", volunteers.len())?;
             match format {
                 Format::Json => write_json(&mut out, &volunteers)?,
-                Format::Csv => volunteers_csv(&mut out, &volunteers)?,
+                Format::Csv => export_csv(&store, &mut out, ExportKind::Volunteers, None)?,
             }
         }
         Command::Needs { action: NeedsAction::List { db, status, format } } => {

@@ -14,7 +14,7 @@
 //!
 //! `write` is a plain function over a connection; `Store::export_to` writes a file and records
 //! the export in the audit log (column keys and counts, never values). The two writers are in
-//! `rows.rs`, what each kind of record puts in them in `records.rs`.
+//! `writers.rs`, what each kind of record puts in them in `records.rs`.
 
 mod records;
 pub(crate) mod writers;
@@ -228,6 +228,23 @@ pub fn write_at(
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<ExportSummary> {
+    write_only(conn, req, None, now, out)
+}
+
+/// Every column key of `kind`, personal ones included (the CLI's full listings).
+pub fn all_columns(kind: ExportKind) -> Vec<String> {
+    specs(kind).iter().map(|s| s.0.to_string()).collect()
+}
+
+/// `write_at` limited to the households in `only` (the CLI's `households list --search`);
+/// `None` writes every record. Sites and volunteers are always written whole.
+pub fn write_only(
+    conn: &Connection,
+    req: &ExportRequest,
+    only: Option<&std::collections::HashSet<String>>,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> Result<ExportSummary> {
     let mut cols = resolve(req.kind, &req.columns)?;
     if req.format == ExportFormat::Geojson && req.kind != ExportKind::Volunteers {
         for key in ["lat", "lon"] {
@@ -242,7 +259,7 @@ pub fn write_at(
         ExportFormat::Geojson => Rows::Geojson(GeojsonRows::new(&mut sink)?),
     };
     let rows = match req.kind {
-        ExportKind::Households => households(conn, &cols, &mut writer)?,
+        ExportKind::Households => households(conn, &cols, only, &mut writer)?,
         ExportKind::Sites => sites(conn, &cols, &mut writer)?,
         ExportKind::Volunteers => volunteers(conn, &cols, now, &mut writer)?,
     };

@@ -93,7 +93,12 @@ impl HouseholdRow {
 }
 
 /// Every household not purged, in id order, one at a time.
-pub(super) fn households(conn: &Connection, cols: &[&'static str], out: &mut Rows<'_>) -> Result<u32> {
+pub(super) fn households(
+    conn: &Connection,
+    cols: &[&'static str],
+    only: Option<&std::collections::HashSet<String>>,
+    out: &mut Rows<'_>,
+) -> Result<u32> {
     let mut stmt = conn.prepare(
         "SELECT id, name, phones, address, lat, lon, location_source, adults, children, seniors,
                 vulnerabilities, languages, access_notes, consent_status, consent_date, consent_scope,
@@ -104,8 +109,12 @@ pub(super) fn households(conn: &Connection, cols: &[&'static str], out: &mut Row
     let mut n = 0u32;
     let mut cells = Vec::with_capacity(cols.len());
     while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        if only.is_some_and(|only| !only.contains(&id)) {
+            continue;
+        }
         let h = HouseholdRow {
-            id: r.get(0)?,
+            id,
             name: r.get(1)?,
             phones: r.get(2)?,
             address: r.get(3)?,

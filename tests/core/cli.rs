@@ -150,10 +150,12 @@ fn households_list_as_csv() {
     let stdout = success(&fx.run_on_db(&["households", "list", "--format", "csv"]));
     let mut reader = csv::Reader::from_reader(stdout.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(&header[..4], ["id", "name", "phones", "address"]);
-    for column in ["lat", "lon", "consent_status", "status", "created_at", "updated_at", "updated_by"] {
+    // The same columns and writer as the app's export, every column (personal ones too).
+    assert_eq!(header, aidmap::export::all_columns(aidmap::export::ExportKind::Households));
+    for column in ["id", "name", "phones", "address", "lat", "lon", "consent", "status", "updated_at"] {
         assert!(header.iter().any(|h| h == column), "missing column {column}");
     }
+    let phones = header.iter().position(|h| h == "phones").unwrap();
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("well-formed CSV")).collect();
     assert_eq!(records.len(), 50);
     let lat = header.iter().position(|h| h == "lat").unwrap();
@@ -161,8 +163,19 @@ fn households_list_as_csv() {
         assert_eq!(record.len(), header.len());
         let lat: f64 = record[lat].parse().expect("lat is a number");
         assert!((43.7..43.8).contains(&lat));
-        assert!(record[2].starts_with("'+377"), "phones are written as text, never as formulas: {:?}", &record[2]);
+        assert!(
+            record[phones].starts_with("'+377"),
+            "phones are written as text, never as formulas: {:?}",
+            &record[phones]
+        );
     }
+    // --search limits the CSV as it limits the JSON.
+    let all = json_rows(&success(&fx.run_on_db(&["households", "list"])));
+    let street = all[0]["address"].as_str().unwrap().split(',').next().unwrap().to_string();
+    let found = json_rows(&success(&fx.run_on_db(&["households", "list", "--search", &street])));
+    let csv = success(&fx.run_on_db(&["households", "list", "--search", &street, "--format", "csv"]));
+    assert!(!found.is_empty() && found.len() < 50, "{} found", found.len());
+    assert_eq!(csv.lines().count() - 1, found.len());
 }
 
 #[test]
@@ -284,7 +297,8 @@ fn sites_and_volunteers_lists_from_the_demo() {
     assert_eq!(shift_days.into_iter().collect::<Vec<_>>(), ["2026-11-26", "2026-11-27", "2026-11-28"]);
 
     let csv = success(&fixture.run_on_db(&["volunteers", "list", "--format", "csv"]));
-    assert!(csv.starts_with("id,name,phone,roles,languages,active,vehicles,capacity_kg,shifts,next_shift\n"));
+    let columns = aidmap::export::all_columns(aidmap::export::ExportKind::Volunteers).join(",");
+    assert!(csv.starts_with(&format!("{columns}\n")), "{}", csv.lines().next().unwrap());
     assert_eq!(csv.lines().count(), 26);
     let csv = success(&fixture.run_on_db(&["sites", "list", "--format", "csv"]));
     assert_eq!(csv.lines().count() - 1, stock.len(), "one row per site and item");
