@@ -12,7 +12,7 @@
 //!   volunteer's geometry is their home only when `home_lat` and `home_lon` are both chosen
 //!   (personal, off by default), and `null` otherwise.
 //!
-//! `write` is a plain function over a connection; `Store::export_to` writes a file and records
+//! `write_at` is a plain function over a connection; `Store::export_to` writes a file and records
 //! the export in the audit log (column keys and counts, never values). The two writers are in
 //! `writers.rs`, what each kind of record puts in them in `records.rs`.
 
@@ -216,12 +216,8 @@ pub fn resolve(kind: ExportKind, chosen: &[String]) -> Result<Vec<&'static str>>
     Ok(out)
 }
 
-/// Writes the export to `out` (see the module's doc for the formats).
-pub fn write(conn: &Connection, req: &ExportRequest, out: &mut dyn Write) -> Result<ExportSummary> {
-    write_at(conn, req, Utc::now(), out)
-}
-
-/// `write` with the time that decides which shifts are still to come (`next_shifts`).
+/// Writes the export to `out` (see the module's doc for the formats); `now` decides which
+/// shifts are still to come (`next_shifts`).
 pub fn write_at(
     conn: &Connection,
     req: &ExportRequest,

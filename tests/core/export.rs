@@ -32,7 +32,7 @@ fn request(kind: ExportKind, format: ExportFormat, columns: &[&str]) -> ExportRe
 /// The export as text, through the plain function.
 fn export(store: &Store, req: &ExportRequest) -> (String, ExportSummary) {
     let mut out = Vec::new();
-    let summary = export::write(store.conn(), req, &mut out).expect("export");
+    let summary = export::write_at(store.conn(), req, chrono::Utc::now(), &mut out).expect("export");
     assert_eq!(summary.bytes, out.len() as u64, "bytes counted");
     (String::from_utf8(out).expect("UTF-8"), summary)
 }
@@ -431,7 +431,7 @@ fn an_unknown_column_is_refused_and_no_file_is_written() {
             matches!(&err, Error::Validation(f) if f.len() == 1 && f[0].field == "columns" && f[0].rule == Rule::Unknown),
             "{err:?}"
         );
-        assert!(export::write(store.conn(), &req, &mut Vec::new()).is_err());
+        assert!(export::write_at(store.conn(), &req, chrono::Utc::now(), &mut Vec::new()).is_err());
     }
     assert!(!path.exists() && !sibling(&path, ".partial").exists());
     assert!(exports(&store).is_empty(), "nothing exported, nothing recorded");
