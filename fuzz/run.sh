@@ -23,7 +23,7 @@ sanitizer="${FUZZ_SANITIZER:-address}"
 timeout="${FUZZ_TIMEOUT:-60}"
 rss_mb="${FUZZ_RSS_MB:-1024}"
 malloc_mb="${FUZZ_MALLOC_MB:-512}"
-read -r -a targets <<<"${FUZZ_TARGETS:-osm_pbf open_operation household_input need_input region_extract closure_geojson region_pack_open basemap_file import_table vrp_instance}"
+read -r -a targets <<<"${FUZZ_TARGETS:-osm_pbf open_operation household_input need_input region_extract closure_geojson region_pack_open basemap_file import_table vrp_instance change_bundle}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -24,6 +24,7 @@ pub mod records;
 pub mod region;
 pub mod sheets;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod validate;
 pub mod vocab;

@@ -1,0 +1,7 @@
+//! Hubs working together (issue 18), built up in parts. So far the pieces that carry no schema:
+//! the hybrid logical clock that orders changes across replicas (`hlc`) and the change bundle
+//! file — sealed with the operation's bundle key, signed by the replica that wrote it, checked
+//! before anything is read (`bundle`). The change log, merges and transports come next.
+
+pub mod bundle;
+pub mod hlc;
