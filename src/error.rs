@@ -35,6 +35,7 @@ pub enum ErrorCode {
     NotEncrypted,
     AlreadyEncrypted,
     DemoStaysPlain,
+    Syncthing,
     Internal,
 }
 
@@ -142,6 +143,10 @@ pub enum Error {
     AlreadyEncrypted,
     #[error("the demo operation holds no real data and stays unencrypted; create a new operation for real data")]
     DemoStaysPlain,
+    /// Syncthing could not be started or did not answer as expected (no personal data: the
+    /// API path and Syncthing's reason).
+    #[error("syncthing: {0}")]
+    Syncthing(String),
     #[error("the disk is full: this change was not saved; free some space and try again")]
     DiskFull,
     #[error("the disk could not be written (it may be full, removed or failing): this change was not saved")]
@@ -217,6 +222,7 @@ impl Error {
             Error::NotEncrypted => ErrorCode::NotEncrypted,
             Error::AlreadyEncrypted => ErrorCode::AlreadyEncrypted,
             Error::DemoStaysPlain => ErrorCode::DemoStaysPlain,
+            Error::Syncthing(_) => ErrorCode::Syncthing,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }

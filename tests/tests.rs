@@ -64,6 +64,8 @@ mod sheets_pdf;
 mod structure;
 #[path = "core/supplies.rs"]
 mod supplies;
+#[path = "core/syncthing.rs"]
+mod syncthing;
 #[path = "core/upgrade.rs"]
 mod upgrade;
 #[path = "core/volunteers.rs"]

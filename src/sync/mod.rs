@@ -1,7 +1,9 @@
 //! Hubs working together (issue 18), built up in parts. So far the pieces that carry no schema:
 //! the hybrid logical clock that orders changes across replicas (`hlc`) and the change bundle
 //! file — sealed with the operation's bundle key, signed by the replica that wrote it, checked
-//! before anything is read (`bundle`). The change log, merges and transports come next.
+//! before anything is read (`bundle`) — and Syncthing, started per replica and driven through its
+//! REST API (`syncthing`). The change log, merges and the folder transport come next.
 
 pub mod bundle;
 pub mod hlc;
+pub mod syncthing;

@@ -327,6 +327,7 @@ export const en = {
   "error.not_encrypted": "This operation is not encrypted, so it has no passphrase to change. Use “Encrypt this operation…” to protect it.",
   "error.already_encrypted": "This operation is already encrypted. Use “Change passphrase…” instead.",
   "error.demo_stays_plain": "The demo operation holds no real data and stays unencrypted. Create a new operation for real data.",
+  "error.syncthing": "Syncthing, which carries changes between laptops, could not be used: {message}",
   "error.not_a_region": "This file is not an Aidmap region pack. Nothing was changed.",
   "menu.region": "Region",
   "menu.import_region": "Import OSM extract…",

@@ -327,6 +327,7 @@ export const es: Messages = {
   "error.not_encrypted": "Esta operación no está cifrada, así que no tiene frase de contraseña que cambiar. Use «Cifrar esta operación…» para protegerla.",
   "error.already_encrypted": "Esta operación ya está cifrada. Use «Cambiar la frase de contraseña…» en su lugar.",
   "error.demo_stays_plain": "La operación de demostración no contiene datos reales y queda sin cifrar. Cree una operación nueva para datos reales.",
+  "error.syncthing": "No se pudo usar Syncthing, que lleva los cambios entre portátiles: {message}",
   "error.not_a_region": "Este archivo no es un paquete de región de Aidmap. No se ha cambiado nada.",
   "menu.region": "Región",
   "menu.import_region": "Importar extracto OSM…",
