@@ -64,6 +64,8 @@ mod sheets_pdf;
 mod structure;
 #[path = "core/supplies.rs"]
 mod supplies;
+#[path = "core/sync_merge.rs"]
+mod sync_merge;
 #[path = "core/syncthing.rs"]
 mod syncthing;
 #[path = "core/upgrade.rs"]

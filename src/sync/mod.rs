@@ -6,4 +6,5 @@
 
 pub mod bundle;
 pub mod hlc;
+pub mod register;
 pub mod syncthing;
