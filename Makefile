@@ -101,6 +101,7 @@ bench:
 	cargo bench -p aidmap --bench vrp
 	cargo bench -p aidmap --bench plan
 	cargo bench -p aidmap --bench sheets
+	cargo bench -p aidmap --bench sync
 
 clean:
 	cargo clean
