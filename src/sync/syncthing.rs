@@ -168,6 +168,11 @@ impl Syncthing {
     /// watcher within a second.
     pub fn share_folder(&self, folder_id: &str, label: &str, path: &Path, devices: &[String]) -> Result<()> {
         std::fs::create_dir_all(path)?;
+        // Bundles being written (`*.partial`) are never carried half-written.
+        let ignore = path.join(".stignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, super::folder::STIGNORE)?;
+        }
         let devices: Vec<serde_json::Value> = devices.iter().map(|d| json!({ "deviceID": d })).collect();
         self.send(
             "PUT",
