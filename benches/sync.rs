@@ -20,7 +20,11 @@ fn main() {
     let header = BundleHeader {
         operation_id: "op".into(),
         replica_id: "a".into(),
+        replica_name: String::new(),
         signer: signer.public(),
+        origin: "a".into(),
+        origin_key: signer.public(),
+        seen: Default::default(),
         schema_version: 11,
         first_seq: 1,
         last_seq: 1_000,
@@ -31,7 +35,7 @@ fn main() {
     let bytes = seal(&header, &payload, &key, &signer, [1; 24]).unwrap();
     let sealed = started.elapsed();
     let started = Instant::now();
-    let known = |_: &str| Known::Accepted { signer: signer.public(), last_applied: 0 };
+    let known = |_: &str| Known::Accepted { signer: signer.public() };
     open(&bytes, "op", 11, &key, known).unwrap();
     println!("bundle of 1 MB: sealed in {}, checked and opened in {}", ms(sealed), ms(started.elapsed()));
 

@@ -82,6 +82,27 @@ pub(crate) fn append(
     Ok(())
 }
 
+/// Appends an entry another replica wrote (`fields`: at, operator, installation, action,
+/// entity, record ids, detail), chained here like any other. Called only while applying changes.
+pub(crate) fn append_received(conn: &Transaction<'_>, fields: &[String]) -> Result<()> {
+    let [at, operator, installation, action, entity, record_ids, detail] = fields else {
+        return Err(crate::error::Error::Corrupt("an audit entry".into()));
+    };
+    let prev: String = conn
+        .prepare_cached("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let hash = entry_hash(&prev, &refs);
+    conn.prepare_cached(
+        "INSERT INTO audit (at, operator, installation, action, entity, record_ids, detail, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![at, operator, installation, action, entity, record_ids, detail, hash])?;
+    Ok(())
+}
+
 /// SHA-256 (hex) of the previous entry's hash and this entry's fields, each length-prefixed so
 /// no two different entries hash alike.
 pub fn entry_hash(prev: &str, fields: &[&str]) -> String {

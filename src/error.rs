@@ -36,6 +36,7 @@ pub enum ErrorCode {
     AlreadyEncrypted,
     DemoStaysPlain,
     Syncthing,
+    OwnedElsewhere,
     Internal,
 }
 
@@ -147,6 +148,9 @@ pub enum Error {
     /// API path and Syncthing's reason).
     #[error("syncthing: {0}")]
     Syncthing(String),
+    /// A plan belongs to the replica that made it (named here): read-only on the others.
+    #[error("this plan was made on {0}: only that laptop changes, dispatches or closes it; here it is read-only")]
+    OwnedElsewhere(String),
     #[error("the disk is full: this change was not saved; free some space and try again")]
     DiskFull,
     #[error("the disk could not be written (it may be full, removed or failing): this change was not saved")]
@@ -223,6 +227,7 @@ impl Error {
             Error::AlreadyEncrypted => ErrorCode::AlreadyEncrypted,
             Error::DemoStaysPlain => ErrorCode::DemoStaysPlain,
             Error::Syncthing(_) => ErrorCode::Syncthing,
+            Error::OwnedElsewhere(_) => ErrorCode::OwnedElsewhere,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -10,12 +10,16 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let key = ContentKey::derive(Some(&[1; 32]), "op-1");
     let signer = ReplicaKey::from_secret(&[7; 32]);
-    let known = |_: &str| Known::Accepted { signer: signer.public(), last_applied: 0 };
+    let known = |_: &str| Known::Accepted { signer: signer.public() };
     let _ = open(data, "op-1", 99, &key, known);
     let header = BundleHeader {
         operation_id: "op-1".into(),
         replica_id: "replica-a".into(),
+        replica_name: String::new(),
         signer: signer.public(),
+        origin: "replica-a".into(),
+        origin_key: signer.public(),
+        seen: Default::default(),
         schema_version: 11,
         first_seq: 1,
         last_seq: 1,

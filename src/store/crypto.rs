@@ -92,7 +92,7 @@ impl Key {
     }
 
     /// SQLCipher's raw-key form, `x'<key><salt>'`, for `PRAGMA key` and `ATTACH … KEY`.
-    pub(crate) fn raw(&self) -> Zeroizing<String> {
+    pub fn raw(&self) -> Zeroizing<String> {
         let mut hex = Zeroizing::new(String::with_capacity(2 * (32 + SALT_LEN) + 3));
         hex.push_str("x'");
         for b in self.key.iter().chain(self.salt.iter()) {

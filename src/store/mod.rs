@@ -3,6 +3,7 @@
 //! `&Connection` and never commit on their own.
 
 mod change;
+pub mod changelog;
 pub mod copy;
 pub mod crypto;
 pub mod guard;
@@ -209,6 +210,7 @@ impl Store {
             other => other?,
         }
         schema::migrate(&mut conn)?;
+        changelog::install(&conn)?;
         Ok((conn, false))
     }
 
@@ -339,10 +341,14 @@ impl Store {
             return Err(Error::ReadOnly);
         }
         let stamp = self.stamp();
+        let place = self.place();
         let _open = self.writing.open();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (changes, recorded) = (tx.total_changes(), change::recorded(&tx)?);
         let value = f(&tx, &stamp)?;
+        if commit {
+            changelog::capture(&tx, &stamp, &place)?;
+        }
         // Every change is recorded (see `change`): a write that changed rows and recorded
         // nothing is a bug in its writer, refused in debug builds before it commits.
         if commit && cfg!(debug_assertions) && tx.total_changes() > changes && change::recorded(&tx)? == recorded {
@@ -388,6 +394,18 @@ impl Store {
     pub fn checkpoint(&self) -> Result<()> {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Where this copy of the operation lives: a copy elsewhere is another replica.
+    pub fn place(&self) -> changelog::Place {
+        let path = std::fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
+        changelog::Place { installation: self.installation_id.clone(), path: path.to_string_lossy().into_owned() }
+    }
+
+    /// The raw key material bundles are sealed with (see `sync::bundle::ContentKey`); `None` for
+    /// a plain operation.
+    pub fn key_material(&self) -> Option<zeroize::Zeroizing<String>> {
+        self.key.as_ref().map(Key::raw)
     }
 
     pub fn encrypted(&self) -> bool {

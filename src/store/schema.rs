@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0011_audit_chain.sql"),
         after: Some(crate::audit::chain_on_upgrade),
     },
+    Migration { version: 12, sql: include_str!("../../migrations/0012_replicas.sql"), after: None },
 ];
 
 pub fn latest_version() -> u32 {

@@ -39,12 +39,25 @@ const SIGNATURE_LEN: usize = 64;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundleHeader {
     pub operation_id: String,
+    /// The replica that wrote and signed the bundle (the sender).
     pub replica_id: String,
+    /// The sender's name for people ("Hub Nord — laptop 2").
+    #[serde(default)]
+    pub replica_name: String,
     /// The sender's public key (hex), checked against the one accepted for that replica.
     pub signer: String,
+    /// The replica that made the changes: the sender, or another replica whose changes the
+    /// sender passes on (hub C that only meets hub B still receives hub A's changes).
+    pub origin: String,
+    /// The origin's public key as the sender accepted it (hex).
+    pub origin_key: String,
+    /// What the sender had applied of each replica's changes when it wrote the bundle (its last
+    /// sequence number per replica): the receiver learns what the sender still lacks.
+    #[serde(default)]
+    pub seen: std::collections::BTreeMap<String, u64>,
     /// The operation file's schema version at the sender.
     pub schema_version: u32,
-    /// The sender's change sequence numbers in the bundle, first to last.
+    /// The origin's change sequence numbers in the bundle, first to last.
     pub first_seq: u64,
     pub last_seq: u64,
     /// When it was written (RFC 3339), for people; merges use the changes' clocks.
@@ -78,6 +91,12 @@ pub enum Refusal {
     SignerChanged { replica: String },
     #[error("these changes were already applied (up to change {last_applied} of replica {replica})")]
     AlreadyApplied { replica: String, last_applied: u64 },
+    #[error("changes {first} to {last} of replica {replica} are missing here: waiting for them before these")]
+    Gap { replica: String, first: u64, last: u64 },
+    #[error("replica {replica} passes on changes of {origin} under another key than the one accepted here")]
+    OriginChanged { replica: String, origin: String },
+    #[error("this change bundle holds a change Aidmap cannot apply ({0})")]
+    BadChange(String),
 }
 
 /// The key bundles of one operation are sealed with, derived from the operation's key
@@ -170,8 +189,8 @@ pub fn seal(
 pub enum Known {
     /// Never accepted: its bundles are held until a person accepts its key.
     Unknown,
-    /// Accepted with this public key (hex); its changes up to `last_applied` are applied.
-    Accepted { signer: String, last_applied: u64 },
+    /// Accepted with this public key (hex).
+    Accepted { signer: String },
 }
 
 /// A bundle that passed every check.
@@ -258,9 +277,6 @@ pub fn open(
         Known::Accepted { signer, .. } if signer != header.signer => {
             return Err(Refusal::SignerChanged { replica: header.replica_id.clone() })
         }
-        Known::Accepted { last_applied, .. } if header.last_seq <= last_applied => {
-            return Err(Refusal::AlreadyApplied { replica: header.replica_id.clone(), last_applied })
-        }
         Known::Accepted { .. } => {}
     }
     let payload = XChaCha20Poly1305::new(Key::from_slice(&key.0))
@@ -279,7 +295,11 @@ mod tests {
         BundleHeader {
             operation_id: OP.into(),
             replica_id: "replica-a".into(),
+            replica_name: "Hub Nord".into(),
             signer: signer.public(),
+            origin: "replica-a".into(),
+            origin_key: signer.public(),
+            seen: Default::default(),
             schema_version: 11,
             first_seq: 1,
             last_seq: 12,
@@ -295,7 +315,7 @@ mod tests {
     }
 
     fn accepted(signer: &ReplicaKey) -> impl FnOnce(&str) -> Known + '_ {
-        move |_| Known::Accepted { signer: signer.public(), last_applied: 0 }
+        move |_| Known::Accepted { signer: signer.public() }
     }
 
     fn key() -> ContentKey {
@@ -360,14 +380,10 @@ mod tests {
         assert_eq!(shown.len(), 24, "{shown}");
         let impostor = ReplicaKey::from_secret(&[8; 32]);
         assert_eq!(
-            open(&bytes, OP, 11, &key(), |_| Known::Accepted { signer: impostor.public(), last_applied: 0 }),
+            open(&bytes, OP, 11, &key(), |_| Known::Accepted { signer: impostor.public() }),
             Err(Refusal::SignerChanged { replica: "replica-a".into() })
         );
-        assert_eq!(
-            open(&bytes, OP, 11, &key(), |_| Known::Accepted { signer: signer.public(), last_applied: 12 }),
-            Err(Refusal::AlreadyApplied { replica: "replica-a".into(), last_applied: 12 })
-        );
-        assert!(open(&bytes, OP, 11, &key(), |_| Known::Accepted { signer: signer.public(), last_applied: 11 }).is_ok());
+        assert!(open(&bytes, OP, 11, &key(), |_| Known::Accepted { signer: signer.public() }).is_ok());
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! the folder that carries bundles (`folder`), and Syncthing, started per replica and driven
 //! through its REST API (`syncthing`). The change log in the operation file comes next.
 
+pub mod apply;
 pub mod bundle;
+pub mod exchange;
 pub mod folder;
-pub mod hlc;
-pub mod register;
+pub mod status;
 pub mod syncthing;
+
+pub use crate::store::changelog::{hlc, register};

@@ -56,12 +56,12 @@ fn read_only_media_opens_read_only_and_refuses_writes() {
     assert_eq!(store.households().unwrap().len(), 1);
 }
 
-/// A real short write: the writer process may not grow any file past 1 MB (`ulimit -f`, with
+/// A real short write: the writer process may not grow any file past 2 MB (`ulimit -f`, with
 /// SIGXFSZ ignored so the kernel returns EFBIG like a full disk returns ENOSPC).
 #[test]
 fn a_writer_that_hits_the_file_size_limit_stops_with_a_clear_message_and_loses_nothing() {
     let dir = tempdir();
-    run_until_full(&dir.path().join("full.aidmap"), r#"trap '' XFSZ; ulimit -f 2048; exec "$0" "$1" 0 7"#);
+    run_until_full(&dir.path().join("full.aidmap"), r#"trap '' XFSZ; ulimit -f 4096; exec "$0" "$1" 0 7"#);
 }
 
 /// A real full file system: a 2 MB tmpfs (needs root to mount; skipped with a note otherwise).
@@ -115,7 +115,7 @@ fn run_until_full(db: &std::path::Path, wrapper: &str) -> String {
     );
     assert!(last.ends_with("not saved") || last.contains("not saved;"), "{last}");
     let reported: Vec<&str> = stdout.lines().filter_map(|l| l.strip_prefix("committed ")).collect();
-    assert!(reported.len() > 10, "it wrote for a while first");
+    assert!(reported.len() > 10, "it wrote for a while first: {stdout}");
     // Reopen without the limit (on tmpfs: still full, so read-only is fine too).
     let store = aidmap::Store::open_with(db, INSTALLATION, aidmap::OpenMode::ReadOnly).unwrap();
     assert_intact(&store);

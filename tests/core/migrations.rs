@@ -113,6 +113,10 @@ fn fresh_schema_equals_migration_one_upgraded() {
         "stock_movement",
         "substitution_group",
         "substitution_member",
+        "sync_change",
+        "sync_conflict",
+        "sync_plan_owner",
+        "sync_replica",
         "vehicle",
         "volunteer",
     ];
@@ -385,6 +389,7 @@ fn released_migrations_are_never_edited() {
         ("0009_need_items.sql", "68d0322f4c54545c"),
         ("0010_doubted_coordinates.sql", "cd2b3bd33346200a"),
         ("0011_audit_chain.sql", "9af1ecce216bc9f9"),
+        ("0012_replicas.sql", "00dc7d5b3ce97081"),
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
     for (name, expected) in released {

@@ -3,4 +3,4 @@
 /**
  * The fixed set of error codes the UI and the CLI understand.
  */
-export type ErrorCode = "validation" | "not_found" | "read_only" | "not_an_operation" | "too_new" | "corrupt" | "schema_changed" | "file_not_found" | "file_exists" | "io" | "busy" | "no_operation" | "passphrase_required" | "wrong_passphrase" | "disk_full" | "cancelled" | "not_a_region" | "region_damaged" | "not_a_basemap" | "unreadable_file" | "not_enough_stock" | "not_encrypted" | "already_encrypted" | "demo_stays_plain" | "syncthing" | "internal";
+export type ErrorCode = "validation" | "not_found" | "read_only" | "not_an_operation" | "too_new" | "corrupt" | "schema_changed" | "file_not_found" | "file_exists" | "io" | "busy" | "no_operation" | "passphrase_required" | "wrong_passphrase" | "disk_full" | "cancelled" | "not_a_region" | "region_damaged" | "not_a_basemap" | "unreadable_file" | "not_enough_stock" | "not_encrypted" | "already_encrypted" | "demo_stays_plain" | "syncthing" | "owned_elsewhere" | "internal";

@@ -328,6 +328,7 @@ export const en = {
   "error.already_encrypted": "This operation is already encrypted. Use “Change passphrase…” instead.",
   "error.demo_stays_plain": "The demo operation holds no real data and stays unencrypted. Create a new operation for real data.",
   "error.syncthing": "Syncthing, which carries changes between laptops, could not be used: {message}",
+  "error.owned_elsewhere": "This plan was made on another laptop: only that laptop changes, dispatches or closes it. Here it is read-only.",
   "error.not_a_region": "This file is not an Aidmap region pack. Nothing was changed.",
   "menu.region": "Region",
   "menu.import_region": "Import OSM extract…",

@@ -328,6 +328,7 @@ export const es: Messages = {
   "error.already_encrypted": "Esta operación ya está cifrada. Use «Cambiar la frase de contraseña…» en su lugar.",
   "error.demo_stays_plain": "La operación de demostración no contiene datos reales y queda sin cifrar. Cree una operación nueva para datos reales.",
   "error.syncthing": "No se pudo usar Syncthing, que lleva los cambios entre portátiles: {message}",
+  "error.owned_elsewhere": "Este plan se hizo en otro portátil: solo ese portátil lo cambia, lo despacha o lo cierra. Aquí es de solo lectura.",
   "error.not_a_region": "Este archivo no es un paquete de región de Aidmap. No se ha cambiado nada.",
   "menu.region": "Región",
   "menu.import_region": "Importar extracto OSM…",

@@ -329,6 +329,7 @@ export const fr: Messages = {
   "error.already_encrypted": "Cette opération est déjà chiffrée. Utilisez plutôt « Changer la phrase secrète… ».",
   "error.demo_stays_plain": "L'opération de démonstration ne contient pas de vraies données et reste non chiffrée. Créez une nouvelle opération pour les vraies données.",
   "error.syncthing": "Syncthing, qui transporte les modifications entre ordinateurs, n'a pas pu être utilisé : {message}",
+  "error.owned_elsewhere": "Ce plan a été fait sur un autre ordinateur : seul celui-ci le modifie, l'expédie ou le clôt. Ici, il est en lecture seule.",
   "error.not_a_region": "Ce fichier n’est pas un paquet de région Aidmap. Rien n’a été modifié.",
   "menu.region": "Région",
   "menu.import_region": "Importer un extrait OSM…",

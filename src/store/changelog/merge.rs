@@ -1,0 +1,217 @@
+//! A record's state from its changes: per field, the change with the greatest (HLC, replica
+//! id); the record exists when its latest creation or removal is a creation. Conflicts are
+//! recomputed from the same set (`register`), so every replica that holds the same changes
+//! shows the same values and the same conflicts, whatever order they arrived in.
+//!
+//! Purge: the change that purges a record carries every personal field (blanked); once a
+//! record is purged, the log keeps no personal value of it in any other change, and changes that
+//! arrive later (made before the purge was seen) lose their personal fields on arrival.
+
+use std::collections::BTreeSet;
+
+use rusqlite::types::Value;
+use rusqlite::Transaction;
+use serde_json::Value as Json;
+
+use super::register::{open_conflicts, FieldChange};
+use super::{current, from_json, of_record, personal, reviewed, synced, LoggedChange, Mode, Synced};
+use crate::error::{Error, Result};
+
+/// Settles what a change just added to the log implies: a purge scrubs the record's log, a
+/// change of fields refreshes the record's conflicts.
+pub(crate) fn after_insert(tx: &Transaction<'_>, change: &LoggedChange) -> Result<()> {
+    scrub_if_purged(tx, &change.entity, &change.record)?;
+    if change.kind == "set" && change.fields.keys().any(|f| reviewed(f)) {
+        refresh_conflicts(tx, &change.entity, &change.record)?;
+    }
+    Ok(())
+}
+
+/// The change that purged the record, if it is purged (the winner of `purged_at`).
+fn purge_change(changes: &[LoggedChange]) -> Option<&LoggedChange> {
+    changes
+        .iter()
+        .filter(|c| c.field("purged_at").is_some())
+        .max_by(|a, b| a.id().cmp(&b.id()))
+        .filter(|c| c.field("purged_at").is_some_and(|(_, after)| !after.is_null()))
+}
+
+/// Removes every personal value of a purged record from the log but the purge's own blanks.
+pub fn scrub_if_purged(tx: &Transaction<'_>, entity: &str, record: &str) -> Result<()> {
+    let fields = personal(entity);
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let changes = of_record(tx, entity, record)?;
+    let Some(purge) = purge_change(&changes).cloned() else { return Ok(()) };
+    let mut update = tx.prepare_cached("UPDATE sync_change SET fields = ?3 WHERE replica = ?1 AND seq = ?2")?;
+    for c in &changes {
+        let mut scrubbed = c.fields.clone();
+        for f in fields {
+            if c.replica == purge.replica && c.seq == purge.seq {
+                if let Some(Json::Array(pair)) = scrubbed.get_mut(*f) {
+                    pair[0] = Json::Null;
+                }
+            } else {
+                scrubbed.remove(*f);
+            }
+        }
+        if scrubbed != c.fields {
+            update.execute(rusqlite::params![c.replica, c.seq as i64, serde_json::to_string(&scrubbed)?])?;
+        }
+    }
+    tx.prepare_cached(
+        "DELETE FROM sync_conflict WHERE entity = ?1 AND record = ?2 AND field IN (SELECT value FROM json_each(?3))",
+    )?
+    .execute(rusqlite::params![entity, record, serde_json::to_string(fields)?])?;
+    Ok(())
+}
+
+/// Recomputes the open conflicts of one record from its changes.
+pub fn refresh_conflicts(tx: &Transaction<'_>, entity: &str, record: &str) -> Result<()> {
+    let changes = of_record(tx, entity, record)?;
+    tx.prepare_cached("DELETE FROM sync_conflict WHERE entity = ?1 AND record = ?2")?.execute([entity, record])?;
+    let fields: BTreeSet<&str> =
+        changes.iter().flat_map(|c| c.fields.keys().map(String::as_str)).filter(|f| reviewed(f)).collect();
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO sync_conflict (entity, record, field, winner_replica, winner_seq, other_replica, other_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for field in fields {
+        let of_field: Vec<(&LoggedChange, FieldChange)> = changes
+            .iter()
+            .filter_map(|c| {
+                let (before, after) = c.field(field)?;
+                Some((
+                    c,
+                    FieldChange {
+                        id: c.id(),
+                        base: (c.kind != "create").then(|| before.clone()),
+                        value: after.clone(),
+                        operator: c.operator.clone(),
+                    },
+                ))
+            })
+            .collect();
+        let register: Vec<FieldChange> = of_field.iter().map(|(_, f)| f.clone()).collect();
+        for conflict in open_conflicts(&register) {
+            let seq_of = |id: &super::register::ChangeId| {
+                of_field.iter().find(|(c, _)| c.id() == *id).map(|(c, _)| c.seq as i64).unwrap_or_default()
+            };
+            insert.execute(rusqlite::params![
+                entity,
+                record,
+                field,
+                conflict.winner.replica,
+                seq_of(&conflict.winner),
+                conflict.other.replica,
+                seq_of(&conflict.other)
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes one record as its changes say it is (fields and tables of `Mode::Fields` or `Owned`).
+pub fn materialize(tx: &Transaction<'_>, s: &Synced, record: &str) -> Result<()> {
+    let changes = of_record(tx, s.table, record)?;
+    let key = s.key_of(record)?;
+    let cols = s.columns(tx)?;
+    let now = current(tx, s, &cols, &key)?;
+    let exists = changes
+        .iter()
+        .filter(|c| c.kind == "create" || c.kind == "delete")
+        .max_by(|a, b| a.id().cmp(&b.id()))
+        .map(|c| c.kind == "create")
+        .unwrap_or(now.is_some());
+    let key_where = s.key_where(1);
+    if !exists {
+        if now.is_some() {
+            tx.prepare_cached(&format!("DELETE FROM main.{} WHERE {key_where}", s.table))?
+                .execute(rusqlite::params_from_iter(key.iter()))?;
+        }
+        return Ok(());
+    }
+    let purge = purge_change(&changes);
+    let mut values = Vec::with_capacity(cols.len());
+    for (i, col) in cols.iter().enumerate() {
+        let from = match purge {
+            Some(p) if personal(s.table).contains(&col.as_str()) => Some(p),
+            _ => changes.iter().filter(|c| c.field(col).is_some()).max_by(|a, b| a.id().cmp(&b.id())),
+        };
+        let value = match (from.and_then(|c| c.field(col)), &now) {
+            (Some((_, after)), _) => from_json(after)?,
+            (None, Some(row)) => row[i].clone(),
+            (None, None) => return Err(Error::Corrupt(format!("a {} record without its field {col}", s.table))),
+        };
+        values.push(value);
+    }
+    match &now {
+        Some(row) => {
+            let changed: Vec<usize> = (0..cols.len()).filter(|&i| row[i] != values[i]).collect();
+            if !changed.is_empty() {
+                let set =
+                    changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", cols[i], n + 1)).collect::<Vec<_>>();
+                let sql =
+                    format!("UPDATE main.{} SET {} WHERE {}", s.table, set.join(", "), s.key_where(changed.len() + 1));
+                let params: Vec<&Value> = changed.iter().map(|&i| &values[i]).chain(key.iter()).collect();
+                tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params))?;
+            }
+        }
+        None => {
+            let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+            let sql = format!("INSERT INTO main.{} ({}) VALUES ({marks})", s.table, cols.join(", "));
+            tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
+        }
+    }
+    if s.table == "household" {
+        derive_household(tx, record)?;
+    }
+    Ok(())
+}
+
+/// The household's search columns, kept here from its fields (never sent).
+fn derive_household(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    let (name, address, phones, purged): (String, String, String, bool) = tx
+        .prepare_cached("SELECT name, address, phones, purged_at IS NOT NULL FROM household WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let (search, phones_search) = if purged {
+        (String::new(), String::new())
+    } else {
+        let phones: Vec<Json> = serde_json::from_str(&phones).unwrap_or_default();
+        let numbers: Vec<&str> =
+            phones.iter().filter_map(|p| p.get("normalized")?.as_str()).map(|n| n.trim_start_matches('+')).collect();
+        (crate::text::household_search_text(&name, &address), numbers.join(" "))
+    };
+    tx.prepare_cached(
+        "UPDATE household SET search_text = ?2, phones_search = ?3
+         WHERE id = ?1 AND (search_text IS NOT ?2 OR phones_search IS NOT ?3)",
+    )?
+    .execute(rusqlite::params![id, search, phones_search])?;
+    Ok(())
+}
+
+/// Adds a history row another replica added (a stock movement, an audit entry), once.
+pub fn append(tx: &Transaction<'_>, change: &LoggedChange) -> Result<()> {
+    let s =
+        synced(&change.entity).filter(|s| s.mode == Mode::Append).ok_or_else(|| Error::Corrupt("an append".into()))?;
+    let cols = s.columns(tx)?;
+    let mut values = Vec::with_capacity(cols.len());
+    for c in &cols {
+        let (_, after) = change.field(c).ok_or_else(|| Error::Corrupt(format!("a {} row without {c}", s.table)))?;
+        values.push(from_json(after)?);
+    }
+    if s.table == "audit" {
+        let text = |v: &Value| match v {
+            Value::Text(t) => Ok(t.clone()),
+            _ => Err(Error::Corrupt("an audit entry".into())),
+        };
+        let fields: Vec<String> = values.iter().map(text).collect::<Result<_>>()?;
+        crate::audit::append_received(tx, &fields)?;
+        return Ok(());
+    }
+    let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("INSERT OR IGNORE INTO main.{} ({}) VALUES ({marks})", s.table, cols.join(", "));
+    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
+    Ok(())
+}
