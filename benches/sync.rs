@@ -1,6 +1,8 @@
 //! Hubs working together, measured (`cargo bench -p aidmap --bench sync`; needs `syncthing`):
 //!
 //! - sealing and opening a 1 MB change bundle (the crypto alone);
+//! - a bundle of 1,000 edits (one household field each, 1,000 writes on replica A): its size,
+//!   and applying it on replica B (a copy of A's file);
 //! - a file written into one Syncthing's shared folder until it is whole in the other's, two
 //!   real processes on loopback, 20 times: median and worst. (The change log is not built yet,
 //!   so this is the transport's share of "a change on A visible on B".)
@@ -14,7 +16,46 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// 1,000 edits on A, carried to B through a folder: size of the bundle, time to apply.
+fn thousand_edits() {
+    use aidmap::sync::exchange;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a")).unwrap();
+    std::fs::create_dir_all(dir.path().join("b")).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let options = aidmap::demo::DemoOptions { households: 1_000, seed: 1, date };
+    let mut a = aidmap::demo::write(&dir.path().join("a/op.aidmap"), &options, "bench-a").unwrap();
+    a.checkpoint().unwrap();
+    std::fs::copy(dir.path().join("a/op.aidmap"), dir.path().join("b/op.aidmap")).unwrap();
+    let mut b = aidmap::Store::open(&dir.path().join("b/op.aidmap"), "bench-b").unwrap();
+    let ids: Vec<String> = a.households().unwrap().into_iter().map(|h| h.id).collect();
+    let started = Instant::now();
+    for (i, id) in ids.iter().cycle().take(1_000).enumerate() {
+        let mut input = a.household(id).unwrap().household.to_input();
+        input.notes = format!("edit {i}");
+        a.update_household(id, &input).unwrap();
+    }
+    let edits = started.elapsed();
+    let folder = dir.path().join("stick");
+    let now = a.now();
+    let report = exchange::export_to(&mut a, &folder, now).unwrap();
+    let bytes: u64 = report.files.iter().map(|f| std::fs::metadata(folder.join(f)).unwrap().len()).sum();
+    let started = Instant::now();
+    let now = b.now();
+    let got = exchange::import_from(&mut b, &folder, true, now).unwrap();
+    let applied = started.elapsed();
+    println!(
+        "1,000 edits (each a write with its audit entry, {} on A): bundle of {} changes, {:.0} KB; applied on B in {} ({} changes)",
+        ms(edits),
+        report.changes,
+        bytes as f64 / 1024.0,
+        ms(applied),
+        got.changes
+    );
+}
+
 fn main() {
+    thousand_edits();
     let signer = ReplicaKey::from_secret(&[7; 32]);
     let key = ContentKey::derive(Some(&[1; 32]), "op");
     let header = BundleHeader {

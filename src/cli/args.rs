@@ -37,6 +37,11 @@ pub(crate) enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Changes between replicas of one operation (laptops and hubs working together).
+    Sync {
+        #[command(subcommand)]
+        action: SyncAction,
+    },
     /// Households of an operation.
     Households {
         #[command(subcommand)]
@@ -293,6 +298,16 @@ pub(crate) enum HouseholdsAction {
         #[arg(long)]
         search: Option<String>,
     },
+    /// Change fields of one household: FIELD=VALUE, with FIELD one of name, address, notes,
+    /// access_notes, adults, children, seniors, status (active|closed), phones (comma-separated).
+    Set {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        id: String,
+        #[arg(required = true)]
+        fields: Vec<String>,
+    },
     /// Merge two records of one household, as the duplicates dialog does (audited, undoable in
     /// the app): the kept one takes the --take fields of the other, the other's needs move over
     /// and identical open needs become one.
@@ -306,6 +321,43 @@ pub(crate) enum HouseholdsAction {
         /// Fields to take from the merged record, comma-separated (name, address, all_phones…).
         #[arg(long, value_delimiter = ',')]
         take: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SyncAction {
+    /// Write into a folder (a USB stick, a shared or Syncthing folder) every change it lacks.
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Apply the changes a folder holds that the operation lacks.
+    Import {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        from: PathBuf,
+        /// Accept replicas never seen before (otherwise their changes are held).
+        #[arg(long)]
+        accept_new_peers: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// This replica, its peers, pending changes and conflicts waiting for review.
+    Status {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept a held replica (compare its key's fingerprint with the one its laptop shows).
+    Accept {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        peer: String,
     },
 }
 

@@ -15,6 +15,7 @@ mod args;
 mod formats;
 mod import;
 mod items;
+mod sync;
 mod vrp;
 use args::*;
 use formats::{csv_error, export_csv, needs_csv, read_points, write_json};
@@ -68,13 +69,13 @@ fn passphrase(file: Option<&Path>) -> Result<Option<String>, String> {
     Ok(std::env::var("AIDMAP_PASSPHRASE").ok())
 }
 
-struct Ctx {
+pub(crate) struct Ctx {
     passphrase: Option<String>,
     operator: String,
 }
 
 impl Ctx {
-    fn open(&self, db: &Path, mode: OpenMode) -> Result<Store, Error> {
+    pub(crate) fn open(&self, db: &Path, mode: OpenMode) -> Result<Store, Error> {
         let mut store = Store::unlock(db, &installation()?, mode, self.passphrase.as_deref())?;
         store.set_operator(&self.operator)?;
         Ok(store)
@@ -118,6 +119,10 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
             let store = Store::create_encrypted(&file, &name, &installation()?, passphrase)?;
             let how = if store.encrypted() { "encrypted" } else { "not encrypted: no passphrase given" };
             writeln!(out, "created {} ({how})", file.display())?;
+        }
+        Command::Sync { action } => sync::run(ctx, action, &mut out)?,
+        Command::Households { action: HouseholdsAction::Set { db, id, fields } } => {
+            sync::set_household(ctx, &db, &id, &fields, &mut out)?
         }
         Command::Households { action: HouseholdsAction::Merge { db, keep, merge, take } } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

@@ -82,6 +82,30 @@ pub struct Household {
     pub updated_by: String,
 }
 
+impl Household {
+    /// The form's input that would save this household as it is (for an edit of a few fields).
+    pub fn to_input(&self) -> HouseholdInput {
+        HouseholdInput {
+            name: self.name.clone(),
+            phones: self.phones.iter().map(|p| p.original.clone()).collect(),
+            address: self.address.clone(),
+            lat: self.lat,
+            lon: self.lon,
+            location_source: self.location_source,
+            adults: self.adults,
+            children: self.children,
+            seniors: self.seniors,
+            vulnerabilities: self.vulnerabilities.clone(),
+            languages: self.languages.clone(),
+            access_notes: self.access_notes.clone(),
+            consent: self.consent.clone(),
+            status: self.status,
+            notes: self.notes.clone(),
+            notes_for_driver: self.notes_for_driver,
+        }
+    }
+}
+
 /// A household with its needs, newest first: what the side panel shows.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
