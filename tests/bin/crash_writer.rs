@@ -7,7 +7,8 @@
 //!
 //! On a failed commit it prints `failed <code>: <message>` and exits with status 3.
 //!
-//! Usage: aidmap-crash-writer DB RUN SEED (passphrase in AIDMAP_PASSPHRASE)
+//! Usage: aidmap-crash-writer DB RUN SEED (passphrase in AIDMAP_PASSPHRASE); RUN `apply:FOLDER`
+//! applies the change bundles of FOLDER instead.
 
 use std::io::Write;
 
@@ -32,6 +33,19 @@ fn main() {
     let mut out = stdout.lock();
     writeln!(out, "ready").unwrap();
     out.flush().unwrap();
+    // `RUN` = `apply:FOLDER`: apply the change bundles of FOLDER (one transaction per bundle),
+    // then print `applied N` — the crash test kills it while it applies.
+    if let Some(folder) = run.strip_prefix("apply:") {
+        let now = store.now();
+        match aidmap::sync::exchange::import_from(&mut store, folder.as_ref(), true, now) {
+            Ok(report) => writeln!(out, "applied {}", report.changes).unwrap(),
+            Err(e) => {
+                writeln!(out, "failed {:?}: {e}", e.code()).unwrap();
+                std::process::exit(3);
+            }
+        }
+        return;
+    }
     for i in 0u64.. {
         let needs = rng.gen_range(1..=3u32);
         let deliver = i % 2 == 1;

@@ -104,3 +104,75 @@ fn check(db: &std::path::Path, reported: &HashSet<String>, run: u32) {
         .unwrap();
     assert_eq!(delivered_without_audit, 0, "run {run}: a status change without its audit entry");
 }
+
+/// Applying another replica's changes is one transaction: a process killed while it applies
+/// leaves the operation as it was or fully updated, never in between (issue 18).
+#[test]
+fn killed_while_applying_changes_the_operation_is_unchanged_or_fully_updated() {
+    let kills: u32 = std::env::var("AIDMAP_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(20) / 2;
+    let dir = tempdir();
+    let a_path = dir.path().join("a.aidmap");
+    let mut a = Store::create_encrypted(&a_path, "Crash test", INSTALLATION, Some(PASS)).unwrap();
+    let ids: Vec<String> = (0..150)
+        .map(|i| {
+            let mut h = alice();
+            h.name = format!("Household {i}");
+            a.create_household(&h).unwrap().id
+        })
+        .collect();
+    a.checkpoint().unwrap();
+    let b0 = dir.path().join("b0.aidmap");
+    std::fs::copy(&a_path, &b0).unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        let mut input = a.household(id).unwrap().household.to_input();
+        input.notes = format!("visited {i}");
+        a.update_household(id, &input).unwrap();
+    }
+    let folder = dir.path().join("stick");
+    let now = a.now();
+    let sent = aidmap::sync::exchange::export_to(&mut a, &folder, now).unwrap();
+    let count = |store: &Store| -> i64 {
+        store.conn().query_row("SELECT COUNT(*) FROM sync_change", [], |r| r.get(0)).unwrap()
+    };
+    let before = count(&Store::unlock(&b0, "checker", OpenMode::ReadOnly, Some(PASS)).unwrap());
+    let expected = count(&a) - before;
+    assert!(sent.changes as i64 >= expected && expected > 0);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261205);
+    let (mut unchanged, mut updated) = (0, 0);
+    for run in 0..kills {
+        let b = dir.path().join(format!("b{}.aidmap", run + 1));
+        std::fs::copy(&b0, &b).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aidmap-crash-writer"))
+            .args([b.to_str().unwrap(), &format!("apply:{}", folder.display()), "0"])
+            .env("AIDMAP_PASSPHRASE", PASS)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the writer");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        assert_eq!(lines.next().expect("writer output").unwrap(), "ready");
+        std::thread::sleep(Duration::from_millis(rng.gen_range(1..400)));
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+        let store = Store::unlock(&b, "checker", OpenMode::Auto, Some(PASS)).unwrap();
+        assert_intact(&store);
+        let visited: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM household WHERE notes LIKE 'visited %'", [], |r| r.get(0))
+            .unwrap();
+        // The checker's own open writes nothing; what the writer logged is all of it or none.
+        let logged = count(&store) - before;
+        match visited {
+            0 => {
+                assert_eq!(logged, 0, "run {run}: nothing applied, nothing logged");
+                unchanged += 1;
+            }
+            150 => {
+                assert_eq!(logged, expected, "run {run}: all applied, all logged");
+                updated += 1;
+            }
+            n => panic!("run {run}: {n} of 150 households updated: a partial apply"),
+        }
+    }
+    println!("apply crash test: {kills} SIGKILLs, {unchanged} left unchanged, {updated} fully updated");
+}
