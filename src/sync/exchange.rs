@@ -23,7 +23,7 @@ pub const CHANGES_PER_BUNDLE: u64 = 20_000;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 #[ts(export)]
-pub struct ExportReport {
+pub struct SyncExport {
     /// Bundle files written into the folder.
     pub files: Vec<String>,
     /// Changes they hold.
@@ -59,7 +59,7 @@ pub enum FileOutcome {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 #[ts(export)]
-pub struct ImportReport {
+pub struct SyncImport {
     pub files: Vec<FileOutcome>,
     pub applied: u64,
     pub already_known: u64,
@@ -107,7 +107,7 @@ fn holdings(conn: &Connection) -> Result<Vec<(String, String, u64)>> {
 
 /// Writes into `dir` every change this replica holds that the folder lacks, as bundles signed
 /// by this replica.
-pub fn export_to(store: &mut Store, dir: &Path, now: DateTime<Utc>) -> Result<ExportReport> {
+pub fn export_to(store: &mut Store, dir: &Path, now: DateTime<Utc>) -> Result<SyncExport> {
     if store.read_only() {
         return Err(Error::ReadOnly);
     }
@@ -119,7 +119,7 @@ pub fn export_to(store: &mut Store, dir: &Path, now: DateTime<Utc>) -> Result<Ex
     let operation_id = store.info()?.id;
     let held = holdings(store.conn())?;
     let seen: BTreeMap<String, u64> = held.iter().map(|(id, _, n)| (id.clone(), *n)).collect();
-    let mut report = ExportReport::default();
+    let mut report = SyncExport::default();
     for (origin, origin_key, have) in &held {
         let covered: Vec<(u64, u64)> =
             present.iter().filter(|b| &b.replica == origin).map(|b| (b.first, b.last)).collect();
@@ -186,7 +186,7 @@ fn known(conn: &Connection, replica: &str) -> Result<Option<(String, String)>> {
 /// Applies what `dir` holds that this operation lacks, one bundle (one transaction) at a time.
 /// With `accept_new_peers`, replicas never seen before are accepted as they come (their key's
 /// fingerprint is in the report and the audit log); otherwise their bundles are held.
-pub fn import_from(store: &mut Store, dir: &Path, accept_new_peers: bool, now: DateTime<Utc>) -> Result<ImportReport> {
+pub fn import_from(store: &mut Store, dir: &Path, accept_new_peers: bool, now: DateTime<Utc>) -> Result<SyncImport> {
     if store.read_only() {
         return Err(Error::ReadOnly);
     }
@@ -195,7 +195,7 @@ pub fn import_from(store: &mut Store, dir: &Path, accept_new_peers: bool, now: D
     let key = content_key(store)?;
     let operation_id = store.info()?.id;
     let schema = crate::store::schema::latest_version();
-    let mut report = ImportReport::default();
+    let mut report = SyncImport::default();
     for file in files {
         let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if file.replica == me.id {

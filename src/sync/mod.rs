@@ -9,6 +9,7 @@ pub mod apply;
 pub mod bundle;
 pub mod exchange;
 pub mod folder;
+pub mod hub;
 pub mod status;
 pub mod syncthing;
 

@@ -91,7 +91,7 @@ impl Syncthing {
             "/rest/config/options",
             json!({
                 "listenAddresses": [options.listen],
-                "globalAnnounceEnabled": false,
+                "globalAnnounceEnabled": options.relays,
                 "localAnnounceEnabled": true,
                 "relaysEnabled": options.relays,
                 "natEnabled": false,
@@ -193,6 +193,18 @@ impl Syncthing {
     /// The folder's state ("idle", "syncing", "scanning", …) and how many files it still needs.
     pub fn folder_status(&self, folder_id: &str) -> Result<FolderStatus> {
         self.get(&format!("/rest/db/status?folder={folder_id}"))
+    }
+
+    /// The devices configured (this one included), as (id, name).
+    pub fn devices(&self) -> Result<Vec<(String, String)>> {
+        #[derive(Deserialize)]
+        struct Device {
+            #[serde(rename = "deviceID")]
+            id: String,
+            #[serde(default)]
+            name: String,
+        }
+        Ok(self.get::<Vec<Device>>("/rest/config/devices")?.into_iter().map(|d| (d.id, d.name)).collect())
     }
 
     /// Whether the device `id` is connected now.

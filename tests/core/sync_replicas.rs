@@ -37,7 +37,7 @@ fn folder(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// `from` writes what it has into `dir`; `to` applies it (accepting new replicas).
-fn send(from: &mut Store, to: &mut Store, dir: &Path) -> exchange::ImportReport {
+fn send(from: &mut Store, to: &mut Store, dir: &Path) -> exchange::SyncImport {
     let now = from.now();
     exchange::export_to(from, dir, now).unwrap();
     let now = to.now();
@@ -200,12 +200,12 @@ fn a_bundle_applied_twice_or_by_two_routes_changes_nothing_the_second_time() {
     assert_eq!(content(&a), content(&b));
 }
 
-fn export(store: &mut Store, dir: &Path) -> aidmap::error::Result<exchange::ExportReport> {
+fn export(store: &mut Store, dir: &Path) -> aidmap::error::Result<exchange::SyncExport> {
     let now = store.now();
     exchange::export_to(store, dir, now)
 }
 
-fn import(store: &mut Store, dir: &Path, accept: bool) -> aidmap::error::Result<exchange::ImportReport> {
+fn import(store: &mut Store, dir: &Path, accept: bool) -> aidmap::error::Result<exchange::SyncImport> {
     let now = store.now();
     exchange::import_from(store, dir, accept, now)
 }
