@@ -5,6 +5,7 @@ mod backups;
 mod commands;
 mod error;
 mod exports;
+mod hub;
 mod imports;
 mod menu;
 mod plans;
@@ -67,6 +68,7 @@ pub fn run() {
                 region_cancel: Default::default(),
                 plan_cancel: Default::default(),
                 region_generation: Default::default(),
+                hub: Mutex::new(None),
                 e2e_picks: Mutex::new(
                     std::env::var("AIDMAP_E2E_PICK_FILES")
                         .ok()
@@ -77,6 +79,7 @@ pub fn run() {
             });
             app.manage(tiles::TileCache::default());
             backups::start(app.handle().clone());
+            hub::start(app.handle().clone());
             Ok(())
         })
         .on_menu_event(|app, event| {
@@ -126,6 +129,15 @@ pub fn run() {
             protection::change_passphrase,
             protection::encrypt_operation,
             protection::backup_operation,
+            hub::hub_state,
+            hub::hub_set_name,
+            hub::hub_export,
+            hub::hub_import,
+            hub::hub_accept,
+            hub::hub_resolve,
+            hub::hub_start_syncthing,
+            hub::hub_stop_syncthing,
+            hub::hub_add_device,
             protection::restore_backup,
             protection::audit_log,
             protection::operation_settings,

@@ -66,6 +66,7 @@ pub fn build(
         )
         .separator()
         .item(&MenuItemBuilder::with_id("backup", l("backup")).enabled(op.open).build(app)?)
+        .item(&MenuItemBuilder::with_id("hub-network", l("hub_network")).enabled(op.open && op.writable).build(app)?)
         .item(&MenuItemBuilder::with_id("restore", l("restore")).build(app)?)
         .separator()
         .item(&MenuItemBuilder::with_id("audit", l("audit")).enabled(op.open).build(app)?)

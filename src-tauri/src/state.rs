@@ -28,6 +28,8 @@ pub struct AppState {
     pub region_generation: AtomicU64,
     /// Set to stop a planning search under way (it keeps the best plan so far).
     pub plan_cancel: AtomicBool,
+    /// The Syncthing link of the open operation, while it runs (`hub`).
+    pub hub: Mutex<Option<aidmap::sync::hub::Hub>>,
     /// Files the end-to-end tests pick instead of the native dialog (`e2e_pick_file`).
     pub e2e_picks: Mutex<Vec<String>>,
 }
@@ -41,6 +43,9 @@ impl AppState {
 
     /// Closes the open operation (its key is wiped when the store drops) and its region.
     pub fn close(&self) -> aidmap::Result<()> {
+        if let Some(hub) = self.hub.lock().map_err(|_| Error::Internal("state lock poisoned".into()))?.take() {
+            let _ = hub.stop();
+        }
         let mut guard = self.store.lock().map_err(|_| Error::Internal("state lock poisoned".into()))?;
         *guard = None;
         self.set_region(None)

@@ -29,6 +29,11 @@ import type { Closure } from "./bindings/Closure";
 import type { ClosureInput } from "./bindings/ClosureInput";
 import type { ImportPreview } from "./bindings/ImportPreview";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { HubView } from "./bindings/HubView";
+import type { HubLink } from "./bindings/HubLink";
+import type { SyncExport } from "./bindings/SyncExport";
+import type { SyncImport } from "./bindings/SyncImport";
+import type { Keep } from "./bindings/Keep";
 import type { ImportKind } from "./bindings/ImportKind";
 import type { Mapping } from "./bindings/Mapping";
 import type { ExportColumn } from "./bindings/ExportColumn";
@@ -131,6 +136,17 @@ export const api = {
   changePassphrase: (current: string, next: string) => call<void>("change_passphrase", { current, new: next }),
   encryptOperation: (passphrase: string) => call<OperationInfo>("encrypt_operation", { passphrase }),
   backupOperation: (path: string) => call<void>("backup_operation", { path }),
+  hubState: () => call<HubView>("hub_state"),
+  hubSetName: (name: string) => call<void>("hub_set_name", { name }),
+  hubExport: (folder: string) => call<SyncExport>("hub_export", { folder }),
+  hubImport: (folder: string, acceptNewPeers: boolean) => call<SyncImport>("hub_import", { folder, acceptNewPeers }),
+  hubAccept: (peer: string) => call<void>("hub_accept", { peer }),
+  hubResolve: (entity: string, record: string, field: string, keep: Keep) =>
+    call<void>("hub_resolve", { entity, record, field, keep }),
+  hubStartSyncthing: (relays: boolean) => call<HubLink>("hub_start_syncthing", { relays }),
+  hubStopSyncthing: () => call<void>("hub_stop_syncthing"),
+  hubAddDevice: (id: string, name: string, address: string | null) =>
+    call<HubLink>("hub_add_device", { id, name, address }),
   restoreBackup: (backup: string, out: string, passphrase: string | null, operator: string) =>
     call<OperationInfo>("restore_backup", { backup, out, passphrase, operator }),
   auditLog: (filter: AuditFilter, limit = 200, offset = 0) => call<AuditPage>("audit_log", { filter, limit, offset }),

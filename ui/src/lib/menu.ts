@@ -2,7 +2,7 @@
 import { t } from "./i18n/index.svelte";
 
 export const MENU_KEYS = [
-  "file", "new", "open", "open_recent", "no_recent", "import", "export", "region", "import_region", "use_basemap", "backup", "restore", "audit", "change_passphrase", "encrypt", "lock",
+  "file", "new", "open", "open_recent", "no_recent", "import", "export", "region", "import_region", "use_basemap", "backup", "hub_network", "restore", "audit", "change_passphrase", "encrypt", "lock",
   "settings", "quit", "edit", "help", "open_demo", "about",
 ] as const;
 

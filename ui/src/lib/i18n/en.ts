@@ -1,6 +1,7 @@
 // English: the reference locale. Every key here must exist in every other locale (checked by
 // the type of `Messages` and by i18n.test.ts). `{name}` placeholders are filled by `t()`.
 import { formsEn } from "./forms.en";
+import { hubEn } from "./hub.en";
 import { planEn } from "./plan.en";
 
 export const en = {
@@ -207,6 +208,7 @@ export const en = {
   "rule.too_short": "{field} is too short.",
   "rule.too_weak": "{field} is too easy to guess: use four words or more, or a longer mix of letters, numbers and signs.",
   "menu.backup": "Back up…",
+  "menu.hub_network": "Hub network…",
   "menu.restore": "Restore from backup…",
   "menu.audit": "Audit log…",
   "menu.change_passphrase": "Change passphrase…",
@@ -745,6 +747,7 @@ export const en = {
   "pending.placed": "{name} placed.",
   "error.unreadable_file": "This file cannot be imported. Nothing was changed.",
   ...planEn,
+  ...hubEn,
   ...formsEn,
 } as const;
 

@@ -1,6 +1,7 @@
 // Spanish (neutral, formal register). Keys and `{placeholders}` must match en.ts exactly.
 import type { Messages } from "./en";
 import { formsEs } from "./forms.es";
+import { hubEs } from "./hub.es";
 import { planEs } from "./plan.es";
 
 export const es: Messages = {
@@ -207,6 +208,7 @@ export const es: Messages = {
   "rule.too_short": "{field}: es demasiado corto.",
   "rule.too_weak": "{field}: es demasiado fácil de adivinar. Use cuatro palabras o más, o una mezcla más larga de letras, números y signos.",
   "menu.backup": "Hacer copia de seguridad…",
+  "menu.hub_network": "Red de centros…",
   "menu.restore": "Restaurar una copia…",
   "menu.audit": "Registro de auditoría…",
   "menu.change_passphrase": "Cambiar la frase de contraseña…",
@@ -745,5 +747,6 @@ export const es: Messages = {
   "pending.placed": "{name} ubicado.",
   "error.unreadable_file": "Este archivo no se puede importar. No se ha cambiado nada.",
   ...planEs,
+  ...hubEs,
   ...formsEs,
 };

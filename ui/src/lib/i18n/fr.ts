@@ -2,6 +2,7 @@
 // Spaces before : ; ? ! are no-break spaces (U+00A0), as French typography requires.
 import type { Messages } from "./en";
 import { formsFr } from "./forms.fr";
+import { hubFr } from "./hub.fr";
 import { planFr } from "./plan.fr";
 
 export const fr: Messages = {
@@ -208,6 +209,7 @@ export const fr: Messages = {
   "rule.too_short": "{field} : trop court.",
   "rule.too_weak": "{field} : trop facile à deviner. Utilisez quatre mots ou plus, ou un mélange plus long de lettres, chiffres et signes.",
   "menu.backup": "Sauvegarder…",
+  "menu.hub_network": "Réseau des centres…",
   "menu.restore": "Restaurer une sauvegarde…",
   "menu.audit": "Journal d’audit…",
   "menu.change_passphrase": "Changer la phrase secrète…",
@@ -746,5 +748,6 @@ export const fr: Messages = {
   "pending.placed": "{name} placé.",
   "error.unreadable_file": "Ce fichier ne peut pas être importé. Rien n’a été modifié.",
   ...planFr,
+  ...hubFr,
   ...formsFr,
 };

@@ -5,7 +5,9 @@
 import { tick, untrack } from "svelte";
 import type { FeatureCollection } from "geojson";
 import { api, ApiError } from "../api";
+import type { ErrorReport } from "../bindings/ErrorReport";
 import type { HouseholdDetail } from "../bindings/HouseholdDetail";
+import type { HubChanges } from "../bindings/HubChanges";
 import type { OperationInfo } from "../bindings/OperationInfo";
 import type { RegionInfo } from "../bindings/RegionInfo";
 import type { Closure } from "../bindings/Closure";
@@ -160,6 +162,7 @@ export class AppState {
     else if (action === "settings") this.dialog = { kind: "settings" };
     else if (action === "about") this.dialog = { kind: "about" };
     else if (action === "backup") this.backupNow();
+    else if (action === "hub-network" && op && !op.read_only) this.dialog = { kind: "hub" };
     else if (action === "restore") this.restoreFrom();
     else if (action === "audit" && op) this.dialog = { kind: "audit" };
     else if (action === "change-passphrase" && op?.encrypted) this.dialog = { kind: "change-passphrase" };
@@ -305,6 +308,51 @@ export class AppState {
   suppliesChanged = async () => {
     await this.session?.loadSites(true);
     this.listVersion++;
+  };
+
+  /** Changes from other laptops were applied here (Hub network): the map's pins and squares,
+   * the closures, the side lists and the open household show them. */
+  hubDataChanged = async () => {
+    const s = this.session;
+    if (!s) return;
+    await s.loadHouseholds().catch(() => {});
+    await s.loadSites(true);
+    await s.loadClosures();
+    this.listVersion++;
+    // The open household may have been changed (or merged away) elsewhere.
+    await this.refreshSelected().catch(() => {});
+  };
+
+  /** What arrived through Syncthing (the `hub_changes` event): a notice ("12 changes from Hub
+   * Nord"), and the new data on screen. A laptop waiting to be accepted, or a refused file,
+   * offers to open the Hub network. */
+  hubChanges = async ({ report, from }: HubChanges) => {
+    const changes = Number(report.changes);
+    const held = Number(report.held);
+    const refused = Number(report.refused);
+    const parts: string[] = [];
+    if (changes > 0) parts.push(t("hub.arrived", { count: changes, from: from.join(", ") || t("hub.another_laptop") }));
+    if (held > 0) parts.push(t("hub.arrived_held"));
+    if (refused > 0) parts.push(t("hub.arrived_refused", { count: refused }));
+    if (parts.length) {
+      const open = held > 0 || refused > 0 ? { label: t("hub.open"), run: () => this.menu("hub-network") } : undefined;
+      toast(parts.join(" — "), open);
+    }
+    if (changes > 0) await this.hubDataChanged();
+  };
+
+  private lastHubError = { text: "", at: 0 };
+
+  /** A background exchange failed (the `hub_error` event). It is tried again every second: the
+   * same failure is told once a minute, not every time. */
+  hubError = (report: ErrorReport) => {
+    // A Syncthing failure says so itself; any other (a disk full, a damaged file) is put in context.
+    const message = errorText(new ApiError(report));
+    const text = report.code === "syncthing" ? message : t("hub.sync_failed", { message });
+    const now = Date.now();
+    if (text === this.lastHubError.text && now - this.lastHubError.at < 60_000) return;
+    this.lastHubError = { text, at: now };
+    toast(text);
   };
 
   /** Households were purged (Settings): pins and list again; an open household may be gone. */

@@ -1,4 +1,5 @@
-// Native file dialogs for the window: an operation file to open or write, a file to import.
+// Native file dialogs for the window: an operation file to open or write, a file to import,
+// a folder.
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { api } from "../api";
 import { t } from "../i18n/index.svelte";
@@ -14,6 +15,15 @@ export async function pickFile(filter: string, extension: string): Promise<strin
   if (picked) return picked;
   const file = await openDialog({ multiple: false, directory: false, filters: [{ name: filter, extensions: extension.split(";") }] });
   return typeof file === "string" ? file : null;
+}
+
+/** A folder, by the native dialog (end-to-end tests answer it themselves), starting in
+ * `defaultPath` when given. */
+export async function pickFolder(title?: string, defaultPath?: string): Promise<string | null> {
+  const picked = await api.e2ePickFile().catch(() => null);
+  if (picked) return picked;
+  const folder = await openDialog({ title, defaultPath, multiple: false, directory: true });
+  return typeof folder === "string" ? folder : null;
 }
 
 /** An operation file (or a backup of one) to open. */

@@ -22,7 +22,7 @@ export type Selection =
 export type UnlockMode = "unlock" | "locked" | "restore";
 
 /** Modals opened from the menu, the header or the side list. */
-export type MenuDialog = "new-operation" | "settings" | "about" | "audit" | "change-passphrase" | "encrypt" | "duplicates" | "pending";
+export type MenuDialog = "new-operation" | "settings" | "about" | "audit" | "change-passphrase" | "encrypt" | "duplicates" | "pending" | "hub";
 
 export type Dialog =
   | { kind: "none" }
