@@ -47,6 +47,9 @@ pub struct ConflictSide {
 pub struct ConflictView {
     pub entity: String,
     pub record: String,
+    /// What people call the record (a household's name, a need's household and category);
+    /// empty when it has no name.
+    pub label: String,
     pub field: String,
     /// Shown on every replica: it won by clock.
     pub winner: ConflictSide,
@@ -169,9 +172,31 @@ fn conflicts(conn: &Connection) -> Result<Vec<ConflictView>> {
                 at: c.at.clone(),
             })
         };
-        out.push(ConflictView { winner: side(&wr, ws)?, other: side(&or, os)?, entity, record, field });
+        out.push(ConflictView {
+            winner: side(&wr, ws)?,
+            other: side(&or, os)?,
+            label: label(conn, &entity, &record)?,
+            entity,
+            record,
+            field,
+        });
     }
     Ok(out)
+}
+
+fn label(conn: &Connection, entity: &str, record: &str) -> Result<String> {
+    let sql = match entity {
+        "household" | "site" | "item" | "volunteer" | "vehicle" | "closure" | "substitution_group" => {
+            format!("SELECT name FROM {entity} WHERE id = ?1")
+        }
+        "need" => {
+            "SELECT h.name || ' — ' || n.category FROM need n JOIN household h ON h.id = n.household_id WHERE n.id = ?1"
+                .to_string()
+        }
+        _ => return Ok(String::new()),
+    };
+    Ok(rusqlite::OptionalExtension::optional(conn.query_row(&sql, [record], |r| r.get::<_, String>(0)))?
+        .unwrap_or_default())
 }
 
 fn to_count(conn: &Connection) -> Result<Vec<StockToCount>> {

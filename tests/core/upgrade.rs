@@ -282,11 +282,32 @@ fn a_version_10_file_keeps_its_rows_waiting_for_doubted_coordinates() {
 
 #[test]
 fn a_version_11_file_keeps_its_audit_chain() {
-    // (Today the latest schema: this pins what it holds; the next schema upgrades it.)
     upgrades_without_loss(11);
     let dir = tempdir();
     let store = Store::open(&copy_of(11, dir.path()), INSTALLATION).unwrap();
     assert_eq!(store.info().unwrap().audit_break, None);
     let chained: i64 = store.conn().query_row("SELECT COUNT(*) FROM audit WHERE hash != ''", [], |r| r.get(0)).unwrap();
     assert!(chained >= 2, "{chained}");
+}
+
+#[test]
+fn a_version_12_file_keeps_its_replicas_change_log_and_conflicts() {
+    // (Today the latest schema: this pins what it holds; the next schema upgrades it.) Made by
+    // this release's command line: a demo, a copy of it as a second replica, the same address
+    // changed on both, the copy's changes exported and imported into the first.
+    upgrades_without_loss(12);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(12, dir.path()), INSTALLATION).unwrap();
+    let status = aidmap::sync::status::status(store.conn()).unwrap();
+    assert!(status.replica.is_some(), "the replica that made the file");
+    assert_eq!(status.peers.len(), 1);
+    assert_eq!((status.peers[0].status.as_str(), status.peers[0].changes), ("accepted", 2));
+    assert_eq!(status.conflicts.len(), 1);
+    let c = &status.conflicts[0];
+    assert_eq!(
+        (c.field.as_str(), c.winner.value.as_str(), c.other.value.as_str()),
+        ("address", "\"5 Quai Antoine\"", "\"3 Rue Basse\"")
+    );
+    let logged: i64 = store.conn().query_row("SELECT COUNT(*) FROM sync_change", [], |r| r.get(0)).unwrap();
+    assert!(logged >= 5, "{logged}");
 }

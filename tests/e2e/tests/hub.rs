@@ -78,6 +78,8 @@ async fn changes_from_another_laptop_arrive_and_a_conflict_is_settled_in_review(
     let winner = conflict.find(Locator::Css("[data-testid=hub-conflict-winner]")).await.unwrap().text().await.unwrap();
     let other = conflict.find(Locator::Css("[data-testid=hub-conflict-other]")).await.unwrap().text().await.unwrap();
     assert_eq!((winner.as_str(), other.as_str()), ("5 Quai Antoine", "3 Rue Basse"), "the later change is shown");
+    let named = conflict.text().await.unwrap();
+    assert!(named.contains("Ana Ruiz"), "the household by its name: {named}");
     app.screenshot("hub-conflict").await;
     app.wait_js("new household on the map list", "document.body.innerText.includes('Bea Nord')").await;
 

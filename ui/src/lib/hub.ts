@@ -54,9 +54,9 @@ export function peerStatus(peer: PeerView, peers: PeerView[]): string {
   return tk("hub.status", peer.status);
 }
 
-/** A record of a conflict: "Household #1a2b3c4d". */
-export function recordLabel(entity: string, record: string): string {
-  return `${tk("audit_entity", entity)} #${shortId(record)}`;
+/** A record of a conflict: "Household Ana Ruiz", or "Household #1a2b3c4d" when it has no name. */
+export function recordLabel(entity: string, record: string, label = ""): string {
+  return label ? `${tk("audit_entity", entity)} ${label}` : `${tk("audit_entity", entity)} #${shortId(record)}`;
 }
 
 /** A field of a record by its form label when it has one. */

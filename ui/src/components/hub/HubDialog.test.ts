@@ -37,7 +37,7 @@ const view = (): HubView => ({
     ],
     conflicts: [
       {
-        entity: "household", record: "0190dddd-0000-7000-8000-00000house1", field: "address",
+        entity: "household", record: "0190dddd-0000-7000-8000-00000house1", label: "Ana Ruiz", field: "address",
         winner: { value: "\"3 Rue Basse\"", replica: "0190cccc-0000-7000-8000-0000000peer3", replica_name: "Hub Est", operator: "Ana", at: "2026-12-05T10:00:00Z" },
         other: { value: "\"5 Rue Haute\"", replica: "0190aaaa-0000-7000-8000-00000000self", replica_name: "", operator: "Bruno", at: "2026-12-05T09:00:00Z" },
       },
@@ -95,7 +95,7 @@ describe("hub network dialog", () => {
     const conflict = await screen.findByTestId("hub-conflict");
     expect(within(conflict).getByTestId("hub-conflict-winner").textContent).toBe("3 Rue Basse");
     expect(within(conflict).getByTestId("hub-conflict-other").textContent).toBe("5 Rue Haute");
-    expect(conflict.textContent).toContain("Household #00house1");
+    expect(conflict.textContent).toContain("Household Ana Ruiz");
     expect(conflict.textContent).toContain("Address");
     expect(conflict.textContent).toContain("Ana");
     expect(conflict.textContent).toContain("Hub Est");
@@ -106,7 +106,7 @@ describe("hub network dialog", () => {
     await fireEvent.click(within(conflict).getByTestId("hub-use-other"));
     await waitFor(() =>
       expect(calls.find((c) => c.cmd === "hub_resolve")?.args).toEqual({
-        entity: "household", record: "0190dddd-0000-7000-8000-00000house1", field: "address", keep: "other",
+        entity: "household", record: "0190dddd-0000-7000-8000-00000house1", label: "Ana Ruiz", field: "address", keep: "other",
       }),
     );
     await waitFor(() => expect(reloaded).toBe(1));
