@@ -106,7 +106,7 @@ describe("hub network dialog", () => {
     await fireEvent.click(within(conflict).getByTestId("hub-use-other"));
     await waitFor(() =>
       expect(calls.find((c) => c.cmd === "hub_resolve")?.args).toEqual({
-        entity: "household", record: "0190dddd-0000-7000-8000-00000house1", label: "Ana Ruiz", field: "address", keep: "other",
+        entity: "household", record: "0190dddd-0000-7000-8000-00000house1", field: "address", keep: "other",
       }),
     );
     await waitFor(() => expect(reloaded).toBe(1));
