@@ -100,3 +100,86 @@ async fn changes_from_another_laptop_arrive_and_a_conflict_is_settled_in_review(
     assert_eq!(b.household(&ana.id).unwrap().household.address, "3 Rue Basse", "the choice reached laptop B");
     assert!(status::status(b.conn()).unwrap().conflicts.is_empty(), "settled there too");
 }
+
+async fn open_hub(app: &App) {
+    click(app, "[data-testid=settings]").await;
+    click(app, "[data-testid=open-hub]").await;
+    app.wait_css("[data-testid=hub-syncthing]").await;
+}
+
+/// Starts Syncthing from the dialog and returns this laptop's device ID.
+async fn start_syncthing(app: &App) -> String {
+    click(app, "[data-testid=hub-start-syncthing]").await;
+    app.wait_css_for("[data-testid=hub-device-id]", std::time::Duration::from_secs(60)).await.text().await.unwrap()
+}
+
+async fn add_laptop(app: &App, id: &str, name: &str, address: &str) {
+    let set = |field: &str, value: &str| {
+        format!(
+            "const f = document.querySelector('[data-testid={field}]'); f.value = {value:?}; f.dispatchEvent(new Event('input', {{bubbles: true}})); return true;"
+        )
+    };
+    for (field, value) in [("hub-add-id", id), ("hub-add-name", name), ("hub-add-address", address)] {
+        app.wait_css(&format!("[data-testid={field}]")).await;
+        app.client.execute(&set(field, value), vec![]).await.expect("type");
+    }
+    click(app, "[data-testid=hub-add-device]").await;
+    app.wait_css("[data-testid=hub-device]").await;
+}
+
+/// Two app instances, each with its own config and a copy of one operation, paired through
+/// Syncthing on loopback from their Hub network dialogs: a household added in one window
+/// appears in the other once its laptop is accepted there.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_windows_on_one_operation_through_syncthing() {
+    let (data_a, data_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let options = aidmap::demo::DemoOptions { households: 40, seed: 5, date };
+    drop(aidmap::demo::write(&data_a.path().join("demo.aidmap"), &options, "setup").unwrap());
+    std::fs::copy(data_a.path().join("demo.aidmap"), data_b.path().join("demo.aidmap")).unwrap();
+    let (port_a, port_b) = (free_port(), free_port());
+    let listen_a = format!("tcp://127.0.0.1:{port_a}");
+    let listen_b = format!("tcp://127.0.0.1:{port_b}");
+    let a = App::launch_with(data_a.path(), &[("AIDMAP_E2E_SYNCTHING_LISTEN", &listen_a)]).await;
+    let b = App::launch_with(data_b.path(), &[("AIDMAP_E2E_SYNCTHING_LISTEN", &listen_b)]).await;
+    for app in [&a, &b] {
+        app.wait_css("[data-testid=demo-badge]").await;
+        open_hub(app).await;
+    }
+    let id_a = start_syncthing(&a).await;
+    let id_b = start_syncthing(&b).await;
+    assert_ne!(id_a, id_b);
+    add_laptop(&a, &id_b, "Laptop B", &listen_b).await;
+    add_laptop(&b, &id_a, "Laptop A", &listen_a).await;
+    a.screenshot("hub-syncthing-a").await;
+    for app in [&a, &b] {
+        click(app, "[data-testid=hub-close]").await;
+    }
+
+    // A new call taken on laptop A.
+    const NAME: &str = "Zz Synced Household";
+    click(&a, "[data-testid=new-household]").await;
+    let form = a.wait_css("[data-testid=household-form]").await;
+    a.wait_js("name focused", "document.activeElement?.getAttribute('name') === 'name'").await;
+    form.find(Locator::Css("input[name=name]")).await.unwrap().send_keys(NAME).await.unwrap();
+    form.find(Locator::Css("input[name=address]")).await.unwrap().send_keys("1 Place du Palais").await.unwrap();
+    a.wait_css("[data-testid=household-submit]").await.click().await.unwrap();
+    a.wait_css("[data-testid=household-panel] h2").await;
+
+    // On laptop B: laptop A waits to be accepted; once it is, the household appears.
+    open_hub(&b).await;
+    b.wait_css_for("[data-testid=hub-peer][data-status=held]", std::time::Duration::from_secs(90)).await;
+    b.screenshot("hub-syncthing-b-held").await;
+    click(&b, "[data-testid=hub-peer][data-status=held] [data-testid=hub-accept]").await;
+    click(&b, "[data-testid=hub-accept-confirm]").await;
+    b.wait_css("[data-testid=hub-peer][data-status=accepted]").await;
+    click(&b, "[data-testid=hub-close]").await;
+    b.wait_js("the household from laptop A", &format!("document.body.innerText.includes({NAME:?})")).await;
+    b.screenshot("hub-syncthing-b-arrived").await;
+    a.quit().await;
+    b.quit().await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
