@@ -385,7 +385,8 @@ pub fn list(conn: &Connection) -> Result<Vec<PlanInfo>> {
                 (SELECT count(*) FROM plan_need n JOIN plan_stop s ON s.id = n.stop_id
                    WHERE n.plan_id = p.id AND s.run_id IS NOT NULL),
                 (SELECT count(*) FROM plan_need n LEFT JOIN plan_stop s ON s.id = n.stop_id
-                   WHERE n.plan_id = p.id AND s.run_id IS NULL)
+                   WHERE n.plan_id = p.id AND s.run_id IS NULL),
+                p.id
          FROM plan p ORDER BY p.day DESC, p.created_at DESC",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -401,9 +402,29 @@ pub fn list(conn: &Connection) -> Result<Vec<PlanInfo>> {
             needs_served: r.get(8)?,
             unserved: r.get(9)?,
             drive_s: 0,
+            made_elsewhere: None,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut plans: Vec<PlanInfo> = rows.collect::<rusqlite::Result<_>>()?;
+    for p in &mut plans {
+        p.made_elsewhere = made_elsewhere(conn, &p.id)?;
+    }
+    Ok(plans)
+}
+
+/// The name (or id) of the replica that made the plan, when it is not this one.
+pub fn made_elsewhere(conn: &Connection, plan_id: &str) -> Result<Option<String>> {
+    let owner: Option<(String, String)> = conn
+        .query_row(
+            "SELECT o.replica, COALESCE(r.name, '') FROM sync_plan_owner o LEFT JOIN sync_replica r ON r.id = o.replica
+             WHERE o.plan_id = ?1 AND o.replica IS NOT (SELECT id FROM sync_replica WHERE status = 'self')",
+            [plan_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(owner.map(
+        |(id, name)| if name.is_empty() { format!("laptop #{}", &id[id.len().saturating_sub(8)..]) } else { name },
+    ))
 }
 
 /// The day's draft, if it has one.

@@ -311,6 +311,9 @@ pub struct PlanInfo {
     pub drive_s: i64,
     /// Road times are straight-line estimates (no region pack when planned).
     pub estimated: bool,
+    /// The laptop that made the plan, when it is another replica: only it changes, dispatches
+    /// or closes the plan; here it is read-only ("planned on Hub Nord — laptop 1").
+    pub made_elsewhere: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

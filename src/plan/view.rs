@@ -333,6 +333,7 @@ pub fn view(store: &Store, region: Option<&RegionPack>, id: &str) -> Result<Plan
         unserved: unserved.len() as u32,
         drive_s: runs.iter().map(|r| r.drive_s).sum(),
         estimated: region.and_then(|r| r.router()).is_none(),
+        made_elsewhere: stored::made_elsewhere(store.conn(), &saved.plan.id)?,
     };
     Ok(PlanView { info, runs, unserved, stock, feasible })
 }

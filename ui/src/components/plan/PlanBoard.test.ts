@@ -74,6 +74,16 @@ const rows = () => screen.getAllByTestId("plan-stop").map((r) => r.dataset.stopI
 const inStop = (id: string, testid: string) => document.querySelector<HTMLElement>(`[data-stop-id="${id}"] [data-testid="${testid}"]`)!;
 
 describe("planning board", () => {
+  it("shows a plan made on another laptop read-only, saying where it was made", async () => {
+    const elsewhere = fixture();
+    elsewhere.info = { ...elsewhere.info, made_elsewhere: "Hub Nord laptop 1" };
+    backend(elsewhere);
+    mount();
+    await screen.findByTestId("plan-review");
+    expect((await screen.findByTestId("plan-elsewhere")).textContent).toContain("Planned on Hub Nord laptop 1");
+    expect(screen.queryByTestId("plan-dispatch")).toBeNull();
+  });
+
   it("opens the day's draft and shows its runs, stops, problems and unserved needs", async () => {
     backend();
     const { props } = mount();

@@ -5,4 +5,9 @@ export type PlanInfo = { id: string, day: string, status: PlanStatus, created_at
 /**
  * Road times are straight-line estimates (no region pack when planned).
  */
-estimated: boolean, };
+estimated: boolean, 
+/**
+ * The laptop that made the plan, when it is another replica: only it changes, dispatches
+ * or closes the plan; here it is read-only ("planned on Hub Nord — laptop 1").
+ */
+made_elsewhere: string | null, };

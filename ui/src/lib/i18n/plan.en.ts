@@ -10,6 +10,7 @@ export const planEn = {
   "plan.tab.review": "Review",
   "plan.tab.saved": "Saved plans",
   "plan.readonly": "This operation is open read-only: plans can be looked at, not made or changed.",
+  "plan.elsewhere": "Planned on {name}: only that laptop changes, dispatches or closes this plan. Here it is read-only.",
   "plan.loading": "Loading…",
   "plan.dismiss": "Dismiss",
   "plan.cancel": "Cancel",

@@ -12,6 +12,7 @@ export const planEs: PlanMessages = {
   "plan.tab.review": "Revisar",
   "plan.tab.saved": "Planes guardados",
   "plan.readonly": "Esta operación está abierta en solo lectura: los planes se pueden consultar, pero no crear ni modificar.",
+  "plan.elsewhere": "Planificado en {name}: solo ese portátil cambia, despacha o cierra este plan. Aquí es de solo lectura.",
   "plan.loading": "Cargando…",
   "plan.dismiss": "Cerrar",
   "plan.cancel": "Cancelar",

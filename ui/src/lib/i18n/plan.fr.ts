@@ -12,6 +12,7 @@ export const planFr: PlanMessages = {
   "plan.tab.review": "Vérifier",
   "plan.tab.saved": "Plans enregistrés",
   "plan.readonly": "Cette opération est ouverte en lecture seule : les plans peuvent être consultés, pas créés ni modifiés.",
+  "plan.elsewhere": "Planifié sur {name} : seul cet ordinateur modifie, expédie ou clôt ce plan. Ici, il est en lecture seule.",
   "plan.loading": "Chargement…",
   "plan.dismiss": "Fermer",
   "plan.cancel": "Annuler",

@@ -46,7 +46,7 @@ export function view(): PlanView {
   return {
     info: {
       id: "p1", day: "2026-03-02", status: "draft", created_at: "2026-03-01T18:00:00Z", created_by: "Ana", runs: 2, stops: 3,
-      needs_served: 3, unserved: 2, drive_s: 7200 as unknown as bigint, estimated: false,
+      needs_served: 3, unserved: 2, drive_s: 7200 as unknown as bigint, estimated: false, made_elsewhere: null,
     },
     runs: [
       run("r1", [stop("a", 7.43, 43.74), stop("b", 7.44, 43.75, { locked: true })]),
