@@ -22,7 +22,9 @@ CREATE TABLE sync_replica (
 
 -- One change of one record, made by `replica` as its change number `seq`: a record made
 -- ('create'), fields changed ('set'), a record removed ('delete'), a history row added
--- ('append'). `fields` is JSON {"field": [value before, value after]}.
+-- ('append'). `fields` is JSON {"field": [value before, value after]} (a purged personal
+-- field keeps only the hashes of its values). `signature`: Ed25519 by the replica that made
+-- the change, over its digest, so that any replica may pass it on and none may forge it.
 CREATE TABLE sync_change (
     replica   TEXT NOT NULL,
     seq       INTEGER NOT NULL,
@@ -33,6 +35,7 @@ CREATE TABLE sync_change (
     fields    TEXT NOT NULL,
     operator  TEXT NOT NULL,
     at        TEXT NOT NULL,
+    signature TEXT NOT NULL,
     PRIMARY KEY (replica, seq)
 ) WITHOUT ROWID;
 CREATE INDEX sync_change_record ON sync_change (entity, record);
@@ -48,6 +51,13 @@ CREATE TABLE sync_conflict (
     other_seq       INTEGER NOT NULL,
     PRIMARY KEY (entity, record, field, winner_replica, winner_seq, other_replica, other_seq)
 ) WITHOUT ROWID;
+
+-- The secret change bundles of this operation are sealed with (every replica's copy holds the
+-- same one): made with the operation, or on the first write after the upgrade to schema 12.
+CREATE TABLE sync_secret (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    secret  BLOB NOT NULL CHECK (length(secret) = 32)
+);
 
 -- Plans belong to the replica that made them: only it changes, dispatches or closes them.
 CREATE TABLE sync_plan_owner (

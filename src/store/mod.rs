@@ -260,6 +260,8 @@ impl Store {
             let stamp = Stamp::new(now, installation_id, DEFAULT_OPERATOR);
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             operation::insert(&tx, &stamp, op)?;
+            // Every copy of this operation seals its change bundles with this one secret.
+            changelog::secret(&tx)?;
             populate(&tx, &stamp)?;
             tx.commit()?;
             conn.close().map_err(|(_, e)| e)?;

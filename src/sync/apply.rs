@@ -12,8 +12,14 @@ use crate::error::Result;
 use crate::store::changelog::hlc::Hlc;
 use crate::store::changelog::{self, from_json, synced, LoggedChange, Mode, SelfReplica, SYNCED};
 
-/// Checks a received change against what this release knows before anything is written.
-fn check(c: &LoggedChange, header: &BundleHeader, conn: &Transaction<'_>) -> std::result::Result<(), Refusal> {
+/// Checks a received change against what this release knows, and that its origin signed it
+/// (`origin_key`), before anything is written.
+fn check(
+    c: &LoggedChange,
+    header: &BundleHeader,
+    origin_key: &str,
+    conn: &Transaction<'_>,
+) -> std::result::Result<(), Refusal> {
     let bad = |why: &str| Refusal::BadChange(why.to_string());
     if c.replica != header.origin || c.seq < header.first_seq || c.seq > header.last_seq {
         return Err(bad("a change outside the bundle's range"));
@@ -27,44 +33,77 @@ fn check(c: &LoggedChange, header: &BundleHeader, conn: &Transaction<'_>) -> std
         return Err(bad("a change of an unknown kind"));
     }
     let cols = s.columns(conn).map_err(|_| bad("a record's fields"))?;
-    for (field, pair) in &c.fields {
+    let personal = changelog::personal(&c.entity);
+    for (field, entry) in &c.fields {
         if !cols.contains(field) {
             return Err(bad("an unknown field"));
         }
-        match pair {
+        match entry {
             serde_json::Value::Array(p) if p.len() == 2 && from_json(&p[0]).is_ok() && from_json(&p[1]).is_ok() => {}
+            // Only a purged record's personal fields are kept as hashes.
+            serde_json::Value::Object(_) if personal.contains(&field.as_str()) => {}
             _ => return Err(bad("a field's value")),
         }
     }
     if c.kind == "create" || c.kind == "append" {
         // A purged record's creation no longer holds its personal fields (`scrub_if_purged`).
-        let purged_away = changelog::personal(&c.entity);
-        if cols.iter().any(|col| !c.fields.contains_key(col) && !purged_away.contains(&col.as_str())) {
+        if cols.iter().any(|col| !c.fields.contains_key(col) && !personal.contains(&col.as_str())) {
             return Err(bad("a new record without all its fields"));
         }
     }
     if s.mode != Mode::Append {
-        s.key_of(&c.record).map_err(|_| bad("a record id"))?;
+        // One record, one id: the key in its one written form, never changed by a field.
+        let key = s.key_of(&c.record).map_err(|_| bad("a record id"))?;
+        if key.iter().any(|k| !matches!(k, rusqlite::types::Value::Text(_)))
+            || s.record_id(&key).ok().as_deref() != Some(c.record.as_str())
+        {
+            return Err(bad("a record id"));
+        }
+        for (name, part) in s.key.iter().zip(&key) {
+            match (c.kind.as_str(), c.after(name)) {
+                ("create", Some(after)) if from_json(after).ok().as_ref() == Some(part) => {}
+                ("create", _) => return Err(bad("a new record under another id")),
+                (_, Some(_)) => return Err(bad("a change of a record's id")),
+                _ => {}
+            }
+        }
+        // What is this laptop's alone (where it backs up) never comes from another.
+        if s.local_records.contains(&c.record.as_str()) {
+            return Err(bad("a setting of another laptop"));
+        }
     }
     c.hlc.parse::<Hlc>().map_err(|_| bad("a clock reading"))?;
+    if !c.verify(origin_key) {
+        return Err(bad("a change its replica did not sign"));
+    }
     Ok(())
 }
 
-/// The plan a change of a plan's table belongs to.
-fn plan_of(tx: &Transaction<'_>, c: &LoggedChange) -> Result<Option<String>> {
-    Ok(match c.entity.as_str() {
-        "plan" => Some(c.record.clone()),
-        "plan_need" => synced("plan_need").expect("synced").key_of(&c.record)?.first().and_then(|v| match v {
-            rusqlite::types::Value::Text(t) => Some(t.clone()),
-            _ => None,
-        }),
-        table => match c.field("plan_id").and_then(|(_, after)| after.as_str()) {
-            Some(plan) => Some(plan.to_string()),
-            None => tx
+/// The plans a change of a plan's table touches: the row's plan here and the one it names.
+fn plans_of(tx: &Transaction<'_>, c: &LoggedChange) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    match c.entity.as_str() {
+        "plan" => out.push(c.record.clone()),
+        "plan_need" => {
+            if let Some(rusqlite::types::Value::Text(t)) =
+                synced("plan_need").expect("synced").key_of(&c.record)?.first()
+            {
+                out.push(t.clone());
+            }
+        }
+        table => {
+            let here: Option<String> = tx
                 .query_row(&format!("SELECT plan_id FROM main.{table} WHERE id = ?1"), [&c.record], |r| r.get(0))
-                .optional()?,
-        },
-    })
+                .optional()?;
+            out.extend(here);
+        }
+    }
+    if let Some(plan) = c.after("plan_id").and_then(|v| v.as_str()) {
+        out.push(plan.to_string());
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// What applying one bundle did.
@@ -82,6 +121,7 @@ pub fn apply(
     stamp: &Stamp,
     me: &SelfReplica,
     header: &BundleHeader,
+    origin_key: &str,
     changes: &[LoggedChange],
     now_ms: i64,
 ) -> Result<std::result::Result<Applied, Refusal>> {
@@ -102,7 +142,7 @@ pub fn apply(
         return Ok(Err(Refusal::BadChange("the bundle's changes do not match its range".into())));
     }
     for c in changes {
-        if let Err(refusal) = check(c, header, tx) {
+        if let Err(refusal) = check(c, header, origin_key, tx) {
             return Ok(Err(refusal));
         }
     }
@@ -120,15 +160,26 @@ pub fn apply(
     }
     // Plans change only on the replica that made them.
     for c in changes.iter().filter(|c| c.seq > last && synced(&c.entity).is_some_and(|s| s.mode == Mode::Owned)) {
-        let Some(plan) = plan_of(tx, c)? else { continue };
-        let owner: Option<String> =
-            tx.query_row("SELECT replica FROM sync_plan_owner WHERE plan_id = ?1", [&plan], |r| r.get(0)).optional()?;
-        match owner {
-            None if c.entity == "plan" && c.kind == "create" => {
-                tx.execute("INSERT INTO sync_plan_owner (plan_id, replica) VALUES (?1, ?2)", [&plan, &c.replica])?;
+        // A run whose shift was removed on another laptop: the foreign key's SET NULL.
+        if c.entity == "plan_run"
+            && c.kind == "set"
+            && c.fields.len() == 1
+            && c.after("shift_id").is_some_and(|v| v.is_null())
+        {
+            continue;
+        }
+        // The plan the row is in here, and the plan the change puts it in: both the origin's.
+        for plan in plans_of(tx, c)? {
+            let owner: Option<String> = tx
+                .query_row("SELECT replica FROM sync_plan_owner WHERE plan_id = ?1", [&plan], |r| r.get(0))
+                .optional()?;
+            match owner {
+                None if c.entity == "plan" && c.kind == "create" => {
+                    tx.execute("INSERT INTO sync_plan_owner (plan_id, replica) VALUES (?1, ?2)", [&plan, &c.replica])?;
+                }
+                Some(owner) if owner == c.replica => {}
+                _ => return Ok(Err(Refusal::BadChange("a change to a plan by a replica that did not make it".into()))),
             }
-            Some(owner) if owner == c.replica => {}
-            _ => return Ok(Err(Refusal::BadChange("a change to a plan by a replica that did not make it".into()))),
         }
     }
     tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;

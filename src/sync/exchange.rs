@@ -69,10 +69,12 @@ pub struct SyncImport {
     pub changes: u64,
 }
 
+/// The key bundles are sealed with: from the secret every copy of this operation holds (made
+/// with the operation; a passphrase change leaves it as it is).
 fn content_key(store: &Store) -> Result<ContentKey> {
     let id = store.info()?.id;
-    let raw = store.key_material();
-    Ok(ContentKey::derive(raw.as_ref().map(|k| k.as_bytes()), &id))
+    let secret: Vec<u8> = store.conn().query_row("SELECT secret FROM sync_secret WHERE id = 1", [], |r| r.get(0))?;
+    Ok(ContentKey::derive(Some(&secret), &id))
 }
 
 fn me(store: &mut Store) -> Result<SelfReplica> {
@@ -213,8 +215,10 @@ pub fn import_from(store: &mut Store, dir: &Path, accept_new_peers: bool, now: D
             report.files.push(FileOutcome::AlreadyKnown { file: name });
             continue;
         }
-        let outcome =
-            import_one(store, &mut me, &file.path, &name, &key, &operation_id, schema, accept_new_peers, now)?;
+        let at = Place { path: &file.path, name: &name, replica: &file.replica };
+        // Whatever goes wrong with one file is that file's outcome: the others still apply.
+        let outcome = import_one(store, &mut me, &at, &key, &operation_id, schema, accept_new_peers, now)
+            .unwrap_or_else(|e| FileOutcome::Refused { file: name.clone(), reason: e.to_string() });
         match &outcome {
             FileOutcome::Applied { changes, .. } => {
                 report.applied += 1;
@@ -229,21 +233,29 @@ pub fn import_from(store: &mut Store, dir: &Path, accept_new_peers: bool, now: D
     Ok(report)
 }
 
+/// One bundle file in the folder.
+struct Place<'a> {
+    path: &'a Path,
+    name: &'a str,
+    /// The origin its name says it holds changes of.
+    replica: &'a str,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn import_one(
     store: &mut Store,
     me: &mut SelfReplica,
-    path: &Path,
-    name: &str,
+    at: &Place<'_>,
     key: &ContentKey,
     operation_id: &str,
     schema: u32,
     accept_new: bool,
     now: DateTime<Utc>,
 ) -> Result<FileOutcome> {
+    let name = at.name;
     let refused = |reason: String| FileOutcome::Refused { file: name.to_string(), reason };
     let too_large = Error::UnreadableFile("larger than a change bundle can be");
-    let bytes = match crate::read_limit::read_within(path, bundle::MAX_BUNDLE_BYTES as u64, too_large) {
+    let bytes = match crate::read_limit::read_within(at.path, bundle::MAX_BUNDLE_BYTES as u64, too_large) {
         Ok(b) => b,
         Err(Error::UnreadableFile(_)) => {
             return Ok(refused(Refusal::TooLarge(bundle::MAX_BUNDLE_BYTES >> 20).to_string()))
@@ -261,16 +273,19 @@ fn import_one(
         let Some((public_key, replica_name)) = peek_signer(&bytes) else {
             return Ok(refused("this change bundle's sender could not be read".into()));
         };
+        let before = known(store.conn(), &replica)?;
         let status = if accept_new { "accepted" } else { "held" };
-        store.write(|tx, stamp| {
-            tx.execute(
-                "INSERT INTO sync_replica (id, name, public_key, status, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (id) DO UPDATE SET status = CASE WHEN ?4 = 'accepted' THEN 'accepted' ELSE status END",
-                rusqlite::params![replica, replica_name, public_key, status, stamp.now],
-            )?;
-            let detail = format!("{status} replica {replica} (key {fingerprint})");
-            record_change(tx, stamp, AuditAction::Sync, "replica", &[&replica], &detail)
-        })?;
+        if before.is_none() || (accept_new && before.as_ref().is_some_and(|(_, s)| s == "held")) {
+            store.write(|tx, stamp| {
+                tx.execute(
+                    "INSERT INTO sync_replica (id, name, public_key, status, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (id) DO UPDATE SET status = ?4 WHERE status = 'held' AND public_key = ?3",
+                    rusqlite::params![replica, replica_name, public_key, status, stamp.now],
+                )?;
+                let detail = format!("{status} replica {replica} (key {fingerprint})");
+                record_change(tx, stamp, AuditAction::Sync, "replica", &[&replica], &detail)
+            })?;
+        }
         if !accept_new {
             return Ok(FileOutcome::Held { file: name.to_string(), replica, name: replica_name, fingerprint });
         }
@@ -282,30 +297,37 @@ fn import_one(
         Err(r) => return Ok(refused(r.to_string())),
     };
     let header = opened.header;
-    // Changes passed on from another replica: its key must be the one known here; a replica
-    // never seen is accepted on the word of the accepted sender.
-    if header.origin != header.replica_id {
+    if header.origin != at.replica || header.origin == me.id {
+        return Ok(refused("this change bundle holds other changes than its name says".into()));
+    }
+    // Whose changes: the sender's own (signed with the key just checked), or another
+    // replica's passed on — whose key must be the one known here; a replica never seen is
+    // taken on the word of the accepted sender, one that waits for a person keeps waiting.
+    let (origin_key, vouch) = if header.origin == header.replica_id {
+        if header.origin_key != header.signer {
+            return Ok(refused(Refusal::BadSignature.to_string()));
+        }
+        (header.signer.clone(), false)
+    } else {
         match known(store.conn(), &header.origin)? {
-            Some((k, status)) if status != "held" && k != header.origin_key => {
+            Some((k, status)) if status == "held" => {
+                return Ok(FileOutcome::Held {
+                    file: name.to_string(),
+                    replica: header.origin.clone(),
+                    name: String::new(),
+                    fingerprint: bundle::fingerprint(&k),
+                })
+            }
+            Some((k, _)) if k != header.origin_key => {
                 return Ok(refused(
                     Refusal::OriginChanged { replica: header.replica_id.clone(), origin: header.origin.clone() }
                         .to_string(),
                 ))
             }
-            Some((_, status)) if status != "held" => {}
-            _ => {
-                store.write(|tx, stamp| {
-                    tx.execute(
-                        "INSERT INTO sync_replica (id, public_key, status, vouched_by, first_seen) VALUES (?1, ?2, 'accepted', ?3, ?4)
-                         ON CONFLICT (id) DO UPDATE SET status = 'accepted', vouched_by = ?3",
-                        rusqlite::params![header.origin, header.origin_key, header.replica_id, stamp.now],
-                    )?;
-                    let detail = format!("accepted replica {} passed on by {}", header.origin, header.replica_id);
-                    record_change(tx, stamp, AuditAction::Sync, "replica", &[&header.origin], &detail)
-                })?;
-            }
+            Some((k, _)) => (k, false),
+            None => (header.origin_key.clone(), true),
         }
-    }
+    };
     let changes: Vec<LoggedChange> = match serde_json::from_slice(&opened.payload) {
         Ok(c) => c,
         Err(_) => return Ok(refused(Refusal::BadChange("its changes cannot be read".into()).to_string())),
@@ -313,7 +335,15 @@ fn import_one(
     let now_ms = now.timestamp_millis();
     let snapshot = me.clone();
     let result = store.write(|tx, stamp| {
-        let applied = match apply(tx, stamp, &snapshot, &header, &changes, now_ms)? {
+        if vouch {
+            tx.execute(
+                "INSERT INTO sync_replica (id, public_key, status, vouched_by, first_seen) VALUES (?1, ?2, 'accepted', ?3, ?4)",
+                rusqlite::params![header.origin, origin_key, header.replica_id, stamp.now],
+            )?;
+            let detail = format!("accepted replica {} passed on by {}", header.origin, header.replica_id);
+            record_change(tx, stamp, AuditAction::Sync, "replica", &[&header.origin], &detail)?;
+        }
+        let applied = match apply(tx, stamp, &snapshot, &header, &origin_key, &changes, now_ms)? {
             Ok(a) => a,
             Err(refusal) => return Err(Refused(refusal).into()),
         };

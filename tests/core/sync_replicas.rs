@@ -566,3 +566,147 @@ fn the_command_line_carries_a_change_between_two_copies() {
     let again = run("ca", &["sync", "import", "--db", a_s, "--from", stick_s]);
     assert!(again.contains("0 applied") && again.contains("1 already known"), "{again}");
 }
+
+/// A merge of duplicates travels as the changes it made: on the other replica the merged
+/// household is closed, its needs belong to the kept one, and the merge record is there.
+#[test]
+fn a_merge_of_duplicates_travels_as_its_changes() {
+    let dir = tempdir();
+    let clock = TestClock::new("2026-12-05T09:00:00Z");
+    let (mut a, mut b, kept) = two_replicas(dir.path(), &clock);
+    let mut twin = alice();
+    twin.phones = vec!["+377 93 15 20 01".into()];
+    let merged = a.create_household(&twin).unwrap().id;
+    let need = a.add_need(&merged, &NeedInput::new(Category::Food, 2.0, "box", Urgency::Normal)).unwrap();
+    let stick = folder(dir.path(), "stick");
+    send(&mut a, &mut b, &stick);
+    let request = aidmap::merge::MergeRequest { kept_id: kept.clone(), merged_id: merged.clone(), take: vec![] };
+    let record = a.merge_households(&request).unwrap();
+    send(&mut a, &mut b, &stick);
+    for store in [&a, &b] {
+        assert!(store.household(&merged).is_err(), "the merged record is gone (its data in the merge record)");
+        let kept_needs = store.household(&kept).unwrap().needs;
+        assert!(kept_needs.iter().any(|n| n.id == need.id), "the need moved to the kept household");
+        let merges: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM merge_record WHERE id = ?1", [&record.id], |r| r.get(0))
+            .unwrap();
+        assert_eq!(merges, 1);
+    }
+    assert_eq!(content(&a), content(&b));
+}
+
+/// A replica passing on changes cannot forge them: a change "by" replica A that A did not sign
+/// is refused, and so is a peer's attempt to set where this laptop backs up.
+#[test]
+fn forged_changes_and_another_laptops_settings_are_refused() {
+    use aidmap::store::changelog::LoggedChange;
+    use aidmap::sync::bundle::{seal, BundleHeader, ContentKey, ReplicaKey};
+
+    let dir = tempdir();
+    let clock = TestClock::new("2026-12-05T09:00:00Z");
+    let (mut a, mut b, id) = two_replicas(dir.path(), &clock);
+    let mut on_b = household(&b, &id);
+    on_b.notes = "From B".into();
+    b.update_household(&id, &on_b).unwrap();
+    send(&mut b, &mut a, &folder(dir.path(), "first"));
+    let status_b = status::status(b.conn()).unwrap();
+    let me_b = status_b.replica.unwrap();
+    let former_a = status_b.peers.iter().find(|p| p.status == "former").unwrap().id.clone();
+    let secret_b: Vec<u8> =
+        b.conn().query_row("SELECT secret FROM sync_replica WHERE status = 'self'", [], |r| r.get(0)).unwrap();
+    let signer = ReplicaKey::from_secret(&secret_b.try_into().unwrap());
+    let shared: Vec<u8> = b.conn().query_row("SELECT secret FROM sync_secret", [], |r| r.get(0)).unwrap();
+    let key = ContentKey::derive(Some(&shared), &b.info().unwrap().id);
+    let key_a: String =
+        b.conn().query_row("SELECT public_key FROM sync_replica WHERE id = ?1", [&former_a], |r| r.get(0)).unwrap();
+    let last_a: i64 =
+        b.conn().query_row("SELECT last_seq FROM sync_replica WHERE id = ?1", [&former_a], |r| r.get(0)).unwrap();
+    let fields = |pairs: &[(&str, serde_json::Value)]| -> serde_json::Map<String, serde_json::Value> {
+        pairs.iter().map(|(k, v)| (k.to_string(), serde_json::json!([null, v]))).collect()
+    };
+    let write = |dir: &Path, origin: &str, origin_key: &str, change: LoggedChange| {
+        let header = BundleHeader {
+            operation_id: b.info().unwrap().id,
+            replica_id: me_b.id.clone(),
+            replica_name: String::new(),
+            signer: signer.public(),
+            origin: origin.to_string(),
+            origin_key: origin_key.to_string(),
+            seen: Default::default(),
+            schema_version: aidmap::store::schema::latest_version(),
+            first_seq: change.seq,
+            last_seq: change.seq,
+            created_at: String::new(),
+        };
+        let bytes =
+            seal(&header, &serde_json::to_vec(std::slice::from_ref(&change)).unwrap(), &key, &signer, [5; 24]).unwrap();
+        aidmap::sync::folder::put(
+            dir,
+            &aidmap::sync::folder::bundle_name(origin, change.seq, change.seq).unwrap(),
+            &bytes,
+        )
+        .unwrap();
+    };
+    // B passes on a change "by" A that B made up (signed with B's key, not A's).
+    let mut forged = LoggedChange {
+        replica: former_a.clone(),
+        seq: last_a as u64 + 1,
+        hlc: "0001764925200000-000000".into(),
+        entity: "household".into(),
+        record: id.clone(),
+        kind: "set".into(),
+        fields: serde_json::Map::new(),
+        operator: "nobody".into(),
+        at: "2026-12-05T09:00:00.000Z".into(),
+        signature: String::new(),
+    };
+    forged.fields.insert("notes".into(), serde_json::json!(["From B", "Forged"]));
+    forged.sign(&signer_secret(&b)).unwrap();
+    let forgery = folder(dir.path(), "forgery");
+    write(&forgery, &former_a, &key_a, forged);
+    // Hub C, a copy of B's file that knows A's key, receives it from B.
+    std::fs::create_dir_all(dir.path().join("c")).unwrap();
+    b.checkpoint().unwrap();
+    std::fs::copy(b.path(), dir.path().join("c/op.aidmap")).unwrap();
+    let mut c =
+        clock.install(Store::open(&dir.path().join("c/op.aidmap"), "0193a5b0-0000-7000-8000-0000000000c3").unwrap());
+    let before_c = content(&c);
+    let got = import(&mut c, &forgery, true).unwrap();
+    assert_eq!(got.refused, 1, "{got:?}");
+    assert!(format!("{got:?}").contains("did not sign"), "{got:?}");
+    assert_eq!(content(&c), before_c);
+    let before = content(&a);
+
+    // B's own change to the setting that says where A backs up: refused.
+    let mut setting = LoggedChange {
+        replica: me_b.id.clone(),
+        seq: me_b.changes + 1,
+        hlc: "0001764925200000-000001".into(),
+        entity: "setting".into(),
+        record: "backup".into(),
+        kind: "create".into(),
+        fields: fields(&[
+            ("key", serde_json::json!("backup")),
+            ("value", serde_json::json!("{\"folder\":\"/tmp/elsewhere\"}")),
+            ("updated_at", serde_json::json!("2026-12-05T09:00:00.000Z")),
+            ("updated_by", serde_json::json!("x")),
+        ]),
+        operator: "nobody".into(),
+        at: "2026-12-05T09:00:00.000Z".into(),
+        signature: String::new(),
+    };
+    setting.sign(&signer_secret(&b)).unwrap();
+    let settings = folder(dir.path(), "settings");
+    write(&settings, &me_b.id, &signer.public(), setting);
+    let got = import(&mut a, &settings, false).unwrap();
+    assert_eq!(got.refused, 1, "{got:?}");
+    assert!(format!("{got:?}").contains("another laptop"), "{got:?}");
+    assert_eq!(content(&a), before);
+}
+
+fn signer_secret(store: &Store) -> [u8; 32] {
+    let secret: Vec<u8> =
+        store.conn().query_row("SELECT secret FROM sync_replica WHERE status = 'self'", [], |r| r.get(0)).unwrap();
+    secret.try_into().unwrap()
+}

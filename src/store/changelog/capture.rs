@@ -90,18 +90,24 @@ pub(crate) fn capture(tx: &Transaction<'_>, stamp: &Stamp, place: &Place) -> Res
                 None => me.insert(ensure_self(tx, place)?),
             };
             if s.mode == Mode::Owned {
-                check_owner(
-                    tx,
-                    s.table,
-                    &record,
-                    &old[at(if s.table == "plan" { "id" } else { "plan_id" })],
-                    kind,
-                    me,
-                )?;
+                // The plan the row belonged to and the plan it belongs to now: both must be ours.
+                let plan_col = if s.table == "plan" { "id" } else { "plan_id" };
+                let now_plan = current(tx, s, &[plan_col.to_string()], &key)?.and_then(|row| row.into_iter().next());
+                // A run whose shift was removed keeps its driver as planned: clearing the shift
+                // (the foreign key's SET NULL) is no change to another laptop's plan.
+                let shift_cleared = s.table == "plan_run"
+                    && kind == "set"
+                    && fields.keys().all(|f| f == "shift_id")
+                    && fields.get("shift_id").is_some_and(|p| p[1].is_null());
+                if !shift_cleared {
+                    for plan in [Some(old[at(plan_col)].clone()), now_plan].into_iter().flatten() {
+                        check_owner(tx, s.table, &record, &plan, kind, me)?;
+                    }
+                }
             }
             me.seq += 1;
             me.hlc = Hlc::tick(me.hlc, now_ms);
-            let change = LoggedChange {
+            let mut change = LoggedChange {
                 replica: me.id.clone(),
                 seq: me.seq,
                 hlc: me.hlc.to_string(),
@@ -111,8 +117,12 @@ pub(crate) fn capture(tx: &Transaction<'_>, stamp: &Stamp, place: &Place) -> Res
                 fields,
                 operator: stamp.operator.clone(),
                 at: stamp.now.clone(),
+                signature: String::new(),
             };
-            insert(tx, &change)?;
+            change.sign(&me.secret)?;
+            if !insert(tx, &change)? {
+                return Err(Error::Internal("this replica's change number was used already".into()));
+            }
             recorded.push(change);
         }
     }
@@ -182,7 +192,10 @@ pub fn choose(
     me.hlc = Hlc::tick(me.hlc, now_ms);
     let mut fields = Map::new();
     fields.insert(field.to_string(), Json::Array(vec![to_json(&row[i])?, value.clone()]));
-    let change = LoggedChange {
+    if s.mode == Mode::Owned {
+        return Err(Error::Internal("plans are not merged field by field in review".into()));
+    }
+    let mut change = LoggedChange {
         replica: me.id.clone(),
         seq: me.seq,
         hlc: me.hlc.to_string(),
@@ -192,8 +205,12 @@ pub fn choose(
         fields,
         operator: stamp.operator.clone(),
         at: stamp.now.clone(),
+        signature: String::new(),
     };
-    insert(tx, &change)?;
+    change.sign(&me.secret)?;
+    if !insert(tx, &change)? {
+        return Err(Error::Internal("this replica's change number was used already".into()));
+    }
     advance(tx, &me)?;
     super::merge::materialize(tx, s, record)?;
     super::merge::refresh_conflicts(tx, entity, record)?;

@@ -15,6 +15,9 @@ use crate::error::{Error, Result};
 /// refused with a clear reason (fix that laptop's clock).
 pub const MAX_DRIFT_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// The greatest counter within one millisecond (six digits in the text form).
+pub const MAX_COUNTER: u32 = 999_999;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Hlc {
     /// Milliseconds since the Unix epoch.
@@ -29,7 +32,17 @@ impl Hlc {
         if now_ms > last.ms {
             Hlc { ms: now_ms, counter: 0 }
         } else {
-            Hlc { ms: last.ms, counter: last.counter + 1 }
+            Hlc { ms: last.ms, counter: last.counter + 1 }.carried()
+        }
+    }
+
+    /// A counter past its six digits moves the reading to the next millisecond instead (the
+    /// text form must keep sorting as the readings do).
+    fn carried(self) -> Hlc {
+        if self.counter > MAX_COUNTER {
+            Hlc { ms: self.ms + 1, counter: 0 }
+        } else {
+            self
         }
     }
 
@@ -37,7 +50,7 @@ impl Hlc {
     /// replica): later than both `last` and `remote`. Refused when `remote` is more than
     /// `MAX_DRIFT_MS` ahead of `now_ms`.
     pub fn receive(last: Hlc, remote: Hlc, now_ms: i64) -> Result<Hlc> {
-        if remote.ms > now_ms.saturating_add(MAX_DRIFT_MS) {
+        if remote.ms > now_ms.saturating_add(MAX_DRIFT_MS) || remote.counter > MAX_COUNTER || remote.ms < 0 {
             return Err(Error::Validation(vec![crate::error::FieldError {
                 field: "hlc".into(),
                 rule: crate::error::Rule::OutOfRange,
@@ -53,7 +66,7 @@ impl Hlc {
         } else {
             0
         };
-        Ok(Hlc { ms, counter })
+        Ok(Hlc { ms, counter }.carried())
     }
 }
 
@@ -108,6 +121,12 @@ mod tests {
         }
         let too_far = Hlc { ms: 10_000 + MAX_DRIFT_MS + 1, counter: 0 };
         assert!(Hlc::receive(last, too_far, 10_000).is_err());
+        assert!(Hlc::receive(last, Hlc { ms: 5_000, counter: MAX_COUNTER + 1 }, 5_000).is_err());
+        // A full millisecond carries into the next one, in order.
+        let full = Hlc { ms: 7_000, counter: MAX_COUNTER };
+        assert_eq!(Hlc::tick(full, 6_000), Hlc { ms: 7_001, counter: 0 });
+        assert_eq!(Hlc::receive(last, full, 5_000).unwrap(), Hlc { ms: 7_001, counter: 0 });
+        assert!(Hlc::tick(full, 6_000).to_string() > full.to_string());
     }
 
     #[test]

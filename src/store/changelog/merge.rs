@@ -31,9 +31,9 @@ pub(crate) fn after_insert(tx: &Transaction<'_>, change: &LoggedChange) -> Resul
 fn purge_change(changes: &[LoggedChange]) -> Option<&LoggedChange> {
     changes
         .iter()
-        .filter(|c| c.field("purged_at").is_some())
+        .filter(|c| c.after("purged_at").is_some())
         .max_by(|a, b| a.id().cmp(&b.id()))
-        .filter(|c| c.field("purged_at").is_some_and(|(_, after)| !after.is_null()))
+        .filter(|c| c.after("purged_at").is_some_and(|after| !after.is_null()))
 }
 
 /// Removes every personal value of a purged record from the log but the purge's own blanks.
@@ -43,21 +43,16 @@ pub fn scrub_if_purged(tx: &Transaction<'_>, entity: &str, record: &str) -> Resu
         return Ok(());
     }
     let changes = of_record(tx, entity, record)?;
-    let Some(purge) = purge_change(&changes).cloned() else { return Ok(()) };
+    let Some(purge) = purge_change(&changes).map(|p| (p.replica.clone(), p.seq)) else { return Ok(()) };
     let mut update = tx.prepare_cached("UPDATE sync_change SET fields = ?3 WHERE replica = ?1 AND seq = ?2")?;
     for c in &changes {
-        let mut scrubbed = c.fields.clone();
+        let mut scrubbed = c.clone();
+        let the_purge = c.replica == purge.0 && c.seq == purge.1;
         for f in fields {
-            if c.replica == purge.replica && c.seq == purge.seq {
-                if let Some(Json::Array(pair)) = scrubbed.get_mut(*f) {
-                    pair[0] = Json::Null;
-                }
-            } else {
-                scrubbed.remove(*f);
-            }
+            scrubbed.scrub(f, the_purge);
         }
-        if scrubbed != c.fields {
-            update.execute(rusqlite::params![c.replica, c.seq as i64, serde_json::to_string(&scrubbed)?])?;
+        if scrubbed.fields != c.fields {
+            update.execute(rusqlite::params![c.replica, c.seq as i64, serde_json::to_string(&scrubbed.fields)?])?;
         }
     }
     tx.prepare_cached(
@@ -137,11 +132,13 @@ pub fn materialize(tx: &Transaction<'_>, s: &Synced, record: &str) -> Result<()>
     for (i, col) in cols.iter().enumerate() {
         let from = match purge {
             Some(p) if personal(s.table).contains(&col.as_str()) => Some(p),
-            _ => changes.iter().filter(|c| c.field(col).is_some()).max_by(|a, b| a.id().cmp(&b.id())),
+            _ => changes.iter().filter(|c| c.after(col).is_some()).max_by(|a, b| a.id().cmp(&b.id())),
         };
-        let value = match (from.and_then(|c| c.field(col)), &now) {
-            (Some((_, after)), _) => from_json(after)?,
+        let value = match (from.and_then(|c| c.after(col)), &now) {
+            (Some(after), _) => from_json(after)?,
             (None, Some(row)) => row[i].clone(),
+            // A purged record's creation passed on before its purge arrives: blanks until then.
+            (None, None) if personal(s.table).contains(&col.as_str()) => blank(col),
             (None, None) => return Err(Error::Corrupt(format!("a {} record without its field {col}", s.table))),
         };
         values.push(value);
@@ -168,6 +165,16 @@ pub fn materialize(tx: &Transaction<'_>, s: &Synced, record: &str) -> Result<()>
         derive_household(tx, record)?;
     }
     Ok(())
+}
+
+/// What a purge leaves in a personal field.
+fn blank(col: &str) -> Value {
+    match col {
+        "name" => Value::Text("—".into()),
+        "phones" | "vulnerabilities" | "languages" => Value::Text("[]".into()),
+        "lat" | "lon" => Value::Real(0.0),
+        _ => Value::Text(String::new()),
+    }
 }
 
 /// The household's search columns, kept here from its fields (never sent).
@@ -210,8 +217,15 @@ pub fn append(tx: &Transaction<'_>, change: &LoggedChange) -> Result<()> {
         crate::audit::append_received(tx, &fields)?;
         return Ok(());
     }
-    let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-    let sql = format!("INSERT OR IGNORE INTO main.{} ({}) VALUES ({marks})", s.table, cols.join(", "));
-    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
+    // A movement already here (the same id) is the same movement, arrived by another route.
+    let id_at = cols.iter().position(|c| c == "id").ok_or_else(|| Error::Corrupt("a history row".into()))?;
+    let exists: bool = tx
+        .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM main.{} WHERE id = ?1)", s.table))?
+        .query_row([&values[id_at]], |r| r.get(0))?;
+    if !exists {
+        let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("INSERT INTO main.{} ({}) VALUES ({marks})", s.table, cols.join(", "));
+        tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
+    }
     Ok(())
 }

@@ -21,13 +21,14 @@ mod replica;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Transaction};
 use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
 pub(crate) use capture::capture;
 pub use capture::choose;
 pub use merge::{append, materialize, refresh_conflicts, scrub_if_purged};
-pub use replica::{advance, ensure_self, Place, SelfReplica};
+pub use replica::{advance, ensure_self, secret, Place, SelfReplica};
 
 /// How a table's rows merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,6 +287,40 @@ pub struct LoggedChange {
     pub fields: serde_json::Map<String, Json>,
     pub operator: String,
     pub at: String,
+    /// Ed25519 (hex) by `replica` over `digest()`.
+    pub signature: String,
+}
+
+/// A field's entry in a change: `[before, after]`; once the record is purged, a personal
+/// field keeps only hashes (`{"h": [before, after]}`), or, in the purge itself, the hash of the
+/// value before and the blank after (`{"hb": before, "a": after}`). The digest is the same in
+/// every form, so a scrubbed change keeps its signature.
+fn entry_hashes(entry: &Json) -> Option<([u8; 32], [u8; 32])> {
+    let hash = |v: &Json| -> [u8; 32] { Sha256::digest(v.to_string().as_bytes()).into() };
+    let unhex = |v: &Json| -> Option<[u8; 32]> {
+        let text = v.as_str()?;
+        let mut out = [0u8; 32];
+        if text.len() != 64 {
+            return None;
+        }
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(out)
+    };
+    match entry {
+        Json::Array(pair) if pair.len() == 2 => Some((hash(&pair[0]), hash(&pair[1]))),
+        Json::Object(o) if o.len() == 1 => match o.get("h")? {
+            Json::Array(h) if h.len() == 2 => Some((unhex(&h[0])?, unhex(&h[1])?)),
+            _ => None,
+        },
+        Json::Object(o) if o.len() == 2 => Some((unhex(o.get("hb")?)?, hash(o.get("a")?))),
+        _ => None,
+    }
+}
+
+fn hex32(bytes: &[u8; 32]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl LoggedChange {
@@ -293,12 +328,85 @@ impl LoggedChange {
         register::ChangeId { hlc: self.hlc.clone(), replica: self.replica.clone() }
     }
 
-    /// The field's (before, after), when this change set it.
+    /// The field's (before, after), when this change set it and still holds both values.
     pub fn field(&self, name: &str) -> Option<(&Json, &Json)> {
         match self.fields.get(name)? {
             Json::Array(pair) if pair.len() == 2 => Some((&pair[0], &pair[1])),
             _ => None,
         }
+    }
+
+    /// The value this change gave the field, when it still holds it.
+    pub fn after(&self, name: &str) -> Option<&Json> {
+        match self.fields.get(name)? {
+            Json::Array(pair) if pair.len() == 2 => Some(&pair[1]),
+            Json::Object(o) if o.len() == 2 => o.get("a"),
+            _ => None,
+        }
+    }
+
+    /// What the signature covers: every part of the change, each field by the hashes of its
+    /// values (`None` when an entry is malformed).
+    pub fn digest(&self) -> Option<[u8; 32]> {
+        let mut h = Sha256::new();
+        let seq = self.seq.to_string();
+        for part in [&self.replica, &seq, &self.hlc, &self.entity, &self.record, &self.kind, &self.operator, &self.at] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        for (name, entry) in &self.fields {
+            let (before, after) = entry_hashes(entry)?;
+            h.update((name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
+            h.update(before);
+            h.update(after);
+        }
+        Some(h.finalize().into())
+    }
+
+    /// Signs the change as its replica (`secret`: that replica's signing key).
+    pub fn sign(&mut self, secret: &[u8; 32]) -> Result<()> {
+        use ed25519_dalek::Signer;
+        let digest = self.digest().ok_or_else(|| Error::Internal("a change to sign is malformed".into()))?;
+        let signature = ed25519_dalek::SigningKey::from_bytes(secret).sign(&digest);
+        self.signature = signature.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        Ok(())
+    }
+
+    /// Whether `public_hex` (the replica's key) signed this change as it is.
+    pub fn verify(&self, public_hex: &str) -> bool {
+        let unhex = |text: &str, out: &mut [u8]| -> bool {
+            if text.len() != 2 * out.len() {
+                return false;
+            }
+            for (i, b) in out.iter_mut().enumerate() {
+                match text.get(2 * i..2 * i + 2).and_then(|d| u8::from_str_radix(d, 16).ok()) {
+                    Some(v) => *b = v,
+                    None => return false,
+                }
+            }
+            true
+        };
+        let (mut key, mut sig) = ([0u8; 32], [0u8; 64]);
+        if !unhex(public_hex, &mut key) || !unhex(&self.signature, &mut sig) {
+            return false;
+        }
+        let (Some(digest), Ok(key)) = (self.digest(), ed25519_dalek::VerifyingKey::from_bytes(&key)) else {
+            return false;
+        };
+        key.verify_strict(&digest, &ed25519_dalek::Signature::from_bytes(&sig)).is_ok()
+    }
+
+    /// Keeps only the hashes of `name`'s values (a purged record's personal field); in the
+    /// purge itself (`keep_after`), the blank it wrote stays.
+    pub fn scrub(&mut self, name: &str, keep_after: bool) {
+        let Some(entry) = self.fields.get(name) else { return };
+        let Some((before, after)) = entry_hashes(entry) else { return };
+        let replaced = match (keep_after, self.after(name)) {
+            (true, Some(value)) => serde_json::json!({ "hb": hex32(&before), "a": value }),
+            _ => serde_json::json!({ "h": [hex32(&before), hex32(&after)] }),
+        };
+        self.fields.insert(name.to_string(), replaced);
     }
 }
 
@@ -306,8 +414,8 @@ impl LoggedChange {
 pub fn insert(tx: &Transaction<'_>, c: &LoggedChange) -> Result<bool> {
     let n = tx
         .prepare_cached(
-            "INSERT OR IGNORE INTO sync_change (replica, seq, hlc, entity, record, kind, fields, operator, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT OR IGNORE INTO sync_change (replica, seq, hlc, entity, record, kind, fields, operator, at, signature)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(rusqlite::params![
             c.replica,
@@ -318,7 +426,8 @@ pub fn insert(tx: &Transaction<'_>, c: &LoggedChange) -> Result<bool> {
             c.kind,
             serde_json::to_string(&c.fields)?,
             c.operator,
-            c.at
+            c.at,
+            c.signature
         ])?;
     Ok(n == 1)
 }
@@ -326,7 +435,7 @@ pub fn insert(tx: &Transaction<'_>, c: &LoggedChange) -> Result<bool> {
 /// The changes of one record, in id order.
 pub fn of_record(tx: &Connection, entity: &str, record: &str) -> Result<Vec<LoggedChange>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT replica, seq, hlc, entity, record, kind, fields, operator, at FROM sync_change
+        "SELECT replica, seq, hlc, entity, record, kind, fields, operator, at, signature FROM sync_change
          WHERE entity = ?1 AND record = ?2",
     )?;
     let mut out = stmt
@@ -334,14 +443,14 @@ pub fn of_record(tx: &Connection, entity: &str, record: &str) -> Result<Vec<Logg
         .collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
         .collect::<Result<Vec<_>>>()?;
-    out.sort_by(|a, b| (&a.hlc, &a.replica).cmp(&(&b.hlc, &b.replica)));
+    out.sort_by(|a, b| (&a.hlc, &a.replica, a.seq).cmp(&(&b.hlc, &b.replica, b.seq)));
     Ok(out)
 }
 
 /// The changes of `replica` numbered `first..=last`, in order.
 pub fn range(conn: &Connection, replica: &str, first: u64, last: u64) -> Result<Vec<LoggedChange>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT replica, seq, hlc, entity, record, kind, fields, operator, at FROM sync_change
+        "SELECT replica, seq, hlc, entity, record, kind, fields, operator, at, signature FROM sync_change
          WHERE replica = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
     )?;
     let out = stmt
@@ -364,6 +473,7 @@ fn read_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<LoggedChange>> 
             fields: serde_json::from_str(&fields)?,
             operator: r.get(7)?,
             at: r.get(8)?,
+            signature: r.get(9)?,
         })
     })())
 }

@@ -52,7 +52,7 @@ pub fn ensure_self(tx: &Transaction<'_>, place: &Place) -> Result<SelfReplica> {
         .optional()?;
     let mut hlc = Hlc::default();
     if let Some((id, name, public_key, secret, installation, path, seq, clock)) = found {
-        hlc = clock.parse().unwrap_or_default();
+        hlc = if clock.is_empty() { Hlc::default() } else { clock.parse()? };
         let here = installation.as_deref() == Some(place.installation.as_str()) && path.as_deref() == Some(&place.path);
         if let (true, Some(secret)) = (here, secret.and_then(|s| <[u8; 32]>::try_from(s.as_slice()).ok())) {
             return Ok(SelfReplica { id, name, public_key, secret, seq: seq as u64, hlc });
@@ -64,6 +64,7 @@ pub fn ensure_self(tx: &Transaction<'_>, place: &Place) -> Result<SelfReplica> {
             [&id],
         )?;
     }
+    self::secret(tx)?;
     let mut secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let public_key = hex(SigningKey::from_bytes(&secret).verifying_key().as_bytes());
@@ -80,6 +81,19 @@ pub fn ensure_self(tx: &Transaction<'_>, place: &Place) -> Result<SelfReplica> {
         [&id],
     )?;
     Ok(SelfReplica { id, name: String::new(), public_key, secret, seq: 0, hlc })
+}
+
+/// The secret this operation's bundles are sealed with, made now if the file has none yet.
+pub fn secret(tx: &Transaction<'_>) -> Result<[u8; 32]> {
+    let found: Option<Vec<u8>> =
+        tx.query_row("SELECT secret FROM sync_secret WHERE id = 1", [], |r| r.get(0)).optional()?;
+    if let Some(secret) = found.and_then(|s| <[u8; 32]>::try_from(s.as_slice()).ok()) {
+        return Ok(secret);
+    }
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    tx.execute("INSERT OR REPLACE INTO sync_secret (id, secret) VALUES (1, ?1)", [secret.to_vec()])?;
+    Ok(secret)
 }
 
 /// Saves this replica's last change number and clock.

@@ -129,7 +129,8 @@ async fn add_laptop(app: &App, id: &str, name: &str, address: &str) {
 
 /// Two app instances, each with its own config and a copy of one operation, paired through
 /// Syncthing on loopback from their Hub network dialogs: a household added in one window
-/// appears in the other once its laptop is accepted there.
+/// appears in the other once its laptop is accepted there; both then change its address off
+/// the network, and back on it both show the same conflict, settled on one for both.
 #[tokio::test(flavor = "multi_thread")]
 async fn two_windows_on_one_operation_through_syncthing() {
     let (data_a, data_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -176,8 +177,57 @@ async fn two_windows_on_one_operation_through_syncthing() {
     click(&b, "[data-testid=hub-close]").await;
     b.wait_js("the household from laptop A", &format!("document.body.innerText.includes({NAME:?})")).await;
     b.screenshot("hub-syncthing-b-arrived").await;
+
+    // Both laptops off the network, each changes the household's address.
+    for (app, address) in [(&a, "10 Rue Alpha"), (&b, "20 Rue Beta")] {
+        open_hub(app).await;
+        click(app, "[data-testid=hub-stop-syncthing]").await;
+        app.wait_css("[data-testid=hub-start-syncthing]").await;
+        click(app, "[data-testid=hub-close]").await;
+        edit_address(app, NAME, address).await;
+    }
+    // Back on the network: A accepts B, and both show the same conflict.
+    for app in [&a, &b] {
+        open_hub(app).await;
+        start_syncthing(app).await;
+    }
+    a.wait_css_for("[data-testid=hub-peer][data-status=held]", std::time::Duration::from_secs(90)).await;
+    click(&a, "[data-testid=hub-peer][data-status=held] [data-testid=hub-accept]").await;
+    click(&a, "[data-testid=hub-accept-confirm]").await;
+    let mut shown = Vec::new();
+    for app in [&a, &b] {
+        let conflict = app.wait_css_for("[data-testid=hub-conflict]", std::time::Duration::from_secs(90)).await;
+        let winner =
+            conflict.find(Locator::Css("[data-testid=hub-conflict-winner]")).await.unwrap().text().await.unwrap();
+        shown.push(winner);
+    }
+    assert_eq!(shown[0], shown[1], "the same value wins on both laptops");
+    assert_eq!(shown[0], "20 Rue Beta", "the later change wins");
+    a.screenshot("hub-syncthing-conflict-a").await;
+    // Settled on A with A's value; B follows.
+    click(&a, "[data-testid=hub-use-other]").await;
+    a.wait_css("[data-testid=hub-conflicts-empty]").await;
+    b.wait_css_for("[data-testid=hub-conflicts-empty]", std::time::Duration::from_secs(90)).await;
+    click(&b, "[data-testid=hub-close]").await;
+    b.wait_js("A's address chosen on B", "document.body.innerText.includes('10 Rue Alpha')").await;
     a.quit().await;
     b.quit().await;
+}
+
+/// Opens the household named `name` from the list and saves a new address with the form.
+async fn edit_address(app: &App, name: &str, address: &str) {
+    let row = format!(
+        "[...document.querySelectorAll('[data-testid=household-list] [data-row]')].find(r => r.innerText.includes({name:?}))"
+    );
+    app.wait_js("the household in the list", &format!("{row} !== undefined")).await;
+    app.client.execute(&format!("{row}.click(); return true;"), vec![]).await.expect("open the household");
+    click(app, "[data-testid=edit-household]").await;
+    let form = app.wait_css("[data-testid=household-form]").await;
+    let field = form.find(Locator::Css("input[name=address]")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(address).await.unwrap();
+    click(app, "[data-testid=household-submit]").await;
+    app.wait_js("saved", &format!("document.body.innerText.includes({address:?})")).await;
 }
 
 fn free_port() -> u16 {
