@@ -191,6 +191,15 @@ pub fn run() {
             region::update_closure,
             region::delete_closure,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running Aidmap");
+        .build(tauri::generate_context!())
+        .expect("error while building Aidmap")
+        .run(|app, event| {
+            // Quitting stops the operation's Syncthing (the process exits without dropping
+            // the app's state).
+            if let tauri::RunEvent::Exit = event {
+                if let Some(hub) = app.state::<AppState>().hub.lock().ok().and_then(|mut h| h.take()) {
+                    let _ = hub.stop();
+                }
+            }
+        });
 }

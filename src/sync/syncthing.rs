@@ -62,7 +62,20 @@ impl Syncthing {
     /// until its API answers, then applies the LAN-only options.
     pub fn start(options: &Options) -> Result<Syncthing> {
         std::fs::create_dir_all(&options.home)?;
-        let child = Command::new(&options.binary)
+        let mut command = Command::new(&options.binary);
+        // Syncthing belongs to this process: it must not outlive it, even when it is killed
+        // (a left-over one holds its home's lock, and the next start would fail).
+        #[cfg(target_os = "linux")]
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = command
             .arg("serve")
             .arg(format!("--home={}", options.home.display()))
             .arg("--no-browser")
