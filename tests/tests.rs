@@ -66,6 +66,8 @@ mod structure;
 mod supplies;
 #[path = "core/sync_merge.rs"]
 mod sync_merge;
+#[path = "core/sync_property.rs"]
+mod sync_property;
 #[path = "core/sync_replicas.rs"]
 mod sync_replicas;
 #[path = "core/syncthing.rs"]

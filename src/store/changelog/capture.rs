@@ -119,10 +119,7 @@ pub(crate) fn capture(tx: &Transaction<'_>, stamp: &Stamp, place: &Place) -> Res
                 at: stamp.now.clone(),
                 signature: String::new(),
             };
-            change.sign(&me.secret)?;
-            if !insert(tx, &change)? {
-                return Err(Error::Internal("this replica's change number was used already".into()));
-            }
+            log_own(tx, &mut change, me)?;
             recorded.push(change);
         }
     }
@@ -133,6 +130,15 @@ pub(crate) fn capture(tx: &Transaction<'_>, stamp: &Stamp, place: &Place) -> Res
         super::merge::after_insert(tx, change)?;
     }
     Ok(recorded.len())
+}
+
+/// Signs a change of this replica and adds it to the log; its number must be new.
+fn log_own(tx: &Transaction<'_>, change: &mut LoggedChange, me: &SelfReplica) -> Result<()> {
+    change.sign(&me.secret)?;
+    if !insert(tx, change)? {
+        return Err(Error::Internal("this replica's change number was used already".into()));
+    }
+    Ok(())
 }
 
 /// Only the replica that made a plan changes it.
@@ -207,10 +213,7 @@ pub fn choose(
         at: stamp.now.clone(),
         signature: String::new(),
     };
-    change.sign(&me.secret)?;
-    if !insert(tx, &change)? {
-        return Err(Error::Internal("this replica's change number was used already".into()));
-    }
+    log_own(tx, &mut change, &me)?;
     advance(tx, &me)?;
     super::merge::materialize(tx, s, record)?;
     super::merge::refresh_conflicts(tx, entity, record)?;
