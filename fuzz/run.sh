@@ -11,7 +11,9 @@
 # space-separated subset of the targets), FUZZ_TIMEOUT (seconds before one input counts as a
 # hang, default 60), FUZZ_RSS_MB / FUZZ_MALLOC_MB (memory limits, default 1024 / 512: the
 # readers cap what they inflate at 200 MB or below, so anything near 512 MB in one allocation
-# is an amplification the caps missed).
+# is an amplification the caps missed), FUZZ_SEED (libFuzzer's seed, default 1: the same inputs
+# are tried in the same order on every run of the same code, so CI does not find a different
+# crash each time it runs; 0 asks libFuzzer for a random one).
 set -euo pipefail
 
 seconds="${1:-20}"
@@ -23,6 +25,7 @@ sanitizer="${FUZZ_SANITIZER:-address}"
 timeout="${FUZZ_TIMEOUT:-60}"
 rss_mb="${FUZZ_RSS_MB:-1024}"
 malloc_mb="${FUZZ_MALLOC_MB:-512}"
+seed="${FUZZ_SEED:-1}"
 read -r -a targets <<<"${FUZZ_TARGETS:-osm_pbf open_operation household_input need_input region_extract closure_geojson region_pack_open basemap_file import_table vrp_instance change_bundle}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -57,7 +60,7 @@ for target in "${targets[@]}"; do
     status=0
     cargo fuzz run --sanitizer "$sanitizer" "$target" "$scratch" "$corpus" -- \
         -max_total_time="$seconds" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$malloc_mb" \
-        -timeout="$timeout" -print_final_stats=1 ${dict[@]+"${dict[@]}"} 2>&1 | tee "$log" || status=$?
+        -timeout="$timeout" -seed="$seed" -print_final_stats=1 ${dict[@]+"${dict[@]}"} 2>&1 | tee "$log" || status=$?
     execs="$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)"
     if [ -z "$execs" ]; then
         # No final stats (killed, or an old libFuzzer): the last "#N" status line.

@@ -100,6 +100,106 @@ fn leaves_fit(archive: &[u8]) -> bool {
     }
 }
 
+/// One directory as the `pmtiles` reader will parse it, checked first: its entry count must fit
+/// the bytes (each entry takes at least four), every number must be a well-formed varint and
+/// every sum must fit. The crate allocates `vec![…; n_entries]` from the untrusted count and adds
+/// ids and offsets unchecked (a 30-byte directory asked for 24 GB and aborted the process).
+/// Returns the leaf pointers (offset, length) it holds; `None` also when a tile entry lies
+/// past `data_length` (the reader adds its offset to the data section's unchecked).
+fn directory_entries(raw: &[u8], data_length: u64) -> Option<Vec<(u64, u64)>> {
+    fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *bytes.get(*at)?;
+            *at += 1;
+            value |= u64::from(byte & 0x7f).checked_shl(shift)?;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    let mut at = 0;
+    let n = usize::try_from(varint(raw, &mut at)?).ok()?;
+    if n.checked_mul(4)? > raw.len().saturating_sub(at) {
+        return None;
+    }
+    let mut tile_id = 0u64;
+    let mut run_lengths = Vec::with_capacity(n);
+    let mut lengths = Vec::with_capacity(n);
+    for _ in 0..n {
+        tile_id = tile_id.checked_add(varint(raw, &mut at)?)?;
+    }
+    for _ in 0..n {
+        run_lengths.push(u32::try_from(varint(raw, &mut at)?).ok()?);
+    }
+    for _ in 0..n {
+        lengths.push(u32::try_from(varint(raw, &mut at)?).ok()?);
+    }
+    let mut leaves = Vec::new();
+    let mut last: Option<(u64, u32)> = None;
+    for k in 0..n {
+        let offset = match varint(raw, &mut at)? {
+            0 => {
+                let (o, l) = last?;
+                o.checked_add(u64::from(l))?
+            }
+            v => v - 1,
+        };
+        last = Some((offset, lengths[k]));
+        if run_lengths[k] == 0 {
+            leaves.push((offset, u64::from(lengths[k])));
+        } else if offset.checked_add(u64::from(lengths[k]))? > data_length {
+            return None;
+        }
+    }
+    Some(leaves)
+}
+
+/// How deep leaf directories may nest (the writers make one level; the reader recurses).
+const MAX_DEPTH: usize = 4;
+
+/// Whether the root directory and every leaf directory it reaches parse safely
+/// (`directory_entries`), each inflated within `MAX_LEAVES`, the leaves inside their section.
+fn directories_fit(archive: &[u8]) -> bool {
+    let field = |i: usize| archive.get(i..i + 8).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
+    let (Some(root_offset), Some(root_length), Some(leaf_offset), Some(leaf_length), Some(data_length)) =
+        (field(8), field(16), field(40), field(48), field(64))
+    else {
+        return false;
+    };
+    let Some(&compression) = archive.get(97) else { return false };
+    let slice = |offset: u64, length: u64| -> Option<&[u8]> {
+        let start = usize::try_from(offset).ok()?;
+        archive.get(start..start.checked_add(usize::try_from(length).ok()?)?)
+    };
+    let parse = |raw: &[u8]| directory_entries(&inflate_capped(compression, raw, MAX_LEAVES)?, data_length);
+    let Some(mut pending) = slice(root_offset, root_length).and_then(parse) else { return false };
+    let mut visited = 0usize;
+    for _ in 0..MAX_DEPTH {
+        let mut next = Vec::new();
+        for (offset, length) in pending {
+            if offset.checked_add(length).is_none_or(|end| end > leaf_length) {
+                return false;
+            }
+            visited += 1;
+            // Every leaf once per level at most: a directory listing itself many times over
+            // would otherwise multiply the work.
+            if visited > 1_000_000 {
+                return false;
+            }
+            let Some(raw) = slice(leaf_offset + offset, length) else { return false };
+            let Some(leaves) = parse(raw) else { return false };
+            next.extend(leaves);
+        }
+        if next.is_empty() {
+            return true;
+        }
+        pending = next;
+    }
+    false
+}
+
 /// The archive's metadata, inflated within `MAX_METADATA` (not through the `pmtiles` reader,
 /// which inflates without a bound). The header's sections must fit (`sections_fit`).
 fn metadata_of(archive: &[u8]) -> Option<String> {
@@ -134,6 +234,9 @@ pub fn check(archive: &[u8]) -> Result<BasemapCheck> {
     }
     if !leaves_fit(archive) {
         return Err(Error::NotABasemap("its directories are too large once inflated"));
+    }
+    if !directories_fit(archive) {
+        return Err(Error::NotABasemap("its directory cannot be read"));
     }
     let header = Header::try_from_bytes(Bytes::copy_from_slice(&archive[..127]))
         .map_err(|_| Error::NotABasemap("not a PMTiles archive"))?;
@@ -192,6 +295,9 @@ impl Basemap {
         if !leaves_fit(&archive) {
             return Err(Error::Corrupt("basemap directories are too large once inflated".into()));
         }
+        if !directories_fit(&archive) {
+            return Err(Error::Corrupt("basemap directory cannot be read".into()));
+        }
         let compression = archive.get(98).copied().unwrap_or(0);
         let reader = AsyncPmTilesReader::try_from_source(InMemory(Bytes::from(archive)))
             .await
@@ -234,6 +340,29 @@ mod bomb_tests {
         assert!(inflate_capped(2, &bomb, MAX_TILE).is_none());
         assert!(inflate_capped(2, &gzip(&vec![b' '; 2 << 20]), MAX_METADATA).is_none());
         assert!(inflate_capped(3, &small, MAX_TILE).is_none(), "brotli is not read");
+    }
+
+    /// A root directory claiming 2³⁰ entries in a few bytes: the reader would allocate 24 GB.
+    #[test]
+    fn a_directory_whose_count_does_not_fit_its_bytes_is_refused() {
+        let mut archive = vec![0u8; 127];
+        archive[..7].copy_from_slice(b"PMTiles");
+        archive[7] = 3;
+        let root = [0x80, 0x80, 0x80, 0x80, 0x04, 1, 1, 1, 1];
+        archive[8..16].copy_from_slice(&127u64.to_le_bytes());
+        archive[16..24].copy_from_slice(&(root.len() as u64).to_le_bytes());
+        archive[97] = 1;
+        archive.extend_from_slice(&root);
+        assert!(!directories_fit(&archive));
+        assert!(check(&archive).is_err());
+        // One entry pointing at a tile past the (empty) data section: refused too.
+        let one = [1, 1, 1, 1, 5];
+        archive.truncate(127);
+        archive[16..24].copy_from_slice(&(one.len() as u64).to_le_bytes());
+        archive.extend_from_slice(&one);
+        assert!(!directories_fit(&archive));
+        archive[64..72].copy_from_slice(&8u64.to_le_bytes());
+        assert!(directories_fit(&archive), "offset 4 + length 1 within 8 bytes of data");
     }
 
     #[test]
