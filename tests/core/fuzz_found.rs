@@ -62,3 +62,13 @@ fn request_times_are_stored_in_utc() {
     let n = store.add_need(&h.id, &need).unwrap();
     assert_eq!(n.requested_at, "2026-11-25T09:30:00.000Z");
 }
+
+/// The `basemap_file` fuzzer's find (CI, stop 22): a directory whose entry count made the
+/// `pmtiles` reader allocate 12 GB. Refused before the reader sees it.
+#[test]
+fn a_pmtiles_directory_count_bomb_is_refused() {
+    let archive = found("oom-pmtiles-directory-count.pmtiles");
+    assert!(aidmap::region::pmtiles_archive::check(&archive).is_err());
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    assert!(rt.block_on(aidmap::region::pmtiles_archive::Basemap::from_bytes(archive)).is_err());
+}
