@@ -61,6 +61,7 @@ const COMMANDS: &[&str] = &[
     "region_info",
     "geocode",
     "location_doubts",
+    "plus_code",
     "import_region",
     "cancel_region_import",
     "use_basemap",

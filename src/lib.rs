@@ -17,6 +17,7 @@ pub mod import;
 pub mod packing;
 pub mod phone;
 pub mod plan;
+pub mod pluscode;
 pub mod query;
 pub mod read_limit;
 pub mod recent;

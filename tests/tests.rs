@@ -50,6 +50,8 @@ mod migrations;
 mod needs;
 #[path = "core/plan.rs"]
 mod plan;
+#[path = "core/pluscode.rs"]
+mod pluscode;
 #[path = "core/region.rs"]
 mod region;
 #[path = "core/retention.rs"]

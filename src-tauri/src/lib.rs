@@ -147,6 +147,7 @@ pub fn run() {
             region::region_info,
             region::geocode,
             region::location_doubts,
+            region::plus_code,
             region::import_region,
             region::use_basemap,
             commands::e2e_pick_file,

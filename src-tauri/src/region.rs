@@ -35,10 +35,13 @@ pub fn region_info(state: State<'_, AppState>) -> CmdResult<Option<RegionInfo>> 
 
 #[tauri::command(async)]
 pub fn geocode(state: State<'_, AppState>, query: String, limit: usize) -> CmdResult<Vec<GeocodeResult>> {
-    Ok(state.with_region(|r| match r {
-        Some(pack) => pack.geocode(&query, limit.min(50)),
-        None => Ok(vec![]),
-    })??)
+    Ok(state.with_region(|r| aidmap::region::locate(r, &query, limit.min(50)))??)
+}
+
+/// The plus code (10 digits) of a place, shown under the form's coordinates.
+#[tauri::command]
+pub fn plus_code(lat: f64, lon: f64) -> String {
+    aidmap::pluscode::encode(lat, lon, 10)
 }
 
 /// What is doubtful about a household's location (outside the pack, in water, far from every

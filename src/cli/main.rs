@@ -359,7 +359,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         }
         Command::Geocode { region: file, query, limit } => {
             let pack = region::RegionPack::open(&file)?;
-            write_json(&mut out, &pack.geocode(&query, limit)?)?;
+            write_json(&mut out, &region::locate(Some(&pack), &query, limit)?)?;
         }
         Command::Import { kind, file, db, mapping, region, coordinates, dry_run, json } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

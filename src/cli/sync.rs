@@ -132,6 +132,7 @@ pub(crate) fn set_household(
         match field {
             "name" => input.name = value.into(),
             "address" => input.address = value.into(),
+            "landmark" => input.landmark = value.into(),
             "notes" => input.notes = value.into(),
             "access_notes" => input.access_notes = value.into(),
             "adults" => input.adults = number()?,

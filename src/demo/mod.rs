@@ -212,6 +212,7 @@ fn household_input(rng: &mut ChaCha8Rng, a: &osm::Address, unit: usize, date: Na
         status: if rng.gen_bool(0.03) { HouseholdStatus::Closed } else { HouseholdStatus::Active },
         notes: String::new(),
         notes_for_driver: false,
+        landmark: String::new(),
     }
 }
 

@@ -35,6 +35,7 @@ struct HouseholdRow {
     updated_at: String,
     open_rank: u8,
     open_needs: u32,
+    landmark: String,
 }
 
 impl HouseholdRow {
@@ -77,6 +78,8 @@ impl HouseholdRow {
                 list(&phones.iter().map(|p| p.original.as_str()).collect::<Vec<_>>())
             }
             "address" => json!(self.address),
+            "landmark" => json!(self.landmark),
+            "plus_code" => json!(crate::pluscode::encode(self.lat, self.lon, 10)),
             "access_notes" => json!(self.access_notes),
             "notes" => json!(self.notes),
             "languages" => list(&parse_json::<Vec<String>>(&self.languages)?),
@@ -102,7 +105,7 @@ pub(super) fn households(
     let mut stmt = conn.prepare(
         "SELECT id, name, phones, address, lat, lon, location_source, adults, children, seniors,
                 vulnerabilities, languages, access_notes, consent_status, consent_date, consent_scope,
-                consent_basis, status, notes, updated_at, open_rank, open_needs
+                consent_basis, status, notes, updated_at, open_rank, open_needs, landmark
          FROM household WHERE purged_at IS NULL ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
@@ -136,6 +139,7 @@ pub(super) fn households(
             updated_at: r.get(19)?,
             open_rank: r.get(20)?,
             open_needs: r.get(21)?,
+            landmark: r.get(22)?,
         };
         match out {
             Rows::Csv(c) => {

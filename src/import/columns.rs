@@ -67,6 +67,14 @@ impl<'r> Geocoder<'r> {
         if address.trim().is_empty() {
             return Placed::Waiting("no_address");
         }
+        // A plus code in the address column places the row by itself (a full code even without
+        // a pack; a short one near a place the pack knows).
+        if crate::pluscode::find_in(address).is_some() {
+            if let Some(r) = crate::region::locate(self.region, address, 1).ok().and_then(|v| v.into_iter().next()) {
+                report.geocoded.matched += 1;
+                return Placed::At(r.lat, r.lon, LocationSource::Geocoded);
+            }
+        }
         let Some(pack) = self.region else {
             return Placed::Waiting("no_region");
         };
@@ -108,7 +116,7 @@ pub enum Matched {
 }
 
 fn search(pack: &RegionPack, address: &str) -> (Placed, Matched) {
-    let found = pack.geocode(address, 5).unwrap_or_default();
+    let found = crate::region::locate(Some(pack), address, 5).unwrap_or_default();
     match found.as_slice() {
         [] => (Placed::Waiting("not_found"), Matched::Place),
         [best, ..] if best.score < 0.5 => (Placed::Waiting("not_found"), Matched::Place),
@@ -120,7 +128,7 @@ fn search(pack: &RegionPack, address: &str) -> (Placed, Matched) {
         }
         [best, ..] => {
             let matched = match best.kind.as_str() {
-                "address" => Matched::House,
+                "address" | "plus_code" => Matched::House,
                 "street" => Matched::Street(best.label.clone()),
                 _ => Matched::Place,
             };

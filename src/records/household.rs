@@ -53,6 +53,9 @@ pub struct HouseholdInput {
     /// The notes are written for the driver: they go out on route sheets (others never do).
     #[serde(default)]
     pub notes_for_driver: bool,
+    /// Where it is when there is no street address ("blue tent behind the church"), schema 13.
+    #[serde(default)]
+    pub landmark: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -77,6 +80,8 @@ pub struct Household {
     /// The notes are written for the driver: they go out on route sheets (others never do).
     #[serde(default)]
     pub notes_for_driver: bool,
+    #[serde(default)]
+    pub landmark: String,
     pub created_at: String,
     pub updated_at: String,
     pub updated_by: String,
@@ -102,6 +107,7 @@ impl Household {
             status: self.status,
             notes: self.notes.clone(),
             notes_for_driver: self.notes_for_driver,
+            landmark: self.landmark.clone(),
         }
     }
 }
@@ -112,6 +118,8 @@ impl Household {
 pub struct HouseholdDetail {
     pub household: Household,
     pub needs: Vec<Need>,
+    /// Its plus code (Open Location Code, 10 digits: a cell of about 14 m), from its coordinates.
+    pub plus_code: String,
 }
 
 /// One point on the map: an active household and its most urgent open need.
@@ -169,6 +177,7 @@ impl HouseholdInput {
             status: HouseholdStatus::Active,
             notes: String::new(),
             notes_for_driver: false,
+            landmark: String::new(),
         }
     }
 
@@ -177,6 +186,7 @@ impl HouseholdInput {
         c.required("name", &self.name);
         c.max_len("name", &self.name, MAX_SHORT);
         c.max_len("address", &self.address, MAX_LONG);
+        c.max_len("landmark", &self.landmark, MAX_LONG);
         c.range("lat", self.lat, -90.0, 90.0);
         c.range("lon", self.lon, -180.0, 180.0);
         for (field, n) in [("adults", self.adults), ("children", self.children), ("seniors", self.seniors)] {
@@ -247,8 +257,8 @@ pub fn insert_with_id(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &H
         "INSERT INTO household (id, name, phones, phones_search, address, lat, lon, location_source,
             adults, children, seniors, vulnerabilities, languages, access_notes,
             consent_status, consent_date, consent_scope, status, notes, created_at, updated_at, updated_by, search_text,
-            consent_basis, notes_for_driver)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23, ?24)",
+            consent_basis, notes_for_driver, landmark)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20, ?21, ?22, ?23, ?24, ?25)",
     )?;
     execute_row(&mut stmt, stamp, id, input)?;
     Ok(())
@@ -261,7 +271,7 @@ pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &Household
             location_source = ?8, adults = ?9, children = ?10, seniors = ?11, vulnerabilities = ?12,
             languages = ?13, access_notes = ?14, consent_status = ?15, consent_date = ?16, consent_scope = ?17,
             status = ?18, notes = ?19, updated_at = ?20, updated_by = ?21, search_text = ?22, consent_basis = ?23,
-            notes_for_driver = ?24
+            notes_for_driver = ?24, landmark = ?25
          WHERE id = ?1 AND purged_at IS NULL",
     )?;
     if execute_row(&mut stmt, stamp, id, input)? == 0 {
@@ -270,7 +280,7 @@ pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &Household
     get(conn, id)
 }
 
-/// Binds a household's columns in the order both INSERT and UPDATE use (?1 … ?24).
+/// Binds a household's columns in the order both INSERT and UPDATE use (?1 … ?25).
 fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &HouseholdInput) -> Result<usize> {
     let c = clean(input);
     Ok(stmt.execute(params![
@@ -298,6 +308,7 @@ fn execute_row(stmt: &mut Statement<'_>, stamp: &Stamp, id: &str, input: &Househ
         c.search_text,
         input.consent.basis,
         input.notes_for_driver,
+        input.landmark.trim(),
     ])?)
 }
 
@@ -320,7 +331,7 @@ pub fn move_to(conn: &Transaction<'_>, stamp: &Stamp, id: &str, lat: f64, lon: f
 
 const COLUMNS: &str = "id, name, phones, address, lat, lon, location_source, adults, children, seniors,
     vulnerabilities, languages, access_notes, consent_status, consent_date, consent_scope, status, notes,
-    created_at, updated_at, updated_by, consent_basis, notes_for_driver";
+    created_at, updated_at, updated_by, consent_basis, notes_for_driver, landmark";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(Household, [String; 3])> {
     let json: [String; 3] = [r.get(2)?, r.get(10)?, r.get(11)?];
@@ -343,6 +354,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(Household, [String; 3])> {
             status: r.get(16)?,
             notes: r.get(17)?,
             notes_for_driver: r.get(22)?,
+            landmark: r.get(23)?,
             created_at: r.get(18)?,
             updated_at: r.get(19)?,
             updated_by: r.get(20)?,
@@ -365,7 +377,9 @@ pub fn get(conn: &Connection, id: &str) -> Result<Household> {
 }
 
 pub fn detail(conn: &Connection, id: &str) -> Result<HouseholdDetail> {
-    Ok(HouseholdDetail { household: get(conn, id)?, needs: need::for_household(conn, id)? })
+    let household = get(conn, id)?;
+    let plus_code = crate::pluscode::encode(household.lat, household.lon, 10);
+    Ok(HouseholdDetail { household, needs: need::for_household(conn, id)?, plus_code })
 }
 
 /// Every household in id order (the CLI's `households list`).
@@ -521,6 +535,7 @@ pub fn changed_fields(before: &Household, after: &Household) -> String {
     check("name", before.name != after.name);
     check("phones", before.phones != after.phones);
     check("address", before.address != after.address);
+    check("landmark", before.landmark != after.landmark);
     check("location", before.lat != after.lat || before.lon != after.lon);
     check("people", (before.adults, before.children, before.seniors) != (after.adults, after.children, after.seniors));
     check("vulnerabilities", before.vulnerabilities != after.vulnerabilities);

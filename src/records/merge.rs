@@ -66,6 +66,7 @@ pub fn input_of(h: &Household) -> HouseholdInput {
         status: h.status,
         notes: h.notes.clone(),
         notes_for_driver: h.notes_for_driver,
+        landmark: h.landmark.clone(),
     }
 }
 
@@ -87,8 +88,9 @@ fn combined(kept: &Household, other: &Household, take: &[String]) -> HouseholdIn
         }
     }
     if has("address") {
-        (out.address, out.lat, out.lon, out.location_source) =
-            (from.address.clone(), from.lat, from.lon, from.location_source);
+        // The address goes with its place: pin, landmark and all.
+        (out.address, out.lat, out.lon, out.location_source, out.landmark) =
+            (from.address.clone(), from.lat, from.lon, from.location_source, from.landmark.clone());
     }
     if has("people") {
         (out.adults, out.children, out.seniors) = (from.adults, from.children, from.seniors);

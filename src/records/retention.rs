@@ -85,7 +85,7 @@ pub fn purge(conn: &Transaction<'_>, stamp: &Stamp, rules: &Retention, now: Date
     let mut household_stmt = conn.prepare(
         "UPDATE household SET name = ?2, phones = '[]', phones_search = '', address = '',
             lat = round(lat, 2), lon = round(lon, 2), vulnerabilities = '[]', languages = '[]', access_notes = '',
-            consent_scope = '', notes = '', search_text = '', purged_at = ?3, updated_at = ?3, updated_by = ?4
+            landmark = '', consent_scope = '', notes = '', search_text = '', purged_at = ?3, updated_at = ?3, updated_by = ?4
          WHERE id = ?1",
     )?;
     for id in &households {

@@ -24,6 +24,9 @@ pub struct SiteInput {
     /// Opening hours per weekday, Monday first: `null` = closed, else `"HH:MM-HH:MM"`.
     pub hours: Vec<Option<String>>,
     pub active: bool,
+    /// Where it is when there is no street address (schema 13).
+    #[serde(default)]
+    pub landmark: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -40,6 +43,8 @@ pub struct Site {
     pub hours: Vec<Option<String>>,
     pub active: bool,
     pub updated_at: String,
+    #[serde(default)]
+    pub landmark: String,
 }
 
 /// A site on the map: where, what, and how many of its items are low.
@@ -79,6 +84,7 @@ impl SiteInput {
             notes: String::new(),
             hours: vec![None; 7],
             active: true,
+            landmark: String::new(),
         }
     }
 
@@ -98,7 +104,7 @@ impl SiteInput {
     }
 }
 
-const COLUMNS: &str = "id, name, kind, lat, lon, address, contact, notes, hours, active, updated_at";
+const COLUMNS: &str = "id, name, kind, lat, lon, address, contact, notes, hours, active, updated_at, landmark";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
     let hours: String = r.get(8)?;
@@ -114,6 +120,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
         hours: serde_json::from_str(&hours).unwrap_or_else(|_| vec![None; 7]),
         active: r.get(9)?,
         updated_at: r.get(10)?,
+        landmark: r.get(11)?,
     })
 }
 
@@ -163,12 +170,12 @@ fn save(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &SiteInput) -> R
     input.validate()?;
     conn.execute(
         "INSERT INTO site (id, name, kind, lat, lon, address, contact, notes, hours, active,
-                           created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)
+                           created_at, updated_at, updated_by, landmark)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, lat = excluded.lat,
              lon = excluded.lon, address = excluded.address, contact = excluded.contact, notes = excluded.notes,
              hours = excluded.hours, active = excluded.active, updated_at = excluded.updated_at,
-             updated_by = excluded.updated_by",
+             updated_by = excluded.updated_by, landmark = excluded.landmark",
         params![
             id,
             input.name.trim(),
@@ -181,7 +188,8 @@ fn save(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &SiteInput) -> R
             hours_json(input)?,
             input.active,
             stamp.now,
-            stamp.by
+            stamp.by,
+            input.landmark.trim()
         ],
     )?;
     Ok(())
@@ -210,6 +218,7 @@ pub fn update(conn: &Transaction<'_>, stamp: &Stamp, id: &str, input: &SiteInput
         ("kind", before.kind != after.kind),
         ("location", (before.lat, before.lon) != (after.lat, after.lon)),
         ("address", before.address != after.address),
+        ("landmark", before.landmark != after.landmark),
         ("contact", before.contact != after.contact),
         ("notes", before.notes != after.notes),
         ("hours", before.hours != after.hours),

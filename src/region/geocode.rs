@@ -23,6 +23,13 @@ pub struct GeocodeResult {
     pub score: f64,
 }
 
+/// The pack's named places (neighbourhoods, quarters, villages): label, lat, lon.
+pub fn places(conn: &Connection) -> Result<Vec<(String, f64, f64)>> {
+    let mut stmt = conn.prepare("SELECT label, lat, lon FROM place WHERE kind = 'place' ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Creates the search tables of a new pack.
 pub fn create_schema(conn: &Connection) -> Result<()> {
     conn.execute_batch(

@@ -442,6 +442,41 @@ impl RegionPack {
     pub fn geocode(&self, query: &str, limit: usize) -> Result<Vec<geocode::GeocodeResult>> {
         geocode::search(&self.conn, query, limit)
     }
+
+    /// The named places (neighbourhoods, quarters, villages): label, lat, lon.
+    pub fn places(&self) -> Result<Vec<(String, f64, f64)>> {
+        geocode::places(&self.conn)
+    }
+}
+
+/// Address search that also takes a plus code (`pluscode::find_in`): a full code anywhere, a
+/// short code with a place found in the pack (`9G8F+6X Monaco`), or alone near the pack's
+/// centre. Without a pack only full codes are found. A plus code's result has kind
+/// `plus_code` and its label is the full code (with the place typed, if any).
+pub fn locate(pack: Option<&RegionPack>, query: &str, limit: usize) -> Result<Vec<geocode::GeocodeResult>> {
+    if let Some((code, rest)) = crate::pluscode::find_in(query) {
+        let reference = if crate::pluscode::is_full(&code) {
+            Some((0.0, 0.0))
+        } else if let Some(pack) = pack {
+            let near = if rest.is_empty() { None } else { pack.geocode(&rest, 1)?.into_iter().next() };
+            let b = pack.info().bounds;
+            Some(near.map_or(((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0), |r| (r.lat, r.lon)))
+        } else {
+            None
+        };
+        let full = reference.and_then(|(lat, lon)| crate::pluscode::recover_nearest(&code, lat, lon));
+        if let Some(area) = full.as_deref().and_then(crate::pluscode::decode) {
+            let (lat, lon) = area.center();
+            let full = full.unwrap_or_default();
+            let label = if rest.is_empty() { full } else { format!("{full} ({rest})") };
+            return Ok(vec![geocode::GeocodeResult { label, kind: "plus_code".into(), lat, lon, score: 1.0 }]);
+        }
+        return Ok(vec![]);
+    }
+    match pack {
+        Some(pack) => pack.geocode(query, limit),
+        None => Ok(vec![]),
+    }
 }
 
 /// The arrays must describe a well-formed graph before the router trusts them.

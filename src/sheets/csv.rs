@@ -7,7 +7,7 @@ use crate::csv_safe::cell;
 use crate::error::Result;
 use crate::export::writers::csv_error;
 
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 15] = [
     "run",
     "stop",
     "eta",
@@ -21,6 +21,8 @@ pub const HEADER: [&str; 13] = [
     "flags",
     "lat",
     "lon",
+    "plus_code",
+    "landmark",
 ];
 
 pub fn write(sheets: &[Sheet], out: impl Write) -> Result<()> {
@@ -51,6 +53,8 @@ pub fn write(sheets: &[Sheet], out: impl Write) -> Result<()> {
                 cell(&flags.join("; ")),
                 format!("{:.6}", s.lat),
                 format!("{:.6}", s.lon),
+                cell(s.plus_code.as_deref().unwrap_or("")),
+                cell(s.landmark.as_deref().unwrap_or("")),
             ])
             .map_err(csv_error)?;
         }

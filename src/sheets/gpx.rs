@@ -28,7 +28,7 @@ pub fn write(sheet: &Sheet, out: impl Write) -> Result<()> {
             let mut w = point(s.lat, s.lon);
             w.name = Some(xml_text(&format!("{}. {}", s.number, s.alias)));
             let items: Vec<String> = s.items.iter().map(|i| i.text()).collect();
-            w.description = Some(xml_text(&format!("{} {} — {}", s.eta, s.address, items.join(", "))));
+            w.description = Some(xml_text(&format!("{} {} — {}", s.eta, s.place(), items.join(", "))));
             w
         })
         .collect();

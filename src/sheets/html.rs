@@ -90,7 +90,7 @@ pub fn render(sheet: &Sheet) -> String {
             n = s.number,
             alias = bdi(&s.alias),
             eta = esc(&s.eta),
-            addr = bdi(&s.address)
+            addr = bdi(&s.place())
         );
         if let Some(c) = &s.cross_street {
             let _ = write!(h, "<div class=\"near\">{} {}</div>", w.near, bdi(c));

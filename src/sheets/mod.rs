@@ -107,6 +107,10 @@ pub struct SheetStop {
     pub lat: f64,
     pub lon: f64,
     pub address: String,
+    /// The stop's plus code (10 digits, a cell of about 14 m) when it has no street address.
+    pub plus_code: Option<String>,
+    /// The households' landmarks ("blue tent behind the church"), when they have one.
+    pub landmark: Option<String>,
     /// The nearest street meeting the stop's own street (from the region pack's roads).
     pub cross_street: Option<String>,
     /// The first household's first name.
@@ -118,6 +122,20 @@ pub struct SheetStop {
     pub medical_priority: bool,
     /// Household and need notes marked "for the driver", joined.
     pub driver_notes: Option<String>,
+}
+
+impl SheetStop {
+    /// Where the stop is, in words: its address (and landmark), or, without a street address,
+    /// its plus code and landmark ("8FVC9G8F+6X · blue tent behind the church").
+    pub fn place(&self) -> String {
+        let landmark = self.landmark.as_deref().unwrap_or("");
+        let parts: Vec<&str> = if self.address.trim().is_empty() {
+            vec![self.plus_code.as_deref().unwrap_or(""), landmark]
+        } else {
+            vec![self.address.as_str(), landmark]
+        };
+        parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -222,6 +240,8 @@ pub fn from_view(
                 .map(|p| p.original.clone());
             let access =
                 homes.iter().map(|h| h.access_notes.trim()).filter(|a| !a.is_empty()).collect::<Vec<_>>().join(" / ");
+            let landmark =
+                homes.iter().map(|h| h.landmark.trim()).filter(|a| !a.is_empty()).collect::<Vec<_>>().join(" / ");
             let medical = homes.iter().any(|h| {
                 h.vulnerabilities
                     .iter()
@@ -246,6 +266,8 @@ pub fn from_view(
                 lat: stop.lat,
                 lon: stop.lon,
                 address: stop.address.clone(),
+                plus_code: stop.address.trim().is_empty().then(|| crate::pluscode::encode(stop.lat, stop.lon, 10)),
+                landmark: (!landmark.is_empty()).then_some(landmark),
                 cross_street: streets.and_then(|s| s.cross_street(stop.lat, stop.lon, &stop.address)),
                 alias: home.map(|h| first_name(&h.name)).unwrap_or_default(),
                 phone,

@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
         after: Some(crate::audit::chain_on_upgrade),
     },
     Migration { version: 12, sql: include_str!("../../migrations/0012_replicas.sql"), after: None },
+    Migration { version: 13, sql: include_str!("../../migrations/0013_landmarks.sql"), after: None },
 ];
 
 pub fn latest_version() -> u32 {

@@ -9,11 +9,12 @@ use serde_json::Value;
 
 use crate::util::*;
 
-const HOUSEHOLD_FIELDS: [&str; 20] = [
+const HOUSEHOLD_FIELDS: [&str; 21] = [
     "id",
     "name",
     "phones",
     "address",
+    "landmark",
     "lat",
     "lon",
     "location_source",

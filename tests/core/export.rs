@@ -58,6 +58,7 @@ fn sentinel_household() -> HouseholdInput {
     h.address = format!("{SENTINEL} address");
     h.notes = format!("{SENTINEL} notes");
     h.access_notes = format!("{SENTINEL} access");
+    h.landmark = format!("{SENTINEL} landmark");
     h.languages = vec![SENTINEL.into()];
     h
 }

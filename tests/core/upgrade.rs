@@ -161,8 +161,8 @@ fn a_version_9_file_keeps_its_needs_items_and_its_dispatched_plan_loads() {
     assert_eq!(view["info"]["status"], "dispatched");
 }
 
-/// The JSON of a list without the item fields schema 9 added (contents, medical), which older
-/// releases did not write.
+/// The JSON of a list without the item fields schema 9 added (contents, medical) and the site's
+/// landmark schema 13 added (empty on upgrade), which older releases did not write.
 fn without_new_item_fields(mut v: serde_json::Value) -> serde_json::Value {
     match &mut v {
         serde_json::Value::Object(map) => {
@@ -170,6 +170,9 @@ fn without_new_item_fields(mut v: serde_json::Value) -> serde_json::Value {
                 for key in ["contents_amount", "contents_unit", "medical"] {
                     map.remove(key);
                 }
+            }
+            if map.contains_key("hours") && map.get("landmark").is_some_and(|l| l == "") {
+                map.remove("landmark");
             }
             for x in map.values_mut() {
                 *x = without_new_item_fields(x.take());

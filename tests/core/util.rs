@@ -83,6 +83,7 @@ pub fn alice() -> HouseholdInput {
         status: HouseholdStatus::Active,
         notes: String::new(),
         notes_for_driver: false,
+        landmark: String::new(),
     }
 }
 

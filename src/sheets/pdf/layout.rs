@@ -69,7 +69,7 @@ fn qr(x: f32, y: f32, size: f32, data: &str) -> Result<Op> {
 
 /// The lines of a stop's block under its heading: (size, bold, text).
 fn stop_lines(s: &crate::sheets::SheetStop, w: &Words, width: f32) -> Vec<(f32, bool, String)> {
-    let mut lines: Vec<(f32, bool, String)> = wrapped(&s.address, 14.0, false, width, "");
+    let mut lines: Vec<(f32, bool, String)> = wrapped(&s.place(), 14.0, false, width, "");
     if let Some(c) = &s.cross_street {
         lines.extend(wrapped(&format!("{} {c}", w.near), 12.0, false, width, ""));
     }

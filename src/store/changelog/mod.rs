@@ -107,6 +107,7 @@ pub fn personal(table: &str) -> &'static [&'static str] {
             "access_notes",
             "consent_scope",
             "notes",
+            "landmark",
         ],
         "need" => &["notes"],
         _ => &[],

@@ -41,7 +41,7 @@ describe("api (the IPC module)", () => {
     });
     const input: HouseholdInput = {
       name: "A", phones: ["+377 1"], address: "", lat: 1, lon: 2, location_source: "pin", adults: 1, children: 0,
-      seniors: 0, vulnerabilities: ["oxygen"], languages: ["fr"], access_notes: "", status: "active", notes: "", notes_for_driver: true,
+      seniors: 0, vulnerabilities: ["oxygen"], languages: ["fr"], access_notes: "", status: "active", notes: "", notes_for_driver: true, landmark: "",
       consent: { status: "given", date: "2026-11-25", scope: "all", basis: "consent" },
     };
     await api.createHousehold(input);

@@ -156,6 +156,7 @@ export const api = {
   purge: () => call<PurgeReport>("purge"),
   regionInfo: () => call<RegionInfo | null>("region_info"),
   geocode: (query: string, limit = 8) => call<GeocodeResult[]>("geocode", { query, limit }),
+  plusCode: (lat: number, lon: number) => call<string>("plus_code", { lat, lon }),
   locationDoubts: (lat: number, lon: number) => call<PointDoubt[]>("location_doubts", { lat, lon }),
   importRegion: (extract: string) => call<RegionInfo>("import_region", { extract }),
   cancelRegionImport: () => call<void>("cancel_region_import"),

@@ -29,7 +29,7 @@ export function emptyHousehold(lat: number, lon: number, source: HouseholdInput[
     name: "", phones: [], address: "", lat, lon, location_source: source,
     adults: 1, children: 0, seniors: 0, vulnerabilities: [], languages: [], access_notes: "",
     consent: { status: "unknown", date: null, scope: "", basis: null }, status: "active", notes: "",
-    notes_for_driver: false,
+    notes_for_driver: false, landmark: "",
   };
 }
 
@@ -39,7 +39,7 @@ export function toInput(h: Household): HouseholdInput {
     location_source: h.location_source, adults: h.adults, children: h.children, seniors: h.seniors,
     vulnerabilities: [...h.vulnerabilities], languages: [...h.languages], access_notes: h.access_notes,
     consent: { ...h.consent }, status: h.status, notes: h.notes,
-    notes_for_driver: h.notes_for_driver,
+    notes_for_driver: h.notes_for_driver, landmark: h.landmark,
   };
 }
 

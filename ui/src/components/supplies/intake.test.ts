@@ -45,9 +45,10 @@ function detail(extra: Partial<HouseholdDetail> = {}): HouseholdDetail {
     household: {
       id: "h1", name: "Famille Test", phones: [], address: "", lat: 0, lon: 0, location_source: "pin", adults: 1, children: 0, seniors: 0,
       vulnerabilities: ["infant"], languages: [], access_notes: "", consent: { status: "unknown", date: null, scope: "", basis: null },
-      status: "active", notes: "", notes_for_driver: false, created_at: "", updated_at: "", updated_by: "",
+      status: "active", notes: "", notes_for_driver: false, landmark: "", created_at: "", updated_at: "", updated_by: "",
     },
     needs: [],
+    plus_code: "8FVC9G8F+6X",
     ...extra,
   };
 }

@@ -9,4 +9,4 @@ export type Household = { id: string, name: string, phones: Array<Phone>, addres
 /**
  * The notes are written for the driver: they go out on route sheets (others never do).
  */
-notes_for_driver: boolean, created_at: string, updated_at: string, updated_by: string, };
+notes_for_driver: boolean, landmark: string, created_at: string, updated_at: string, updated_by: string, };

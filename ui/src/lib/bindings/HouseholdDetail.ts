@@ -5,4 +5,8 @@ import type { Need } from "./Need";
 /**
  * A household with its needs, newest first: what the side panel shows.
  */
-export type HouseholdDetail = { household: Household, needs: Array<Need>, };
+export type HouseholdDetail = { household: Household, needs: Array<Need>, 
+/**
+ * Its plus code (Open Location Code, 10 digits: a cell of about 14 m), from its coordinates.
+ */
+plus_code: string, };

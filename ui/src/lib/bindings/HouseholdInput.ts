@@ -15,4 +15,8 @@ phones: Array<string>, address: string, lat: number, lon: number, location_sourc
 /**
  * The notes are written for the driver: they go out on route sheets (others never do).
  */
-notes_for_driver: boolean, };
+notes_for_driver: boolean, 
+/**
+ * Where it is when there is no street address ("blue tent behind the church"), schema 13.
+ */
+landmark: string, };

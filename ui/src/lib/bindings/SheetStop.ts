@@ -11,6 +11,14 @@ number: number,
  */
 eta: string, lat: number, lon: number, address: string, 
 /**
+ * The stop's plus code (10 digits, a cell of about 14 m) when it has no street address.
+ */
+plus_code: string | null, 
+/**
+ * The households' landmarks ("blue tent behind the church"), when they have one.
+ */
+landmark: string | null, 
+/**
  * The nearest street meeting the stop's own street (from the region pack's roads).
  */
 cross_street: string | null, 

@@ -5,4 +5,8 @@ export type SiteInput = { name: string, kind: SiteKind, lat: number, lon: number
 /**
  * Opening hours per weekday, Monday first: `null` = closed, else `"HH:MM-HH:MM"`.
  */
-hours: Array<string | null>, active: boolean, };
+hours: Array<string | null>, active: boolean, 
+/**
+ * Where it is when there is no street address (schema 13).
+ */
+landmark: string, };

@@ -7,7 +7,7 @@ const preview = (stop: Partial<SheetPreview["stop"]> = {}): SheetPreview => ({
   driver: "Ana",
   destroy: "Personal information: destroy this sheet after 2026-12-05.",
   stop: {
-    number: 3, eta: "10:42", lat: 43.7, lon: 7.4, address: "12 rue Grimaldi", cross_street: null, alias: "Marie",
+    number: 3, eta: "10:42", lat: 43.7, lon: 7.4, address: "12 rue Grimaldi", plus_code: null, landmark: null, cross_street: null, alias: "Marie",
     phone: null, access_notes: null, items: [], cold_chain: false, medical_priority: false, driver_notes: null,
     ...stop,
   },

@@ -31,7 +31,8 @@ export function previewLines(p: SheetPreview, language: SheetLanguage): PreviewL
     { kind: "title", text: p.title },
     { kind: "driver", text: word(language, "plan.sheets.word.driver", { name: p.driver }) },
     { kind: "stop", text: [String(s.number), s.eta, s.alias].filter((x) => x).join(" · ") },
-    { kind: "address", text: s.address },
+    // As the sheets print it: the address, or the plus code and landmark without one.
+    { kind: "address", text: [s.address.trim() ? s.address : s.plus_code ?? "", s.landmark ?? ""].filter(Boolean).join(" · ") },
   ];
   if (s.cross_street) lines.push({ kind: "near", text: word(language, "plan.sheets.word.near", { street: s.cross_street }) });
   if (s.phone) lines.push({ kind: "phone", text: word(language, "plan.sheets.word.phone", { phone: s.phone }) });
