@@ -70,6 +70,8 @@ const COMMANDS: &[&str] = &[
     "import_file",
     "export_columns",
     "export_data",
+    "report",
+    "save_report",
     "duplicates",
     "duplicate_pair",
     "dismiss_duplicate",

@@ -23,6 +23,7 @@ pub mod read_limit;
 pub mod recent;
 pub mod records;
 pub mod region;
+pub mod report;
 pub mod sheets;
 pub mod store;
 pub mod sync;
@@ -36,5 +37,6 @@ pub use records::{
     catalogue, closure, duplicates, household, item, merge, need, retention, settings, site, stock, vehicle, volunteer,
 };
 
+pub use api::ReportFormat;
 pub use error::{Error, ErrorCode, ErrorReport, FieldError, Result, Rule};
 pub use store::{OpenMode, Store};

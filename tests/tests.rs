@@ -54,6 +54,8 @@ mod plan;
 mod pluscode;
 #[path = "core/region.rs"]
 mod region;
+#[path = "core/report.rs"]
+mod report;
 #[path = "core/retention.rs"]
 mod retention;
 #[path = "core/sheets.rs"]

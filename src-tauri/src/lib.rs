@@ -11,6 +11,7 @@ mod menu;
 mod plans;
 mod protection;
 mod region;
+mod reports;
 mod session;
 mod state;
 mod supplies;
@@ -155,6 +156,8 @@ pub fn run() {
             imports::import_file,
             exports::export_columns,
             exports::export_data,
+            reports::report,
+            reports::save_report,
             imports::duplicates,
             imports::duplicate_pair,
             imports::dismiss_duplicate,

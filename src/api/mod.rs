@@ -7,9 +7,11 @@ mod exports;
 mod imports;
 mod plans;
 mod region;
+mod reports;
 mod supplies;
 
 pub use imports::{preview as import_preview, ImportPreview, PendingRow};
+pub use reports::ReportFormat;
 
 use crate::audit::{AuditAction, AuditFilter, AuditPage};
 use crate::error::Result;

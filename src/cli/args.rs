@@ -222,6 +222,25 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The coordinator's figures of a date (deliveries, open needs, areas, stock cover,
+    /// volunteers) as the Dashboard shows them: JSON, CSV, or the situation report PDF (counts
+    /// only, no personal data).
+    Report {
+        #[arg(long)]
+        db: PathBuf,
+        /// The day, YYYY-MM-DD (this computer's local time; default today).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// json, csv or pdf.
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "pdf"])]
+        format: String,
+        /// The file to write (default: print JSON or CSV; a PDF needs a file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The PDF's language: en, es or fr.
+        #[arg(long, default_value = "en", value_parser = ["en", "es", "fr"])]
+        language: String,
+    },
     /// Saved supply-run plans.
     Plans {
         #[command(subcommand)]

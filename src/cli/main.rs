@@ -15,6 +15,7 @@ mod args;
 mod formats;
 mod import;
 mod items;
+mod report;
 mod sync;
 mod vrp;
 use args::*;
@@ -442,6 +443,10 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
         Command::Plan { db, date, seconds, seed, iterations, json } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;
             vrp::plan(&mut store, &mut out, date, (seconds, seed, iterations), json)?;
+        }
+        Command::Report { db, date, format, out: file, language } => {
+            let mut store = ctx.open(&db, OpenMode::Auto)?;
+            report::report(&mut store, &mut out, date, &format, file.as_deref(), &language)?;
         }
         Command::Plans { action: PlansAction::List { db, json } } => {
             let store = ctx.open(&db, OpenMode::ReadOnly)?;

@@ -42,12 +42,13 @@ impl Paper {
     }
 }
 
-const MARGIN: f32 = 36.0;
-const INK: (u8, u8, u8) = (17, 17, 17);
-const ROUTE: (u8, u8, u8) = (31, 95, 139);
-const GREY: (u8, u8, u8) = (120, 120, 120);
+pub(crate) const MARGIN: f32 = 36.0;
+pub(crate) const INK: (u8, u8, u8) = (17, 17, 17);
+pub(crate) const ROUTE: (u8, u8, u8) = (31, 95, 139);
+pub(crate) const GREY: (u8, u8, u8) = (120, 120, 120);
 
-enum Op {
+/// One drawing operation of a page (PDF points, y down from the top).
+pub(crate) enum Op {
     Text {
         x: f32,
         y: f32,
@@ -94,7 +95,7 @@ enum Op {
     Unclip,
 }
 
-fn text(x: f32, y: f32, size: f32, bold: bool, s: impl Into<String>) -> Op {
+pub(crate) fn text(x: f32, y: f32, size: f32, bold: bool, s: impl Into<String>) -> Op {
     Op::Text { x, y, size, bold, text: s.into(), color: INK }
 }
 
@@ -113,12 +114,21 @@ fn fill_rule(c: (u8, u8, u8), rule: FillRule) -> Option<Fill> {
 
 /// Renders the runs' sheets as one PDF (each run from a new page).
 pub fn render(sheets: &[Sheet], paper: Paper) -> Result<Vec<u8>> {
+    let mut pages = Vec::new();
+    for sheet in sheets {
+        pages.extend(layout::layout(sheet, paper)?);
+    }
+    render_pages(pages, paper)
+}
+
+/// Draws laid-out pages as one PDF (the route sheets and the situation report share it).
+pub(crate) fn render_pages(pages: Vec<Vec<Op>>, paper: Paper) -> Result<Vec<u8>> {
     let regular = Font::new(REGULAR.into(), 0).ok_or(Error::Internal("font".into()))?;
     let bold = Font::new(BOLD.into(), 0).ok_or(Error::Internal("font".into()))?;
     let (pw, ph) = paper.size();
     let mut document = Document::new();
-    for sheet in sheets {
-        for ops in layout::layout(sheet, paper)? {
+    {
+        for ops in pages {
             let settings = PageSettings::from_wh(pw, ph).ok_or(Error::Internal("page size".into()))?;
             let mut page = document.start_page_with(settings);
             let mut surface = page.surface();

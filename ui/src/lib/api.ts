@@ -38,6 +38,10 @@ import type { ImportKind } from "./bindings/ImportKind";
 import type { Mapping } from "./bindings/Mapping";
 import type { ExportColumn } from "./bindings/ExportColumn";
 import type { ExportKind } from "./bindings/ExportKind";
+import type { Report } from "./bindings/Report";
+import type { ReportRequest } from "./bindings/ReportRequest";
+import type { ReportFormat } from "./bindings/ReportFormat";
+import type { SheetLanguage } from "./bindings/SheetLanguage";
 import type { ExportRequest } from "./bindings/ExportRequest";
 import type { ExportSummary } from "./bindings/ExportSummary";
 import type { DuplicatePair } from "./bindings/DuplicatePair";
@@ -199,6 +203,10 @@ export const api = {
   // Export: the columns offered, and writing a chosen export to a file.
   exportColumns: (kind: ExportKind) => call<ExportColumn[]>("export_columns", { kind }),
   exportData: (request: ExportRequest, path: string) => call<ExportSummary>("export_data", { request, path }),
+  // Dashboard: the figures of a day, and saving them (JSON, CSV, situation report PDF).
+  report: (request: ReportRequest) => call<Report>("report", { request }),
+  saveReport: (request: ReportRequest, format: ReportFormat, language: SheetLanguage, path: string) =>
+    call<void>("save_report", { request, format, language, path }),
   duplicates: () => call<DuplicatePair[]>("duplicates"),
   duplicatePair: (a: string, b: string) => call<{ a: HouseholdDetail; b: HouseholdDetail }>("duplicate_pair", { a, b }),
   dismissDuplicate: (a: string, b: string) => call<void>("dismiss_duplicate", { a, b }),
