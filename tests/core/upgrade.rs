@@ -300,8 +300,8 @@ fn a_version_11_file_keeps_its_audit_chain() {
 
 #[test]
 fn a_version_12_file_keeps_its_replicas_change_log_and_conflicts() {
-    // (Today the latest schema: this pins what it holds; the next schema upgrades it.) Made by
-    // this release's command line: a demo, a copy of it as a second replica, the same address
+    // (Schema 13 upgrades it: the landmark columns.) Made by the command line of its release:
+    // a demo, a copy of it as a second replica, the same address
     // changed on both, the copy's changes exported and imported into the first.
     upgrades_without_loss(12);
     let dir = tempdir();
@@ -318,4 +318,24 @@ fn a_version_12_file_keeps_its_replicas_change_log_and_conflicts() {
     );
     let logged: i64 = store.conn().query_row("SELECT COUNT(*) FROM sync_change", [], |r| r.get(0)).unwrap();
     assert!(logged >= 5, "{logged}");
+}
+
+#[test]
+fn a_version_13_file_keeps_its_landmarks() {
+    // (Today the latest schema: this pins what it holds; the next schema upgrades it.) Made by
+    // this release's command line: a 12-household demo, one household's address replaced by a
+    // landmark, another given a landmark beside its address.
+    upgrades_without_loss(13);
+    let dir = tempdir();
+    let store = Store::open(&copy_of(13, dir.path()), INSTALLATION).unwrap();
+    let households = store.households().unwrap();
+    let with: Vec<(&str, &str)> = households
+        .iter()
+        .filter(|h| !h.landmark.is_empty())
+        .map(|h| (h.address.as_str(), h.landmark.as_str()))
+        .collect();
+    assert_eq!(with.len(), 2);
+    assert!(with.contains(&("", "Blue tent behind the church")));
+    let detail = store.household(&households.iter().find(|h| h.address.is_empty()).unwrap().id).unwrap();
+    assert!(aidmap::pluscode::is_full(&detail.plus_code));
 }
