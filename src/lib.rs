@@ -34,7 +34,8 @@ pub mod vrp;
 
 // Domain records keep their short paths (`aidmap::household`, `crate::need`).
 pub use records::{
-    catalogue, closure, duplicates, household, item, merge, need, retention, settings, site, stock, vehicle, volunteer,
+    bulk, catalogue, closure, duplicates, household, item, merge, need, retention, settings, site, stock, vehicle,
+    volunteer,
 };
 
 pub use api::ReportFormat;

@@ -282,9 +282,8 @@ pub fn find_in(text: &str) -> Option<(String, String)> {
     let words: Vec<&str> = text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     // At least four digits before the "+", and two after in a short code: "22+" or "AB+1" in
     // an address are not taken for codes.
-    let looks_like_code = |w: &str| {
-        is_valid(w) && w.find(SEPARATOR).is_some_and(|sep| sep >= 4 && (is_full(w) || w.len() - sep > 2))
-    };
+    let looks_like_code =
+        |w: &str| is_valid(w) && w.find(SEPARATOR).is_some_and(|sep| sep >= 4 && (is_full(w) || w.len() - sep > 2));
     let index = words.iter().position(|w| looks_like_code(w))?;
     let rest: Vec<&str> = words.iter().enumerate().filter(|&(i, _)| i != index).map(|(_, w)| *w).collect();
     Some((words[index].to_ascii_uppercase(), rest.join(" ")))

@@ -12,6 +12,8 @@ mod audit;
 mod backup;
 #[path = "core/basemap.rs"]
 mod basemap;
+#[path = "core/bulk.rs"]
+mod bulk;
 #[path = "core/cli.rs"]
 mod cli;
 #[path = "core/crash.rs"]

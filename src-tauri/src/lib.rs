@@ -12,6 +12,7 @@ mod plans;
 mod protection;
 mod region;
 mod reports;
+mod selection;
 mod session;
 mod state;
 mod supplies;
@@ -158,6 +159,10 @@ pub fn run() {
             exports::export_data,
             reports::report,
             reports::save_report,
+            selection::select_households,
+            selection::bulk_households,
+            selection::bulk_undo,
+            selection::save_door_knock,
             imports::duplicates,
             imports::duplicate_pair,
             imports::dismiss_duplicate,

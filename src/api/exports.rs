@@ -37,7 +37,9 @@ impl Store {
         let summary = {
             // One snapshot for every query of the export (sites and their stock, volunteers and
             // their vehicles), even while another window writes.
-            self.snapshot(|tx| export::write_at(tx, req, now, &mut file))?
+            let only: Option<std::collections::HashSet<String>> =
+                req.household_ids.as_ref().map(|ids| ids.iter().cloned().collect());
+            self.snapshot(|tx| export::write_only(tx, req, only.as_ref(), now, &mut file))?
         };
         file.sync_all()?;
         drop(file);
@@ -50,7 +52,9 @@ impl Store {
                 summary.rows,
                 summary.columns.join(",")
             );
-            self.record(AuditAction::Export, req.kind.entity(), &[], &detail)?;
+            // A selection's export names its households.
+            let ids: Vec<&str> = req.household_ids.iter().flatten().map(String::as_str).collect();
+            self.record(AuditAction::Export, req.kind.entity(), &ids, &detail)?;
         }
         rename_durably(tmp, path)?;
         Ok(summary)

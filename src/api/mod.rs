@@ -3,6 +3,7 @@
 //! a write runs it inside `Store::write` (which opens the transaction and stamps it). This layer
 //! sits above the domain modules; the store below it knows none of them.
 
+mod bulk;
 mod exports;
 mod imports;
 mod plans;

@@ -113,6 +113,7 @@ pub fn export_csv(
         kind,
         format: aidmap::export::ExportFormat::Csv,
         columns: aidmap::export::all_columns(kind),
+        household_ids: None,
     };
     let now = chrono::Utc::now();
     store.snapshot(|tx| aidmap::export::write_only(tx, &req, only, now, out))?;

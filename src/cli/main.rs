@@ -420,7 +420,7 @@ fn run(command: Command, ctx: &Ctx) -> Result<(), Error> {
                 ExportFormatArg::Geojson => ExportFormat::Geojson,
                 _ => return Err(Error::Internal("households, sites and volunteers export as csv or geojson".into())),
             };
-            let summary = store.export_to(&ExportRequest { kind, format, columns }, &file)?;
+            let summary = store.export_to(&ExportRequest { kind, format, columns, household_ids: None }, &file)?;
             let what = match (kind, format) {
                 (ExportKind::Sites, ExportFormat::Csv) => "site rows (one per site and item)",
                 _ => kind.key(),

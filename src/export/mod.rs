@@ -55,6 +55,9 @@ pub struct ExportRequest {
     pub format: ExportFormat,
     /// Chosen column keys, in the order they are written; empty = the defaults.
     pub columns: Vec<String>,
+    /// Households only: just these (a selection on the map); `None`: every household.
+    #[serde(default)]
+    pub household_ids: Option<Vec<String>>,
 }
 
 /// A column the export dialog offers.

@@ -216,12 +216,15 @@ fn day_shifts(store: &Store, ctx: &Context, day_start: DateTime<Utc>) -> Result<
 fn picked_needs(store: &Store, ctx: &Context, req: &PlanRequest) -> Result<(Vec<Need>, u32)> {
     let elsewhere = stored::needs_in_drafts(store.conn(), &req.day)?;
     let area = req.area.as_ref().and_then(polygon);
+    let only: Option<std::collections::HashSet<&str>> =
+        req.household_ids.as_ref().map(|ids| ids.iter().map(String::as_str).collect());
     let mut in_other = 0;
     let needs = store
         .needs(Some(NeedStatus::Open))?
         .into_iter()
         .filter(|n| req.urgencies.is_empty() || req.urgencies.contains(&n.urgency))
         .filter(|n| req.categories.is_empty() || req.categories.contains(&n.category))
+        .filter(|n| only.as_ref().is_none_or(|only| only.contains(n.household_id.as_str())))
         .filter(|n| {
             let Some(area) = &area else { return true };
             ctx.households.get(&n.household_id).is_some_and(|h| area.contains(&Point::new(h.lon, h.lat)))

@@ -57,6 +57,9 @@ pub struct PlanRequest {
     pub shift_ids: Option<Vec<String>>,
     /// Only runs loading at these depots (None: any).
     pub site_ids: Option<Vec<String>>,
+    /// Only these households (a selection on the map: "plan only these"); None: any.
+    #[serde(default)]
+    pub household_ids: Option<Vec<String>>,
     /// Search time limit, seconds (1–600).
     pub seconds: u32,
     pub seed: u64,
@@ -73,6 +76,7 @@ impl PlanRequest {
             area: None,
             shift_ids: None,
             site_ids: None,
+            household_ids: None,
             seconds,
             seed,
         }

@@ -4,6 +4,7 @@
 //! `store::record_change`). They depend on the store layer and the leaf modules only, and on
 //! each other without cycles (`tests/core/structure.rs`).
 
+pub mod bulk;
 pub mod catalogue;
 pub mod closure;
 pub mod duplicates;

@@ -14,6 +14,7 @@ pub mod links;
 pub mod map_background;
 mod options_store;
 pub use options_store::{set_sheet_options, sheet_options};
+pub mod door_knock;
 pub mod pdf;
 pub mod words;
 

@@ -26,7 +26,7 @@ const SENTINEL: &str = "SENTINEL-XYZ";
 const SENTINEL_PHONE: &str = "+377 98 76 54 32";
 
 fn request(kind: ExportKind, format: ExportFormat, columns: &[&str]) -> ExportRequest {
-    ExportRequest { kind, format, columns: columns.iter().map(|c| c.to_string()).collect() }
+    ExportRequest { kind, format, columns: columns.iter().map(|c| c.to_string()).collect(), household_ids: None }
 }
 
 /// The export as text, through the plain function.

@@ -386,3 +386,19 @@ fn the_cli_report_equals_the_core_figures() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(pdf_text(&pdf).contains("Rapport de situation"));
 }
+
+/// "Plan only these": a selection's households are the only ones a plan considers.
+#[test]
+fn planning_only_a_selection() {
+    let dir = tempdir();
+    let mut op = operation(dir.path());
+    op.clock.set("2026-12-03T19:00:00Z");
+    let date: chrono::NaiveDate = "2026-12-04".parse().unwrap();
+    let mut req = PlanRequest::for_day(date, time("2026-12-04T00:00:00Z"), 2, 1);
+    req.household_ids = Some(vec![op.households[4].clone()]);
+    let view = aidmap::plan::create(&mut op.store, None, &req, Some(20), &AtomicBool::new(false)).unwrap();
+    let planned: Vec<&str> =
+        view.runs.iter().flat_map(|r| &r.stops).flat_map(|s| &s.needs).map(|n| n.household_id.as_str()).collect();
+    assert_eq!(planned, vec![op.households[4].as_str()]);
+    assert_eq!(view.info.needs_served + view.info.unserved, 1, "the other open needs are not in this plan");
+}

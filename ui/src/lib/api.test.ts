@@ -56,7 +56,7 @@ describe("api (the IPC module)", () => {
     });
     const request = {
       day: "2026-03-02", day_start: "2026-03-01T23:00:00.000Z", urgencies: [], categories: [], area: null, shift_ids: null,
-      site_ids: ["s1"], seconds: 10, seed: 7n,
+      site_ids: ["s1"], household_ids: null, seconds: 10, seed: 7n,
     };
     await api.planCreate(request);
     await api.planReoptimise("p1", 20, 9);

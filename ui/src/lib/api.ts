@@ -39,6 +39,9 @@ import type { Mapping } from "./bindings/Mapping";
 import type { ExportColumn } from "./bindings/ExportColumn";
 import type { ExportKind } from "./bindings/ExportKind";
 import type { Report } from "./bindings/Report";
+import type { BulkAction } from "./bindings/BulkAction";
+import type { BulkOutcome } from "./bindings/BulkOutcome";
+import type { SelectionFilter } from "./bindings/SelectionFilter";
 import type { ReportRequest } from "./bindings/ReportRequest";
 import type { ReportFormat } from "./bindings/ReportFormat";
 import type { SheetLanguage } from "./bindings/SheetLanguage";
@@ -203,6 +206,12 @@ export const api = {
   // Export: the columns offered, and writing a chosen export to a file.
   exportColumns: (kind: ExportKind) => call<ExportColumn[]>("export_columns", { kind }),
   exportData: (request: ExportRequest, path: string) => call<ExportSummary>("export_data", { request, path }),
+  // Many households at once: a filter's selection, bulk actions and their undo, door-knock list.
+  selectHouseholds: (filter: SelectionFilter) => call<string[]>("select_households", { filter }),
+  bulkHouseholds: (ids: string[], action: BulkAction) => call<BulkOutcome>("bulk_households", { ids, action }),
+  bulkUndo: (outcome: BulkOutcome) => call<number>("bulk_undo", { outcome }),
+  saveDoorKnock: (ids: string[], language: SheetLanguage, path: string) =>
+    call<void>("save_door_knock", { ids, language, path }),
   // Dashboard: the figures of a day, and saving them (JSON, CSV, situation report PDF).
   report: (request: ReportRequest) => call<Report>("report", { request }),
   saveReport: (request: ReportRequest, format: ReportFormat, language: SheetLanguage, path: string) =>

@@ -6,4 +6,8 @@ export type ExportRequest = { kind: ExportKind, format: ExportFormat,
 /**
  * Chosen column keys, in the order they are written; empty = the defaults.
  */
-columns: Array<string>, };
+columns: Array<string>, 
+/**
+ * Households only: just these (a selection on the map); `None`: every household.
+ */
+household_ids: Array<string> | null, };

@@ -35,6 +35,10 @@ shift_ids: Array<string> | null,
  */
 site_ids: Array<string> | null, 
 /**
+ * Only these households (a selection on the map: "plan only these"); None: any.
+ */
+household_ids: Array<string> | null, 
+/**
  * Search time limit, seconds (1–600).
  */
 seconds: number, seed: bigint, };

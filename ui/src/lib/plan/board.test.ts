@@ -24,7 +24,7 @@ describe("planning board set-up", () => {
     const req = buildRequest(form, choices(), 42);
     expect(req).toEqual({
       day: "2026-03-02", day_start: new Date(2026, 2, 2).toISOString(), urgencies: [], categories: [], area: null,
-      shift_ids: null, site_ids: null, seconds: 10, seed: 42n,
+      shift_ids: null, site_ids: null, household_ids: null, seconds: 10, seed: 42n,
     });
     expect(usableShifts(choices())).toEqual(["a", "b"]);
     expect(formProblem(form, choices())).toBeNull();

@@ -32,6 +32,8 @@ export type SetupForm = {
   urgencies: Urgency[];
   categories: Category[];
   area: Polygon | null;
+  /** Only these households (a selection: "plan only these"); absent or null: any. */
+  households?: string[] | null;
   excludedShifts: string[];
   excludedDepots: string[];
   seconds: number;
@@ -91,6 +93,7 @@ export function buildRequest(form: SetupForm, choices: PlanChoices | null, seed:
     area: form.area ? { type: "Polygon", coordinates: form.area.coordinates } : null,
     shift_ids: shifts.length === usable.length ? null : shifts,
     site_ids: chosenDepots.length === depots.length ? null : chosenDepots,
+    household_ids: form.households ?? null,
     seconds: form.seconds,
     seed: BigInt(seed),
   };
