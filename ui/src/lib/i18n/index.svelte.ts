@@ -1,11 +1,26 @@
 // The one i18n layer: every string the user sees comes from `t()`. The language follows the
 // system locale unless chosen in Settings (kept in localStorage); the document direction
 // follows the language so right-to-left locales lay out mirrored (the CSS uses logical properties).
-import { en, type MessageKey, type Messages } from "./en";
+import { en as coreEn, type MessageKey as CoreKey } from "./en";
 import { es } from "./es";
 import { fr } from "./fr";
+import { dashboardEn } from "./dashboard.en";
+import { dashboardEs } from "./dashboard.es";
+import { dashboardFr } from "./dashboard.fr";
+import { selectionEn } from "./selection.en";
+import { selectionEs } from "./selection.es";
+import { selectionFr } from "./selection.fr";
 
-export const catalogues: Record<string, Messages> = { en, es, fr };
+/** English with the domain catalogues kept beside en.ts (the dashboard's): the reference. */
+export const en = { ...coreEn, ...dashboardEn, ...selectionEn } as const;
+export type MessageKey = CoreKey | keyof typeof dashboardEn | keyof typeof selectionEn;
+export type Messages = Record<MessageKey, string>;
+
+export const catalogues: Record<string, Messages> = {
+  en,
+  es: { ...es, ...dashboardEs, ...selectionEs },
+  fr: { ...fr, ...dashboardFr, ...selectionFr },
+};
 export const languages = Object.keys(catalogues);
 export const languageNames: Record<string, string> = { en: "English", es: "Español", fr: "Français" };
 const RTL = new Set(["ar", "he", "fa", "ur"]);
@@ -78,6 +93,11 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   const one = params?.count === 1 ? (`${key}_one` as MessageKey) : null;
   const template = (one && (cat[one] ?? en[one])) || cat[key] || en[key] || key;
   return format(template, localised);
+}
+
+/** Whether `key` is a message (a key built at run time, e.g. from a backend's reason code). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in en;
 }
 
 /** Translates a key built at run time (vocabulary values: `category.water`, …). */

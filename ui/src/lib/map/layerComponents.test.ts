@@ -13,7 +13,9 @@ import ClosuresLayer from "./ClosuresLayer.svelte";
 import DraftLayer from "./DraftLayer.svelte";
 import HouseholdsLayer from "./HouseholdsLayer.svelte";
 import PlanLayer from "./PlanLayer.svelte";
+import ReportAreasLayer from "./ReportAreasLayer.svelte";
 import SitesLayer from "./SitesLayer.svelte";
+import LassoLayer from "./LassoLayer.svelte";
 
 afterEach(() => cleanup());
 
@@ -69,6 +71,13 @@ class FakeMap {
   }
   on() {}
   off() {}
+  // What the lasso asks of a map: its canvas, and switching drag-pan and box-zoom.
+  canvas = document.createElement("canvas");
+  getCanvas() {
+    return this.canvas;
+  }
+  dragPan = { enable() {}, disable() {} };
+  boxZoom = { enable() {}, disable() {} };
 }
 
 /** Mounts one layer component under a map context holding `map`. */
@@ -79,6 +88,10 @@ function mount(map: FakeMap, container: HTMLElement, component: Component<any>, 
 
 const pin = { id: "h1", lat: 43.7, lon: 7.4, urgency: "high" as const, open_needs: 1, on_run: 0 };
 const site = { id: "s1", name: "Depot", kind: "depot", lat: 43.7, lon: 7.41, low: 2, active: true } as never;
+const reportArea = {
+  key: "place:Port", label: "Port", households: 3, open_needs: 2, critical_needs: 1, visits_7_days: 4, delivered_7_days: 3,
+  outline: [[7.4, 43.7], [7.41, 43.7], [7.41, 43.71], [7.4, 43.7]] as [number, number][],
+};
 const stop: FeatureCollection = { type: "FeatureCollection", features: [{ type: "Feature", geometry: { type: "Point", coordinates: [7.4, 43.7] }, properties: { kind: "stop" } }] };
 
 describe("map layer components", () => {
@@ -88,11 +101,16 @@ describe("map layer components", () => {
     // Top to bottom: the reverse of the stack.
     mount(map, container, DraftLayer, { points: [], mode: null });
     mount(map, container, PlanLayer, { plan: stop });
+    mount(map, container, LassoLayer, { pins: [pin], lasso: false, selected: ["h1"], onselect: () => {} });
     const households = mount(map, container, HouseholdsLayer, { pins: [pin], selectedId: "h1" });
     mount(map, container, SitesLayer, { sites: [site] });
     mount(map, container, ClosuresLayer, { closures: [] });
+    const report = mount(map, container, ReportAreasLayer, { areas: [reportArea] });
     mount(map, container, AreaLayer, { area: null });
     expect(map.layers).toEqual(["background", ...layerStack().map((l) => l.id)]);
+    expect(container.dataset.reportAreas).toBe("1");
+    expect(container.dataset.selected).toBe("1");
+    expect(container.dataset.selectedOpenNeeds).toBe("1");
     expect(map.images.has("site-square")).toBe(true);
     expect(container.dataset.sites).toBe("1");
     expect(container.dataset.planStops).toBe("1");
@@ -112,5 +130,16 @@ describe("map layer components", () => {
     expect(map.layers.some((l) => l.startsWith("household"))).toBe(false);
     mount(map, container, HouseholdsLayer, { pins: [], selectedId: null });
     expect(map.layers).toEqual(["background", ...layerStack().map((l) => l.id)]);
+
+    // The dashboard's areas go when it closes, and come back under the households.
+    report.unmount();
+    expect(map.sources.has("report-areas")).toBe(false);
+    expect(map.layers.some((l) => l.startsWith("report-area"))).toBe(false);
+    expect(container.dataset.reportAreas).toBeUndefined();
+    const again = mount(map, container, ReportAreasLayer, { areas: [] });
+    expect(map.layers).toEqual(["background", ...layerStack().map((l) => l.id)]);
+    await again.rerender({ areas: [reportArea, { ...reportArea, key: "place:Two" }] });
+    expect((map.sources.get("report-areas")?.data as FeatureCollection).features).toHaveLength(2);
+    expect(container.dataset.reportAreas).toBe("2");
   });
 });

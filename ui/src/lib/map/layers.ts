@@ -17,6 +17,7 @@ import type { Urgency } from "../bindings/Urgency";
 import { basemapLayers, GLYPHS_URL } from "./basemap";
 import { siteLayers } from "./sites";
 import { PLAN_CLICKABLE, planLayers } from "./plan";
+import { reportAreaLayers } from "./reportAreas";
 
 export const URGENCIES: Urgency[] = ["critical", "high", "normal", "low"];
 /** Rank used on the map: 0 = critical … 3 = low, 4 = every need on a dispatched run, 5 = no
@@ -164,6 +165,8 @@ export const AREA = "area";
 export const CLOSURES = "closures";
 
 export const DRAFT = "closure-draft";
+/** Many households selected (lasso, box or filter) and the lasso being drawn. */
+export const SELECTION = "selection";
 
 export type DrawMode = "line" | "area";
 
@@ -284,9 +287,25 @@ export function layerStack(opts: { basemap?: boolean } = {}): LayerSpecification
     id: "closure-draft-points", type: "circle", source: DRAFT, filter: ["==", ["geometry-type"], "Point"],
     paint: { "circle-color": "#ffffff", "circle-radius": 5, "circle-stroke-color": "#c0392b", "circle-stroke-width": 2 },
   };
+  // The households of a selection: a dark ring each (wider than the dot it sits under); the
+  // lasso or box being drawn, dashed, under the dots so they stay clickable and visible.
+  const selectionPoints: CircleLayerSpecification = {
+    id: "selection-points", type: "circle", source: SELECTION, filter: ["==", ["get", "kind"], "selected"],
+    paint: {
+      "circle-color": "rgba(0,0,0,0)",
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 8, 18, 13],
+      "circle-stroke-color": "#1b2631",
+      "circle-stroke-width": 2,
+    },
+  };
+  const lassoLine: LineLayerSpecification = {
+    id: "selection-lasso", type: "line", source: SELECTION, filter: ["==", ["get", "kind"], "lasso"],
+    paint: { "line-color": "#1b2631", "line-width": 2, "line-dasharray": [2, 1] },
+  };
   return [
     ...(opts.basemap ? basemapLayers() : []),
-    buildings, minorRoads, majorRoads, boundaryLine, closureAreas, closureLines, ...siteLayers(), clusters, points, selectedPoint, ...planLayers(), draftLine, draftPoints,
+    // The dashboard's shaded areas (only while it is open) lie on the map, under everything drawn on it.
+    buildings, minorRoads, majorRoads, boundaryLine, ...reportAreaLayers(), closureAreas, closureLines, ...siteLayers(), selectionPoints, lassoLine, clusters, points, selectedPoint, ...planLayers(), draftLine, draftPoints,
   ];
 }
 

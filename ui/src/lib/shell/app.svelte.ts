@@ -10,6 +10,7 @@ import type { HouseholdDetail } from "../bindings/HouseholdDetail";
 import type { HubChanges } from "../bindings/HubChanges";
 import type { OperationInfo } from "../bindings/OperationInfo";
 import type { RegionInfo } from "../bindings/RegionInfo";
+import type { AreaFigures } from "../bindings/AreaFigures";
 import type { Closure } from "../bindings/Closure";
 import type { PendingRow } from "../bindings/PendingRow";
 import { emptyHousehold, errorText } from "../forms";
@@ -23,7 +24,7 @@ import type { SideView } from "../../components/supplies/types";
 import { baseName, operationTarget, pickFile, pickOperation, today } from "./files";
 import { inFormOrDialog, onControl, typing } from "./keys";
 import { Session, type Point } from "./session.svelte";
-import { holdsKeys, lock, noDialog, noSelection, open, unlockDialog, type Dialog, type Selection, type Shell } from "./state";
+import { holdsKeys, lock, noDialog, noSelection, open, togglePane, unlockDialog, type Dialog, type Selection, type Panes, type Shell } from "./state";
 
 /** What the window asks of the map component (MapView.svelte). */
 export type MapHandle = {
@@ -56,7 +57,7 @@ export class AppState {
 
   /** The components the window drives (bound by App.svelte and MapArea.svelte). */
   map = $state<MapHandle | undefined>();
-  board = $state<{ setArea(g: { type: string; coordinates: unknown }): void; selectStop(id: string): void } | undefined>();
+  board = $state<{ setArea(g: { type: string; coordinates: unknown }): void; selectStop(id: string): void; setHouseholds(ids: string[]): void } | undefined>();
   panel = $state<{ focusName(): void } | undefined>();
   sidebar = $state<{ focusSearch(): void } | undefined>();
 
@@ -106,7 +107,7 @@ export class AppState {
   show = async (info: OperationInfo, askName = true) => {
     const previous = this.session;
     // The planning board stays open from one operation to the next (it starts again for a new one).
-    const s = new Session(info, { planning: previous?.planning, askOperator: askName && !info.encrypted && !this.operator });
+    const s = new Session(info, { planning: previous?.planning, dashboard: previous?.dashboard, askOperator: askName && !info.encrypted && !this.operator });
     if (previous?.op.path === info.path) s.planMap = previous.planMap;
     this.apply(open(this.shell(), s));
     // The audit log's hash chain breaks: it was changed outside Aidmap from that entry on.
@@ -466,11 +467,66 @@ export class AppState {
     if (s) s.placing = s.placing ? null : { pending: null };
   };
 
-  togglePlanning = () => {
+  /** Opens or closes the planning board or the dashboard (one closes the other). Closing the
+   * board cancels drawing its area; closing the dashboard takes its areas off the map. */
+  private togglePane(which: keyof Panes) {
     const s = this.session;
     if (!s) return;
-    s.planning = !s.planning;
-    if (s.drawing?.forPlan) s.setDrawing(null);
+    const next = togglePane({ planning: s.planning, dashboard: s.dashboard }, which);
+    s.planning = next.planning;
+    s.dashboard = next.dashboard;
+    if (!s.planning && s.drawing?.forPlan) s.setDrawing(null);
+    if (!s.dashboard) s.reportAreas = null;
+    if (s.planning || s.dashboard) {
+      s.many = null;
+      s.lasso = false;
+    }
+  }
+
+  togglePlanning = () => this.togglePane("planning");
+
+  toggleDashboard = () => this.togglePane("dashboard");
+
+  /** A selection of many households: from the map (lasso or box) or a filter. Opening it
+   * closes the planning board and the dashboard, whose places it takes. */
+  selectMany = (ids: string[], how: "lasso" | "box" | "filter" | null) => {
+    const s = this.session;
+    if (!s) return;
+    if (s.planning) this.togglePane("planning");
+    if (s.dashboard) this.togglePane("dashboard");
+    s.many = { ids, how };
+  };
+
+  /** The lasso tool: on opens the (empty) selection with its filter; off leaves a selection. */
+  toggleLasso = () => {
+    const s = this.session;
+    if (!s) return;
+    s.lasso = !s.lasso;
+    if (s.lasso && !s.many) this.selectMany([], null);
+  };
+
+  clearMany = () => {
+    const s = this.session;
+    if (!s) return;
+    s.many = null;
+    s.lasso = false;
+  };
+
+  /** "Plan only these": the planning board opens with the selection as what it plans. */
+  planOnly = async (ids: string[]) => {
+    const s = this.session;
+    if (!s) return;
+    s.many = null;
+    s.lasso = false;
+    if (!s.planning) this.togglePane("planning");
+    await tick();
+    this.board?.setHouseholds(ids);
+  };
+
+  /** The dashboard's report changed (or failed: null): its areas on the map. */
+  reportAreas = (areas: AreaFigures[] | null) => {
+    const s = this.session;
+    if (s?.dashboard) s.reportAreas = areas;
   };
 
   /** The planning board's area: start drawing it, finish it, or cancel. */
@@ -511,7 +567,14 @@ export class AppState {
       if (modal || this.failure) return;
       if (s?.drawing) s.setDrawing(null);
       else if (s?.placing) s.placing = null;
-      else this.selection = noSelection();
+      else if (s?.lasso) s.lasso = false;
+      else if (this.selection.kind !== "none") this.selection = noSelection();
+      // Nothing else open: Escape closes the dashboard (not while typing its date), and the
+      // focus goes back to its button.
+      else if (s?.dashboard && !typing(e)) {
+        this.toggleDashboard();
+        tick().then(() => document.querySelector<HTMLElement>("[data-testid=dashboard-toggle]")?.focus());
+      }
       return;
     }
     if (typing(e) || inFormOrDialog(e) || e.ctrlKey || e.metaKey || e.altKey || modal) return;

@@ -97,3 +97,36 @@ describe("Lock", () => {
     expect(app.selection).toEqual({ kind: "none" });
   });
 });
+
+describe("the dashboard", () => {
+  const area = { key: "place:Port", label: "Port", households: 1, open_needs: 1, critical_needs: 0, visits_7_days: 0, delivered_7_days: 0, outline: [] };
+
+  it("takes the planning board's place, shades its areas while open, and Escape closes it last", async () => {
+    backend([]);
+    const app = new AppState();
+    app.operator = "Coordinator";
+    await app.show({ ...op, encrypted: false });
+    const s = app.session!;
+    app.togglePlanning();
+    app.toggleDashboard();
+    expect([s.planning, s.dashboard]).toEqual([false, true]);
+    app.reportAreas([area]);
+    expect(s.reportAreas).toEqual([area]);
+
+    // Escape first closes the household open from the dashboard, then the dashboard.
+    await app.select("hh-1");
+    app.key(new KeyboardEvent("keydown", { key: "Escape" }));
+    expect(app.selection.kind).toBe("none");
+    expect(s.dashboard).toBe(true);
+    app.key(new KeyboardEvent("keydown", { key: "Escape" }));
+    expect(s.dashboard).toBe(false);
+    expect(s.reportAreas).toBeNull();
+
+    // A late report after closing draws nothing; opening the board closes the dashboard.
+    app.reportAreas([area]);
+    expect(s.reportAreas).toBeNull();
+    app.toggleDashboard();
+    app.togglePlanning();
+    expect([s.planning, s.dashboard]).toEqual([true, false]);
+  });
+});

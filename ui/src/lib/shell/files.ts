@@ -38,3 +38,12 @@ export async function operationTarget(defaultPath: string, title?: string): Prom
   if (!path) return null;
   return path.endsWith(".aidmap") ? path : `${path}.aidmap`;
 }
+
+/** Where to write a file of one kind (a report, figures), by the native save dialog (end-to-end
+ * tests answer it themselves); `.ext` is added when the name lacks it. */
+export async function saveTarget(defaultPath: string, filter: string, ext: string): Promise<string | null> {
+  const picked = await api.e2ePickFile().catch(() => null);
+  const path = picked ?? (await saveDialog({ defaultPath, filters: [{ name: filter, extensions: [ext] }] }));
+  if (!path) return null;
+  return path.toLowerCase().endsWith(`.${ext}`) ? path : `${path}.${ext}`;
+}

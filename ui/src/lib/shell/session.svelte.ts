@@ -1,9 +1,10 @@
 // The open operation and everything the window loaded from it or holds about it: households and
 // sites on the map, the region pack, closures, the address-search marker, a place-on-map or a
-// drawing in progress, the planning board and what it draws. One object, so that Lock or a
-// switch of operation drops all of it at once (`session = null`, or a new Session).
+// drawing in progress, the planning board and what it draws, the dashboard and its areas. One
+// object, so that Lock or a switch of operation drops all of it at once (`session = null`, or a new Session).
 import type { FeatureCollection } from "geojson";
 import { api, ApiError } from "../api";
+import type { AreaFigures } from "../bindings/AreaFigures";
 import type { Closure } from "../bindings/Closure";
 import type { HouseholdDetail } from "../bindings/HouseholdDetail";
 import type { HouseholdPin } from "../bindings/HouseholdPin";
@@ -42,12 +43,21 @@ export class Session {
   /** The planning board is open (in place of the side list), and what it draws on the map. */
   planning = $state(false);
   planMap = $state.raw<FeatureCollection | null>(null);
+  /** The dashboard is open (in place of the side list; never with the planning board), and
+   * the areas of the report it shows, shaded on the map while it is open. */
+  dashboard = $state(false);
+  reportAreas = $state.raw<AreaFigures[] | null>(null);
+  /** Households selected together (the map's lasso or box, or a filter), shown in place of the
+   * side list; null: none. The lasso tool makes a plain drag draw on the map. */
+  many = $state<{ ids: string[]; how: "lasso" | "box" | "filter" | null } | null>(null);
+  lasso = $state(false);
   /** A plain operation is open and nobody said who is working: ask before any change. */
   askOperator = $state(false);
 
-  constructor(op: OperationInfo, init: { planning?: boolean; askOperator?: boolean } = {}) {
+  constructor(op: OperationInfo, init: { planning?: boolean; dashboard?: boolean; askOperator?: boolean } = {}) {
     this.op = op;
     this.planning = init.planning ?? false;
+    this.dashboard = !this.planning && (init.dashboard ?? false);
     this.askOperator = init.askOperator ?? false;
   }
 

@@ -5,7 +5,7 @@ import type { HouseholdDetail } from "../bindings/HouseholdDetail";
 import type { OperationInfo } from "../bindings/OperationInfo";
 import { emptyHousehold } from "../forms";
 import { Session } from "./session.svelte";
-import { holdsKeys, listSelection, lock, mapSelection, open, type Dialog, type Selection, type Shell } from "./state";
+import { holdsKeys, listSelection, lock, mapSelection, open, togglePane, type Dialog, type Selection, type Shell } from "./state";
 
 const info = (path: string, name: string): OperationInfo => ({
   id: `id-${name}`, name, is_demo: false, demo_date: null, path, read_only: false, encrypted: true,
@@ -106,5 +106,24 @@ describe("selection", () => {
     expect(holdsKeys({ kind: "settings" })).toBe(true);
     expect(holdsKeys({ kind: "import", file: "x.csv" })).toBe(false);
     expect(holdsKeys({ kind: "unlock", path: "p", mode: "unlock", error: null, busy: false })).toBe(false);
+  });
+});
+
+describe("the side list's place", () => {
+  it("holds the planning board or the dashboard, never both", () => {
+    const closed = { planning: false, dashboard: false };
+    expect(togglePane(closed, "dashboard")).toEqual({ planning: false, dashboard: true });
+    expect(togglePane(closed, "planning")).toEqual({ planning: true, dashboard: false });
+    // Opening one closes the other; toggling the open one closes it.
+    expect(togglePane({ planning: true, dashboard: false }, "dashboard")).toEqual({ planning: false, dashboard: true });
+    expect(togglePane({ planning: false, dashboard: true }, "planning")).toEqual({ planning: true, dashboard: false });
+    expect(togglePane({ planning: false, dashboard: true }, "dashboard")).toEqual(closed);
+    expect(togglePane({ planning: true, dashboard: false }, "planning")).toEqual(closed);
+  });
+
+  it("starts a session with the dashboard open only when the planning board is not", () => {
+    expect(new Session(info("/ops/a.aidmap", "A"), { dashboard: true }).dashboard).toBe(true);
+    expect(new Session(info("/ops/a.aidmap", "A"), { planning: true, dashboard: true }).dashboard).toBe(false);
+    expect(new Session(info("/ops/a.aidmap", "A")).dashboard).toBe(false);
   });
 });

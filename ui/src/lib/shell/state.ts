@@ -32,7 +32,7 @@ export type Dialog =
   | { kind: "unlock"; path: string; mode: UnlockMode; error: string | null; busy: boolean; out?: string }
   /** A spreadsheet to import. */
   | { kind: "import"; file: string }
-  | { kind: "export" };
+  | { kind: "export"; householdIds?: string[] };
 
 export type Shell = {
   session: Session | null;
@@ -85,4 +85,13 @@ export function listSelection(selection: Selection): { household: string | null;
  * unlock, import and export dialogs never did. */
 export function holdsKeys(dialog: Dialog): boolean {
   return dialog.kind !== "none" && dialog.kind !== "unlock" && dialog.kind !== "import" && dialog.kind !== "export";
+}
+
+/** What takes the side list's place: the planning board, the dashboard, or neither. */
+export type Panes = { planning: boolean; dashboard: boolean };
+
+/** Opens or closes the planning board or the dashboard; opening one closes the other. */
+export function togglePane(panes: Panes, which: keyof Panes): Panes {
+  const open = !panes[which];
+  return { planning: which === "planning" && open, dashboard: which === "dashboard" && open };
 }
