@@ -122,6 +122,8 @@ export const planEn = {
   "plan.duration": "{h} h {m} min",
   "plan.minutes": "{m} min",
 
+  "plan.show_run": "Show on the map",
+  "plan.show_all_runs": "All runs",
   "plan.run.label": "Run {n}: {driver}",
   "plan.run.depot": "from {site}",
   "plan.run.times": "Leaves {departure}, back {back}",

@@ -124,6 +124,8 @@ export const planEs: PlanMessages = {
   "plan.duration": "{h} h {m} min",
   "plan.minutes": "{m} min",
 
+  "plan.show_run": "Mostrar en el mapa",
+  "plan.show_all_runs": "Todas las rutas",
   "plan.run.label": "Ruta {n}: {driver}",
   "plan.run.depot": "desde {site}",
   "plan.run.times": "Sale a las {departure}, vuelve a las {back}",

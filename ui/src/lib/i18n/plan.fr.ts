@@ -124,6 +124,8 @@ export const planFr: PlanMessages = {
   "plan.duration": "{h} h {m} min",
   "plan.minutes": "{m} min",
 
+  "plan.show_run": "Montrer sur la carte",
+  "plan.show_all_runs": "Toutes les tournées",
   "plan.run.label": "Tournée {n} : {driver}",
   "plan.run.depot": "depuis {site}",
   "plan.run.times": "Part à {departure}, revient à {back}",

@@ -52,6 +52,15 @@ describe("a plan on the map", () => {
     expect(planToGeoJSON({ view: null }).features).toEqual([]);
   });
 
+  it("shows one run alone, keeping its colour and numbers, without the unserved", () => {
+    const fc = planToGeoJSON({ view: view(), onlyRun: "r2" });
+    expect(ofKind(fc.features, "path").map((f) => f.properties?.run_id)).toEqual(["r2"]);
+    expect(ofKind(fc.features, "path")[0].properties?.color).toBe(RUN_COLORS[1]);
+    expect(ofKind(fc.features, "stop").map((f) => [f.properties?.stop_id, f.properties?.label])).toEqual([["c", "1"]]);
+    expect(ofKind(fc.features, "unserved")).toHaveLength(0);
+    expect(ofKind(planToGeoJSON({ view: view(), onlyRun: null }).features, "stop")).toHaveLength(3);
+  });
+
   it("frames the whole plan", () => {
     expect(planBounds(view())).toEqual([7.41, 43.72, 7.46, 43.77]);
     expect(planBounds({ ...view(), runs: [], unserved: [] })).toBeNull();

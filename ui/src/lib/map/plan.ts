@@ -45,14 +45,18 @@ export type PlanFeatureKind = "area" | "path" | "depot" | "unserved" | "stop";
 
 /** What the board draws: the view (if one is open), the area chosen in the set-up, the
  * selected stop. */
-export type PlanMapInput = { view: PlanView | null; area?: Polygon | null; selected?: string | null };
+export type PlanMapInput = { view: PlanView | null; area?: Polygon | null; selected?: string | null; onlyRun?: string | null };
 
-export function planToGeoJSON({ view, area = null, selected = null }: PlanMapInput): FeatureCollection {
+export function planToGeoJSON({ view, area = null, selected = null, onlyRun = null }: PlanMapInput): FeatureCollection {
   const features: Feature[] = [];
   if (area) features.push({ type: "Feature", geometry: area, properties: { kind: "area" } });
   if (!view) return { type: "FeatureCollection", features };
+  // "Show one run": only its path, depot and stops (a big day's map stays readable); each run
+  // keeps its colour and number.
+  const shown = (run: PlanView["runs"][number]) => onlyRun === null || run.id === onlyRun;
   const depots = new Set<string>();
   view.runs.forEach((run, i) => {
+    if (!shown(run)) return;
     const color = runColor(i);
     if (run.path.length >= 2) {
       features.push({
@@ -67,13 +71,14 @@ export function planToGeoJSON({ view, area = null, selected = null }: PlanMapInp
     }
   });
   const seen = new Set<string>();
-  for (const u of view.unserved) {
+  for (const u of onlyRun === null ? view.unserved : []) {
     if (seen.has(u.household_id)) continue;
     seen.add(u.household_id);
     features.push({ type: "Feature", geometry: { type: "Point", coordinates: [u.lon, u.lat] }, properties: { kind: "unserved", household_id: u.household_id, reason: u.reason } });
   }
   // Stops last, so a later run's stop is drawn over an earlier run's path.
   view.runs.forEach((run, i) => {
+    if (!shown(run)) return;
     const problems = new Set(run.violations.map((v) => v.stop_id));
     run.stops.forEach((s, k) => {
       features.push({
