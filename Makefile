@@ -11,7 +11,7 @@ APP := target/debug/aidmap-desktop
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test deps apt npm tauri-driver glyphs ui app app-e2e lint test-core test-bindings test-ui test-e2e test-fuzz test-crash-full bench clean
+.PHONY: run test deps apt npm tauri-driver glyphs ui app app-e2e lint test-core test-bindings test-ui test-e2e test-fuzz test-crash-full bench bench-map clean
 
 run: app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -102,6 +102,11 @@ bench:
 	cargo bench -p aidmap --bench plan
 	cargo bench -p aidmap --bench sheets
 	cargo bench -p aidmap --bench sync
+	$(MAKE) bench-map
+
+# The map at scale in the real window (frames per second at 300, 10,000 and 100,000 households).
+bench-map: app-e2e tauri-driver
+	$(XVFB) cargo bench -p aidmap-e2e --bench map
 
 clean:
 	cargo clean

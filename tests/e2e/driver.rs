@@ -131,7 +131,13 @@ impl App {
 
     /// Polls a JavaScript expression until it returns a truthy value.
     pub async fn wait_js(&self, what: &str, expr: &str) -> serde_json::Value {
-        for _ in 0..300 {
+        self.wait_js_for(what, expr, Duration::from_secs(30)).await
+    }
+
+    /// `wait_js` with a time limit of its own (a 100,000-household operation takes longer).
+    pub async fn wait_js_for(&self, what: &str, expr: &str, limit: Duration) -> serde_json::Value {
+        let tries = (limit.as_millis() / 100).max(1);
+        for _ in 0..tries {
             let v = self.client.execute(&format!("return {expr};"), vec![]).await.expect("execute script");
             if !(v.is_null() || v == false || v == 0 || v == "") {
                 return v;
