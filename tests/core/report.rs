@@ -79,18 +79,7 @@ fn operation(dir: &std::path::Path) -> Operation {
     let clock = TestClock::new("2026-11-30T08:00:00Z");
     let mut store = clock.install(new_store(dir));
     let site = store
-        .create_site(&SiteInput {
-            name: "Depot".into(),
-            kind: SiteKind::Warehouse,
-            lat: 43.7300,
-            lon: 7.4200,
-            address: String::new(),
-            contact: String::new(),
-            notes: String::new(),
-            hours: vec![None; 7],
-            active: true,
-            landmark: String::new(),
-        })
+        .create_site(&SiteInput::new("Depot", SiteKind::Warehouse, 43.7300, 7.4200))
         .unwrap()
         .id;
     let water = store
