@@ -78,10 +78,7 @@ fn stop_of(view: &aidmap::plan::types::PlanView, household: &str) -> String {
 fn operation(dir: &std::path::Path) -> Operation {
     let clock = TestClock::new("2026-11-30T08:00:00Z");
     let mut store = clock.install(new_store(dir));
-    let site = store
-        .create_site(&SiteInput::new("Depot", SiteKind::Warehouse, 43.7300, 7.4200))
-        .unwrap()
-        .id;
+    let site = store.create_site(&SiteInput::new("Depot", SiteKind::Warehouse, 43.7300, 7.4200)).unwrap().id;
     let water = store
         .create_item(&ItemInput {
             name: "Water 1.5 L".into(),

@@ -135,7 +135,7 @@ async fn doubted_coordinates_are_flagged_in_check_rows_with_a_choice_per_row() {
     )
     .await;
     app.wait_css("[data-testid=import-run]").await.click().await.unwrap();
-    app.wait_js("imported", "document.querySelector('[data-testid=import-report]')?.dataset.created === '2'").await;
+    app.wait_js("imported", "document.querySelector('[data-testid=import-report]')?.dataset.created === '2' && document.querySelector('[data-testid=import-report]')?.dataset.dry === 'false'").await;
     app.quit().await;
 
     // The app may still be closing the file (its last write in the WAL): read once it shows.
