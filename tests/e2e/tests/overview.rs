@@ -246,6 +246,21 @@ async fn the_dashboard_equals_the_cli_and_writes_the_situation_report() {
     app.quit().await;
 }
 
+/// With the lasso tool on, a plain drag around the map's middle: a ring of 24 points, `radius`
+/// the fraction of the map's width and height (events on the map's canvas).
+async fn lasso(app: &App, radius: f64) {
+    let script = format!(
+        "const c = document.querySelector('[data-testid=map] canvas'); const r = c.getBoundingClientRect();
+         const at = (fx, fy) => ({{ clientX: r.left + r.width * fx, clientY: r.top + r.height * fy, bubbles: true, button: 0, buttons: 1 }});
+         const p = (k) => [0.5 + {radius} * Math.cos(k * Math.PI / 12), 0.5 + {radius} * Math.sin(k * Math.PI / 12)];
+         c.dispatchEvent(new MouseEvent('mousedown', at(...p(0))));
+         for (let k = 1; k <= 24; k++) c.dispatchEvent(new MouseEvent('mousemove', at(...p(k))));
+         c.dispatchEvent(new MouseEvent('mouseup', at(...p(24))));
+         return true;"
+    );
+    js(app, &script).await;
+}
+
 /// Shift+drag over the map, as a person does with the mouse (events on the map's canvas).
 async fn shift_drag(app: &App, from: (f64, f64), to: (f64, f64)) {
     let script = format!(
@@ -261,7 +276,7 @@ async fn shift_drag(app: &App, from: (f64, f64), to: (f64, f64)) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_box_selection_gets_a_need_added_then_undone_and_a_plus_code_locates_a_household() {
+async fn a_lasso_selection_gets_a_need_added_then_undone_and_a_plus_code_locates_a_household() {
     let data = tempfile::tempdir().unwrap();
     let path = operation(data.path());
     let app = App::launch(data.path()).await;
@@ -270,10 +285,15 @@ async fn a_box_selection_gets_a_need_added_then_undone_and_a_plus_code_locates_a
     // The map's layers are on (the lasso's among them) and it has settled on the households.
     app.wait_js("map ready", "document.querySelector('[data-testid=map]').dataset.lasso === 'off'").await;
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
-    // The whole map in a box: every household is selected.
-    shift_drag(&app, (0.02, 0.02), (0.98, 0.98)).await;
+    // The lasso tool, then a ring drawn around the households: all eight are selected.
+    app.wait_css("[data-testid=lasso-button]").await.click().await.unwrap();
+    app.wait_css("[data-testid=selection-empty]").await;
+    app.wait_js("lasso on", "document.querySelector('[data-testid=map]').dataset.lasso === 'on'").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    lasso(&app, 0.4).await;
     app.wait_js("eight selected", "document.querySelector('[data-testid=map]').dataset.selected === '8'").await;
     app.wait_css("[data-testid=selection]").await;
+    assert_eq!(text_of(&app, "selection-count").await, "8 households selected");
     let before: u32 = js(&app, "return Number(document.querySelector('[data-testid=map]').dataset.selectedOpenNeeds)")
         .await
         .as_u64()
@@ -298,6 +318,12 @@ async fn a_box_selection_gets_a_need_added_then_undone_and_a_plus_code_locates_a
         &format!("Number(document.querySelector('[data-testid=map]').dataset.selectedOpenNeeds) === {before}"),
     )
     .await;
+
+    // Shift+drag a box over the empty top of the map: a new, empty selection; then over it all.
+    shift_drag(&app, (0.05, 0.02), (0.95, 0.15)).await;
+    app.wait_js("none in the box", "document.querySelector('[data-testid=map]').dataset.selected === '0'").await;
+    shift_drag(&app, (0.02, 0.02), (0.98, 0.98)).await;
+    app.wait_js("eight in the box", "document.querySelector('[data-testid=map]').dataset.selected === '8'").await;
 
     // A household without an address, located by its plus code typed where the address goes,
     // with a landmark; the panel shows its code.

@@ -8,6 +8,9 @@ describe("the selection's filter", () => {
     });
     expect(filterOf({ urgencies: [], categories: ["water"], status: "closed", notVisitedDays: 3.4 }).not_visited_days).toBe(3);
     expect(filterOf({ urgencies: [], categories: [], status: "active", notVisitedDays: 0 }).not_visited_days).toBeNull();
+    const ring: [number, number][] = [[7.4, 43.7], [7.5, 43.7], [7.5, 43.8], [7.4, 43.7]];
+    const f = filterOf({ urgencies: [], categories: [], status: "active", notVisitedDays: null, itemId: "w15", area: ring });
+    expect([f.item_id, f.area]).toEqual(["w15", ring]);
   });
 
   it("counts what a confirmation asks about", () => {

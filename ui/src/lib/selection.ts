@@ -15,6 +15,10 @@ export type FilterForm = {
   status: HouseholdStatus;
   /** "Not visited for N days" (empty: any). */
   notVisitedDays: number | null;
+  /** With an open need of this catalogue item (null: any). */
+  itemId?: string | null;
+  /** Inside this area's outline, [lon, lat] ring (null: anywhere). */
+  area?: [number, number][] | null;
 };
 
 export function filterOf(form: FilterForm): SelectionFilter {
@@ -22,9 +26,9 @@ export function filterOf(form: FilterForm): SelectionFilter {
   return {
     urgencies: [...form.urgencies],
     categories: [...form.categories],
-    item_id: null,
+    item_id: form.itemId ?? null,
     status: form.status,
-    area: null,
+    area: form.area && form.area.length >= 4 ? form.area.map(([x, y]) => [x, y]) : null,
     not_visited_days: typeof days === "number" && Number.isFinite(days) && days > 0 ? Math.round(days) : null,
   };
 }
