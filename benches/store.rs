@@ -117,7 +117,40 @@ fn main() {
         let time = median(|| store.search_households(query, PAGE, 0).unwrap());
         row(&format!("search {label} {query:?}"), time, &format!("({total} matches, first {PAGE})"));
     }
+
+    // The Dashboard's figures of the demo's day (no pack: a grid of areas), and a selection.
+    let day = opts.date;
+    let request = aidmap::report::ReportRequest { day: day.to_string(), day_start: format!("{day}T00:00:00.000Z") };
+    let areas = store.report(None, &request).unwrap().areas.len();
+    row(
+        "dashboard figures (Store::report)",
+        median(|| store.report(None, &request).unwrap()),
+        &format!("({areas} grid areas)"),
+    );
+    let critical =
+        aidmap::bulk::SelectionFilter { urgencies: vec![aidmap::vocab::Urgency::Critical], ..Default::default() };
+    let selected = store.select_households(&critical).unwrap();
+    row(
+        "select by filter (critical)",
+        median(|| store.select_households(&critical).unwrap()),
+        &format!("({} households)", selected.len()),
+    );
     drop(store);
+    {
+        let mut store = Store::open(&path, INSTALLATION).expect("open");
+        let ids: Vec<String> = store.households().unwrap().into_iter().take(10_000).map(|h| h.id).collect();
+        let started = Instant::now();
+        let action = aidmap::bulk::BulkAction::SetUrgency { urgency: aidmap::vocab::Urgency::High };
+        let outcome = store.bulk(&ids, &action).unwrap();
+        row(
+            "bulk: urgency of 10,000 households",
+            started.elapsed(),
+            &format!("(1 run, {} needs, one audit entry)", outcome.needs),
+        );
+        let started = Instant::now();
+        store.bulk_undo(&outcome).unwrap();
+        row("bulk: its undo", started.elapsed(), "(1 run)");
+    }
 
     let size = std::fs::metadata(&path).unwrap().len();
     println!(
