@@ -93,8 +93,7 @@ pub fn figures(
         acc.points.push(Coord { x: lon, y: lat });
         household_area.insert(id, key);
     }
-    for (day, household, outcome) in visits.iter().filter(|v| v.0 >= -6 && v.0 <= 0) {
-        let _ = day;
+    for (_, household, outcome) in visits.iter().filter(|v| v.0 >= -6 && v.0 <= 0) {
         if let Some(acc) = household_area.get(household).and_then(|k| areas.get_mut(k)) {
             acc.figures.3 += 1;
             if matches!(outcome.as_str(), "delivered" | "partly") {
