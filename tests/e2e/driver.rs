@@ -148,6 +148,25 @@ impl App {
         panic!("timed out waiting for {what} (screen: {})", shot.display());
     }
 
+    /// Presses Save in the route-sheets dialog once it has its kept choices (Save waits for
+    /// them: pressed earlier it would do nothing), then waits for the files; a failure the
+    /// dialog shows is the test's message.
+    pub async fn save_route_sheets(&self) {
+        self.wait_js("sheets save enabled", "!document.querySelector('[data-testid=sheets-save]')?.disabled").await;
+        self.client
+            .execute("document.querySelector('[data-testid=sheets-save]').click(); return true;", vec![])
+            .await
+            .expect("press save");
+        let done = self
+            .wait_js_for(
+                "sheets written or refused",
+                "document.querySelector('[data-testid=sheets-written]') ? 'written' : document.querySelector('[data-testid=sheets-dialog] [role=alert]')?.innerText",
+                Duration::from_secs(180),
+            )
+            .await;
+        assert_eq!(done, "written", "the route sheets were not written");
+    }
+
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("screenshot");
         let path = artifacts_dir().join(format!("{name}.png"));

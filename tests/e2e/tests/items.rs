@@ -157,8 +157,7 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     js_click(&app, "[data-testid=plan-sheets]").await;
     app.wait_css("[data-testid=sheets-dialog]").await;
     js_click(&app, "[data-testid=sheets-format][value=html]").await;
-    js_click(&app, "[data-testid=sheets-save]").await;
-    app.wait_css_for("[data-testid=sheets-written]", std::time::Duration::from_secs(120)).await;
+    app.save_route_sheets().await;
     js_click(&app, "[data-testid=sheets-done]").await;
     let pages: Vec<String> =
         std::fs::read_dir(&out).unwrap().flatten().map(|e| std::fs::read_to_string(e.path()).unwrap()).collect();

@@ -241,8 +241,7 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     .await;
     js_click(&app, "[data-testid=sheets-format][value=html]").await;
     app.screenshot("plan-sheets").await;
-    click(&app, "[data-testid=sheets-save]").await;
-    app.wait_css_for("[data-testid=sheets-written]", std::time::Duration::from_secs(120)).await;
+    app.save_route_sheets().await;
     let pages: Vec<_> = std::fs::read_dir(&sheets_dir).unwrap().flatten().map(|e| e.path()).collect();
     let with_stops = served.iter().filter(|r| !r.is_empty()).count();
     assert_eq!(pages.len(), with_stops, "one page per run");
@@ -258,8 +257,7 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     click(&app, "[data-testid=plan-sheets]").await;
     app.wait_css("[data-testid=sheets-dialog]").await;
     js_click(&app, "[data-testid=sheets-format][value=pdf]").await;
-    click(&app, "[data-testid=sheets-save]").await;
-    app.wait_css_for("[data-testid=sheets-written]", std::time::Duration::from_secs(120)).await;
+    app.save_route_sheets().await;
     let pdfs: Vec<_> = std::fs::read_dir(&sheets_dir)
         .unwrap()
         .flatten()
