@@ -14,9 +14,14 @@ fn view(state: &AppState, id: &str) -> aidmap::Result<PlanView> {
     state.with_store(|s| state.with_region(|r| s.plan_view(r, id))?)
 }
 
+/// A new search starts uncancelled: called before preparing, so a Cancel pressed while the
+/// day's data is prepared stops the search as soon as it begins instead of being forgotten.
+fn begin(state: &AppState) {
+    state.plan_cancel.store(false, Ordering::SeqCst);
+}
+
 fn search(app: &AppHandle, prepared: &aidmap::plan::Prepared) -> aidmap::Result<aidmap::vrp::Solution> {
     let state = app.state::<AppState>();
-    state.plan_cancel.store(false, Ordering::SeqCst);
     aidmap::plan::search(prepared, &state.plan_cancel, &mut |p| {
         let _ = app.emit("plan-progress", p);
     })
@@ -29,6 +34,7 @@ pub fn plan_choices(state: State<'_, AppState>, request: PlanRequest) -> CmdResu
 
 #[tauri::command(async)]
 pub fn plan_create(app: AppHandle, state: State<'_, AppState>, request: PlanRequest) -> CmdResult<PlanView> {
+    begin(&state);
     let prepared = state.with_store(|s| state.with_region(|r| s.prepare_plan(r, &request))?)?;
     let solution = search(&app, &prepared)?;
     let id = state.with_store(|s| s.save_new_plan(&prepared, &solution))?;
@@ -43,6 +49,7 @@ pub fn plan_reoptimise(
     seconds: u32,
     seed: u64,
 ) -> CmdResult<PlanView> {
+    begin(&state);
     let prepared = state.with_store(|s| state.with_region(|r| s.prepare_reoptimise(r, &id, seconds, seed))?)?;
     let solution = search(&app, &prepared)?;
     state.with_store(|s| s.save_reoptimised(&prepared, &solution))?;

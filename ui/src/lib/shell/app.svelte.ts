@@ -386,8 +386,12 @@ export class AppState {
   select = async (id: string) => {
     await this.attempt(async () => {
       if (this.selection.kind !== "household") this.selection = noSelection();
-      if (this.session) this.session.placing = null;
-      this.selection = { kind: "household", detail: await api.getHousehold(id) };
+      const session = this.session;
+      if (session) session.placing = null;
+      const detail = await api.getHousehold(id);
+      // Locked (or another operation opened) while it was read: never show it on that screen.
+      if (this.session !== session || !session) return;
+      this.selection = { kind: "household", detail };
     });
   };
 
