@@ -148,6 +148,52 @@ impl App {
         panic!("timed out waiting for {what} (screen: {})", shot.display());
     }
 
+    /// Adds the need in the need form inside `scope` once the form has its items and rules
+    /// (until then a line above the button grows and moves it), by a click in the page.
+    pub async fn submit_need(&self, scope: &str) {
+        let form = format!("{scope} [data-testid=need-form]");
+        self.wait_css(&form).await;
+        self.wait_js(
+            "need form ready",
+            &format!("document.querySelector({form:?}).getAttribute('aria-busy') === 'false'"),
+        )
+        .await;
+        self.client
+            .execute(
+                &format!(
+                    "document.querySelector({:?}).click(); return true;",
+                    format!("{form} [data-testid=need-submit]")
+                ),
+                vec![],
+            )
+            .await
+            .expect("submit the need");
+    }
+
+    /// Presses Save in the stock form once it has the catalogue (Save waits for it; a line above
+    /// the button appears then), by a click in the page.
+    pub async fn save_stock(&self) {
+        self.wait_js(
+            "stock form ready",
+            "document.querySelector('[data-testid=stock-form]')?.getAttribute('aria-busy') === 'false' && !document.querySelector('[data-testid=stock-save]').disabled",
+        )
+        .await;
+        self.client
+            .execute("document.querySelector('[data-testid=stock-save]').click(); return true;", vec![])
+            .await
+            .expect("save the stock change");
+    }
+
+    /// The planning board has counted the chosen day (its shifts listed, the counts not stale,
+    /// some needs) and Plan can be pressed.
+    pub async fn wait_plan_counted(&self) {
+        self.wait_js(
+            "the day counted",
+            "(() => { const c = document.querySelector('[data-testid=plan-counts]'); const b = document.querySelector('[data-testid=plan-run]'); return !!c && !c.classList.contains('stale') && /[1-9]/.test(c.innerText) && document.querySelectorAll('[data-testid=plan-shift]').length > 0 && !!b && !b.disabled; })()",
+        )
+        .await;
+    }
+
     /// Presses Save in the route-sheets dialog once it has its kept choices (Save waits for
     /// them: pressed earlier it would do nothing), then waits for the files; a failure the
     /// dialog shows is the test's message.

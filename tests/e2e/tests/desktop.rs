@@ -25,7 +25,7 @@ async fn demo_add_household_and_need_then_restart() {
     let in_db = open_db(data.path()).count_households(Some(HouseholdStatus::Active)).unwrap();
     assert!(in_db > 250, "the demo has about 300 households, found {in_db}");
     assert_eq!(shown, in_db, "households on the map vs. active households in the file");
-    app.wait_js("map canvas drawn", "document.querySelector('.maplibregl-canvas')?.width > 0").await;
+    app.wait_js("map loaded", "document.querySelector('[data-testid=map]')?.dataset.loaded === 'true'").await;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await; // let tiles and clusters settle
     let shot = app.screenshot("main-window").await;
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "screenshot has content");
@@ -67,7 +67,7 @@ async fn demo_add_household_and_need_then_restart() {
     quantity.clear().await.unwrap();
     quantity.send_keys("2").await.unwrap();
     need_form.find(Locator::Css("input[name=urgency][value=critical]")).await.unwrap().click().await.unwrap();
-    app.wait_css("[data-testid=need-submit]").await.click().await.unwrap();
+    app.submit_need("body").await;
     app.wait_css("[data-testid=need][data-status=open]").await;
     app.wait_js(
         "map count grew",

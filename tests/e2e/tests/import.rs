@@ -23,7 +23,7 @@ async fn import_500_households_and_merge_a_duplicate() {
     app.wait_js("dry run", "document.querySelector('[data-testid=import-report]')?.dataset.dry === 'true'").await;
     app.screenshot("import-checked").await;
     app.wait_css("[data-testid=import-run]").await.click().await.unwrap();
-    app.wait_js("imported", "document.querySelector('[data-testid=import-report]')?.dataset.created === '500'").await;
+    app.wait_js("imported", "document.querySelector('[data-testid=import-report]')?.dataset.created === '500' && document.querySelector('[data-testid=import-report]')?.dataset.dry === 'false'").await;
     app.screenshot("import-done").await;
     app.wait_css("[data-testid=import-close]").await.click().await.unwrap();
     app.wait_js("500 on the map", "document.querySelector('[data-testid=map-count]').dataset.count === '500'").await;

@@ -80,7 +80,7 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     quantity.clear().await.unwrap();
     quantity.send_keys("2").await.unwrap();
     js_click(&app, "[data-testid=need-form] input[name=urgency][value=critical]").await;
-    app.wait_css("[data-testid=need-submit]").await.click().await.unwrap();
+    app.submit_need("body").await;
     app.wait_js(
         "need listed",
         "(document.querySelector('[data-testid=need-item-line]')?.innerText ?? '').includes('Insulin cooler pack')",
@@ -119,9 +119,9 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
         .await;
     set_value(&app, "[data-testid=plan-day]", tomorrow.as_str().unwrap()).await;
     set_value(&app, "[data-testid=plan-seconds]", "3").await;
-    app.wait_js("needs counted", "/[1-9]/.test(document.querySelector('[data-testid=plan-counts]').innerText)").await;
+    app.wait_plan_counted().await;
     js_click(&app, "[data-testid=plan-run]").await;
-    app.wait_css("[data-testid=plan-review]").await;
+    app.wait_css_for("[data-testid=plan-review]", std::time::Duration::from_secs(120)).await;
     let load = format!("[data-testid=stop-load][data-need-id='{need}']");
     app.wait_css(&load).await;
     let text = js(&app, &format!("return document.querySelector(\"{load}\").innerText")).await;
@@ -167,7 +167,7 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
     js_click(&app, "[data-testid=plan-packing]").await;
     js_click(&app, "[data-testid=packing-format][value=pdf]").await;
     js_click(&app, "[data-testid=packing-save]").await;
-    app.wait_css("[data-testid=packing-written]").await;
+    app.wait_css_for("[data-testid=packing-written]", std::time::Duration::from_secs(120)).await;
     js_click(&app, "[data-testid=packing-done]").await;
     assert!(std::fs::read_dir(&out)
         .unwrap()
@@ -269,7 +269,7 @@ async fn insulin_by_keyboard_planned_on_a_cooler_run_dispatched_unchanged_and_pa
         let site = store.sites().unwrap().into_iter().find(|s| s.name.starts_with("Port Hercule")).unwrap();
         store.stock(&site.id).unwrap().iter().find(|r| r.item.id == parcel).map_or(0.0, |r| r.quantity)
     };
-    js_click(&app, "[data-testid=stock-save]").await;
+    app.save_stock().await;
     // (The history already lists food parcels issued by the dispatch: wait on the file.)
     let mut after = before;
     for _ in 0..100 {

@@ -26,7 +26,7 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
     )
     .await;
     assert_eq!(app.client.execute("return document.documentElement.lang", vec![]).await.unwrap(), "fr");
-    app.wait_css("[data-testid=settings-dialog] button.primary").await.click().await.unwrap();
+    close_settings(&app).await;
 
     // Open a household so the panel and its longer French strings are on screen.
     app.wait_css("[data-testid=household-list] [data-row]").await.click().await.unwrap();
@@ -50,7 +50,7 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
     app.wait_css("[data-testid=settings]").await.click().await.unwrap();
     app.wait_css("[data-testid=language]").await.select_by_value("es").await.unwrap();
     app.wait_js("Spanish labels", "document.documentElement.lang === 'es'").await;
-    app.wait_css("[data-testid=settings-dialog] button.primary").await.click().await.unwrap();
+    close_settings(&app).await;
     app.wait_js("Spanish header on one row", one_row).await;
     let header = app
         .client
@@ -104,4 +104,15 @@ async fn switching_language_relabels_the_ui_and_rtl_mirrors_the_layout() {
     assert_eq!(fits, true, "the RTL header fits");
     app.screenshot("rtl").await;
     app.quit().await;
+}
+
+/// Closes Settings once its operation settings have arrived (the dialog grows then and the
+/// button moves), by a click in the page.
+async fn close_settings(app: &App) {
+    app.wait_css("[data-testid=retention-needs]").await;
+    app.client
+        .execute("document.querySelector('[data-testid=settings-dialog] button.primary').click(); return true;", vec![])
+        .await
+        .unwrap();
+    app.wait_js("settings closed", "!document.querySelector('[data-testid=settings-dialog]')").await;
 }

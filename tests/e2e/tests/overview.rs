@@ -225,12 +225,8 @@ async fn the_dashboard_equals_the_cli_and_writes_the_situation_report() {
     app.screenshot("dashboard").await;
 
     app.wait_css("[data-testid=dash-save-pdf]").await.click().await.unwrap();
-    for _ in 0..100 {
-        if pdf.exists() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    // Written whole (a .part file renamed) before the dialog says so.
+    app.wait_css_for("[data-testid=dash-saved]", std::time::Duration::from_secs(120)).await;
     assert!(pdf.exists(), "the situation report PDF");
     let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
@@ -303,7 +299,7 @@ async fn a_lasso_selection_gets_a_need_added_then_undone_and_a_plus_code_locates
     app.wait_css("[data-testid=bulk-add-need]").await.click().await.unwrap();
     app.wait_css("[data-testid=bulk-need-form] [data-testid=need-form]").await;
     js(&app, "const q = document.querySelector('[data-testid=bulk-need-form] input[name=quantity]'); q.value = '4'; q.dispatchEvent(new Event('input', {bubbles: true})); return true;").await;
-    app.wait_css("[data-testid=bulk-need-form] [data-testid=need-submit]").await.click().await.unwrap();
+    app.submit_need("[data-testid=bulk-need-form]").await;
     let question = text_of(&app, "bulk-confirm-text").await;
     assert!(question.contains('8'), "{question}");
     app.wait_css("[data-testid=bulk-confirm]").await.click().await.unwrap();
@@ -347,12 +343,14 @@ async fn a_lasso_selection_gets_a_need_added_then_undone_and_a_plus_code_locates
     // Its need form opens: six bottles of water.
     app.wait_css("[data-testid=need-form] input[name=quantity]").await;
     js(&app, "const q = document.querySelector('[data-testid=need-form] input[name=quantity]'); q.value = '6'; q.dispatchEvent(new Event('input', {bubbles: true})); return true;").await;
-    app.wait_css("[data-testid=need-form] [data-testid=need-submit]").await.click().await.unwrap();
+    app.submit_need("body").await;
     app.wait_js(
         "its plus code in the panel",
         &format!("document.querySelector('[data-testid=household-plus-code]')?.textContent.includes('{code}')"),
     )
     .await;
+    // Its water saved (the CLI plans it below).
+    app.wait_css("[data-testid=household-panel] [data-testid=need][data-status=open]").await;
 
     // One audit entry for the action, one for its undo, each naming the eight households.
     app.quit().await;

@@ -68,12 +68,11 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
         .await;
     set_value(&app, "[data-testid=plan-day]", tomorrow.as_str().unwrap()).await;
     set_value(&app, "[data-testid=plan-seconds]", "2").await;
-    app.wait_js("shifts listed", "document.querySelectorAll('[data-testid=plan-shift]').length > 0").await;
-    app.wait_js("needs counted", "/[1-9]/.test(document.querySelector('[data-testid=plan-counts]').innerText)").await;
+    app.wait_plan_counted().await;
     app.screenshot("plan-setup").await;
     click(&app, "[data-testid=plan-run]").await;
     app.wait_css("[data-testid=plan-progress]").await;
-    app.wait_css("[data-testid=plan-review]").await;
+    app.wait_css_for("[data-testid=plan-review]", std::time::Duration::from_secs(120)).await;
     app.wait_js("two runs with stops", "[...document.querySelectorAll('[data-testid=plan-run-card]')].filter(c => c.querySelector('[data-testid=plan-stop]')).length >= 2").await;
     app.wait_css("[data-testid=plan-feasible]").await;
     app.screenshot("plan-review").await;
@@ -179,8 +178,8 @@ async fn plan_edit_reoptimise_dispatch_and_record_outcomes() {
     let started = std::time::Instant::now();
     click(&app, "[data-testid=plan-reoptimise]").await;
     app.wait_css("[data-testid=plan-progress]").await;
-    app.wait_js("a best cost", "/[0-9]/.test(document.querySelector('[data-testid=plan-progress]')?.innerText ?? '')")
-        .await;
+    // data-best is empty until the search has a solution (the progress text shows "0 s" at once).
+    app.wait_js("a best cost", "!!document.querySelector('[data-testid=plan-progress]')?.dataset.best").await;
     app.screenshot("plan-searching").await;
     // The progress line re-renders every tick, so WebDriver's click can miss the button: click in the page.
     app.client

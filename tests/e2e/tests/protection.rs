@@ -255,7 +255,12 @@ async fn lock_forgets_open_dialogs_and_the_planning_board() {
     // The duplicates review, side by side.
     js_click(&app, "[data-testid=duplicates-button]").await;
     js_click(&app, "[data-testid=dup-pair]").await;
-    app.wait_js("the pair shown", &format!("document.body.innerText.includes({:?})", SECRET)).await;
+    app.wait_css("[data-testid=dup-compare]").await;
+    app.wait_js(
+        "the pair shown",
+        &format!("document.querySelector('[data-testid=dup-compare]').innerText.includes({:?})", SECRET),
+    )
+    .await;
     app.wait_css("[data-testid=lock]").await;
     app.client.execute("document.querySelector('[data-testid=lock]').click(); return true;", vec![]).await.unwrap();
     app.wait_css("[data-testid=locked-screen]").await;
@@ -317,6 +322,7 @@ async fn settings_keep_changes_at_once_and_ask_before_dropping_one() {
         format!("const e = document.querySelector('{css}'); e.value = '{v}'; e.dispatchEvent(new Event('input', {{bubbles: true}})); e.dispatchEvent(new Event('change', {{bubbles: true}})); return true;")
     };
     app.wait_css("[data-testid=autolock]").await;
+    app.wait_css("[data-testid=retention-needs]").await;
     app.client.execute(&set("[data-testid=autolock]", "7"), vec![]).await.unwrap();
     app.client.execute(&set("[data-testid=retention-needs]", "45"), vec![]).await.unwrap();
     app.wait_js("kept", "document.querySelector('[data-testid=settings-status]').dataset.state === 'saved'").await;

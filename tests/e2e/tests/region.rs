@@ -48,7 +48,7 @@ async fn basemap_shows_streets_labels_and_sea_at_city_zoom() {
     let data = tempfile::tempdir().unwrap();
     let app = App::launch(data.path()).await;
     app.wait_css("[data-testid=demo-badge]").await;
-    app.wait_js("map canvas drawn", "document.querySelector('.maplibregl-canvas')?.width > 0").await;
+    app.wait_js("map loaded", "document.querySelector('[data-testid=map]')?.dataset.loaded === 'true'").await;
     let zoom = "Number(document.querySelector('[data-testid=map]').dataset.zoom ?? 0)";
     app.wait_js(
         "the sea drawn at the opening zoom",
@@ -78,7 +78,7 @@ async fn draw_a_closure_on_the_map() {
     let data = tempfile::tempdir().unwrap();
     let app = App::launch(data.path()).await;
     app.wait_css("[data-testid=demo-badge]").await;
-    app.wait_js("map canvas drawn", "document.querySelector('.maplibregl-canvas')?.width > 0").await;
+    app.wait_js("map loaded", "document.querySelector('[data-testid=map]')?.dataset.loaded === 'true'").await;
     app.wait_css("[data-testid=closures-button]").await.click().await.unwrap();
     app.wait_css("[data-testid=closure-empty]").await;
     app.wait_css("[data-testid=draw-area]").await.click().await.unwrap();
@@ -188,7 +188,7 @@ async fn basemap_file_then_extract_from_the_map_hint() {
     // Then the extract: roads and search arrive, the chosen basemap stays.
     app.wait_css("[data-testid=import-extract]").await.click().await.unwrap();
     app.wait_css("[data-testid=address-search] input").await.send_keys("Belgique").await.unwrap();
-    app.wait_css("[data-testid=address-result]").await;
+    app.wait_css_for("[data-testid=address-result]", std::time::Duration::from_secs(120)).await;
     app.quit().await;
     let pack = aidmap::region::RegionPack::open(&data.path().join("hub.region")).unwrap();
     assert_eq!(pack.info().basemap_source.as_deref(), Some("monaco-protomaps.pmtiles"));
@@ -208,7 +208,7 @@ async fn place_on_map_pins_at_the_click_and_focuses_name() {
     let data = tempfile::tempdir().unwrap();
     let app = App::launch(data.path()).await;
     app.wait_css("[data-testid=demo-badge]").await;
-    app.wait_js("map canvas drawn", "document.querySelector('.maplibregl-canvas')?.width > 0").await;
+    app.wait_js("map loaded", "document.querySelector('[data-testid=map]')?.dataset.loaded === 'true'").await;
     app.wait_css("[data-testid=place-pin]").await.click().await.unwrap();
     let canvas = app.wait_css(".maplibregl-canvas").await;
     let (dx, dy) = (-220.0, 150.0);

@@ -38,7 +38,7 @@ async fn sites_stock_and_what_is_short() {
     app.wait_css("[data-testid=stock-receive]").await.click().await.unwrap();
     app.wait_css("[data-testid=stock-quantity]").await.send_keys("25").await.unwrap();
     app.wait_css("input[name=reason]").await.send_keys("Red Cross delivery").await.unwrap();
-    app.wait_css("[data-testid=stock-save]").await.click().await.unwrap();
+    app.save_stock().await;
     app.wait_js(
         "the movement listed",
         "document.querySelector('[data-testid=stock-history]').innerText.includes('Red Cross delivery')",
@@ -49,7 +49,7 @@ async fn sites_stock_and_what_is_short() {
     // Issuing more than the site holds is refused with the field's message.
     app.wait_css("[data-testid=stock-issue]").await.click().await.unwrap();
     app.wait_css("[data-testid=stock-quantity]").await.send_keys("100000").await.unwrap();
-    app.wait_css("[data-testid=stock-save]").await.click().await.unwrap();
+    app.save_stock().await;
     app.wait_css("[data-testid=stock-form] .field-error").await;
     app.screenshot("site-panel").await;
 
