@@ -100,6 +100,9 @@ pub(crate) fn run(ctx: &Ctx, action: SyncAction, out: &mut impl Write) -> Result
             for t in &s.to_count {
                 writeln!(out, "count stock: {} at {} is {} after merging", t.item, t.site, t.quantity)?;
             }
+            for r in &s.renamed {
+                writeln!(out, "item {} shown as \"{}\": another hub's item is \"{}\"", r.item_id, r.shown, r.wanted)?;
+            }
         }
         SyncAction::Accept { db, peer } => {
             let mut store = ctx.open(&db, OpenMode::Auto)?;

@@ -216,6 +216,10 @@ pub fn apply(
             |r| r.get::<_, i64>(0),
         )? as u64;
     }
+    // Two hubs may have given items one name: settled alike everywhere (`changelog::names`).
+    if touched.iter().any(|(_, entity, _)| *entity == "item") {
+        changelog::settle_names(tx)?;
+    }
     changelog::forget_pending(tx)?;
     tx.execute(
         "UPDATE sync_replica SET last_seq = ?2, last_contact = ?3 WHERE id = ?1",

@@ -66,6 +66,18 @@ pub struct StockToCount {
     pub quantity: f64,
 }
 
+/// A catalogue item shown under another name than it was given: another hub's item, made
+/// earlier, was given that name (`changelog::names`). Renaming one of them settles it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RenamedItem {
+    pub item_id: String,
+    /// Its name here, with a number.
+    pub shown: String,
+    /// The name it was given.
+    pub wanted: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct SyncStatus {
@@ -75,6 +87,8 @@ pub struct SyncStatus {
     pub conflicts: Vec<ConflictView>,
     /// Levels below zero after changes from elsewhere were merged: count the stock.
     pub to_count: Vec<StockToCount>,
+    /// Items two hubs gave one name: the later one is numbered.
+    pub renamed: Vec<RenamedItem>,
 }
 
 /// Which value a person keeps in a conflict.
@@ -125,7 +139,11 @@ pub fn status(conn: &Connection) -> Result<SyncStatus> {
             peers.push(view);
         }
     }
-    Ok(SyncStatus { replica, peers, conflicts: conflicts(conn)?, to_count: to_count(conn)? })
+    let renamed = changelog::renamed(conn)?
+        .into_iter()
+        .map(|r| RenamedItem { item_id: r.id, shown: r.shown, wanted: r.wanted })
+        .collect();
+    Ok(SyncStatus { replica, peers, conflicts: conflicts(conn)?, to_count: to_count(conn)?, renamed })
 }
 
 fn replica_name(conn: &Connection, id: &str) -> Result<String> {

@@ -582,3 +582,50 @@ fn signer_secret(store: &Store) -> [u8; 32] {
         store.conn().query_row("SELECT secret FROM sync_replica WHERE status = 'self'", [], |r| r.get(0)).unwrap();
     secret.try_into().unwrap()
 }
+
+/// Two hubs each add an item of the same name before they meet: neither hub's changes are
+/// refused; on both, the item made first keeps the name and the other is "… (2)", listed for the
+/// hub panel; when the first is renamed, the second gets its name on both.
+#[test]
+fn two_hubs_adding_an_item_of_one_name_both_keep_syncing() {
+    let dir = tempdir();
+    let clock = TestClock::new("2026-12-05T09:00:00Z");
+    let (mut a, mut b, _) = two_replicas(dir.path(), &clock);
+    let on_a = a.create_item(&ItemInput::new("Insulin pens", Category::Medicine, "box", 0.2, 0.3)).unwrap();
+    clock.set("2026-12-05T09:01:00Z");
+    let on_b = b.create_item(&ItemInput::new("insulin pens", Category::Medicine, "box", 0.2, 0.3)).unwrap();
+    // B goes on working: a later change of B's must arrive too.
+    let mut later = household(&b, &b.households().unwrap()[0].id);
+    later.notes = "Second floor".into();
+    let household_id = b.households().unwrap()[0].id.clone();
+    b.update_household(&household_id, &later).unwrap();
+
+    let stick = folder(dir.path(), "stick");
+    let got = send(&mut b, &mut a, &stick);
+    assert_eq!((got.applied, got.refused), (1, 0), "{got:?}");
+    let got = send(&mut a, &mut b, &stick);
+    assert_eq!((got.applied, got.refused), (1, 0), "{got:?}");
+    let name = |s: &Store, id: &str| s.items().unwrap().into_iter().find(|i| i.id == id).unwrap().name;
+    for store in [&a, &b] {
+        assert_eq!(name(store, &on_a.id), "Insulin pens", "made first, keeps its name");
+        assert_eq!(name(store, &on_b.id), "insulin pens (2)");
+        assert_eq!(store.household(&household_id).unwrap().household.notes, "Second floor");
+        let renamed = aidmap::store::changelog::renamed(store.conn()).unwrap();
+        assert_eq!(renamed.len(), 1);
+        assert_eq!((renamed[0].shown.as_str(), renamed[0].wanted.as_str()), ("insulin pens (2)", "insulin pens"));
+    }
+    assert_eq!(content(&a), content(&b));
+
+    // A renames its item: B's gets the name it was given, on both.
+    clock.set("2026-12-05T09:05:00Z");
+    let mut input = ItemInput::new("Insulin pens (rapid)", Category::Medicine, "box", 0.2, 0.3);
+    input.cold_chain = on_a.cold_chain;
+    a.update_item(&on_a.id, &input).unwrap();
+    assert_eq!(name(&a, &on_b.id), "insulin pens", "settled where the name was freed");
+    send(&mut a, &mut b, &stick);
+    for store in [&a, &b] {
+        assert_eq!(name(store, &on_b.id), "insulin pens");
+        assert!(aidmap::store::changelog::renamed(store.conn()).unwrap().is_empty());
+    }
+    assert_eq!(content(&a), content(&b));
+}

@@ -129,6 +129,11 @@ pub(crate) fn capture(tx: &Transaction<'_>, stamp: &Stamp, place: &Place) -> Res
     for change in &recorded {
         super::merge::after_insert(tx, change)?;
     }
+    // A name freed here may be the one another hub's item was given.
+    if recorded.iter().any(|c| c.entity == "item" && (c.kind != "set" || c.fields.contains_key("name"))) {
+        super::names::settle(tx)?;
+        super::forget_pending(tx)?;
+    }
     Ok(recorded.len())
 }
 
@@ -217,6 +222,9 @@ pub fn choose(
     advance(tx, &me)?;
     super::merge::materialize(tx, s, record)?;
     super::merge::refresh_conflicts(tx, entity, record)?;
+    if entity == "item" {
+        super::names::settle(tx)?;
+    }
     super::forget_pending(tx)?;
     Ok(())
 }

@@ -143,6 +143,14 @@ pub fn materialize(tx: &Transaction<'_>, s: &Synced, record: &str) -> Result<()>
         };
         values.push(value);
     }
+    // Another hub's item may hold the name: a stand-in until `names::settle` gives the right one.
+    if s.table == "item" {
+        if let Some(i) = cols.iter().position(|c| c == "name") {
+            if let Value::Text(name) = &values[i] {
+                values[i] = Value::Text(super::names::free_for(tx, record, name)?);
+            }
+        }
+    }
     match &now {
         Some(row) => {
             let changed: Vec<usize> = (0..cols.len()).filter(|&i| row[i] != values[i]).collect();

@@ -15,6 +15,7 @@
 mod capture;
 pub mod hlc;
 mod merge;
+mod names;
 pub mod register;
 mod replica;
 
@@ -28,6 +29,8 @@ use crate::error::{Error, Result};
 pub(crate) use capture::capture;
 pub use capture::choose;
 pub use merge::{append, materialize, refresh_conflicts, scrub_if_purged};
+pub(crate) use names::settle as settle_names;
+pub use names::{renamed, Renamed};
 pub use replica::{advance, ensure_self, secret, Place, SelfReplica};
 
 /// How a table's rows merge.

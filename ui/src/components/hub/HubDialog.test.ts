@@ -43,6 +43,7 @@ const view = (): HubView => ({
       },
     ],
     to_count: [{ site_id: "s1", site: "Depot Nord", item_id: "i1", item: "Water 5 L", quantity: -3 }],
+    renamed: [{ item_id: "i9", shown: "Insulin pens (2)", wanted: "Insulin pens" }],
   },
   link: null,
   syncthing_installed: true,
@@ -102,6 +103,7 @@ describe("hub network dialog", () => {
     // Unnamed replica: its short id.
     expect(conflict.textContent).toContain("#0000self");
     expect(screen.getByTestId("hub-to-count").textContent).toContain("Depot Nord");
+    expect(screen.getByTestId("hub-renamed-row").textContent).toBe("“Insulin pens (2)” was added as “Insulin pens”");
 
     await fireEvent.click(within(conflict).getByTestId("hub-use-other"));
     await waitFor(() =>
@@ -114,12 +116,13 @@ describe("hub network dialog", () => {
 
   it("says no conflicts and no changes yet on a fresh copy", async () => {
     const v = view();
-    v.status = { replica: null, peers: [], conflicts: [], to_count: [] };
+    v.status = { replica: null, peers: [], conflicts: [], to_count: [], renamed: [] };
     backend(v);
     render(HubDialog, { onclose: () => {}, ondata: () => {} });
     expect((await screen.findByTestId("hub-conflicts-empty")).textContent).toBe("No conflicts.");
     expect(screen.getByTestId("hub-self-none").textContent).toBe("This copy has made no changes yet.");
     expect(screen.queryByTestId("hub-to-count")).toBeNull();
+    expect(screen.queryByTestId("hub-renamed")).toBeNull();
   });
 
   it("saves this laptop's name with Enter", async () => {

@@ -53,6 +53,9 @@ export const hubEn = {
 
   "hub.count.title": "Stock to count",
   "hub.count.body": "Changes from other laptops took these below zero: count the stock.",
+  "hub.renamed.title": "Items with the same name",
+  "hub.renamed.body": "Two hubs added an item of the same name. The one added first keeps it; the other is shown with a number on every laptop. Rename one of them in the catalogue (or keep both if they differ).",
+  "hub.renamed.row": "“{shown}” was added as “{wanted}”",
 
   "hub.folder.title": "Folder (USB stick, shared drive)",
   "hub.folder.body": "Export writes into a folder the changes this laptop holds that the folder lacks; Import takes in the changes other laptops left there. The files are encrypted and signed.",

@@ -55,6 +55,9 @@ export const hubEs: HubMessages = {
 
   "hub.count.title": "Existencias por contar",
   "hub.count.body": "Los cambios de otros portátiles dejaron estas existencias por debajo de cero: cuente las existencias.",
+  "hub.renamed.title": "Artículos con el mismo nombre",
+  "hub.renamed.body": "Dos centros añadieron un artículo con el mismo nombre. El primero lo conserva; el otro se muestra con un número en todos los portátiles. Cambie el nombre de uno de ellos en el catálogo (o conserve ambos si son distintos).",
+  "hub.renamed.row": "«{shown}» se añadió como «{wanted}»",
 
   "hub.folder.title": "Carpeta (memoria USB, unidad compartida)",
   "hub.folder.body": "Exportar escribe en una carpeta los cambios que tiene este portátil y que faltan en ella; Importar incorpora los cambios que otros portátiles dejaron allí. Los archivos van cifrados y firmados.",

@@ -55,6 +55,9 @@ export const hubFr: HubMessages = {
 
   "hub.count.title": "Stock à compter",
   "hub.count.body": "Des modifications venues d’autres ordinateurs ont fait passer ces niveaux sous zéro : comptez le stock.",
+  "hub.renamed.title": "Articles du même nom",
+  "hub.renamed.body": "Deux centres ont ajouté un article du même nom. Le premier ajouté le garde ; l’autre est affiché avec un numéro sur tous les ordinateurs. Renommez l’un d’eux dans le catalogue (ou gardez les deux s’ils diffèrent).",
+  "hub.renamed.row": "« {shown} » a été ajouté sous le nom « {wanted} »",
 
   "hub.folder.title": "Dossier (clé USB, lecteur partagé)",
   "hub.folder.body": "Exporter écrit dans un dossier les modifications de cet ordinateur qui y manquent ; Importer reprend les modifications que d’autres ordinateurs y ont laissées. Les fichiers sont chiffrés et signés.",
