@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "demo_area",
     "household_pins",
     "search_households",
+    "households_of",
     "get_household",
     "create_household",
     "update_household",

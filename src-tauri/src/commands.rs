@@ -95,6 +95,11 @@ pub fn search_households(
 }
 
 #[tauri::command(async)]
+pub fn households_of(state: State<'_, AppState>, ids: Vec<String>, limit: u32) -> CmdResult<HouseholdPage> {
+    Ok(state.with_store(|s| s.households_of(&ids, limit))?)
+}
+
+#[tauri::command(async)]
 pub fn get_household(state: State<'_, AppState>, id: String) -> CmdResult<HouseholdDetail> {
     Ok(state.with_store(|s| s.household(&id))?)
 }

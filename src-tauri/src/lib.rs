@@ -119,6 +119,7 @@ pub fn run() {
             commands::demo_area,
             commands::household_pins,
             commands::search_households,
+            commands::households_of,
             commands::get_household,
             commands::create_household,
             commands::update_household,

@@ -123,6 +123,11 @@ impl Store {
         household::search(self.conn(), query, limit, offset)
     }
 
+    /// A selection's households for its list: the first `limit`, and how many there are.
+    pub fn households_of(&self, ids: &[String], limit: u32) -> Result<HouseholdPage> {
+        household::of_ids(self.conn(), ids, limit)
+    }
+
     pub fn count_households(&self, status: Option<HouseholdStatus>) -> Result<u32> {
         household::count(self.conn(), status)
     }

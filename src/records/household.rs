@@ -143,6 +143,8 @@ pub struct HouseholdSummary {
     pub id: String,
     pub name: String,
     pub address: String,
+    /// Where it is when there is no street address ("blue tent behind the church").
+    pub landmark: String,
     pub phone: Option<String>,
     pub status: HouseholdStatus,
     pub urgency: Option<Urgency>,
@@ -470,7 +472,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
     // matches beats walking the index past every non-match (a rare phone: 176 ms → 47 ms; every query now stays near 20–50 ms).
     let scan = if q.is_empty() { "" } else { "NOT INDEXED" };
     let sql = format!(
-        "SELECT h.id, h.name, h.address, h.phones, h.status, h.open_rank, h.open_needs
+        "SELECT h.id, h.name, h.address, h.phones, h.status, h.open_rank, h.open_needs, h.landmark
          FROM household h {scan}
          WHERE {filter}
          ORDER BY h.status, h.open_rank, h.name COLLATE NOCASE
@@ -487,6 +489,7 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<(HouseholdSummary, String)> {
             id: r.get(0)?,
             name: r.get(1)?,
             address: r.get(2)?,
+            landmark: r.get(7)?,
             phone: None,
             status: r.get(4)?,
             urgency: urgency_of(r.get(5)?),
@@ -512,12 +515,22 @@ fn summaries(
 /// A page of the households `filter` (with `?1`) selects, in the list's order.
 fn page(conn: &Connection, filter: &str, arg: &str, total: u32, limit: u32, offset: u32) -> Result<HouseholdPage> {
     let sql = format!(
-        "SELECT h.id, h.name, h.address, h.phones, h.status, h.open_rank, h.open_needs FROM household h
+        "SELECT h.id, h.name, h.address, h.phones, h.status, h.open_rank, h.open_needs, h.landmark FROM household h
          WHERE {filter} ORDER BY h.status, h.open_rank, h.name COLLATE NOCASE LIMIT ?2 OFFSET ?3"
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![arg, limit, offset], summary_row)?;
     Ok(HouseholdPage { total, items: summaries(rows)? })
+}
+
+/// The households `ids` names (a selection), in the list's order: the first `limit` of them and
+/// how many of the ids are households (an id no longer here is not counted).
+pub fn of_ids(conn: &Connection, ids: &[String], limit: u32) -> Result<HouseholdPage> {
+    let ids = serde_json::to_string(ids)?;
+    let filter = "h.id IN (SELECT value FROM json_each(?1))";
+    let total: u32 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM household h WHERE {filter}"), [&ids], |r| r.get(0))?;
+    page(conn, filter, &ids, total, limit, 0)
 }
 
 pub fn count(conn: &Connection, status: Option<HouseholdStatus>) -> Result<u32> {

@@ -166,3 +166,23 @@ fn a_selection_exports_and_prints_only_its_households() {
     let log = store.audit(&AuditFilter::default(), 10, 0).unwrap();
     assert!(log.items[0].detail.starts_with("door-knock list") && log.items[0].record_ids.len() == 3);
 }
+
+/// The selection pane's list: one call gives the first rows (most urgent first) and how many of
+/// the ids are households; a landmark stands in the row of a household without an address.
+#[test]
+fn a_selection_is_listed_in_one_call_most_urgent_first() {
+    let dir = tempdir();
+    let mut store = new_store(dir.path());
+    let ids = street(&mut store);
+    let mut tent = HouseholdInput::at("Tent family", 43.73, 7.42);
+    tent.landmark = "Blue tent behind the church".into();
+    let tent = store.create_household(&tent).unwrap().id;
+    let mut chosen = vec![ids[0].clone(), ids[1].clone(), ids[5].clone(), tent.clone(), "no-such-id".to_string()];
+    let page = store.households_of(&chosen, 3).unwrap();
+    assert_eq!(page.total, 4, "four of the five ids are households");
+    let listed: Vec<&str> = page.items.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(listed, [ids[1].as_str(), ids[0].as_str(), ids[5].as_str()], "high, normal, then none, by name");
+    chosen.retain(|id| *id == tent);
+    let page = store.households_of(&chosen, 3).unwrap();
+    assert_eq!((page.items[0].address.as_str(), page.items[0].landmark.as_str()), ("", "Blue tent behind the church"));
+}

@@ -23,7 +23,7 @@ const op: OperationInfo = {
   schema_version: 1, households: 3, open_needs: 0, audit_break: null,
 };
 const row = (id: string, status: HouseholdSummary["status"] = "active"): HouseholdSummary => ({
-  id, name: `Name ${id}`, address: "", phone: null, status, urgency: null, open_needs: 0,
+  id, name: `Name ${id}`, address: "", landmark: "", phone: null, status, urgency: null, open_needs: 0,
 });
 const pin = (id: string, on_run = 0): HouseholdPin => ({ id, lat: 43.7, lon: 7.4, urgency: null, open_needs: 0, on_run });
 

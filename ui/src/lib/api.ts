@@ -131,6 +131,8 @@ export const api = {
   householdPins: () => call<HouseholdPin[]>("household_pins"),
   searchHouseholds: (query: string, limit = 100, offset = 0) =>
     call<HouseholdPage>("search_households", { query, limit, offset }),
+  /** A selection's households for its list: the first `limit`, in the list's order. */
+  householdsOf: (ids: string[], limit: number) => call<HouseholdPage>("households_of", { ids, limit }),
   getHousehold: (id: string) => call<HouseholdDetail>("get_household", { id }),
   createHousehold: (input: HouseholdInput) => call<Household>("create_household", { input }),
   updateHousehold: (id: string, input: HouseholdInput) => call<Household>("update_household", { id, input }),

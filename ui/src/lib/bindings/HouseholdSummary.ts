@@ -5,4 +5,8 @@ import type { Urgency } from "./Urgency";
 /**
  * One row of the household list.
  */
-export type HouseholdSummary = { id: string, name: string, address: string, phone: string | null, status: HouseholdStatus, urgency: Urgency | null, open_needs: number, };
+export type HouseholdSummary = { id: string, name: string, address: string, 
+/**
+ * Where it is when there is no street address ("blue tent behind the church").
+ */
+landmark: string, phone: string | null, status: HouseholdStatus, urgency: Urgency | null, open_needs: number, };
