@@ -629,3 +629,45 @@ fn two_hubs_adding_an_item_of_one_name_both_keep_syncing() {
     }
     assert_eq!(content(&a), content(&b));
 }
+
+/// Laptop B takes a call for a household while laptop A merges that household away as a
+/// duplicate: the need is neither lost on B nor refused on A — on both it belongs to the
+/// household kept, whichever way the changes travel first; undoing the merge brings it back.
+#[test]
+fn a_need_added_while_its_household_is_merged_away_elsewhere_follows_the_merge() {
+    for a_first in [true, false] {
+        let dir = tempdir();
+        let clock = TestClock::new("2026-12-05T09:00:00Z");
+        let (mut a, mut b, kept) = two_replicas(dir.path(), &clock);
+        let mut twin = alice();
+        twin.phones = vec!["+377 93 15 20 01".into()];
+        let merged = a.create_household(&twin).unwrap().id;
+        let stick = folder(dir.path(), "stick");
+        send(&mut a, &mut b, &stick);
+
+        clock.set("2026-12-05T09:10:00Z");
+        let call = b.add_need(&merged, &NeedInput::new(Category::Water, 6.0, "bottle", Urgency::High)).unwrap();
+        let request = aidmap::merge::MergeRequest { kept_id: kept.clone(), merged_id: merged.clone(), take: vec![] };
+        let record = a.merge_households(&request).unwrap();
+        let (first, second) = if a_first { (&mut a, &mut b) } else { (&mut b, &mut a) };
+        let got = send(first, second, &stick);
+        assert_eq!(got.refused, 0, "{got:?}");
+        let got = send(second, first, &stick);
+        assert_eq!(got.refused, 0, "{got:?}");
+        for store in [&a, &b] {
+            assert!(store.household(&merged).is_err(), "merged away");
+            let needs = store.household(&kept).unwrap().needs;
+            assert!(needs.iter().any(|n| n.id == call.id), "the call's need is with the kept household");
+        }
+        assert_eq!(content(&a), content(&b), "a_first = {a_first}");
+
+        clock.set("2026-12-05T09:20:00Z");
+        a.undo_merge(&record.id).unwrap();
+        send(&mut a, &mut b, &stick);
+        for store in [&a, &b] {
+            let needs = store.household(&merged).unwrap().needs;
+            assert!(needs.iter().any(|n| n.id == call.id), "back with the household it was asked for");
+        }
+        assert_eq!(content(&a), content(&b), "after the undo, a_first = {a_first}");
+    }
+}

@@ -132,8 +132,12 @@ pub(crate) fn capture(tx: &Transaction<'_>, stamp: &Stamp, place: &Place) -> Res
     // A name freed here may be the one another hub's item was given.
     if recorded.iter().any(|c| c.entity == "item" && (c.kind != "set" || c.fields.contains_key("name"))) {
         super::names::settle(tx)?;
-        super::forget_pending(tx)?;
     }
+    // A household back here (a merge undone): needs added elsewhere for it return to it.
+    for c in recorded.iter().filter(|c| c.entity == "household" && c.kind == "create") {
+        super::merge::needs_come_back(tx, &c.record)?;
+    }
+    super::forget_pending(tx)?;
     Ok(recorded.len())
 }
 

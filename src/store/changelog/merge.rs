@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use rusqlite::types::Value;
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
 use super::register::{open_conflicts, FieldChange};
@@ -122,6 +122,9 @@ pub fn materialize(tx: &Transaction<'_>, s: &Synced, record: &str) -> Result<()>
     let key_where = s.key_where(1);
     if !exists {
         if now.is_some() {
+            if s.table == "household" {
+                follow_merge(tx, record)?;
+            }
             tx.prepare_cached(&format!("DELETE FROM main.{} WHERE {key_where}", s.table))?
                 .execute(rusqlite::params_from_iter(key.iter()))?;
         }
@@ -142,6 +145,17 @@ pub fn materialize(tx: &Transaction<'_>, s: &Synced, record: &str) -> Result<()>
             (None, None) => return Err(Error::Corrupt(format!("a {} record without its field {col}", s.table))),
         };
         values.push(value);
+    }
+    // A need for a household merged away (on another laptop, before this need was seen there)
+    // belongs to the household it was merged into, on every replica alike.
+    if s.table == "need" {
+        if let Some(i) = cols.iter().position(|c| c == "household_id") {
+            if let Value::Text(household) = &values[i] {
+                if let Some(kept) = merged_into(tx, household)? {
+                    values[i] = Value::Text(kept);
+                }
+            }
+        }
     }
     // Another hub's item may hold the name: a stand-in until `names::settle` gives the right one.
     if s.table == "item" {
@@ -171,6 +185,87 @@ pub fn materialize(tx: &Transaction<'_>, s: &Synced, record: &str) -> Result<()>
     }
     if s.table == "household" {
         derive_household(tx, record)?;
+        if now.is_none() {
+            needs_come_back(tx, record)?;
+        }
+    }
+    Ok(())
+}
+
+/// Where the household `id` went when it is not here: the household a merge (in the log, so
+/// also one whose record is not written yet) kept in its place, followed through later merges.
+/// `None` when it is here, or was never merged away.
+fn merged_into(tx: &Transaction<'_>, id: &str) -> Result<Option<String>> {
+    let mut at = id.to_string();
+    let mut moved = false;
+    // A chain of merges is short; the bound keeps a cycle (merge, undo, merge back) finite.
+    for _ in 0..32 {
+        let here: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM main.household WHERE id = ?1)")?
+            .query_row([&at], |r| r.get(0))?;
+        if here {
+            return Ok(moved.then_some(at));
+        }
+        let kept: Option<String> = tx
+            .prepare_cached(
+                "SELECT json_extract(fields, '$.kept_id[1]') FROM sync_change
+                 WHERE entity = 'merge_record' AND kind = 'create' AND json_extract(fields, '$.merged_id[1]') = ?1
+                 ORDER BY hlc DESC, replica DESC LIMIT 1",
+            )?
+            .query_row([&at], |r| r.get(0))
+            .optional()?
+            .flatten();
+        match kept {
+            Some(kept) if kept != at => {
+                at = kept;
+                moved = true;
+            }
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// Before a household merged away is removed here: the needs still naming it (added on a laptop
+/// that had not seen the merge) move to the household it was merged into, instead of going with
+/// it. Not a change of theirs: every replica derives the same from the same changes.
+fn follow_merge(tx: &Transaction<'_>, household: &str) -> Result<()> {
+    let kept: Option<String> = tx
+        .prepare_cached(
+            "SELECT json_extract(fields, '$.kept_id[1]') FROM sync_change
+             WHERE entity = 'merge_record' AND kind = 'create' AND json_extract(fields, '$.merged_id[1]') = ?1
+             ORDER BY hlc DESC, replica DESC LIMIT 1",
+        )?
+        .query_row([household], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if let Some(kept) = kept.filter(|k| k != household) {
+        tx.prepare_cached("UPDATE need SET household_id = ?2 WHERE household_id = ?1")?.execute([household, &kept])?;
+    }
+    Ok(())
+}
+
+/// A household back (a merge undone): the needs whose changes name it are written again, so a
+/// need that followed the merge returns to it — whatever order the changes arrived in.
+pub(crate) fn needs_come_back(tx: &Transaction<'_>, household: &str) -> Result<()> {
+    let was_removed: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sync_change WHERE entity = 'household' AND record = ?1 AND kind = 'delete')",
+        )?
+        .query_row([household], |r| r.get(0))?;
+    if !was_removed {
+        return Ok(());
+    }
+    let needs: Vec<String> = tx
+        .prepare_cached(
+            "SELECT DISTINCT record FROM sync_change
+             WHERE entity = 'need' AND json_extract(fields, '$.household_id[1]') = ?1",
+        )?
+        .query_map([household], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let s = super::synced("need").expect("a synced table");
+    for need in needs {
+        materialize(tx, s, &need)?;
     }
     Ok(())
 }
