@@ -248,6 +248,14 @@ fn follow_merge(tx: &Transaction<'_>, household: &str) -> Result<()> {
 /// A household back (a merge undone): the needs whose changes name it are written again, so a
 /// need that followed the merge returns to it — whatever order the changes arrived in.
 pub(crate) fn needs_come_back(tx: &Transaction<'_>, household: &str) -> Result<()> {
+    // Households are removed only by merges: without any, nothing to look for (an import of
+    // 100,000 households asks this once per household).
+    let merges: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_change WHERE entity = 'merge_record')")?
+        .query_row([], |r| r.get(0))?;
+    if !merges {
+        return Ok(());
+    }
     let was_removed: bool = tx
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM sync_change WHERE entity = 'household' AND record = ?1 AND kind = 'delete')",
