@@ -671,3 +671,34 @@ fn a_need_added_while_its_household_is_merged_away_elsewhere_follows_the_merge()
         assert_eq!(content(&a), content(&b), "after the undo, a_first = {a_first}");
     }
 }
+
+/// Merged twice over (H2 into H1, then H1 into H0) before laptop B hears of it: B's need for H2
+/// ends with H0 on both laptops.
+#[test]
+fn a_need_follows_a_chain_of_merges() {
+    let dir = tempdir();
+    let clock = TestClock::new("2026-12-05T09:00:00Z");
+    let (mut a, mut b, h0) = two_replicas(dir.path(), &clock);
+    let mut twin = alice();
+    twin.phones = vec!["+377 93 15 20 01".into()];
+    let h1 = a.create_household(&twin).unwrap().id;
+    twin.phones = vec!["+377 93 15 20 02".into()];
+    let h2 = a.create_household(&twin).unwrap().id;
+    let stick = folder(dir.path(), "stick");
+    send(&mut a, &mut b, &stick);
+
+    clock.set("2026-12-05T09:10:00Z");
+    let call = b.add_need(&h2, &NeedInput::new(Category::Food, 1.0, "box", Urgency::Normal)).unwrap();
+    for (kept, merged) in [(&h1, &h2), (&h0, &h1)] {
+        let request = aidmap::merge::MergeRequest { kept_id: kept.clone(), merged_id: merged.clone(), take: vec![] };
+        a.merge_households(&request).unwrap();
+    }
+    let got = send(&mut a, &mut b, &stick);
+    assert_eq!(got.refused, 0, "{got:?}");
+    let got = send(&mut b, &mut a, &stick);
+    assert_eq!(got.refused, 0, "{got:?}");
+    for store in [&a, &b] {
+        assert!(store.household(&h0).unwrap().needs.iter().any(|n| n.id == call.id), "with the household kept last");
+    }
+    assert_eq!(content(&a), content(&b));
+}

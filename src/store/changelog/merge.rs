@@ -240,6 +240,8 @@ fn follow_merge(tx: &Transaction<'_>, household: &str) -> Result<()> {
         .optional()?
         .flatten();
     if let Some(kept) = kept.filter(|k| k != household) {
+        // The kept one may have been merged away in turn (and removed first).
+        let kept = merged_into(tx, &kept)?.unwrap_or(kept);
         tx.prepare_cached("UPDATE need SET household_id = ?2 WHERE household_id = ?1")?.execute([household, &kept])?;
     }
     Ok(())
