@@ -100,6 +100,13 @@ pub(crate) fn run(ctx: &Ctx, action: SyncAction, out: &mut impl Write) -> Result
             for t in &s.to_count {
                 writeln!(out, "count stock: {} at {} is {} after merging", t.item, t.site, t.quantity)?;
             }
+            for a in &s.adjusted_shifts {
+                writeln!(
+                    out,
+                    "shift {} ({}) kept {} to {}: changed apart to {} to {}",
+                    a.shift_id, a.volunteer, a.starts_at, a.ends_at, a.merged_starts_at, a.merged_ends_at
+                )?;
+            }
             for r in &s.renamed {
                 writeln!(out, "item {} shown as \"{}\": another hub's item is \"{}\"", r.item_id, r.shown, r.wanted)?;
             }

@@ -78,6 +78,22 @@ pub struct RenamedItem {
     pub wanted: String,
 }
 
+/// A shift whose start and end were changed apart on two laptops, so that merged it would end
+/// before it starts: shown with the time its last change kept and the other time it had before
+/// (`changelog::shift_times`). Check it with the driver.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AdjustedShiftView {
+    pub shift_id: String,
+    pub volunteer: String,
+    /// Its times here (UTC, RFC 3339).
+    pub starts_at: String,
+    pub ends_at: String,
+    /// The times the two laptops' changes gave it, merged field by field.
+    pub merged_starts_at: String,
+    pub merged_ends_at: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct SyncStatus {
@@ -89,6 +105,8 @@ pub struct SyncStatus {
     pub to_count: Vec<StockToCount>,
     /// Items two hubs gave one name: the later one is numbered.
     pub renamed: Vec<RenamedItem>,
+    /// Shifts whose times were changed apart on two laptops.
+    pub adjusted_shifts: Vec<AdjustedShiftView>,
 }
 
 /// Which value a person keeps in a conflict.
@@ -143,7 +161,25 @@ pub fn status(conn: &Connection) -> Result<SyncStatus> {
         .into_iter()
         .map(|r| RenamedItem { item_id: r.id, shown: r.shown, wanted: r.wanted })
         .collect();
-    Ok(SyncStatus { replica, peers, conflicts: conflicts(conn)?, to_count: to_count(conn)?, renamed })
+    let mut adjusted_shifts = Vec::new();
+    for a in changelog::adjusted_shifts(conn)? {
+        let volunteer: String = conn
+            .query_row(
+                "SELECT v.name FROM shift s JOIN volunteer v ON v.id = s.volunteer_id WHERE s.id = ?1",
+                [&a.id],
+                |r| r.get(0),
+            )
+            .unwrap_or_default();
+        adjusted_shifts.push(AdjustedShiftView {
+            shift_id: a.id,
+            volunteer,
+            starts_at: a.starts_at,
+            ends_at: a.ends_at,
+            merged_starts_at: a.merged_starts_at,
+            merged_ends_at: a.merged_ends_at,
+        });
+    }
+    Ok(SyncStatus { replica, peers, conflicts: conflicts(conn)?, to_count: to_count(conn)?, renamed, adjusted_shifts })
 }
 
 fn replica_name(conn: &Connection, id: &str) -> Result<String> {

@@ -702,3 +702,50 @@ fn a_need_follows_a_chain_of_merges() {
     }
     assert_eq!(content(&a), content(&b));
 }
+
+/// One laptop moves a shift's start later, another its end earlier: merged field by field the
+/// shift would end before it starts. Neither laptop's changes are refused; on both, the change
+/// made last keeps its time and the other goes back to the time it replaced; the hub panel's
+/// status lists the shift.
+#[test]
+fn a_shift_moved_apart_on_two_laptops_keeps_a_span_on_both() {
+    use aidmap::vocab::Role;
+    use aidmap::volunteer::{ShiftInput, VolunteerInput};
+    let dir = tempdir();
+    let clock = TestClock::new("2026-12-05T09:00:00Z");
+    let (mut a, mut b, _) = two_replicas(dir.path(), &clock);
+    let driver = a.create_volunteer(&VolunteerInput::new("Ana Driver", &[Role::Driver])).unwrap();
+    let times = |s: &str, e: &str| ShiftInput {
+        starts_at: s.into(),
+        ends_at: e.into(),
+        vehicle_id: None,
+        start_site_id: None,
+        end_site_id: None,
+    };
+    let shift = a.add_shift(&driver.id, &times("2026-12-07T12:00:00Z", "2026-12-07T17:00:00Z")).unwrap();
+    let stick = folder(dir.path(), "stick");
+    send(&mut a, &mut b, &stick);
+
+    clock.set("2026-12-05T10:00:00Z");
+    b.update_shift(&shift.id, &times("2026-12-07T12:00:00Z", "2026-12-07T15:00:00Z")).unwrap();
+    clock.set("2026-12-05T10:05:00Z");
+    a.update_shift(&shift.id, &times("2026-12-07T16:00:00Z", "2026-12-07T17:00:00Z")).unwrap();
+    let got = send(&mut b, &mut a, &stick);
+    assert_eq!(got.refused, 0, "{got:?}");
+    let got = send(&mut a, &mut b, &stick);
+    assert_eq!(got.refused, 0, "{got:?}");
+    for store in [&a, &b] {
+        let s = store.shifts_between("2026-12-07T00:00:00Z", "2026-12-07T23:59:59Z").unwrap();
+        assert_eq!(s.len(), 1);
+        let span = (s[0].shift.starts_at.as_str(), s[0].shift.ends_at.as_str());
+        assert_eq!(
+            span,
+            ("2026-12-07T16:00:00.000Z", "2026-12-07T17:00:00.000Z"),
+            "A's start, made last; the end it replaced"
+        );
+        let listed = aidmap::store::changelog::adjusted_shifts(store.conn()).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].merged_ends_at, "2026-12-07T15:00:00.000Z");
+    }
+    assert_eq!(content(&a), content(&b));
+}

@@ -157,6 +157,19 @@ pub fn materialize(tx: &Transaction<'_>, s: &Synced, record: &str) -> Result<()>
             }
         }
     }
+    // A start and an end changed apart may make a span that ends before it starts.
+    if s.table == "shift" {
+        let at = |name: &str| cols.iter().position(|c| c == name);
+        if let (Some(si), Some(ei)) = (at("starts_at"), at("ends_at")) {
+            if let (Value::Text(start), Value::Text(end)) = (&values[si], &values[ei]) {
+                if end <= start {
+                    let (start, end) = super::shift_times::settle(&changes, start, end);
+                    values[si] = Value::Text(start);
+                    values[ei] = Value::Text(end);
+                }
+            }
+        }
+    }
     // Another hub's item may hold the name: a stand-in until `names::settle` gives the right one.
     if s.table == "item" {
         if let Some(i) = cols.iter().position(|c| c == "name") {

@@ -18,6 +18,7 @@ mod merge;
 mod names;
 pub mod register;
 mod replica;
+mod shift_times;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, Transaction};
@@ -32,6 +33,7 @@ pub use merge::{append, materialize, refresh_conflicts, scrub_if_purged};
 pub(crate) use names::settle as settle_names;
 pub use names::{renamed, Renamed};
 pub use replica::{advance, ensure_self, secret, Place, SelfReplica};
+pub use shift_times::{adjusted as adjusted_shifts, Adjusted as AdjustedShift};
 
 /// How a table's rows merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -44,6 +44,13 @@ const view = (): HubView => ({
     ],
     to_count: [{ site_id: "s1", site: "Depot Nord", item_id: "i1", item: "Water 5 L", quantity: -3 }],
     renamed: [{ item_id: "i9", shown: "Insulin pens (2)", wanted: "Insulin pens" }],
+    adjusted_shifts: [
+      {
+        shift_id: "sh1", volunteer: "Ana Driver",
+        starts_at: "2026-12-07T16:00:00.000Z", ends_at: "2026-12-07T17:00:00.000Z",
+        merged_starts_at: "2026-12-07T16:00:00.000Z", merged_ends_at: "2026-12-07T15:00:00.000Z",
+      },
+    ],
   },
   link: null,
   syncthing_installed: true,
@@ -104,6 +111,8 @@ describe("hub network dialog", () => {
     expect(conflict.textContent).toContain("#0000self");
     expect(screen.getByTestId("hub-to-count").textContent).toContain("Depot Nord");
     expect(screen.getByTestId("hub-renamed-row").textContent).toBe("“Insulin pens (2)” was added as “Insulin pens”");
+    expect(screen.getByTestId("hub-shift-row").textContent).toContain("Ana Driver:");
+    expect(screen.getByTestId("hub-shift-row").textContent).toContain("(the changes said");
 
     await fireEvent.click(within(conflict).getByTestId("hub-use-other"));
     await waitFor(() =>
@@ -116,13 +125,14 @@ describe("hub network dialog", () => {
 
   it("says no conflicts and no changes yet on a fresh copy", async () => {
     const v = view();
-    v.status = { replica: null, peers: [], conflicts: [], to_count: [], renamed: [] };
+    v.status = { replica: null, peers: [], conflicts: [], to_count: [], renamed: [], adjusted_shifts: [] };
     backend(v);
     render(HubDialog, { onclose: () => {}, ondata: () => {} });
     expect((await screen.findByTestId("hub-conflicts-empty")).textContent).toBe("No conflicts.");
     expect(screen.getByTestId("hub-self-none").textContent).toBe("This copy has made no changes yet.");
     expect(screen.queryByTestId("hub-to-count")).toBeNull();
     expect(screen.queryByTestId("hub-renamed")).toBeNull();
+    expect(screen.queryByTestId("hub-shifts")).toBeNull();
   });
 
   it("saves this laptop's name with Enter", async () => {

@@ -56,6 +56,9 @@ export const hubEn = {
   "hub.renamed.title": "Items with the same name",
   "hub.renamed.body": "Two hubs added an item of the same name. The one added first keeps it; the other is shown with a number on every laptop. Rename one of them in the catalogue (or keep both if they differ).",
   "hub.renamed.row": "“{shown}” was added as “{wanted}”",
+  "hub.shifts.title": "Shift times changed on two laptops",
+  "hub.shifts.body": "One laptop moved the start and another the end, so that the shift would end before it starts. The time changed last is kept and the other is back to what it was, on every laptop. Check these with the driver and edit the shift if needed.",
+  "hub.shifts.row": "{volunteer}: {start} – {end} (the changes said {merged_start} – {merged_end})",
 
   "hub.folder.title": "Folder (USB stick, shared drive)",
   "hub.folder.body": "Export writes into a folder the changes this laptop holds that the folder lacks; Import takes in the changes other laptops left there. The files are encrypted and signed.",

@@ -58,6 +58,9 @@ export const hubEs: HubMessages = {
   "hub.renamed.title": "Artículos con el mismo nombre",
   "hub.renamed.body": "Dos centros añadieron un artículo con el mismo nombre. El primero lo conserva; el otro se muestra con un número en todos los portátiles. Cambie el nombre de uno de ellos en el catálogo (o conserve ambos si son distintos).",
   "hub.renamed.row": "«{shown}» se añadió como «{wanted}»",
+  "hub.shifts.title": "Horarios de turno cambiados en dos portátiles",
+  "hub.shifts.body": "Un portátil cambió el inicio y otro el final, de modo que el turno terminaría antes de empezar. Se conserva la hora cambiada en último lugar y la otra vuelve a su valor anterior, en todos los portátiles. Compruébelos con el conductor y edite el turno si hace falta.",
+  "hub.shifts.row": "{volunteer}: {start} – {end} (los cambios decían {merged_start} – {merged_end})",
 
   "hub.folder.title": "Carpeta (memoria USB, unidad compartida)",
   "hub.folder.body": "Exportar escribe en una carpeta los cambios que tiene este portátil y que faltan en ella; Importar incorpora los cambios que otros portátiles dejaron allí. Los archivos van cifrados y firmados.",

@@ -58,6 +58,9 @@ export const hubFr: HubMessages = {
   "hub.renamed.title": "Articles du même nom",
   "hub.renamed.body": "Deux centres ont ajouté un article du même nom. Le premier ajouté le garde ; l’autre est affiché avec un numéro sur tous les ordinateurs. Renommez l’un d’eux dans le catalogue (ou gardez les deux s’ils diffèrent).",
   "hub.renamed.row": "« {shown} » a été ajouté sous le nom « {wanted} »",
+  "hub.shifts.title": "Horaires de créneau modifiés sur deux ordinateurs",
+  "hub.shifts.body": "Un ordinateur a déplacé le début et un autre la fin, si bien que le créneau finirait avant de commencer. L’heure modifiée en dernier est gardée et l’autre revient à sa valeur précédente, sur tous les ordinateurs. Vérifiez-les avec le chauffeur et modifiez le créneau si besoin.",
+  "hub.shifts.row": "{volunteer} : {start} – {end} (les modifications disaient {merged_start} – {merged_end})",
 
   "hub.folder.title": "Dossier (clé USB, lecteur partagé)",
   "hub.folder.body": "Exporter écrit dans un dossier les modifications de cet ordinateur qui y manquent ; Importer reprend les modifications que d’autres ordinateurs y ont laissées. Les fichiers sont chiffrés et signés.",
