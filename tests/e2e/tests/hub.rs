@@ -5,8 +5,11 @@
 //! `AIDMAP_E2E_PICK_FILES`; everything else is the real app.
 
 use aidmap::household::HouseholdInput;
+use aidmap::item::ItemInput;
 use aidmap::sync::exchange;
 use aidmap::sync::status;
+use aidmap::vocab::{Category, Role};
+use aidmap::volunteer::{ShiftInput, VolunteerInput};
 use aidmap::Store;
 use aidmap_e2e::fantoccini::Locator;
 use aidmap_e2e::App;
@@ -28,6 +31,15 @@ async fn changes_from_another_laptop_arrive_and_a_conflict_is_settled_in_review(
     // The operation, and laptop B's copy of it.
     let mut here = Store::create(&path, "Flood North", "setup").unwrap();
     let ana = here.create_household(&HouseholdInput::at("Ana Ruiz", 43.7325, 7.4189)).unwrap();
+    let driver = here.create_volunteer(&VolunteerInput::new("Ben Driver", &[Role::Driver])).unwrap();
+    let span = |s: &str, e: &str| ShiftInput {
+        starts_at: s.into(),
+        ends_at: e.into(),
+        vehicle_id: None,
+        start_site_id: None,
+        end_site_id: None,
+    };
+    let shift = here.add_shift(&driver.id, &span("2026-12-07T12:00:00Z", "2026-12-07T17:00:00Z")).unwrap();
     here.checkpoint().unwrap();
     std::fs::copy(&path, laptop_b.join("flood.aidmap")).unwrap();
     let mut b = Store::open(&laptop_b.join("flood.aidmap"), "laptop-b").unwrap();
@@ -35,12 +47,17 @@ async fn changes_from_another_laptop_arrive_and_a_conflict_is_settled_in_review(
     let mut input = here.household(&ana.id).unwrap().household.to_input();
     input.address = "3 Rue Basse".into();
     here.update_household(&ana.id, &input).unwrap();
+    // Both laptops add an item of one name, and move the shift's two ends apart.
+    here.create_item(&ItemInput::new("Insulin pens", Category::Medicine, "box", 0.2, 0.3)).unwrap();
+    here.update_shift(&shift.id, &span("2026-12-07T12:00:00Z", "2026-12-07T15:00:00Z")).unwrap();
     drop(here);
     std::thread::sleep(std::time::Duration::from_millis(20));
     let mut input = b.household(&ana.id).unwrap().household.to_input();
     input.address = "5 Quai Antoine".into();
     b.update_household(&ana.id, &input).unwrap();
     b.create_household(&HouseholdInput::at("Bea Nord", 43.7330, 7.4200)).unwrap();
+    b.create_item(&ItemInput::new("Insulin pens", Category::Medicine, "box", 0.2, 0.3)).unwrap();
+    b.update_shift(&shift.id, &span("2026-12-07T16:00:00Z", "2026-12-07T17:00:00Z")).unwrap();
     exchange::set_name(&mut b, "Hub Nord laptop 2").unwrap();
     let now = b.now();
     exchange::export_to(&mut b, &incoming, now).unwrap();
@@ -81,6 +98,21 @@ async fn changes_from_another_laptop_arrive_and_a_conflict_is_settled_in_review(
     let named = conflict.text().await.unwrap();
     assert!(named.contains("Ana Ruiz"), "the household by its name: {named}");
     app.screenshot("hub-conflict").await;
+    // Neither the second "Insulin pens" nor the shift moved apart stopped the import: both are
+    // settled and listed for a person to check.
+    let renamed = app.wait_css("[data-testid=hub-renamed-row]").await.text().await.unwrap();
+    assert_eq!(renamed, "“Insulin pens (2)” was added as “Insulin pens”");
+    let shifted = app.wait_css("[data-testid=hub-shift-row]").await.text().await.unwrap();
+    assert!(shifted.starts_with("Ben Driver:"), "{shifted}");
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=hub-shifts]').scrollIntoView({block: 'end'}); return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.screenshot("hub-settled-by-rule").await;
     app.wait_js("new household on the map list", "document.body.innerText.includes('Bea Nord')").await;
 
     // Keep this laptop's value: the conflict is settled here, and the choice goes out.
