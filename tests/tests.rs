@@ -76,6 +76,8 @@ mod sync_merge;
 mod sync_property;
 #[path = "core/sync_replicas.rs"]
 mod sync_replicas;
+#[path = "core/sync_rules.rs"]
+mod sync_rules;
 #[path = "core/syncthing.rs"]
 mod syncthing;
 #[path = "core/upgrade.rs"]
